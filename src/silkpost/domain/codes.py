@@ -1,0 +1,105 @@
+"""The code tables: tracking statuses and event codes, with their texts in zh/en/ru/kk.
+
+Codes are data (``tables/*.csv``), so a correction or a new translation is one edit there. UPU
+codes (E..) are used where UPU names the step; Silkpost codes (S..) name the steps UPU does not
+(bag opened, sorted, loaded, border crossed, gauge transshipment, warehouse received...).
+"""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass
+from enum import StrEnum
+from functools import cache
+from importlib.resources import files
+
+LANGUAGES = ("en", "zh", "ru", "kk")
+
+
+class ObjectKind(StrEnum):
+    """What an event is about: a parcel, a bag, a numbered dispatch, or a truck/train/flight."""
+
+    ITEM = "item"
+    RECEPTACLE = "receptacle"
+    DISPATCH = "dispatch"
+    CONVEYANCE = "conveyance"
+
+
+class Status(StrEnum):
+    """Where an item stands; see :mod:`silkpost.domain.status` for how it is derived."""
+
+    ACCEPTED = "accepted"
+    IN_TRANSIT = "in_transit"
+    AT_OFFICE_OF_EXCHANGE = "at_office_of_exchange"
+    HELD_BY_CUSTOMS = "held_by_customs"
+    RELEASED = "released"
+    DEPARTED = "departed"
+    HANDED_OVER = "handed_over"
+    AT_DESTINATION = "at_destination"
+    OUT_FOR_DELIVERY = "out_for_delivery"
+    DELIVERED = "delivered"
+    RETURNED = "returned"
+    EXCEPTION = "exception"
+
+
+@dataclass(frozen=True, slots=True)
+class StatusInfo:
+    """A status's place in the process, whether it ends the item's life, and its texts."""
+
+    status: Status
+    rank: int
+    terminal: bool
+    stuck_after_hours: float | None
+    names: dict[str, str]
+
+
+@dataclass(frozen=True, slots=True)
+class EventCode:
+    """One tracking event code: the status it implies and what it may be reported on."""
+
+    code: str
+    origin: str  # "upu" or "silkpost"
+    status: Status
+    objects: frozenset[ObjectKind]
+    names: dict[str, str]
+
+
+def _rows(name: str) -> list[dict[str, str]]:
+    text = files("silkpost.domain").joinpath("tables", name).read_text(encoding="utf-8")
+    return list(csv.DictReader(text.splitlines()))
+
+
+@cache
+def statuses() -> dict[Status, StatusInfo]:
+    """The status table, by status."""
+    out = {}
+    for row in _rows("statuses.csv"):
+        status = Status(row["status"])
+        out[status] = StatusInfo(
+            status=status,
+            rank=int(row["rank"]),
+            terminal=row["terminal"] == "1",
+            stuck_after_hours=float(row["stuck_after_hours"]) if row["stuck_after_hours"] else None,
+            names={lang: row[lang] for lang in LANGUAGES},
+        )
+    return out
+
+
+@cache
+def event_codes() -> dict[str, EventCode]:
+    """The event code table, by code."""
+    out = {}
+    for row in _rows("event_codes.csv"):
+        out[row["code"]] = EventCode(
+            code=row["code"],
+            origin=row["origin"],
+            status=Status(row["status"]),
+            objects=frozenset(ObjectKind(k) for k in row["objects"].split()),
+            names={lang: row[lang] for lang in LANGUAGES},
+        )
+    return out
+
+
+def event_code(code: str) -> EventCode | None:
+    """The table entry for ``code``, or None when it is not a known code."""
+    return event_codes().get(code)

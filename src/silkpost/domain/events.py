@@ -1,0 +1,109 @@
+"""The tracking event: one thing that happened to one object, at one time and place.
+
+Events are the source of truth; statuses, locations and ETAs are derived from them. Each event
+has two times: when it happened (the scanner's clock, with its UTC offset) and when the platform
+received it. Offline scanners and late partner files send old events, so timelines order by the
+first while data-exchange freshness is measured by the second.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from silkpost.domain.codes import ObjectKind
+
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_US = timedelta(microseconds=1)
+
+
+@dataclass(frozen=True, slots=True)
+class TrackingEvent:
+    """An event as the platform stores it.
+
+    ``location`` is a UN/LOCODE (the place), ``office`` the operator's office or node code there
+    (an IMPC code such as CNURCA, or a network node code); both optional because a partner may
+    know only one. ``event_id`` is the sender's own id for the event, used for idempotency.
+    """
+
+    object_kind: ObjectKind
+    object_id: str
+    code: str
+    occurred_at: datetime
+    source: str
+    location: str | None = None
+    office: str | None = None
+    event_id: str | None = None
+    payload: Mapping[str, Any] | None = None
+    received_at: datetime | None = None
+
+    def __post_init__(self) -> None:
+        if self.occurred_at.tzinfo is None:
+            raise ValueError("occurred_at must carry a UTC offset")
+
+    @property
+    def occurred_us(self) -> int:
+        """Occurrence time as microseconds since the Unix epoch (UTC)."""
+        return to_epoch_us(self.occurred_at)
+
+    @property
+    def utc_offset_minutes(self) -> int:
+        """The scanner's UTC offset, kept so local times can be shown as they were scanned."""
+        offset = self.occurred_at.utcoffset()
+        assert offset is not None
+        return int(offset.total_seconds() // 60)
+
+
+def to_epoch_us(moment: datetime) -> int:
+    """Microseconds since the Unix epoch of an aware datetime."""
+    return (moment - EPOCH) // _US
+
+
+def from_epoch_us(us: int, offset_minutes: int = 0) -> datetime:
+    """The aware datetime for epoch microseconds, shown at the given UTC offset."""
+    from datetime import timezone
+
+    tz = UTC if offset_minutes == 0 else timezone(timedelta(minutes=offset_minutes))
+    return (EPOCH + timedelta(microseconds=us)).astimezone(tz)
+
+
+def idempotency_key(
+    *,
+    object_kind: str,
+    object_id: str,
+    code: str,
+    occurred_us: int,
+    location: str | None,
+    office: str | None,
+    source: str,
+    event_id: str | None,
+) -> bytes:
+    """The 16-byte key under which an event is stored once.
+
+    With a sender's event id, the key is (source, event id): a sender may correct the time of an
+    event it already sent and must not create a second one. Without it, the key is the event's
+    natural identity (object, code, time, place), so the same scan relayed by two partners is
+    one event.
+    """
+    if event_id:
+        raw = f"e\x1f{source}\x1f{event_id}"
+    else:
+        raw = f"n\x1f{object_kind}\x1f{object_id}\x1f{code}\x1f{occurred_us}\x1f{location or ''}\x1f{office or ''}"
+    return hashlib.blake2b(raw.encode(), digest_size=16).digest()
+
+
+def key_of(event: TrackingEvent) -> bytes:
+    """The idempotency key of a domain event."""
+    return idempotency_key(
+        object_kind=event.object_kind.value,
+        object_id=event.object_id,
+        code=event.code,
+        occurred_us=event.occurred_us,
+        location=event.location,
+        office=event.office,
+        source=event.source,
+        event_id=event.event_id,
+    )

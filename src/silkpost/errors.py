@@ -1,0 +1,40 @@
+"""The error family every capability raises: a stable code, a message, and the field at fault.
+
+Errors carry no HTTP: ``silkpost.api.problems`` maps them to RFC 9457 problem+json and the CLI
+maps them to exit codes. A new error is a subclass with its own ``code`` and ``kind``.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar, Literal
+
+ErrorKind = Literal["invalid", "not_found", "conflict", "unavailable"]
+
+
+class SilkpostError(Exception):
+    """Base of all errors the platform reports to its callers."""
+
+    code: ClassVar[str] = "silkpost.error"
+    kind: ClassVar[ErrorKind] = "invalid"
+    title: ClassVar[str] = "Request could not be processed"
+
+    def __init__(self, detail: str, *, field: str | None = None) -> None:
+        super().__init__(detail)
+        self.detail = detail
+        self.field = field
+
+
+class NotFound(SilkpostError):
+    """Something asked for by id does not exist (or is not the caller's to see)."""
+
+    code = "silkpost.not_found"
+    kind = "not_found"
+    title = "Not found"
+
+
+class InvalidRequest(SilkpostError):
+    """A request whose parameters are malformed."""
+
+    code = "silkpost.invalid_request"
+    kind = "invalid"
+    title = "Invalid request"

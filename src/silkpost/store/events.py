@@ -1,0 +1,267 @@
+"""The SQL event log: append-only events plus the per-object read model, in one transaction.
+
+``append`` is the hot path of the platform (partner files of a million events, the simulator's
+100,000 parcels a day), so it sends rows to the driver as plain tuples: ``executemany`` on
+SQLite, COPY into a staging table on PostgreSQL. Duplicates are dropped by the unique
+idempotency key; the read model is kept by an upsert of per-object maxima, which gives the same
+result whatever order the events come in and however often they are sent (see
+:mod:`silkpost.domain.status`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import orjson
+from sqlalchemy import Connection, and_, case, func, literal_column, or_, select
+from sqlalchemy.dialects import sqlite
+from sqlalchemy.sql.elements import ColumnElement
+
+from silkpost.domain.codes import ObjectKind, Status, statuses
+from silkpost.domain.events import TrackingEvent, from_epoch_us, idempotency_key, to_epoch_us
+from silkpost.domain.status import (
+    ID_REUSE_GAP_US,
+    effective_status,
+    implied_status,
+    is_terminal,
+    order_key,
+)
+from silkpost.domain.tracked import TrackedObject
+from silkpost.store.schema import events, object_status
+from silkpost.tracking.ports import ObjectQuery
+
+EVENT_COLUMNS = (
+    "idem_key", "object_kind", "object_id", "code", "occurred_us", "utc_offset_min",
+    "received_us", "location", "office", "source", "event_id", "payload",
+)
+STATUS_COLUMNS = (
+    "object_kind", "object_id", "status", "latest_key", "latest_code", "latest_status",
+    "latest_us", "latest_offset_min", "latest_location", "latest_office", "terminal_key",
+    "terminal_status", "first_us", "destination", "updated_us",
+)
+
+
+def _upsert_set(excluded: Any) -> dict[str, ColumnElement[Any]]:
+    """SET clauses that fold one batch's per-object maxima into the stored ones."""
+    t = object_status.c
+    newer = excluded.latest_key > t.latest_key
+    newer_terminal = and_(
+        excluded.terminal_key.is_not(None),
+        or_(t.terminal_key.is_(None), excluded.terminal_key > t.terminal_key),
+    )
+    latest_key = case((newer, excluded.latest_key), else_=t.latest_key)
+    latest_status = case((newer, excluded.latest_status), else_=t.latest_status)
+    terminal_key = case((newer_terminal, excluded.terminal_key), else_=t.terminal_key)
+    terminal_status = case((newer_terminal, excluded.terminal_status), else_=t.terminal_status)
+    # Integer division by 1024 strips the tie-break bits of order_key, leaving microseconds.
+    status = case(
+        (
+            and_(
+                terminal_key.is_not(None),
+                latest_key // literal_column("1024") - terminal_key // literal_column("1024")
+                <= literal_column(str(ID_REUSE_GAP_US)),
+            ),
+            terminal_status,
+        ),
+        else_=latest_status,
+    )
+    clauses: dict[str, ColumnElement[Any]] = {
+        "status": status,
+        "latest_key": latest_key,
+        "latest_status": latest_status,
+        "terminal_key": terminal_key,
+        "terminal_status": terminal_status,
+        "first_us": case((excluded.first_us < t.first_us, excluded.first_us), else_=t.first_us),
+        "destination": func.coalesce(excluded.destination, t.destination),
+        "updated_us": case(
+            (excluded.updated_us > t.updated_us, excluded.updated_us), else_=t.updated_us
+        ),
+    }
+    for name in ("latest_code", "latest_us", "latest_offset_min", "latest_location",
+                 "latest_office"):
+        clauses[name] = case((newer, getattr(excluded, name)), else_=getattr(t, name))
+    return clauses
+
+
+def upsert_set(excluded: Any) -> dict[str, ColumnElement[Any]]:
+    """The read-model upsert's SET clauses, shared with the PostgreSQL COPY path."""
+    return _upsert_set(excluded)
+
+
+def _compiled_sqlite() -> tuple[str, str]:
+    insert_events = sqlite.insert(events).on_conflict_do_nothing(index_elements=["idem_key"])
+    upsert = sqlite.insert(object_status)
+    upsert = upsert.on_conflict_do_update(
+        index_elements=["object_kind", "object_id"], set_=_upsert_set(upsert.excluded)
+    )
+    dialect = sqlite.dialect(paramstyle="qmark")
+    ev = insert_events.values({c: None for c in EVENT_COLUMNS}).compile(dialect=dialect)
+    st = upsert.values({c: None for c in STATUS_COLUMNS}).compile(dialect=dialect)
+    # The hot path sends positional tuples: their order must be the compiled parameter order.
+    if tuple(ev.positiontup or ()) != EVENT_COLUMNS or tuple(st.positiontup or ()) != STATUS_COLUMNS:
+        raise RuntimeError("compiled parameter order differs from the row tuple order")
+    return str(ev), str(st)
+
+
+_SQLITE_INSERT_EVENTS, _SQLITE_UPSERT_STATUS = _compiled_sqlite()
+
+
+def event_rows(batch: Sequence[TrackingEvent]) -> list[tuple[Any, ...]]:
+    """Rows for the events table, in EVENT_COLUMNS order."""
+    rows = []
+    for e in batch:
+        occurred_us = to_epoch_us(e.occurred_at)
+        offset = e.occurred_at.utcoffset()
+        offset_min = int(offset.total_seconds()) // 60 if offset else 0
+        kind = e.object_kind.value
+        received_us = to_epoch_us(e.received_at) if e.received_at else occurred_us
+        rows.append((
+            idempotency_key(
+                object_kind=kind, object_id=e.object_id, code=e.code, occurred_us=occurred_us,
+                location=e.location, office=e.office, source=e.source, event_id=e.event_id,
+            ),
+            kind, e.object_id, e.code, occurred_us, offset_min, received_us, e.location,
+            e.office, e.source, e.event_id,
+            None if e.payload is None else orjson.dumps(e.payload).decode(),
+        ))
+    return rows
+
+
+def status_rows(batch: Sequence[TrackingEvent], rows: Sequence[tuple[Any, ...]]
+                ) -> list[tuple[Any, ...]]:
+    """One read-model row per object in the batch: the batch's own maxima, status derived."""
+    acc: dict[tuple[str, str], list[Any]] = {}
+    for e, row in zip(batch, rows, strict=True):
+        occurred_us, offset_min, received_us = row[4], row[5], row[6]
+        key = order_key(occurred_us, e.code)
+        ident = (row[1], e.object_id)
+        a = acc.get(ident)
+        destination = e.payload.get("destination") if e.payload else None
+        if a is None:
+            a = acc[ident] = [
+                row[1], e.object_id, None, key, e.code, implied_status(e.code).value,
+                occurred_us, offset_min, e.location, e.office, None, None, occurred_us,
+                destination, received_us,
+            ]
+        elif key > a[3]:
+            a[3:10] = [key, e.code, implied_status(e.code).value, occurred_us, offset_min,
+                       e.location, e.office]
+        if is_terminal(e.code) and (a[10] is None or key > a[10]):
+            a[10], a[11] = key, implied_status(e.code).value
+        if occurred_us < a[12]:
+            a[12] = occurred_us
+        if destination and a[13] is None:
+            a[13] = destination
+        if received_us > a[14]:
+            a[14] = received_us
+    out = []
+    for a in acc.values():
+        a[2] = effective_status(
+            a[3], Status(a[5]), a[10], None if a[11] is None else Status(a[11])
+        ).value
+        out.append(tuple(a))
+    return out
+
+
+class SqlEventLog:
+    """The event log on one SQLAlchemy connection inside the unit of work's transaction."""
+
+    def __init__(self, connection: Connection) -> None:
+        self._conn = connection
+        self._postgres = connection.dialect.name == "postgresql"
+
+    def append(self, batch: Sequence[TrackingEvent]) -> int:
+        """Store events not stored before; return how many were new."""
+        if not batch:
+            return 0
+        rows = event_rows(batch)
+        summaries = status_rows(batch, rows)
+        if self._postgres:
+            from silkpost.store.pgcopy import copy_append
+
+            return copy_append(self._conn, rows, summaries)
+        result = self._conn.exec_driver_sql(_SQLITE_INSERT_EVENTS, rows)
+        self._conn.exec_driver_sql(_SQLITE_UPSERT_STATUS, summaries)
+        return int(result.rowcount)
+
+    def timeline(self, kind: ObjectKind, object_id: str) -> list[TrackingEvent]:
+        """All events of one object, in stored occurrence order."""
+        c = events.c
+        rows = self._conn.execute(
+            select(c.object_kind, c.object_id, c.code, c.occurred_us, c.utc_offset_min,
+                   c.received_us, c.location, c.office, c.source, c.event_id, c.payload)
+            .where(c.object_id == object_id, c.object_kind == kind.value)
+            .order_by(c.occurred_us, c.seq)
+        ).all()
+        return [
+            TrackingEvent(
+                object_kind=ObjectKind(r[0]), object_id=r[1], code=r[2],
+                occurred_at=from_epoch_us(r[3], r[4]), received_at=from_epoch_us(r[5]),
+                location=r[6], office=r[7], source=r[8], event_id=r[9],
+                payload=orjson.loads(r[10]) if r[10] else None,
+            )
+            for r in rows
+        ]
+
+    def tracked(self, kind: ObjectKind, object_id: str) -> TrackedObject | None:
+        """The read-model row of one object."""
+        c = object_status.c
+        row = self._conn.execute(
+            select(object_status).where(c.object_kind == kind.value, c.object_id == object_id)
+        ).mappings().first()
+        return None if row is None else _tracked(row)
+
+    def find(self, query: ObjectQuery) -> list[TrackedObject]:
+        """One page of objects, most recently active first (keyset pagination)."""
+        c = object_status.c
+        stmt = select(object_status).where(c.object_kind == query.object_kind.value)
+        if query.status is not None:
+            stmt = stmt.where(c.status == query.status.value)
+        if query.location is not None:
+            stmt = stmt.where(c.latest_location == query.location)
+        if query.office is not None:
+            stmt = stmt.where(c.latest_office == query.office)
+        if query.since is not None:
+            stmt = stmt.where(c.latest_us >= to_epoch_us(query.since))
+        if query.stuck_at is not None:
+            stmt = stmt.where(_stuck_condition(to_epoch_us(query.stuck_at)))
+        if query.after is not None:
+            last_us, last_id = query.after
+            stmt = stmt.where(
+                or_(c.latest_us < last_us, and_(c.latest_us == last_us, c.object_id > last_id))
+            )
+        stmt = stmt.order_by(c.latest_us.desc(), c.object_id).limit(query.limit)
+        return [_tracked(r) for r in self._conn.execute(stmt).mappings()]
+
+    def count_events(self) -> int:
+        """How many events the log holds."""
+        return int(self._conn.execute(select(func.count()).select_from(events)).scalar_one())
+
+
+def _stuck_condition(now_us: int) -> ColumnElement[bool]:
+    """Objects whose last event is older than the stuck threshold of their status."""
+    c = object_status.c
+    clauses = []
+    for status, info in statuses().items():
+        if info.stuck_after_hours is None:
+            continue
+        limit = now_us - int(info.stuck_after_hours * 3_600_000_000)
+        clauses.append(and_(c.status == status.value, c.latest_us < limit))
+    return or_(*clauses)
+
+
+def _tracked(row: Any) -> TrackedObject:
+    return TrackedObject(
+        object_kind=ObjectKind(row["object_kind"]),
+        object_id=row["object_id"],
+        status=Status(row["status"]),
+        last_code=row["latest_code"],
+        last_at=from_epoch_us(row["latest_us"], row["latest_offset_min"]),
+        last_location=row["latest_location"],
+        last_office=row["latest_office"],
+        first_at=from_epoch_us(row["first_us"]),
+        destination=row["destination"],
+        updated_at=from_epoch_us(row["updated_us"]),
+    )
+

@@ -1,0 +1,65 @@
+"""The PostgreSQL append path: COPY into staging tables, then one set-based insert each.
+
+Row-by-row INSERTs cost a round trip per event; COPY streams the batch in one go. The staging
+tables are temporary (per connection) and emptied before each use, so a failed batch leaves
+nothing behind once its transaction rolls back.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from functools import cache
+from typing import Any
+
+from sqlalchemy import Connection, column, select, table
+from sqlalchemy.dialects import postgresql
+
+from silkpost.store.events import EVENT_COLUMNS, STATUS_COLUMNS, upsert_set
+from silkpost.store.schema import object_status
+
+
+@cache
+def _statements() -> tuple[str, str, str]:
+    cols = ", ".join(EVENT_COLUMNS)
+    create = (
+        f"CREATE TEMP TABLE IF NOT EXISTS incoming_events ON COMMIT DELETE ROWS AS "
+        f"SELECT {cols} FROM events WITH NO DATA;"
+        f"CREATE TEMP TABLE IF NOT EXISTS incoming_status ON COMMIT DELETE ROWS AS "
+        f"SELECT {', '.join(STATUS_COLUMNS)} FROM object_status WITH NO DATA;"
+        f"TRUNCATE incoming_events, incoming_status"
+    )
+    insert_events = (
+        f"INSERT INTO events ({cols}) SELECT {cols} FROM incoming_events "
+        f"ON CONFLICT (idem_key) DO NOTHING"
+    )
+    incoming = table("incoming_status", *[column(c) for c in STATUS_COLUMNS])
+    upsert = postgresql.insert(object_status).from_select(
+        list(STATUS_COLUMNS), select(*incoming.c)
+    )
+    upsert = upsert.on_conflict_do_update(
+        index_elements=["object_kind", "object_id"], set_=upsert_set(upsert.excluded)
+    )
+    return create, insert_events, str(upsert.compile(dialect=postgresql.dialect()))
+
+
+def copy_append(
+    conn: Connection,
+    rows: Sequence[tuple[Any, ...]],
+    summaries: Sequence[tuple[Any, ...]],
+) -> int:
+    """Append event rows and fold their summaries into the read model; return new events."""
+    create, insert_events, upsert = _statements()
+    raw = conn.connection.driver_connection
+    assert raw is not None
+    with raw.cursor() as cur:
+        cur.execute(create)
+        with cur.copy(f"COPY incoming_events ({', '.join(EVENT_COLUMNS)}) FROM STDIN") as cp:
+            for row in rows:
+                cp.write_row(row)
+        with cur.copy(f"COPY incoming_status ({', '.join(STATUS_COLUMNS)}) FROM STDIN") as cp:
+            for row in summaries:
+                cp.write_row(row)
+        cur.execute(insert_events)
+        accepted = cur.rowcount
+        cur.execute(upsert)
+    return int(accepted)

@@ -1,0 +1,72 @@
+"""Table definitions: the append-only event log and the per-object read model.
+
+The migrations in ``migrations/versions`` create exactly these tables; a test compares them.
+Times are epoch microseconds (UTC) in BIGINT columns, with the scanner's UTC offset kept
+beside them: integer comparisons are what the hot paths need, on both SQLite and PostgreSQL.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    BigInteger,
+    Column,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    PrimaryKeyConstraint,
+    SmallInteger,
+    String,
+    Table,
+    Text,
+)
+
+metadata = MetaData()
+
+# SQLite makes an INTEGER PRIMARY KEY the rowid (no extra index); PostgreSQL needs 64 bits.
+_SEQ = BigInteger().with_variant(Integer(), "sqlite")
+
+events = Table(
+    "events",
+    metadata,
+    Column("seq", _SEQ, primary_key=True, autoincrement=True),
+    Column("idem_key", LargeBinary(16), nullable=False, unique=True),
+    Column("object_kind", String(16), nullable=False),
+    Column("object_id", String(64), nullable=False),
+    Column("code", String(8), nullable=False),
+    Column("occurred_us", BigInteger, nullable=False),
+    Column("utc_offset_min", SmallInteger, nullable=False),
+    Column("received_us", BigInteger, nullable=False),
+    Column("location", String(8)),
+    Column("office", String(32)),
+    Column("source", String(64), nullable=False),
+    Column("event_id", String(128)),
+    Column("payload", Text),
+    Index("ix_events_object", "object_id", "occurred_us"),
+)
+
+# One row per tracked object: the maxima that define its status (see silkpost.domain.status),
+# kept by an idempotent upsert in the same transaction as the events.
+object_status = Table(
+    "object_status",
+    metadata,
+    Column("object_kind", String(16), nullable=False),
+    Column("object_id", String(64), nullable=False),
+    Column("status", String(32), nullable=False),
+    Column("latest_key", BigInteger, nullable=False),
+    Column("latest_code", String(8), nullable=False),
+    Column("latest_status", String(32), nullable=False),
+    Column("latest_us", BigInteger, nullable=False),
+    Column("latest_offset_min", SmallInteger, nullable=False),
+    Column("latest_location", String(8)),
+    Column("latest_office", String(32)),
+    Column("terminal_key", BigInteger),
+    Column("terminal_status", String(32)),
+    Column("first_us", BigInteger, nullable=False),
+    Column("destination", String(32)),
+    Column("updated_us", BigInteger, nullable=False),
+    PrimaryKeyConstraint("object_kind", "object_id"),
+    Index("ix_object_status_status", "status", "latest_us"),
+    Index("ix_object_status_location", "latest_location", "latest_us"),
+    Index("ix_object_status_latest", "latest_us"),
+)

@@ -1,0 +1,55 @@
+"""The SQL unit of work: one connection, one transaction, rolled back unless committed.
+
+Repositories never commit; the use case that opened the unit of work decides. A unit of work
+can be entered again after it is left, which gives the next transaction (the importer commits
+batch by batch through one of them).
+"""
+
+from __future__ import annotations
+
+from types import TracebackType
+from typing import Self
+
+from sqlalchemy import Connection, Engine
+
+from silkpost.store.events import SqlEventLog
+
+
+class SqlUnitOfWork:
+    """A transaction on the configured database with the repositories bound to it."""
+
+    events: SqlEventLog
+
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+        self._conn: Connection | None = None
+
+    def __enter__(self) -> Self:
+        self._conn = self._engine.connect()
+        self._conn.begin()
+        self.events = SqlEventLog(self._conn)
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        assert self._conn is not None
+        try:
+            self.rollback()
+        finally:
+            self._conn.close()
+            self._conn = None
+
+    def commit(self) -> None:
+        """Make this transaction's work durable."""
+        assert self._conn is not None
+        self._conn.commit()
+
+    def rollback(self) -> None:
+        """Undo whatever this transaction did and has not committed."""
+        assert self._conn is not None
+        if self._conn.in_transaction():
+            self._conn.rollback()

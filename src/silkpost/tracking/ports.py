@@ -1,0 +1,85 @@
+"""The ports the tracking services need, as Protocols: the event log and the unit of work.
+
+The SQL store and the in-memory fake both satisfy them by shape.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from types import TracebackType
+from typing import Protocol, Self
+
+from silkpost.domain.codes import ObjectKind, Status
+from silkpost.domain.events import TrackingEvent
+from silkpost.domain.tracked import TrackedObject
+
+
+@dataclass(frozen=True, slots=True)
+class ObjectQuery:
+    """Filters for listing objects; ``after`` is the keyset cursor of the previous page."""
+
+    object_kind: ObjectKind = ObjectKind.ITEM
+    status: Status | None = None
+    location: str | None = None
+    office: str | None = None
+    since: datetime | None = None
+    stuck_at: datetime | None = None
+    limit: int = 100
+    after: tuple[int, str] | None = None
+
+
+class EventLog(Protocol):
+    """The append-only log of events and the read model kept beside it."""
+
+    def append(self, events: Sequence[TrackingEvent]) -> int:
+        """Store events not stored before; return how many were new."""
+        ...
+
+    def timeline(self, kind: ObjectKind, object_id: str) -> list[TrackingEvent]:
+        """All events of one object (any order; callers sort)."""
+        ...
+
+    def tracked(self, kind: ObjectKind, object_id: str) -> TrackedObject | None:
+        """The read-model row of one object."""
+        ...
+
+    def find(self, query: ObjectQuery) -> list[TrackedObject]:
+        """Objects matching the query, most recently active first, one page."""
+        ...
+
+    def count_events(self) -> int:
+        """How many events the log holds."""
+        ...
+
+
+class UnitOfWork(Protocol):
+    """One transaction: rolled back on leaving unless committed."""
+
+    events: EventLog
+
+    def __enter__(self) -> Self: ...
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None: ...
+
+    def commit(self) -> None:
+        """Make the work of this transaction durable."""
+        ...
+
+    def rollback(self) -> None:
+        """Throw away the work of this transaction."""
+        ...
+
+
+class Clock(Protocol):
+    """Where 'now' comes from: the wall clock, or the simulator's clock."""
+
+    def now(self) -> datetime:
+        """The current time, timezone-aware."""
+        ...

@@ -1,0 +1,139 @@
+"""Validation of incoming event records, whatever format they came in.
+
+A record is a mapping of field names to values (from JSON, NDJSON or CSV). Validation either
+gives a domain :class:`TrackingEvent` or a list of problems, each naming the field and the
+reason, so that a partner can fix its file without asking.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import orjson
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
+
+from silkpost.domain.codes import ObjectKind, event_code
+from silkpost.domain.events import TrackingEvent
+from silkpost.domain.locations import validate_locode, validate_office
+from silkpost.domain.objects import validate_object_id
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """One thing wrong with one record."""
+
+    field: str
+    reason: str
+
+
+class EventRecord(BaseModel):
+    """The wire shape of one event (documented in docs/events.md)."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, frozen=True)
+
+    object_kind: ObjectKind = ObjectKind.ITEM
+    object_id: str = Field(min_length=1, max_length=64)
+    code: str = Field(min_length=3, max_length=8)
+    occurred_at: datetime
+    location: str | None = None
+    office: str | None = None
+    source: str | None = Field(default=None, min_length=1, max_length=64)
+    event_id: str | None = Field(default=None, min_length=1, max_length=128)
+    payload: dict[str, Any] | None = None
+
+    @field_validator("object_id")
+    @classmethod
+    def _valid_id(cls, value: str, info: ValidationInfo) -> str:
+        kind = info.data.get("object_kind", ObjectKind.ITEM)
+        return validate_object_id(kind, value)
+
+    @field_validator("code")
+    @classmethod
+    def _known_code(cls, value: str) -> str:
+        value = value.upper()
+        if event_code(value) is None:
+            raise ValueError(f"unknown event code {value!r} (see docs/event-codes.md)")
+        return value
+
+    @field_validator("occurred_at")
+    @classmethod
+    def _has_offset(cls, value: datetime) -> datetime:
+        if value.tzinfo is None or value.utcoffset() is None:
+            raise ValueError("time needs a UTC offset, e.g. 2026-11-20T14:05:00+06:00")
+        return value
+
+    @field_validator("location")
+    @classmethod
+    def _locode(cls, value: str | None) -> str | None:
+        return None if not value else validate_locode(value)
+
+    @field_validator("office")
+    @classmethod
+    def _office(cls, value: str | None) -> str | None:
+        return None if not value else validate_office(value)
+
+    @model_validator(mode="after")
+    def _code_fits_kind(self) -> EventRecord:
+        code = event_code(self.code)
+        if code is not None and self.object_kind not in code.objects:
+            kinds = ", ".join(sorted(code.objects))
+            raise _FieldError("code", f"{self.code} is reported on {kinds}, not {self.object_kind}")
+        return self
+
+
+class _FieldError(ValueError):
+    """A cross-field check that knows which field is at fault."""
+
+    def __init__(self, field: str, reason: str) -> None:
+        super().__init__(reason)
+        self.field = field
+        self.reason = reason
+
+
+def to_event(record: Mapping[str, Any], *, default_source: str) -> TrackingEvent | list[Problem]:
+    """The domain event for a record, or the problems that keep it from being one."""
+    try:
+        r = EventRecord.model_validate(record)
+    except ValidationError as exc:
+        return [_problem(err) for err in exc.errors(include_url=False, include_input=False)]
+    return TrackingEvent(
+        object_kind=r.object_kind,
+        object_id=r.object_id,
+        code=r.code,
+        occurred_at=r.occurred_at,
+        source=r.source or default_source,
+        location=r.location,
+        office=r.office,
+        event_id=r.event_id,
+        payload=r.payload,
+    )
+
+
+def _problem(err: Any) -> Problem:
+    ctx = err.get("ctx") or {}
+    inner = ctx.get("error")
+    if isinstance(inner, _FieldError):
+        return Problem(field=inner.field, reason=inner.reason)
+    field = ".".join(str(p) for p in err["loc"]) or "(record)"
+    reason = str(inner) if isinstance(inner, ValueError) else err["msg"]
+    if err["type"] == "extra_forbidden":
+        reason = "unknown field (see docs/events.md for the fields of an event)"
+    elif err["type"] == "missing":
+        reason = "required field is missing"
+    return Problem(field=field, reason=reason)
+
+
+def payload_json(payload: Mapping[str, Any] | None) -> str | None:
+    """The payload as compact JSON text for storage."""
+    return None if payload is None else orjson.dumps(payload).decode()

@@ -1,0 +1,219 @@
+"""Tracking use cases: ingest events, show an item, list items.
+
+These functions are the only way events enter or leave the hub: the HTTP API, the CLI
+importer, the message-bus consumer and the simulator all call them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from itertools import islice
+from typing import Protocol
+
+from silkpost.domain.codes import ObjectKind, Status
+from silkpost.domain.events import TrackingEvent, to_epoch_us
+from silkpost.domain.objects import validate_object_id
+from silkpost.domain.status import in_time_order, is_stuck, lives
+from silkpost.domain.tracked import TrackedObject
+from silkpost.errors import InvalidRequest, NotFound
+from silkpost.tracking.formats import Record
+from silkpost.tracking.ports import Clock, ObjectQuery, UnitOfWork
+from silkpost.tracking.records import Problem, to_event
+
+MAX_CLOCK_AHEAD = timedelta(hours=24)
+EARLIEST_PLAUSIBLE = datetime.fromisoformat("2000-01-01T00:00:00+00:00")
+
+
+class ObjectNotFound(NotFound):
+    """No events were ever recorded under this id."""
+
+    code = "tracking.not_found"
+    title = "No such tracked object"
+
+
+@dataclass(frozen=True, slots=True)
+class Rejection:
+    """Why one record was not stored: where it was, which field, what is wrong."""
+
+    position: int
+    field: str
+    reason: str
+
+
+@dataclass(slots=True)
+class IngestResult:
+    """Counts of one ingest, and the first rejections in detail."""
+
+    received: int = 0
+    accepted: int = 0
+    duplicates: int = 0
+    rejected: int = 0
+    rejections: list[Rejection] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        """True when nothing was rejected."""
+        return self.rejected == 0
+
+
+def ingest(
+    records: Iterable[Record],
+    *,
+    uow: UnitOfWork,
+    clock: Clock,
+    source: str,
+    batch_size: int = 5000,
+    max_listed: int = 1000,
+    on_batch: Callable[[IngestResult], None] | None = None,
+) -> IngestResult:
+    """Validate and store events; each batch of ``batch_size`` records is one transaction.
+
+    A bad record is rejected alone (with its position, field and reason): the good records
+    around it are stored. Stored events are never changed, and an event already stored (same
+    sender event id, or same object, code, time and place) counts as a duplicate.
+    """
+    if batch_size < 1:
+        raise InvalidRequest("batch_size must be at least 1", field="batch_size")
+    result = IngestResult()
+    iterator = iter(records)
+    while batch := list(islice(iterator, batch_size)):
+        received_at = clock.now()
+        events: list[TrackingEvent] = []
+        for position, record in batch:
+            checked = _check(record, source=source, received_at=received_at)
+            if isinstance(checked, TrackingEvent):
+                events.append(checked)
+                continue
+            result.rejected += 1
+            for problem in checked:
+                if len(result.rejections) < max_listed:
+                    result.rejections.append(Rejection(position, problem.field, problem.reason))
+        with uow:
+            new = uow.events.append(events)
+            uow.commit()
+        result.received += len(batch)
+        result.accepted += new
+        result.duplicates += len(events) - new
+        if on_batch is not None:
+            on_batch(result)
+    return result
+
+
+def ingest_events(
+    events: Iterable[TrackingEvent], *, uow: UnitOfWork, clock: Clock
+) -> IngestResult:
+    """Store events built by Silkpost itself (simulator, office screens): already validated."""
+    received_at = clock.now()
+    batch = [
+        e if e.received_at is not None else _with_received(e, received_at) for e in events
+    ]
+    with uow:
+        new = uow.events.append(batch)
+        uow.commit()
+    return IngestResult(received=len(batch), accepted=new, duplicates=len(batch) - new)
+
+
+def _with_received(e: TrackingEvent, received_at: datetime) -> TrackingEvent:
+    return TrackingEvent(
+        object_kind=e.object_kind, object_id=e.object_id, code=e.code,
+        occurred_at=e.occurred_at, source=e.source, location=e.location, office=e.office,
+        event_id=e.event_id, payload=e.payload, received_at=received_at,
+    )
+
+
+def _check(
+    record: object, *, source: str, received_at: datetime
+) -> TrackingEvent | list[Problem]:
+    if isinstance(record, Problem):
+        return [record]
+    event = to_event(record, default_source=source)  # type: ignore[arg-type]
+    if isinstance(event, list):
+        return event
+    if event.occurred_at > received_at + MAX_CLOCK_AHEAD:
+        return [Problem("occurred_at", "is more than 24 h after it was received: check the "
+                        "scanner's clock and time zone")]
+    if event.occurred_at < EARLIEST_PLAUSIBLE:
+        return [Problem("occurred_at", "is before the year 2000: not a plausible scan time")]
+    return _with_received(event, received_at)
+
+
+class EtaEstimator(Protocol):
+    """Estimates when an object in flight will reach its destination (the network's router)."""
+
+    def __call__(self, tracked: TrackedObject, *, now: datetime) -> datetime | None: ...
+
+
+@dataclass(frozen=True, slots=True)
+class ObjectView:
+    """What a timeline screen shows: the standing, the timeline of the current life, the ETA."""
+
+    tracked: TrackedObject
+    timeline: list[TrackingEvent]
+    earlier_lives: int
+    stuck: bool
+    eta: datetime | None
+
+
+def track(
+    object_id: str,
+    *,
+    uow: UnitOfWork,
+    clock: Clock,
+    kind: ObjectKind = ObjectKind.ITEM,
+    eta: EtaEstimator | None = None,
+) -> ObjectView:
+    """The current standing and timeline of one object (item, bag, dispatch, conveyance)."""
+    try:
+        object_id = validate_object_id(kind, object_id)
+    except ValueError as exc:
+        raise InvalidRequest(str(exc), field="id") from None
+    with uow:
+        tracked = uow.events.tracked(kind, object_id)
+        if tracked is None:
+            raise ObjectNotFound(f"no {kind.value} {object_id} is known", field="id")
+        timeline = in_time_order(uow.events.timeline(kind, object_id))
+    parts = lives(timeline)
+    now = clock.now()
+    stuck = is_stuck(tracked.status, tracked.last_at, now)
+    terminal = tracked.status in (Status.DELIVERED, Status.RETURNED)
+    estimate = None if terminal or eta is None else eta(tracked, now=now)
+    return ObjectView(
+        tracked=tracked, timeline=parts[-1] if parts else [], earlier_lives=len(parts) - 1,
+        stuck=stuck, eta=estimate,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class ObjectPage:
+    """One page of a listing and the cursor of the next one (None on the last page)."""
+
+    objects: list[TrackedObject]
+    next_cursor: str | None
+
+
+def list_objects(query: ObjectQuery, *, uow: UnitOfWork) -> ObjectPage:
+    """One page of objects matching the filters, most recently active first."""
+    if not 1 <= query.limit <= 1000:
+        raise InvalidRequest("limit must be between 1 and 1000", field="limit")
+    with uow:
+        found = uow.events.find(query)
+    cursor = None
+    if len(found) == query.limit:
+        last = found[-1]
+        cursor = encode_cursor(to_epoch_us(last.last_at), last.object_id)
+    return ObjectPage(objects=found, next_cursor=cursor)
+
+
+def encode_cursor(latest_us: int, object_id: str) -> str:
+    """An opaque keyset cursor."""
+    return f"{latest_us}~{object_id}"
+
+
+def decode_cursor(cursor: str) -> tuple[int, str]:
+    """The keyset position of a cursor, or an error naming the parameter."""
+    us, sep, object_id = cursor.partition("~")
+    if not sep or not us.lstrip("-").isdigit() or not object_id:
+        raise InvalidRequest("cursor is not one this API returned", field="cursor")
+    return int(us), object_id
