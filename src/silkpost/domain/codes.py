@@ -103,3 +103,40 @@ def event_codes() -> dict[str, EventCode]:
 def event_code(code: str) -> EventCode | None:
     """The table entry for ``code``, or None when it is not a known code."""
     return event_codes().get(code)
+
+
+def markdown() -> str:
+    """The status and event code tables as Markdown (docs/event-codes.md is this, verbatim)."""
+    out = [
+        "# Tracking statuses and event codes",
+        "",
+        "Generated from `src/silkpost/domain/tables/*.csv` by "
+        "`python -m silkpost.domain.codes > docs/event-codes.md`; a test fails when they differ.",
+        "",
+        "## Statuses",
+        "",
+        "| status | rank | terminal | stuck after (h) | en | zh | ru | kk |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for s in statuses().values():
+        hours = "" if s.stuck_after_hours is None else f"{s.stuck_after_hours:g}"
+        out.append(f"| `{s.status.value}` | {s.rank} | {'yes' if s.terminal else ''} | {hours} | "
+                   + " | ".join(s.names[lang] for lang in LANGUAGES) + " |")
+    out += [
+        "",
+        "## Event codes",
+        "",
+        "UPU codes (E..) where UPU names the step; Silkpost codes (S..) for the steps it does not.",
+        "",
+        "| code | origin | status | reported on | en | zh | ru | kk |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for c in event_codes().values():
+        objects = ", ".join(k.value for k in ObjectKind if k in c.objects)
+        out.append(f"| `{c.code}` | {c.origin} | `{c.status.value}` | {objects} | "
+                   + " | ".join(c.names[lang] for lang in LANGUAGES) + " |")
+    return "\n".join(out) + "\n"
+
+
+if __name__ == "__main__":
+    print(markdown(), end="")

@@ -91,7 +91,9 @@ def idempotency_key(
     if event_id:
         raw = f"e\x1f{source}\x1f{event_id}"
     else:
-        raw = f"n\x1f{object_kind}\x1f{object_id}\x1f{code}\x1f{occurred_us}\x1f{location or ''}\x1f{office or ''}"
+        raw = "\x1f".join(
+            ("n", object_kind, object_id, code, str(occurred_us), location or "", office or "")
+        )
     return hashlib.blake2b(raw.encode(), digest_size=16).digest()
 
 

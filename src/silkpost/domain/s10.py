@@ -91,7 +91,7 @@ def is_valid(number: str) -> bool:
     return True
 
 
-def format(number: str) -> str:  # noqa: A001 - python-stdnum's name for it
+def format(number: str) -> str:
     """The id in the spaced form printed on labels."""
     n = compact(number)
     return f"{n[:2]} {n[2:10]} {n[10]} {n[11:]}"

@@ -96,10 +96,11 @@ def _compiled_sqlite() -> tuple[str, str]:
         index_elements=["object_kind", "object_id"], set_=_upsert_set(upsert.excluded)
     )
     dialect = sqlite.dialect(paramstyle="qmark")
-    ev = insert_events.values({c: None for c in EVENT_COLUMNS}).compile(dialect=dialect)
-    st = upsert.values({c: None for c in STATUS_COLUMNS}).compile(dialect=dialect)
+    ev = insert_events.values(dict.fromkeys(EVENT_COLUMNS)).compile(dialect=dialect)
+    st = upsert.values(dict.fromkeys(STATUS_COLUMNS)).compile(dialect=dialect)
     # The hot path sends positional tuples: their order must be the compiled parameter order.
-    if tuple(ev.positiontup or ()) != EVENT_COLUMNS or tuple(st.positiontup or ()) != STATUS_COLUMNS:
+    orders = (tuple(ev.positiontup or ()), tuple(st.positiontup or ()))
+    if orders != (EVENT_COLUMNS, STATUS_COLUMNS):
         raise RuntimeError("compiled parameter order differs from the row tuple order")
     return str(ev), str(st)
 
@@ -237,6 +238,11 @@ class SqlEventLog:
     def count_events(self) -> int:
         """How many events the log holds."""
         return int(self._conn.execute(select(func.count()).select_from(events)).scalar_one())
+
+    def high_water_mark(self) -> int:
+        """The highest sequence number stored (0 when empty)."""
+        top = select(func.coalesce(func.max(events.c.seq), 0))
+        return int(self._conn.execute(top).scalar_one())
 
 
 def _stuck_condition(now_us: int) -> ColumnElement[bool]:

@@ -84,11 +84,17 @@ class InMemoryEventLog:
         found.sort(key=lambda t: (-to_epoch_us(t.last_at), t.object_id))
         if query.after is not None:
             last_us, last_id = query.after
-            found = [t for t in found if (-to_epoch_us(t.last_at), t.object_id) > (-last_us, last_id)]
+            found = [
+                t for t in found if (-to_epoch_us(t.last_at), t.object_id) > (-last_us, last_id)
+            ]
         return found[: query.limit]
 
     def count_events(self) -> int:
         """How many events the log holds."""
+        return len(self.by_key)
+
+    def high_water_mark(self) -> int:
+        """The number of events stored: the in-memory log never deletes."""
         return len(self.by_key)
 
 

@@ -39,7 +39,8 @@ def _statements() -> tuple[str, str, str]:
     upsert = upsert.on_conflict_do_update(
         index_elements=["object_kind", "object_id"], set_=upsert_set(upsert.excluded)
     )
-    return create, insert_events, str(upsert.compile(dialect=postgresql.dialect()))
+    dialect = postgresql.dialect()  # type: ignore[no-untyped-call]
+    return create, insert_events, str(upsert.compile(dialect=dialect))
 
 
 def copy_append(

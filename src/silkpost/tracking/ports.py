@@ -50,14 +50,21 @@ class EventLog(Protocol):
         ...
 
     def count_events(self) -> int:
-        """How many events the log holds."""
+        """How many events the log holds (a full count: not for hot paths)."""
+        ...
+
+    def high_water_mark(self) -> int:
+        """The log's position: it grows with every stored event (cheap to read)."""
         ...
 
 
 class UnitOfWork(Protocol):
     """One transaction: rolled back on leaving unless committed."""
 
-    events: EventLog
+    @property
+    def events(self) -> EventLog:
+        """The event log inside this transaction."""
+        ...
 
     def __enter__(self) -> Self: ...
 

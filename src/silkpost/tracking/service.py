@@ -26,6 +26,13 @@ MAX_CLOCK_AHEAD = timedelta(hours=24)
 EARLIEST_PLAUSIBLE = datetime.fromisoformat("2000-01-01T00:00:00+00:00")
 
 
+class InvalidObjectId(InvalidRequest):
+    """The id asked for cannot be an id of that kind of object."""
+
+    code = "tracking.invalid_id"
+    title = "Invalid tracking id"
+
+
 class ObjectNotFound(NotFound):
     """No events were ever recorded under this id."""
 
@@ -168,7 +175,7 @@ def track(
     try:
         object_id = validate_object_id(kind, object_id)
     except ValueError as exc:
-        raise InvalidRequest(str(exc), field="id") from None
+        raise InvalidObjectId(str(exc), field="id") from None
     with uow:
         tracked = uow.events.tracked(kind, object_id)
         if tracked is None:

@@ -1,0 +1,43 @@
+"""The FastAPI application factory: the routers of every capability on one platform."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+
+from silkpost import __version__
+from silkpost.api import problems
+from silkpost.api.routers import health, tracking
+from silkpost.bootstrap import Platform, bootstrap
+from silkpost.tracking.records import EventRecord
+
+
+def create_app(platform: Platform | None = None) -> FastAPI:
+    """The HTTP application on ``platform`` (built from the environment when not given)."""
+    app = FastAPI(
+        title="Silkpost",
+        version=__version__,
+        summary="Track-and-trace and data exchange for the Silk Road Post corridors",
+        docs_url="/docs",
+    )
+    app.state.platform = platform or bootstrap()
+    problems.install(app)
+    app.include_router(health.router)
+    app.include_router(tracking.router)
+    _add_schema(app, "EventRecord", EventRecord)
+    return app
+
+
+def _add_schema(app: FastAPI, name: str, model: type[EventRecord]) -> None:
+    """Publish a model that a route reads by hand (the multi-format event body) in OpenAPI."""
+    original = app.openapi
+
+    def openapi() -> dict[str, object]:
+        if app.openapi_schema:
+            return app.openapi_schema
+        schema = original()
+        components = schema.setdefault("components", {}).setdefault("schemas", {})
+        components[name] = model.model_json_schema(ref_template="#/components/schemas/{model}")
+        app.openapi_schema = schema
+        return schema
+
+    app.openapi = openapi  # type: ignore[method-assign]

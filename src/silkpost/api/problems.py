@@ -1,0 +1,92 @@
+"""RFC 9457 problem details: the one place errors become HTTP.
+
+Every :class:`~silkpost.errors.SilkpostError` maps to a status by its ``kind``; request
+validation errors name each field at fault. Responses use ``application/problem+json``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from silkpost.errors import SilkpostError
+
+STATUS_BY_KIND = {"invalid": 400, "not_found": 404, "conflict": 409, "unavailable": 503}
+MEDIA_TYPE = "application/problem+json"
+
+
+class FieldProblem(BaseModel):
+    """One field at fault."""
+
+    field: str
+    reason: str
+
+
+class Problem(BaseModel):
+    """An RFC 9457 problem, with Silkpost's stable error code and the fields at fault."""
+
+    type: str
+    title: str
+    status: int
+    detail: str
+    code: str
+    field: str | None = None
+    errors: list[FieldProblem] = []
+
+
+PROBLEM_RESPONSES: dict[int | str, dict[str, Any]] = {
+    400: {"model": Problem, "description": "Malformed request", "content": {MEDIA_TYPE: {}}},
+    404: {"model": Problem, "description": "Not found", "content": {MEDIA_TYPE: {}}},
+    422: {"model": Problem, "description": "Invalid parameters", "content": {MEDIA_TYPE: {}}},
+}
+
+
+def problem_response(
+    *, status: int, code: str, title: str, detail: str, field: str | None = None,
+    errors: list[FieldProblem] | None = None,
+) -> JSONResponse:
+    """A problem+json response."""
+    body = Problem(
+        type=f"/problems/{code}", title=title, status=status, detail=detail, code=code,
+        field=field, errors=errors or ([FieldProblem(field=field, reason=detail)] if field else []),
+    )
+    return JSONResponse(body.model_dump(), status_code=status, media_type=MEDIA_TYPE)
+
+
+def install(app: FastAPI) -> None:
+    """Register the handlers that turn errors into problems."""
+
+    @app.exception_handler(SilkpostError)
+    async def _silkpost_error(_: Request, exc: SilkpostError) -> JSONResponse:
+        return problem_response(
+            status=STATUS_BY_KIND[exc.kind], code=exc.code, title=exc.title,
+            detail=exc.detail, field=exc.field,
+        )
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation_error(_: Request, exc: RequestValidationError) -> JSONResponse:
+        errors = [
+            FieldProblem(
+                field=".".join(str(p) for p in err["loc"] if p not in ("body", "query", "path"))
+                or "(body)",
+                reason=err["msg"],
+            )
+            for err in exc.errors()
+        ]
+        detail = "; ".join(f"{e.field}: {e.reason}" for e in errors)
+        return problem_response(
+            status=422, code="request.invalid", title="Invalid request parameters",
+            detail=detail, field=errors[0].field if errors else None, errors=errors,
+        )
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http_error(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+        return problem_response(
+            status=exc.status_code, code=f"http.{exc.status_code}", title=str(exc.detail),
+            detail=str(exc.detail),
+        )

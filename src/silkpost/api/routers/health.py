@@ -1,0 +1,27 @@
+"""Liveness and readiness: is the process up, can it reach its store."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+from pydantic import BaseModel
+
+from silkpost import __version__
+from silkpost.api.deps import PlatformDep
+
+router = APIRouter(tags=["health"])
+
+
+class Health(BaseModel):
+    """The answer of /healthz."""
+
+    status: str
+    version: str
+    log_position: int
+
+
+@router.get("/healthz", response_model=Health)
+def healthz(platform: PlatformDep) -> Health:
+    """Up, and the store answers (with the number of events it holds)."""
+    with platform.uow() as uow:
+        position = uow.events.high_water_mark()
+    return Health(status="ok", version=__version__, log_position=position)

@@ -1,0 +1,25 @@
+"""The ``silkpost`` command line (Typer + Rich): thin drivers over the service functions."""
+
+from __future__ import annotations
+
+import typer
+
+from silkpost.cli import db, demo, ids, serve, tracking
+
+app = typer.Typer(
+    name="silkpost",
+    help="Silk Road Post: track-and-trace, route planning and data exchange for the corridors.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+app.add_typer(db.app, name="db")
+app.add_typer(ids.app, name="id")
+app.command("import")(tracking.import_file)
+app.command("track")(tracking.track_id)
+app.command("serve")(serve.serve)
+app.command("demo")(demo.demo)
+
+
+def main() -> None:
+    """Entry point of the ``silkpost`` script."""
+    app()

@@ -1,0 +1,25 @@
+"""``silkpost db``: the database schema."""
+
+from __future__ import annotations
+
+import typer
+
+from silkpost.cli.output import console
+
+app = typer.Typer(help="Database schema: migrations.", no_args_is_help=True)
+
+
+@app.command("upgrade")
+def upgrade(
+    revision: str = typer.Argument("head", help="revision to upgrade to"),
+) -> None:
+    """Create or migrate the database named by SILKPOST_DATABASE_URL."""
+    from silkpost.bootstrap import bootstrap
+    from silkpost.store.migrate import current_revision
+    from silkpost.store.migrate import upgrade as run_upgrade
+
+    platform = bootstrap(migrate=False)
+    before = current_revision(platform.engine)
+    after = run_upgrade(platform.engine, revision)
+    console.print(f"database {platform.settings.database_url}: {before or 'empty'} → {after}")
+    platform.dispose()

@@ -1,0 +1,124 @@
+"""``silkpost import`` and ``silkpost track``: events in, timelines out."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import typer
+from rich.progress import (
+    BarColumn,
+    Progress,
+    TaskID,
+    TextColumn,
+    TimeRemainingColumn,
+    TransferSpeedColumn,
+)
+from rich.table import Table
+
+from silkpost.cli.output import console, err_console, reported_errors
+from silkpost.domain.codes import ObjectKind, event_code, statuses
+from silkpost.tracking import formats
+
+
+def _lines(path: Path, progress: Progress, task: TaskID) -> Iterator[bytes]:
+    with path.open("rb") as fh:
+        for line in fh:
+            progress.advance(task, len(line))
+            yield line
+
+
+def import_file(
+    file: Path = typer.Argument(..., exists=True, dir_okay=False, help="events file"),
+    fmt: str = typer.Option(None, "--format", help="json, ndjson or csv (default: by extension)"),
+    source: str = typer.Option("import", help="who the events come from"),
+    show: int = typer.Option(20, help="how many rejections to list"),
+) -> None:
+    """Import events from a JSON, NDJSON or CSV file; exit 1 if any record was rejected."""
+    from silkpost.bootstrap import bootstrap
+    from silkpost.tracking.service import ingest
+
+    with reported_errors():
+        kind: formats.Format = fmt or formats.guess_format(file.name)  # type: ignore[assignment]
+        if kind not in ("json", "ndjson", "csv"):
+            raise formats.UnreadableFile(f"unknown format {kind!r}", field="format")
+        platform = bootstrap()
+        columns = (TextColumn("[bold]{task.description}"), BarColumn(), TransferSpeedColumn(),
+                   TimeRemainingColumn(), TextColumn("{task.fields[counts]}"))
+        with Progress(*columns, console=err_console, transient=False) as progress:
+            task = progress.add_task(file.name, total=file.stat().st_size, counts="")
+            if kind == "json":
+                records = formats.read_json(file.read_bytes())
+                progress.update(task, completed=file.stat().st_size)
+            elif kind == "ndjson":
+                records = formats.read_ndjson(_lines(file, progress, task))
+            else:
+                records = formats.read_csv(
+                    line.decode("utf-8-sig") for line in _lines(file, progress, task)
+                )
+            result = ingest(
+                records, uow=platform.uow(), clock=platform.clock, source=source,
+                batch_size=platform.settings.ingest_batch_size,
+                on_batch=lambda r: progress.update(
+                    task, counts=f"{r.accepted:,} new · {r.duplicates:,} dup · "
+                    f"{r.rejected:,} rejected"),
+            )
+        platform.dispose()
+    table = Table(title=f"Import of {file.name}")
+    for col in ("received", "accepted", "duplicates", "rejected"):
+        table.add_column(col, justify="right")
+    table.add_row(*(f"{getattr(result, c):,}" for c in
+                    ("received", "accepted", "duplicates", "rejected")))
+    console.print(table)
+    if result.rejections:
+        rejected = Table(title="Rejected records")
+        for col in ("position", "field", "reason"):
+            rejected.add_column(col)
+        for r in result.rejections[:show]:
+            rejected.add_row(str(r.position), r.field, r.reason)
+        console.print(rejected)
+        if result.rejected > show:
+            console.print(f"… and {result.rejected - show:,} more rejected records")
+    if not result.ok:
+        raise typer.Exit(1)
+
+
+def track_id(
+    object_id: str = typer.Argument(..., help="S10 id or another carrier's number"),
+    kind: ObjectKind = typer.Option(ObjectKind.ITEM, help="item, receptacle, dispatch..."),
+    as_json: bool = typer.Option(False, "--json", help="print the API's JSON"),
+    lang: str = typer.Option("en", help="en, zh, ru or kk"),
+) -> None:
+    """Show an object's status, last place, ETA and timeline."""
+    from silkpost.api.schemas import ObjectOut
+    from silkpost.bootstrap import bootstrap
+    from silkpost.tracking.service import track
+
+    with reported_errors():
+        platform = bootstrap()
+        view = track(object_id, uow=platform.uow(), clock=platform.clock, kind=kind,
+                     eta=platform.eta)
+        platform.dispose()
+    if as_json:
+        console.print_json(json.dumps(ObjectOut.of_view(view, lang).model_dump(mode="json")))
+        return
+    t = view.tracked
+    status = statuses()[t.status].names.get(lang, t.status.value)
+    place = " ".join(p for p in (t.last_location, t.last_office) if p) or "unknown place"
+    console.print(f"[bold]{t.object_id}[/] · {status}{' · [red]STUCK[/]' if view.stuck else ''}"
+                  f" · last seen {place} at {t.last_at.isoformat()}")
+    if view.eta:
+        console.print(f"ETA {view.eta.isoformat()}")
+    table = Table()
+    for col in ("time (local)", "code", "event", "place", "office", "source"):
+        table.add_column(col)
+    for e in view.timeline:
+        code = event_code(e.code)
+        table.add_row(e.occurred_at.strftime("%Y-%m-%d %H:%M %z"), e.code,
+                      code.names.get(lang, e.code) if code else e.code,
+                      e.location or "", e.office or "", e.source)
+    console.print(table)
+    if view.earlier_lives:
+        console.print(f"({view.earlier_lives} earlier item(s) carried this id more than a year "
+                      "before; not shown)")
