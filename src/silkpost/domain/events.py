@@ -8,11 +8,10 @@ first while data-exchange freshness is measured by the second.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Mapping
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from hashlib import blake2b
+from typing import Any, NamedTuple
 
 from silkpost.domain.codes import ObjectKind
 
@@ -20,13 +19,16 @@ EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _US = timedelta(microseconds=1)
 
 
-@dataclass(frozen=True, slots=True)
-class TrackingEvent:
+class TrackingEvent(NamedTuple):
     """An event as the platform stores it.
 
+    ``occurred_at`` is timezone-aware (the scanner's offset is kept for local display).
     ``location`` is a UN/LOCODE (the place), ``office`` the operator's office or node code there
     (an IMPC code such as CNURCA, or a network node code); both optional because a partner may
     know only one. ``event_id`` is the sender's own id for the event, used for idempotency.
+
+    A NamedTuple rather than a frozen dataclass: it is as immutable and four times cheaper to
+    build, and a million-event partner file builds a million of them.
     """
 
     object_kind: ObjectKind
@@ -40,10 +42,6 @@ class TrackingEvent:
     payload: Mapping[str, Any] | None = None
     received_at: datetime | None = None
 
-    def __post_init__(self) -> None:
-        if self.occurred_at.tzinfo is None:
-            raise ValueError("occurred_at must carry a UTC offset")
-
     @property
     def occurred_us(self) -> int:
         """Occurrence time as microseconds since the Unix epoch (UTC)."""
@@ -53,7 +51,8 @@ class TrackingEvent:
     def utc_offset_minutes(self) -> int:
         """The scanner's UTC offset, kept so local times can be shown as they were scanned."""
         offset = self.occurred_at.utcoffset()
-        assert offset is not None
+        if offset is None:
+            raise ValueError("occurred_at must carry a UTC offset")
         return int(offset.total_seconds() // 60)
 
 
@@ -71,7 +70,6 @@ def from_epoch_us(us: int, offset_minutes: int = 0) -> datetime:
 
 
 def idempotency_key(
-    *,
     object_kind: str,
     object_id: str,
     code: str,
@@ -81,31 +79,23 @@ def idempotency_key(
     source: str,
     event_id: str | None,
 ) -> bytes:
-    """The 16-byte key under which an event is stored once.
+    """The 16-byte key under which an event is stored once (per object).
 
     With a sender's event id, the key is (source, event id): a sender may correct the time of an
     event it already sent and must not create a second one. Without it, the key is the event's
-    natural identity (object, code, time, place), so the same scan relayed by two partners is
-    one event.
+    natural identity (code, time, place), so the same scan relayed by two partners is one
+    event. The store keeps keys unique per object, so senders may number events per parcel.
     """
     if event_id:
         raw = f"e\x1f{source}\x1f{event_id}"
     else:
-        raw = "\x1f".join(
-            ("n", object_kind, object_id, code, str(occurred_us), location or "", office or "")
-        )
-    return hashlib.blake2b(raw.encode(), digest_size=16).digest()
+        raw = f"n\x1f{object_kind}\x1f{code}\x1f{occurred_us}\x1f{location or ''}\x1f{office or ''}"
+    return blake2b(raw.encode(), digest_size=16).digest()
 
 
 def key_of(event: TrackingEvent) -> bytes:
     """The idempotency key of a domain event."""
     return idempotency_key(
-        object_kind=event.object_kind.value,
-        object_id=event.object_id,
-        code=event.code,
-        occurred_us=event.occurred_us,
-        location=event.location,
-        office=event.office,
-        source=event.source,
-        event_id=event.event_id,
+        event.object_kind.value, event.object_id, event.code, event.occurred_us,
+        event.location, event.office, event.source, event.event_id,
     )

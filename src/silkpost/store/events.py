@@ -11,6 +11,7 @@ result whatever order the events come in and however often they are sent (see
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime, timedelta
 from typing import Any
 
 import orjson
@@ -19,7 +20,13 @@ from sqlalchemy.dialects import sqlite
 from sqlalchemy.sql.elements import ColumnElement
 
 from silkpost.domain.codes import ObjectKind, Status, statuses
-from silkpost.domain.events import TrackingEvent, from_epoch_us, idempotency_key, to_epoch_us
+from silkpost.domain.events import (
+    EPOCH,
+    TrackingEvent,
+    from_epoch_us,
+    idempotency_key,
+    to_epoch_us,
+)
 from silkpost.domain.status import (
     ID_REUSE_GAP_US,
     effective_status,
@@ -31,6 +38,7 @@ from silkpost.domain.tracked import TrackedObject
 from silkpost.store.schema import events, object_status
 from silkpost.tracking.ports import ObjectQuery
 
+_US = timedelta(microseconds=1)
 EVENT_COLUMNS = (
     "idem_key", "object_kind", "object_id", "code", "occurred_us", "utc_offset_min",
     "received_us", "location", "office", "source", "event_id", "payload",
@@ -90,7 +98,9 @@ def upsert_set(excluded: Any) -> dict[str, ColumnElement[Any]]:
 
 
 def _compiled_sqlite() -> tuple[str, str]:
-    insert_events = sqlite.insert(events).on_conflict_do_nothing(index_elements=["idem_key"])
+    insert_events = sqlite.insert(events).on_conflict_do_nothing(
+        index_elements=["object_id", "idem_key"]
+    )
     upsert = sqlite.insert(object_status)
     upsert = upsert.on_conflict_do_update(
         index_elements=["object_kind", "object_id"], set_=_upsert_set(upsert.excluded)
@@ -109,19 +119,36 @@ _SQLITE_INSERT_EVENTS, _SQLITE_UPSERT_STATUS = _compiled_sqlite()
 
 
 def event_rows(batch: Sequence[TrackingEvent]) -> list[tuple[Any, ...]]:
-    """Rows for the events table, in EVENT_COLUMNS order."""
+    """Rows for the events table, in EVENT_COLUMNS order.
+
+    The hot loop of every import: offsets and receipt times repeat within a batch, so they are
+    computed once per distinct value.
+    """
     rows = []
+    offsets: dict[Any, int] = {}
+    received: dict[datetime, int] = {}
+    epoch, us = EPOCH, _US
     for e in batch:
-        occurred_us = to_epoch_us(e.occurred_at)
-        offset = e.occurred_at.utcoffset()
-        offset_min = int(offset.total_seconds()) // 60 if offset else 0
+        at = e.occurred_at
+        occurred_us = (at - epoch) // us
+        tz = at.tzinfo
+        offset_min = offsets.get(tz)
+        if offset_min is None:
+            delta = at.utcoffset()
+            if delta is None:
+                raise ValueError(f"event {e.code} of {e.object_id}: occurred_at has no offset")
+            offset_min = offsets[tz] = int(delta.total_seconds()) // 60
+        r = e.received_at
+        if r is None:
+            received_us = occurred_us
+        elif r in received:
+            received_us = received[r]
+        else:
+            received_us = received[r] = to_epoch_us(r)
         kind = e.object_kind.value
-        received_us = to_epoch_us(e.received_at) if e.received_at else occurred_us
         rows.append((
-            idempotency_key(
-                object_kind=kind, object_id=e.object_id, code=e.code, occurred_us=occurred_us,
-                location=e.location, office=e.office, source=e.source, event_id=e.event_id,
-            ),
+            idempotency_key(kind, e.object_id, e.code, occurred_us, e.location, e.office,
+                            e.source, e.event_id),
             kind, e.object_id, e.code, occurred_us, offset_min, received_us, e.location,
             e.office, e.source, e.event_id,
             None if e.payload is None else orjson.dumps(e.payload).decode(),

@@ -22,7 +22,7 @@ class InMemoryEventLog:
     """Events in a dict by idempotency key, plus per-object lists."""
 
     def __init__(self) -> None:
-        self.by_key: dict[bytes, TrackingEvent] = {}
+        self.by_key: dict[tuple[str, bytes], TrackingEvent] = {}
         self.by_object: dict[tuple[str, str], list[TrackingEvent]] = {}
         self.destinations: dict[tuple[str, str], str] = {}
 
@@ -30,7 +30,7 @@ class InMemoryEventLog:
         """Store events not stored before; return how many were new."""
         new = 0
         for e in events:
-            key = key_of(e)
+            key = (e.object_id, key_of(e))
             if key in self.by_key:
                 continue
             self.by_key[key] = e
@@ -138,12 +138,12 @@ class _PendingLog(InMemoryEventLog):
         self.by_object = committed.by_object
         self.destinations = committed.destinations
         self.pending: list[TrackingEvent] = []
-        self._pending_keys: set[bytes] = set()
+        self._pending_keys: set[tuple[str, bytes]] = set()
 
     def append(self, events: Sequence[TrackingEvent]) -> int:
         new = 0
         for e in events:
-            key = key_of(e)
+            key = (e.object_id, key_of(e))
             if key in self.by_key or key in self._pending_keys:
                 continue
             self._pending_keys.add(key)

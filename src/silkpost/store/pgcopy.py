@@ -30,7 +30,7 @@ def _statements() -> tuple[str, str, str]:
     )
     insert_events = (
         f"INSERT INTO events ({cols}) SELECT {cols} FROM incoming_events "
-        f"ON CONFLICT (idem_key) DO NOTHING"
+        f"ON CONFLICT (object_id, idem_key) DO NOTHING"
     )
     incoming = table("incoming_status", *[column(c) for c in STATUS_COLUMNS])
     upsert = postgresql.insert(object_status).from_select(

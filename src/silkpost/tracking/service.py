@@ -6,11 +6,11 @@ importer, the message-bus consumer and the simulator all call them.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from itertools import islice
-from typing import Protocol
+from typing import Any, Protocol
 
 from silkpost.domain.codes import ObjectKind, Status
 from silkpost.domain.events import TrackingEvent, to_epoch_us
@@ -18,6 +18,7 @@ from silkpost.domain.objects import validate_object_id
 from silkpost.domain.status import in_time_order, is_stuck, lives
 from silkpost.domain.tracked import TrackedObject
 from silkpost.errors import InvalidRequest, NotFound
+from silkpost.tracking.fastpath import FastValidator
 from silkpost.tracking.formats import Record
 from silkpost.tracking.ports import Clock, ObjectQuery, UnitOfWork
 from silkpost.tracking.records import Problem, to_event
@@ -84,19 +85,23 @@ def ingest(
     if batch_size < 1:
         raise InvalidRequest("batch_size must be at least 1", field="batch_size")
     result = IngestResult()
+    fast = FastValidator()
     iterator = iter(records)
     while batch := list(islice(iterator, batch_size)):
         received_at = clock.now()
+        window = (EARLIEST_PLAUSIBLE, received_at + MAX_CLOCK_AHEAD)
         events: list[TrackingEvent] = []
         for position, record in batch:
-            checked = _check(record, source=source, received_at=received_at)
-            if isinstance(checked, TrackingEvent):
+            checked = _check(record, fast=fast, source=source, received_at=received_at,
+                             window=window)
+            if isinstance(checked, list):
+                result.rejected += 1
+                for problem in checked:
+                    if len(result.rejections) < max_listed:
+                        result.rejections.append(Rejection(position, problem.field,
+                                                           problem.reason))
+            else:
                 events.append(checked)
-                continue
-            result.rejected += 1
-            for problem in checked:
-                if len(result.rejections) < max_listed:
-                    result.rejections.append(Rejection(position, problem.field, problem.reason))
         with uow:
             new = uow.events.append(events)
             uow.commit()
@@ -123,27 +128,28 @@ def ingest_events(
 
 
 def _with_received(e: TrackingEvent, received_at: datetime) -> TrackingEvent:
-    return TrackingEvent(
-        object_kind=e.object_kind, object_id=e.object_id, code=e.code,
-        occurred_at=e.occurred_at, source=e.source, location=e.location, office=e.office,
-        event_id=e.event_id, payload=e.payload, received_at=received_at,
-    )
+    return e._replace(received_at=received_at)
 
 
 def _check(
-    record: object, *, source: str, received_at: datetime
+    record: Mapping[str, Any] | Problem, *, fast: FastValidator, source: str,
+    received_at: datetime, window: tuple[datetime, datetime],
 ) -> TrackingEvent | list[Problem]:
     if isinstance(record, Problem):
         return [record]
-    event = to_event(record, default_source=source)  # type: ignore[arg-type]
-    if isinstance(event, list):
+    event = fast.event(record, source=source, received_at=received_at)
+    if event is None:
+        checked = to_event(record, default_source=source)
+        if isinstance(checked, list):
+            return checked
+        event = _with_received(checked, received_at)
+    earliest, latest = window
+    if earliest <= event.occurred_at <= latest:
         return event
-    if event.occurred_at > received_at + MAX_CLOCK_AHEAD:
+    if event.occurred_at > latest:
         return [Problem("occurred_at", "is more than 24 h after it was received: check the "
                         "scanner's clock and time zone")]
-    if event.occurred_at < EARLIEST_PLAUSIBLE:
-        return [Problem("occurred_at", "is before the year 2000: not a plausible scan time")]
-    return _with_received(event, received_at)
+    return [Problem("occurred_at", "is before the year 2000: not a plausible scan time")]
 
 
 class EtaEstimator(Protocol):

@@ -22,7 +22,7 @@ def upgrade() -> None:
     op.create_table(
         "events",
         sa.Column("seq", _SEQ, primary_key=True, autoincrement=True),
-        sa.Column("idem_key", sa.LargeBinary(16), nullable=False, unique=True),
+        sa.Column("idem_key", sa.LargeBinary(16), nullable=False),
         sa.Column("object_kind", sa.String(16), nullable=False),
         sa.Column("object_id", sa.String(64), nullable=False),
         sa.Column("code", sa.String(8), nullable=False),
@@ -35,7 +35,7 @@ def upgrade() -> None:
         sa.Column("event_id", sa.String(128)),
         sa.Column("payload", sa.Text),
     )
-    op.create_index("ix_events_object", "events", ["object_id", "occurred_us"])
+    op.create_index("ux_events_object_key", "events", ["object_id", "idem_key"], unique=True)
     op.create_table(
         "object_status",
         sa.Column("object_kind", sa.String(16), nullable=False),
