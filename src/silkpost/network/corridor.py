@@ -1,0 +1,254 @@
+"""The corridor model and its TOML file format (documented in docs/network.md).
+
+Nodes are warehouses, offices of exchange, exchange stations, border ports, rail terminals,
+airports and partner post offices; services are scheduled trucks, trains and flights between
+two nodes on a weekly timetable in the departure node's local time. Every problem in a file is
+reported with the file, the entry and the field, all at once.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from silkpost.domain.locations import validate_locode
+from silkpost.errors import InvalidRequest
+
+NODE_KINDS = ("warehouse", "exchange_office", "exchange_station", "border_port", "bonded_zone",
+              "airport", "rail_terminal", "partner_post_office")
+MODES = ("truck", "rail", "air")
+DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+class NetworkFileError(InvalidRequest):
+    """A network file with problems; ``problems`` lists every one."""
+
+    code = "network.invalid_file"
+    title = "Invalid network file"
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("; ".join(problems[:10]) + (" …" if len(problems) > 10 else ""),
+                         field="file")
+        self.problems = problems
+
+
+@dataclass(frozen=True, slots=True)
+class Node:
+    """A place parcels are handled at."""
+
+    code: str
+    kind: str
+    country: str
+    locode: str
+    lat: float
+    lon: float
+    tz: ZoneInfo
+    names: Mapping[str, str]
+    handling_hours: float = 2.0
+    min_connection_hours: float = 1.0
+    customs_hours: Mapping[str, float] = field(default_factory=dict)
+    capacity_per_day: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Departure:
+    """A weekly departure: day of week (0 = Monday) and minutes after local midnight."""
+
+    weekday: int
+    minute: int
+
+
+@dataclass(frozen=True, slots=True)
+class Service:
+    """A scheduled conveyance between two nodes."""
+
+    id: str
+    origin: str
+    destination: str
+    mode: str
+    operator: str
+    departures: tuple[Departure, ...]
+    duration_hours: float
+    cost_per_kg: float
+    cost_per_shipment: float
+    capacity_kg: float
+    forbids: frozenset[str] = frozenset()
+    border_dwell_hours: float = 0.0
+    gauge_break_hours: float = 0.0
+    crosses_border: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Network:
+    """Nodes by code and services, with the services leaving each node."""
+
+    name: str
+    nodes: Mapping[str, Node]
+    services: tuple[Service, ...]
+    outgoing: Mapping[str, tuple[Service, ...]]
+
+    def node(self, code: str) -> Node:
+        """The node with this code, or an error naming it."""
+        try:
+            return self.nodes[code]
+        except KeyError:
+            raise UnknownNode(f"no node {code!r} in network {self.name}", field="node") from None
+
+
+class UnknownNode(InvalidRequest):
+    """A node code the network does not have."""
+
+    code = "network.unknown_node"
+    title = "Unknown node"
+
+
+def default_network_path() -> Path:
+    """The shipped Xinjiang corridors (data/corridors/xinjiang.toml)."""
+    here = Path(__file__).resolve()
+    for parent in here.parents:
+        candidate = parent / "data" / "corridors" / "xinjiang.toml"
+        if candidate.exists():
+            return candidate
+    raise FileNotFoundError("data/corridors/xinjiang.toml not found")
+
+
+def load_network(path: Path) -> Network:
+    """Read and check a network file; raise NetworkFileError listing every problem."""
+    try:
+        doc = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise NetworkFileError([f"{path.name}: {exc}"]) from None
+    problems: list[str] = []
+    nodes: dict[str, Node] = {}
+    for i, raw in enumerate(doc.get("nodes", [])):
+        node = _node(raw, f"{path.name}: nodes[{i}] ({raw.get('code', '?')})", problems)
+        if node is not None:
+            if node.code in nodes:
+                problems.append(f"{path.name}: nodes[{i}]: field 'code': {node.code} twice")
+            nodes[node.code] = node
+    services: list[Service] = []
+    for i, raw in enumerate(doc.get("services", [])):
+        where = (f"{path.name}: services[{i}] ({raw.get('from', '?')}→{raw.get('to', '?')})")
+        service = _service(raw, where, nodes, problems)
+        if service is not None:
+            services.append(service)
+    if not nodes:
+        problems.append(f"{path.name}: no [[nodes]]")
+    if problems:
+        raise NetworkFileError(problems)
+    outgoing: dict[str, list[Service]] = {c: [] for c in nodes}
+    for s in services:
+        outgoing[s.origin].append(s)
+    return Network(name=str(doc.get("name", path.stem)), nodes=nodes, services=tuple(services),
+                   outgoing={k: tuple(v) for k, v in outgoing.items()})
+
+
+def _need(raw: Mapping[str, Any], key: str, kind: type | tuple[type, ...], where: str,
+          problems: list[str]) -> Any:
+    value = raw.get(key)
+    if value is None:
+        problems.append(f"{where}: field '{key}': required")
+    elif not isinstance(value, kind) or isinstance(value, bool):
+        problems.append(f"{where}: field '{key}': wrong type {type(value).__name__}")
+    else:
+        return value
+    return None
+
+
+def _node(raw: Mapping[str, Any], where: str, problems: list[str]) -> Node | None:
+    before = len(problems)
+    code = _need(raw, "code", str, where, problems)
+    kind = _need(raw, "kind", str, where, problems)
+    locode = _need(raw, "locode", str, where, problems)
+    lat = _need(raw, "lat", (int, float), where, problems)
+    lon = _need(raw, "lon", (int, float), where, problems)
+    tzname = _need(raw, "tz", str, where, problems)
+    names = _need(raw, "names", dict, where, problems)
+    if kind is not None and kind not in NODE_KINDS:
+        problems.append(f"{where}: field 'kind': {kind!r} is not one of {', '.join(NODE_KINDS)}")
+    if locode is not None:
+        try:
+            validate_locode(locode)
+        except ValueError as exc:
+            problems.append(f"{where}: field 'locode': {exc}")
+    if names is not None and not {"en", "zh", "ru"} <= set(names):
+        problems.append(f"{where}: field 'names': needs en, zh and ru")
+    tz = None
+    if tzname is not None:
+        try:
+            tz = ZoneInfo(tzname)
+        except (ZoneInfoNotFoundError, ValueError):
+            problems.append(f"{where}: field 'tz': unknown time zone {tzname!r}")
+    for key in ("handling_hours", "min_connection_hours"):
+        if key in raw and (not isinstance(raw[key], int | float) or raw[key] < 0):
+            problems.append(f"{where}: field '{key}': must be a number ≥ 0")
+    customs = raw.get("customs_hours", {})
+    if not isinstance(customs, dict) or any(
+            not isinstance(v, int | float) or v < 0 for v in customs.values()):
+        problems.append(f"{where}: field 'customs_hours': a table of regime = hours ≥ 0")
+        customs = {}
+    if len(problems) > before or tz is None:
+        return None
+    return Node(code=code, kind=kind, country=locode[:2], locode=locode, lat=float(lat),
+                lon=float(lon), tz=tz, names=names,
+                handling_hours=float(raw.get("handling_hours", 2.0)),
+                min_connection_hours=float(raw.get("min_connection_hours", 1.0)),
+                customs_hours={str(k): float(v) for k, v in customs.items()},
+                capacity_per_day=raw.get("capacity_per_day"))
+
+
+def _departures(values: Any, where: str, problems: list[str]) -> tuple[Departure, ...]:
+    out = []
+    if not isinstance(values, list) or not values:
+        problems.append(f"{where}: field 'departures': a list like ['daily 18:00', 'mon 10:00']")
+        return ()
+    for text in values:
+        try:
+            day, hhmm = str(text).lower().split()
+            hours, minutes = (int(x) for x in hhmm.split(":"))
+            if not (0 <= hours < 24 and 0 <= minutes < 60):
+                raise ValueError
+            days = range(7) if day == "daily" else [DAYS.index(day)]
+        except ValueError:
+            problems.append(f"{where}: field 'departures': {text!r} is not 'daily HH:MM' or "
+                            "'mon HH:MM'")
+            continue
+        out += [Departure(d, hours * 60 + minutes) for d in days]
+    return tuple(sorted(set(out), key=lambda d: (d.weekday, d.minute)))
+
+
+def _service(raw: Mapping[str, Any], where: str, nodes: Mapping[str, Node],
+             problems: list[str]) -> Service | None:
+    before = len(problems)
+    sid = _need(raw, "id", str, where, problems)
+    origin = _need(raw, "from", str, where, problems)
+    destination = _need(raw, "to", str, where, problems)
+    mode = _need(raw, "mode", str, where, problems)
+    duration = _need(raw, "duration_hours", (int, float), where, problems)
+    for key, value in (("from", origin), ("to", destination)):
+        if value is not None and value not in nodes:
+            problems.append(f"{where}: field '{key}': no node {value!r}")
+    if mode is not None and mode not in MODES:
+        problems.append(f"{where}: field 'mode': {mode!r} is not one of {', '.join(MODES)}")
+    if duration is not None and duration <= 0:
+        problems.append(f"{where}: field 'duration_hours': must be positive")
+    departures = _departures(raw.get("departures"), where, problems)
+    numbers = {}
+    for key, default in (("cost_per_kg", 0.0), ("cost_per_shipment", 0.0),
+                         ("capacity_kg", 20_000.0), ("border_dwell_hours", 0.0),
+                         ("gauge_break_hours", 0.0)):
+        value = raw.get(key, default)
+        if not isinstance(value, int | float) or isinstance(value, bool) or value < 0:
+            problems.append(f"{where}: field '{key}': must be a number ≥ 0")
+        numbers[key] = float(value) if isinstance(value, int | float) else default
+    if len(problems) > before:
+        return None
+    return Service(id=sid, origin=origin, destination=destination, mode=mode,
+                   operator=str(raw.get("operator", "")), departures=departures,
+                   duration_hours=float(duration), forbids=frozenset(raw.get("forbids", [])),
+                   crosses_border=nodes[origin].country != nodes[destination].country,
+                   **numbers)
