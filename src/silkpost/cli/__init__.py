@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from silkpost.cli import db, demo, ids, serve, tracking
+from silkpost.cli import db, demo, ids, serve, simulate, tracking
 
 app = typer.Typer(
     name="silkpost",
@@ -18,6 +18,7 @@ app.command("import")(tracking.import_file)
 app.command("track")(tracking.track_id)
 app.command("serve")(serve.serve)
 app.command("demo")(demo.demo)
+app.command("simulate")(simulate.simulate)
 
 
 def main() -> None:

@@ -1,53 +1,52 @@
-"""``silkpost demo``: a fresh embedded store with traffic in it, served.
-
-Until the simulator lands, the traffic is the shipped sample file of events.
-"""
+"""``silkpost demo``: a fresh embedded store filled by the corridor simulator, then served."""
 
 from __future__ import annotations
 
-from importlib.resources import files
 from pathlib import Path
 
 import typer
 
-from silkpost.cli.output import console
-
-
-def _sample_file() -> Path:
-    here = Path(__file__).resolve()
-    for parent in here.parents:
-        candidate = parent / "data" / "samples" / "events.ndjson"
-        if candidate.exists():
-            return candidate
-    return Path(str(files("silkpost").joinpath("data", "samples", "events.ndjson")))
+from silkpost.cli.output import console, err_console
 
 
 def demo(
     db: Path = typer.Option(Path("demo/silkpost-demo.db"), help="where the demo store goes"),
     serve: bool = typer.Option(True, "--serve/--no-serve", help="serve after loading"),
+    scenario: str = typer.Option("seeds-2023", help="scenario to simulate"),
+    days: int = typer.Option(3, min=1, help="days of demand to simulate"),
+    parcels_per_day: int = typer.Option(3000, min=1, help="parcels posted a day"),
     host: str = typer.Option("127.0.0.1"),
     port: int = typer.Option(8000),
 ) -> None:
-    """Load the sample traffic into a fresh store and serve the API."""
+    """Simulate a few days of the corridor into a fresh store and serve the API."""
+    from rich.progress import BarColumn, Progress, TextColumn
+
     from silkpost.bootstrap import bootstrap
+    from silkpost.cli.simulate import print_report
+    from silkpost.network.corridor import default_network_path, load_network
     from silkpost.settings import Settings
-    from silkpost.tracking import formats
-    from silkpost.tracking.service import ingest
+    from silkpost.sim.scenario import load_scenario
+    from silkpost.sim.service import simulate
+    from silkpost.tracking.ports import ObjectQuery
 
     db.parent.mkdir(parents=True, exist_ok=True)
     for suffix in ("", "-wal", "-shm"):
         Path(f"{db}{suffix}").unlink(missing_ok=True)
     platform = bootstrap(Settings(database_url=f"sqlite:///{db}", host=host, port=port))
-    sample = _sample_file()
-    with sample.open("rb") as fh:
-        result = ingest(formats.read_ndjson(fh), uow=platform.uow(), clock=platform.clock,
-                        source="demo")
-    console.print(f"Loaded {result.accepted:,} events from {sample.name} into {db}")
+    chosen = load_scenario(scenario).with_overrides(days=days, parcels_per_day=parcels_per_day)
+    total = (chosen.days + chosen.drain_days) * 24
+    with Progress(TextColumn("[bold]{task.description}"), BarColumn(),
+                  TextColumn("{task.completed}/{task.total} simulated hours"),
+                  console=err_console) as progress:
+        task = progress.add_task(f"simulating {chosen.name}", total=total)
+        report = simulate(chosen, network=load_network(default_network_path()),
+                          uow=platform.uow(), on_hour=lambda h: progress.update(task, completed=h))
+        progress.update(task, completed=total)
+    print_report(report)
     with platform.uow() as uow:
-        from silkpost.tracking.ports import ObjectQuery
-
         some = uow.events.find(ObjectQuery(limit=5))
-    console.print("Tracking numbers to try: " + ", ".join(t.object_id for t in some))
+    ids = [t.object_id for t in some]
+    console.print(f"Store: {db}  ·  tracking numbers to try: {', '.join(ids)}")
     if not serve:
         platform.dispose()
         return
@@ -55,7 +54,7 @@ def demo(
 
     from silkpost.api.app import create_app
 
-    console.print(f"[bold green]Silkpost demo on http://{host}:{port}[/]  "
-                  f"(try http://{host}:{port}/api/v1/items/{some[0].object_id if some else ''}"
-                  f" · API docs http://{host}:{port}/docs)")
+    base = f"http://{host}:{port}"
+    console.print(f"[bold green]Silkpost demo on {base}[/]  ·  try {base}/api/v1/items/"
+                  f"{ids[0] if ids else ''}  ·  API docs {base}/docs")
     uvicorn.run(create_app(platform), host=host, port=port, log_level="warning")

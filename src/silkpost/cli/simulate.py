@@ -1,0 +1,75 @@
+"""``silkpost simulate``: run a scenario of the corridor twin into the store, print the report."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import typer
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from silkpost.cli.output import console, err_console, reported_errors
+
+
+def simulate(
+    scenario: str = typer.Option("seeds-2023", help="scenario name in data/scenarios or a path"),
+    days: int = typer.Option(None, min=1, help="days of demand (default: the scenario's)"),
+    parcels_per_day: int = typer.Option(None, min=0, help="parcels posted a day"),
+    seed: int = typer.Option(None, help="random seed (same seed, same run)"),
+    report: Path = typer.Option(None, help="write the report as JSON to this file"),
+) -> None:
+    """Simulate the corridor; every scan goes through the tracking hub's ingest."""
+    from silkpost.bootstrap import bootstrap
+    from silkpost.network.corridor import default_network_path, load_network
+    from silkpost.sim.report import Report
+    from silkpost.sim.scenario import load_scenario
+    from silkpost.sim.service import simulate as run
+
+    with reported_errors():
+        chosen = load_scenario(scenario).with_overrides(
+            days=days, parcels_per_day=parcels_per_day, seed=seed)
+        platform = bootstrap()
+        network = load_network(
+            Path(platform.settings.network_file) if platform.settings.network_file
+            else default_network_path())
+        total = (chosen.days + chosen.drain_days) * 24
+        columns = (TextColumn("[bold]{task.description}"), BarColumn(),
+                   TextColumn("{task.completed}/{task.total} h"), TimeElapsedColumn())
+        with Progress(*columns, console=err_console) as progress:
+            task = progress.add_task(f"simulating {chosen.name}", total=total)
+            result: Report = run(chosen, network=network, uow=platform.uow(),
+                                 on_hour=lambda h: progress.update(task, completed=h))
+            progress.update(task, completed=total)
+        platform.dispose()
+    print_report(result)
+    if report is not None:
+        report.write_text(json.dumps(result.as_dict(), indent=2, ensure_ascii=False))
+        console.print(f"report written to {report}")
+
+
+def print_report(result: object) -> None:
+    """The report as Rich tables."""
+    from silkpost.sim.report import Report
+
+    assert isinstance(result, Report)
+    console.print(f"[bold]{result.scenario}[/]: {result.parcels:,} parcels, {result.events:,} "
+                  f"events stored, {result.in_flight:,} still in flight at the end")
+    lanes = Table(title="Lanes (door to door, days)")
+    for col in ("lane", "parcels", "delivered", "p50", "p90", "promise J+", "on time"):
+        lanes.add_column(col, justify="left" if col == "lane" else "right")
+    for lane in result.lanes:
+        lanes.add_row(lane.lane, f"{lane.parcels:,}", f"{lane.delivered:,}",
+                      f"{lane.p50_days}", f"{lane.p90_days}", f"{lane.promise_days:g}",
+                      "" if lane.on_time_share is None else f"{lane.on_time_share:.1%}")
+    console.print(lanes)
+    nodes = Table(title="Nodes (hours)")
+    for col in ("node", "dwell p50", "customs p50", "customs p90"):
+        nodes.add_column(col, justify="left" if col == "node" else "right")
+    for code in sorted(set(result.dwell_hours_p50) | set(result.customs_hours_p50)):
+        nodes.add_row(code, str(result.dwell_hours_p50.get(code, "")),
+                      str(result.customs_hours_p50.get(code, "")),
+                      str(result.customs_hours_p90.get(code, "")))
+    console.print(nodes)
+    console.print("delivered per day: " + ", ".join(
+        f"d{d}: {n:,}" for d, n in result.delivered_per_day.items()))

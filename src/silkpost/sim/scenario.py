@@ -1,0 +1,117 @@
+"""Scenario files (``data/scenarios/NAME.toml``): demand, customs times, disruptions, promises."""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from silkpost.errors import InvalidRequest, NotFound
+
+
+class UnknownScenario(NotFound):
+    """No scenario file of that name."""
+
+    code = "sim.unknown_scenario"
+    title = "Unknown scenario"
+
+
+class InvalidScenario(InvalidRequest):
+    """A scenario file with a bad entry."""
+
+    code = "sim.invalid_scenario"
+    title = "Invalid scenario"
+
+
+@dataclass(frozen=True, slots=True)
+class Closure:
+    """A node that handles nothing for a while (a port closed, a strike, a snowstorm)."""
+
+    node: str
+    from_hour: float
+    hours: float
+
+
+@dataclass(frozen=True, slots=True)
+class Scenario:
+    """What to simulate."""
+
+    name: str
+    description: str
+    start: date
+    days: int
+    parcels_per_day: int
+    seed: int
+    origins: Mapping[str, float]
+    destinations: Mapping[str, float]
+    air_share: float = 0.05
+    battery_share: float = 0.08
+    inspection_share: float = 0.02
+    failed_delivery_share: float = 0.03
+    breakdown_share: float = 0.0
+    customs_hours: Mapping[str, Mapping[str, float]] = field(default_factory=dict)
+    closures: tuple[Closure, ...] = ()
+    promises_days: Mapping[str, float] = field(default_factory=dict)
+    drain_days: int = 12
+
+    def with_overrides(self, *, days: int | None = None, parcels_per_day: int | None = None,
+                       seed: int | None = None) -> Scenario:
+        """The same scenario with command-line overrides."""
+        return replace(
+            self,
+            days=self.days if days is None else days,
+            parcels_per_day=self.parcels_per_day if parcels_per_day is None else parcels_per_day,
+            seed=self.seed if seed is None else seed,
+        )
+
+
+def scenarios_dir() -> Path:
+    """The shipped scenarios folder."""
+    here = Path(__file__).resolve()
+    for parent in here.parents:
+        candidate = parent / "data" / "scenarios"
+        if candidate.is_dir():
+            return candidate
+    raise FileNotFoundError("data/scenarios not found")
+
+
+def load_scenario(name_or_path: str) -> Scenario:
+    """A scenario by name (from data/scenarios) or by path."""
+    path = Path(name_or_path)
+    if not path.suffix:
+        path = scenarios_dir() / f"{name_or_path}.toml"
+    if not path.exists():
+        known = ", ".join(sorted(p.stem for p in scenarios_dir().glob("*.toml")))
+        raise UnknownScenario(f"no scenario {name_or_path!r} (known: {known})", field="scenario")
+    doc: dict[str, Any] = tomllib.loads(path.read_text(encoding="utf-8"))
+    try:
+        closures = tuple(Closure(str(c["node"]), float(c["from_hour"]), float(c["hours"]))
+                         for c in doc.get("closures", []))
+        scenario = Scenario(
+            name=str(doc.get("name", path.stem)),
+            description=str(doc.get("description", "")),
+            start=date.fromisoformat(str(doc["start"])),
+            days=int(doc["days"]),
+            parcels_per_day=int(doc["parcels_per_day"]),
+            seed=int(doc.get("seed", 1)),
+            origins={str(k): float(v) for k, v in doc["origins"].items()},
+            destinations={str(k): float(v) for k, v in doc["destinations"].items()},
+            air_share=float(doc.get("air_share", 0.05)),
+            battery_share=float(doc.get("battery_share", 0.08)),
+            inspection_share=float(doc.get("inspection_share", 0.02)),
+            failed_delivery_share=float(doc.get("failed_delivery_share", 0.03)),
+            breakdown_share=float(doc.get("breakdown_share", 0.0)),
+            customs_hours={str(k): {str(r): float(h) for r, h in v.items()}
+                           for k, v in doc.get("customs_hours", {}).items()},
+            closures=closures,
+            promises_days={str(k): float(v) for k, v in doc.get("promises_days", {}).items()},
+            drain_days=int(doc.get("drain_days", 12)),
+        )
+    except (KeyError, TypeError, ValueError) as exc:
+        raise InvalidScenario(f"{path.name}: {exc!r}", field="scenario") from None
+    if scenario.days < 1 or scenario.parcels_per_day < 0:
+        raise InvalidScenario(f"{path.name}: days ≥ 1 and parcels_per_day ≥ 0", field="days")
+    return scenario
