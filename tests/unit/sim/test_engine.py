@@ -1,0 +1,96 @@
+"""The corridor twin: reproducible, through the hub, and its scenarios move the figures."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from silkpost.bootstrap import Platform
+from silkpost.domain import s9
+from silkpost.domain.codes import ObjectKind, Status
+from silkpost.domain.events import TrackingEvent
+from silkpost.network.corridor import default_network_path, load_network
+from silkpost.sim.engine import CorridorSimulation
+from silkpost.sim.scenario import Scenario, load_scenario
+from silkpost.sim.service import simulate
+from silkpost.tracking.service import track
+
+NETWORK = load_network(default_network_path())
+
+
+def small(name: str, **kw: int) -> Scenario:
+    return load_scenario(name).with_overrides(days=kw.get("days", 2),
+                                              parcels_per_day=kw.get("per_day", 600),
+                                              seed=kw.get("seed", 7))
+
+
+def run(scenario: Scenario) -> tuple[CorridorSimulation, list[TrackingEvent]]:
+    out: list[TrackingEvent] = []
+    sim = CorridorSimulation(NETWORK, scenario, sink=out.extend)
+    sim.run()
+    return sim, out
+
+
+def test_same_seed_same_run_other_seed_other_run() -> None:
+    """A run is reproducible from its seed."""
+    _, a = run(small("seeds-2023"))
+    _, b = run(small("seeds-2023"))
+    _, c = run(small("seeds-2023", seed=8))
+    assert a == b
+    assert a != c
+
+
+def test_simulated_scans_reach_the_hub(memory_platform: Platform) -> None:
+    """Through ingest: a delivered parcel's timeline starts with posting and ends delivered,
+    and the bags it travelled in have valid S9 ids."""
+    report = simulate(small("seeds-2023", per_day=200), network=NETWORK,
+                      uow=memory_platform.uow())
+    assert report.parcels == 400 and report.events > 400 * 8
+    log = memory_platform.uow().committed_log  # type: ignore[attr-defined]
+    item = next(oid for kind, oid in log.by_object if kind == "item")
+    view = track(item, uow=memory_platform.uow(), clock=memory_platform.clock)
+    codes = [e.code for e in view.timeline]
+    assert codes[0] == "EMA" and codes[-1] == "EMI"
+    assert view.tracked.status == Status.DELIVERED
+    bags = [e.payload["receptacle_id"] for e in view.timeline if e.code == "SIB" and e.payload]
+    assert bags and all(s9.is_valid(str(b)) for b in bags)
+    assert any(kind == ObjectKind.RECEPTACLE.value for kind, _ in log.by_object)
+
+
+def test_baseline_reproduces_the_seed_lane_time() -> None:
+    """Dongguan → Almaty by the truck line: p50 within 6–8 days door to door."""
+    sim, _ = run(small("seeds-2023", per_day=1500))
+    times = [(j.delivered_h - sim.hours_at(j.parcel.posted_at)) / 24
+             for j in sim.stats.journeys.values()
+             if j.delivered_h is not None and j.parcel.origin == "CNDGGA"
+             and j.parcel.destination == "KZALAA" and not j.express]
+    times.sort()
+    assert 6.0 <= times[len(times) // 2] <= 8.0
+
+
+def lane_p50(sim: CorridorSimulation, destination: str) -> float:
+    times = sorted((j.delivered_h - sim.hours_at(j.parcel.posted_at)) / 24
+                   for j in sim.stats.journeys.values()
+                   if j.delivered_h is not None and j.parcel.destination == destination)
+    return times[len(times) // 2]
+
+
+def test_legacy_clearance_slows_road_lanes_only() -> None:
+    """34.5 h at the road ports adds about a day to Almaty, nothing to the Moscow rail lane."""
+    base, _ = run(small("seeds-2023", per_day=1500))
+    legacy, _ = run(small("legacy-clearance", per_day=1500))
+    assert lane_p50(legacy, "KZALAA") - lane_p50(base, "KZALAA") > 0.8
+    assert abs(lane_p50(legacy, "RUMOWA") - lane_p50(base, "RUMOWA")) < 0.3
+
+
+@pytest.mark.parametrize("code", ["SDP", "SHO"])
+def test_closed_port_sends_nothing_while_closed(code: str) -> None:
+    """No parcel leaves the Khorgos exchange station during its closure."""
+    sim, events = run(small("port-closure", days=4, per_day=500))
+    closure = sim.scenario.closures[0]
+    start = sim.t0 + timedelta(hours=closure.from_hour)
+    end = start + timedelta(hours=closure.hours)
+    leaving = [e for e in events if e.office == "CNHRS-XS" and e.code == code]
+    assert leaving
+    assert not [e for e in leaving if start <= e.occurred_at < end]
