@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from silkpost.clock import SystemClock
+from silkpost.network.corridor import Network
 from silkpost.settings import Settings
 from silkpost.tracking.ports import Clock, UnitOfWork
 from silkpost.tracking.service import EtaEstimator
@@ -24,6 +25,7 @@ class Platform:
     clock: Clock
     uow: Callable[[], UnitOfWork]
     eta: EtaEstimator | None = None
+    network: Network | None = None
     engine: Any = None
     extras: dict[str, Any] = field(default_factory=dict)
 
@@ -47,7 +49,9 @@ def bootstrap(
         from silkpost.store.memory import InMemoryEventLog, InMemoryUnitOfWork
 
         log = InMemoryEventLog()
-        return Platform(settings=settings, clock=clock, uow=lambda: InMemoryUnitOfWork(log))
+        platform = Platform(settings=settings, clock=clock, uow=lambda: InMemoryUnitOfWork(log))
+        _attach_network(platform)
+        return platform
 
     from silkpost.store.engine import make_engine
     from silkpost.store.migrate import upgrade
@@ -56,6 +60,25 @@ def bootstrap(
     engine = make_engine(settings.database_url)
     if migrate:
         upgrade(engine)
-    return Platform(
+    platform = Platform(
         settings=settings, clock=clock, uow=lambda: SqlUnitOfWork(engine), engine=engine
     )
+    _attach_network(platform)
+    return platform
+
+
+def _attach_network(platform: Platform) -> None:
+    """Load the corridor network (for ETAs and planning) when its file is there."""
+    from pathlib import Path
+
+    from silkpost.network.corridor import default_network_path, load_network
+    from silkpost.network.eta import NetworkEta
+
+    try:
+        path = (Path(platform.settings.network_file) if platform.settings.network_file
+                else default_network_path())
+    except FileNotFoundError:
+        return
+    network = load_network(path)
+    platform.network = network
+    platform.eta = NetworkEta(network)

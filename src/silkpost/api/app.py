@@ -6,7 +6,7 @@ from fastapi import FastAPI
 
 from silkpost import __version__
 from silkpost.api import problems
-from silkpost.api.routers import health, tracking
+from silkpost.api.routers import health, network, tracking
 from silkpost.bootstrap import Platform, bootstrap
 from silkpost.tracking.records import EventRecord
 
@@ -23,6 +23,7 @@ def create_app(platform: Platform | None = None) -> FastAPI:
     problems.install(app)
     app.include_router(health.router)
     app.include_router(tracking.router)
+    app.include_router(network.router)
     _add_schema(app, "EventRecord", EventRecord)
     return app
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from silkpost.cli import db, demo, ids, serve, simulate, tracking
+from silkpost.cli import db, demo, ids, network, serve, simulate, tracking
 
 app = typer.Typer(
     name="silkpost",
@@ -14,6 +14,8 @@ app = typer.Typer(
 )
 app.add_typer(db.app, name="db")
 app.add_typer(ids.app, name="id")
+app.add_typer(network.network_app, name="network")
+app.command("plan")(network.plan)
 app.command("import")(tracking.import_file)
 app.command("track")(tracking.track_id)
 app.command("serve")(serve.serve)

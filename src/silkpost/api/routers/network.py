@@ -1,0 +1,170 @@
+"""Network endpoints: the corridor network, route plans, sort plans, the network picture."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from fastapi import APIRouter, Response
+from pydantic import BaseModel, Field
+
+from silkpost.api.deps import PlatformDep
+from silkpost.api.problems import PROBLEM_RESPONSES
+from silkpost.errors import InvalidRequest, NotFound
+from silkpost.network.corridor import MODES, Network
+from silkpost.network.draw import network_svg
+from silkpost.network.earliest import earliest_arrival
+from silkpost.network.sortplan import sort_plan
+
+router = APIRouter(prefix="/api/v1", tags=["network"], responses=PROBLEM_RESPONSES)
+
+
+class NetworkUnavailable(NotFound):
+    """The platform runs without a network file."""
+
+    code = "network.unavailable"
+    title = "No network loaded"
+
+
+def _network(platform: PlatformDep) -> Network:
+    if platform.network is None:
+        raise NetworkUnavailable("no corridor network is loaded (SILKPOST_NETWORK_FILE)")
+    return platform.network
+
+
+class NodeOut(BaseModel):
+    """A node of the network."""
+
+    code: str
+    kind: str
+    country: str
+    locode: str
+    lat: float
+    lon: float
+    tz: str
+    names: dict[str, str]
+
+
+class ServiceOut(BaseModel):
+    """A scheduled service."""
+
+    id: str
+    origin: str
+    destination: str
+    mode: str
+    operator: str
+    duration_hours: float
+    departures_per_week: int
+    capacity_kg: float
+    forbids: list[str]
+
+
+class NetworkOut(BaseModel):
+    """The network."""
+
+    name: str
+    nodes: list[NodeOut]
+    services: list[ServiceOut]
+
+
+@router.get("/network", response_model=NetworkOut)
+def get_network(platform: PlatformDep) -> NetworkOut:
+    """Nodes and services of the loaded corridor network."""
+    n = _network(platform)
+    return NetworkOut(
+        name=n.name,
+        nodes=[NodeOut(code=x.code, kind=x.kind, country=x.country, locode=x.locode, lat=x.lat,
+                       lon=x.lon, tz=str(x.tz), names=dict(x.names)) for x in n.nodes.values()],
+        services=[ServiceOut(id=s.id, origin=s.origin, destination=s.destination, mode=s.mode,
+                             operator=s.operator, duration_hours=s.duration_hours,
+                             departures_per_week=len(s.departures), capacity_kg=s.capacity_kg,
+                             forbids=sorted(s.forbids)) for s in n.services],
+    )
+
+
+@router.get("/network.svg", response_class=Response)
+def get_network_svg(platform: PlatformDep) -> Response:
+    """The network as an SVG picture."""
+    return Response(network_svg(_network(platform)), media_type="image/svg+xml")
+
+
+class PlanRequest(BaseModel):
+    """What to plan."""
+
+    origin: str = Field(alias="from")
+    destination: str = Field(alias="to")
+    ready: datetime
+    exclude_modes: list[str] = []
+    goods: list[str] = []
+    latest: datetime | None = None
+
+
+class LegOut(BaseModel):
+    """One leg: departure and arrival in local time and UTC, and the wait before it."""
+
+    service: str
+    mode: str
+    origin: str
+    destination: str
+    wait_hours: float
+    departs_local: datetime
+    departs_utc: datetime
+    arrives_local: datetime
+    arrives_utc: datetime
+
+
+class PlanOut(BaseModel):
+    """The earliest itinerary."""
+
+    origin: str
+    destination: str
+    arrives: datetime
+    hours: float
+    cost_per_kg: float
+    legs: list[LegOut]
+
+
+@router.post("/routes/plan", response_model=PlanOut)
+def post_plan(body: PlanRequest, platform: PlatformDep) -> PlanOut:
+    """The earliest arrival from a ready time, under mode and goods constraints."""
+    n = _network(platform)
+    if body.ready.tzinfo is None:
+        raise InvalidRequest("ready needs a UTC offset", field="ready")
+    unknown = [m for m in body.exclude_modes if m not in MODES]
+    if unknown:
+        raise InvalidRequest(f"unknown mode(s) {unknown}: use {', '.join(MODES)}",
+                             field="exclude_modes")
+    it = earliest_arrival(n, body.origin.upper(), body.destination.upper(), body.ready,
+                          goods=body.goods, exclude_modes=body.exclude_modes, latest=body.latest)
+    return PlanOut(
+        origin=it.origin, destination=it.destination, arrives=it.arrives,
+        hours=round((it.arrives - body.ready).total_seconds() / 3600, 2),
+        cost_per_kg=round(it.cost(), 2),
+        legs=[LegOut(service=leg.service.id, mode=leg.service.mode, origin=leg.service.origin,
+                     destination=leg.service.destination,
+                     wait_hours=round(leg.wait.total_seconds() / 3600, 2),
+                     departs_local=leg.departs.astimezone(n.nodes[leg.service.origin].tz),
+                     departs_utc=leg.departs,
+                     arrives_local=leg.arrives.astimezone(n.nodes[leg.service.destination].tz),
+                     arrives_utc=leg.arrives) for leg in it.legs],
+    )
+
+
+class SortPlanOut(BaseModel):
+    """Next outbound service for one destination."""
+
+    destination: str
+    service: str
+    mode: str
+    next_node: str
+    departs: datetime
+    arrives_destination: datetime
+
+
+@router.get("/offices/{code}/sort-plan", response_model=list[SortPlanOut])
+def get_sort_plan(code: str, platform: PlatformDep, at: datetime | None = None
+                  ) -> list[SortPlanOut]:
+    """For each destination, the next service parcels sorted now should go on."""
+    entries = sort_plan(_network(platform), code.upper(), at or platform.clock.now())
+    return [SortPlanOut(destination=e.destination, service=e.service_id, mode=e.mode,
+                        next_node=e.next_node, departs=e.departs,
+                        arrives_destination=e.arrives_destination) for e in entries]

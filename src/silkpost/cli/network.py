@@ -1,0 +1,114 @@
+"""``silkpost network`` and ``silkpost plan``: the corridor network and routes over it."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from pathlib import Path
+
+import typer
+from rich.table import Table
+
+from silkpost.cli.output import console, err_console, reported_errors
+
+network_app = typer.Typer(help="The corridor network: check, draw, sort plans.",
+                          no_args_is_help=True)
+
+
+def _network(path: Path | None = None):  # type: ignore[no-untyped-def]
+    from silkpost.network.corridor import default_network_path, load_network
+    from silkpost.settings import Settings
+
+    settings = Settings.from_env()
+    chosen = path or (Path(settings.network_file) if settings.network_file
+                      else default_network_path())
+    return load_network(chosen)
+
+
+@network_app.command("check")
+def check(file: Path = typer.Argument(..., help="network TOML file")) -> None:
+    """Validate a network file; list every problem with its entry and field."""
+    from silkpost.network.corridor import NetworkFileError
+
+    try:
+        network = _network(file)
+    except NetworkFileError as exc:
+        for problem in exc.problems:
+            err_console.print(f"[red]✗[/] {problem}")
+        raise typer.Exit(2) from None
+    console.print(f"[green]✓[/] {file}: {len(network.nodes)} nodes, "
+                  f"{len(network.services)} services")
+
+
+@network_app.command("draw")
+def draw(out: Path = typer.Option(Path("network.svg"), help="SVG file to write")) -> None:
+    """Draw the network as an SVG picture."""
+    from silkpost.network.draw import network_svg
+
+    with reported_errors():
+        out.write_text(network_svg(_network()), encoding="utf-8")
+    console.print(f"wrote {out}")
+
+
+@network_app.command("sortplan")
+def sortplan(office: str = typer.Argument(..., help="office node code, e.g. CNURCA"),
+             at: datetime = typer.Option(None, help="time (default now), with UTC offset")
+             ) -> None:
+    """Next outbound service per destination at an office."""
+    from silkpost.clock import SystemClock
+    from silkpost.network.sortplan import sort_plan
+
+    with reported_errors():
+        entries = sort_plan(_network(), office.upper(), at or SystemClock().now())
+    table = Table(title=f"Sort plan at {office.upper()}")
+    for col in ("destination", "service", "mode", "next node", "departs (UTC)", "arrives"):
+        table.add_column(col)
+    for e in entries:
+        table.add_row(e.destination, e.service_id, e.mode, e.next_node,
+                      f"{e.departs:%Y-%m-%d %H:%M}", f"{e.arrives_destination:%Y-%m-%d %H:%M}")
+    console.print(table)
+
+
+def plan(
+    origin: str = typer.Option(..., "--from", help="origin node code"),
+    destination: str = typer.Option(..., "--to", help="destination node code"),
+    ready: datetime = typer.Option(..., help="ready time with UTC offset"),
+    exclude_mode: list[str] = typer.Option([], help="truck, rail or air (repeatable)"),
+    goods: list[str] = typer.Option([], help="goods flags, e.g. battery (repeatable)"),
+    as_json: bool = typer.Option(False, "--json", help="print JSON"),
+) -> None:
+    """The earliest itinerary between two nodes, leg by leg in local time and UTC."""
+    from silkpost.errors import InvalidRequest
+    from silkpost.network.earliest import earliest_arrival
+
+    with reported_errors():
+        if ready.tzinfo is None:
+            raise InvalidRequest("ready needs a UTC offset, e.g. 2026-11-24T09:00+08:00",
+                                 field="ready")
+        network = _network()
+        it = earliest_arrival(network, origin.upper(), destination.upper(), ready,
+                              goods=goods, exclude_modes=exclude_mode)
+    legs = [{
+        "service": leg.service.id, "mode": leg.service.mode, "from": leg.service.origin,
+        "to": leg.service.destination, "wait_hours": round(leg.wait.total_seconds() / 3600, 2),
+        "departs_local": leg.departs.astimezone(network.nodes[leg.service.origin].tz).isoformat(),
+        "departs_utc": leg.departs.isoformat(),
+        "arrives_local": leg.arrives.astimezone(
+            network.nodes[leg.service.destination].tz).isoformat(),
+        "arrives_utc": leg.arrives.isoformat(),
+    } for leg in it.legs]
+    total = (it.arrives - ready).total_seconds() / 3600
+    if as_json:
+        console.print_json(json.dumps({"from": it.origin, "to": it.destination,
+                                       "arrives": it.arrives.isoformat(),
+                                       "hours": round(total, 2), "cost_per_kg": it.cost(),
+                                       "legs": legs}))
+        return
+    table = Table(title=f"{it.origin} → {it.destination}: {total / 24:.1f} days")
+    for col in ("service", "mode", "from", "to", "waits h", "departs (local)", "arrives (local)"):
+        table.add_column(col)
+    for leg in legs:
+        table.add_row(str(leg["service"]), str(leg["mode"]), str(leg["from"]), str(leg["to"]),
+                      str(leg["wait_hours"]), str(leg["departs_local"])[:16],
+                      str(leg["arrives_local"])[:16])
+    console.print(table)

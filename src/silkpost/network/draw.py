@@ -1,0 +1,50 @@
+"""A picture of the network as SVG: nodes at their coordinates, services as lines by mode.
+
+Plain string building (an equirectangular projection of the corridor's bounding box), so the
+CLI and the dashboard can draw it without a plotting library or a map server.
+"""
+
+from __future__ import annotations
+
+from html import escape
+
+from silkpost.network.corridor import Network
+
+MODE_COLOURS = {"truck": "#d97706", "rail": "#2563eb", "air": "#16a34a"}
+
+
+def network_svg(network: Network, *, width: int = 960, height: int = 560,
+                flows: dict[str, float] | None = None) -> str:
+    """The SVG document; ``flows`` (service id → parcels) thickens the lines."""
+    lats = [n.lat for n in network.nodes.values()]
+    lons = [n.lon for n in network.nodes.values()]
+    pad = 40
+    span_lon = max(lons) - min(lons) or 1.0
+    span_lat = max(lats) - min(lats) or 1.0
+
+    def xy(lat: float, lon: float) -> tuple[float, float]:
+        x = pad + (lon - min(lons)) / span_lon * (width - 2 * pad)
+        y = pad + (max(lats) - lat) / span_lat * (height - 2 * pad)
+        return round(x, 1), round(y, 1)
+
+    top = max((flows or {}).values(), default=0.0) or 1.0
+    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
+             f'role="img" aria-label="{escape(network.name)} network">',
+             '<rect width="100%" height="100%" fill="#f8fafc"/>']
+    for s in network.services:
+        a, b = network.nodes[s.origin], network.nodes[s.destination]
+        (x1, y1), (x2, y2) = xy(a.lat, a.lon), xy(b.lat, b.lon)
+        w = 1.5 + 6 * (flows or {}).get(s.id, 0.0) / top
+        dash = ' stroke-dasharray="6 4"' if s.mode == "air" else ""
+        parts.append(f'<line x1="{x1}" y1="{y1}" x2="{x2}" y2="{y2}" '
+                     f'stroke="{MODE_COLOURS[s.mode]}" stroke-width="{w:.1f}"{dash} '
+                     f'opacity="0.8"><title>{escape(s.id)} {s.mode} '
+                     f'{s.duration_hours:g} h</title></line>')
+    for code, n in network.nodes.items():
+        x, y = xy(n.lat, n.lon)
+        parts.append(f'<circle cx="{x}" cy="{y}" r="5" fill="#0f172a"><title>'
+                     f'{escape(n.names.get("en", code))}</title></circle>')
+        parts.append(f'<text x="{x + 7}" y="{y - 6}" font-size="11" '
+                     f'font-family="sans-serif" fill="#0f172a">{escape(code)}</text>')
+    parts.append("</svg>")
+    return "\n".join(parts)

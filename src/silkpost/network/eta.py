@@ -1,0 +1,48 @@
+"""ETA of an item in flight: from its last event's place and time, along the earliest route.
+
+The item's last office is a network node code (scanners at Silkpost nodes report it), and its
+destination comes from the posting event's payload. From there the router gives the arrival at
+the destination office; import handling and customs there, and the last mile, come on top.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from silkpost.domain.tracked import TrackedObject
+from silkpost.network.corridor import Network
+from silkpost.network.earliest import NoRoute, earliest_arrival, ready_after_arrival
+
+LAST_MILE = timedelta(hours=30)
+
+
+def estimate_delivery(network: Network, tracked: TrackedObject, *, now: datetime
+                      ) -> datetime | None:
+    """When the item should be delivered, or None when the network cannot say."""
+    node_code, destination = tracked.last_office, tracked.destination
+    if node_code is None or destination is None:
+        return None
+    if node_code not in network.nodes or destination not in network.nodes:
+        return None
+    ready = max(tracked.last_at, now)  # an item late at a node leaves from now, not before
+    if node_code == destination:
+        arrival = tracked.last_at
+    else:
+        try:
+            arrival = earliest_arrival(network, node_code, destination, ready,
+                                       exclude_modes=("air",)).arrives
+        except NoRoute:
+            return None
+    at_office = ready_after_arrival(network.nodes[destination], arrival, "9610")
+    return max(at_office + LAST_MILE, now)
+
+
+class NetworkEta:
+    """The tracking hub's EtaEstimator, backed by a network."""
+
+    def __init__(self, network: Network) -> None:
+        self.network = network
+
+    def __call__(self, tracked: TrackedObject, *, now: datetime) -> datetime | None:
+        """The estimated delivery time."""
+        return estimate_delivery(self.network, tracked, now=now)

@@ -1,0 +1,72 @@
+"""Network endpoints and commands end to end."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+from typer.testing import CliRunner
+
+from silkpost.api.app import create_app
+from silkpost.bootstrap import Platform
+from silkpost.cli import app as cli
+
+
+@pytest.fixture
+def client(sqlite_platform: Platform) -> Iterator[TestClient]:
+    with TestClient(create_app(sqlite_platform)) as c:
+        yield c
+
+
+def test_network_and_picture(client: TestClient) -> None:
+    """The network lists its nodes and services; the picture is SVG with every node."""
+    body = client.get("/api/v1/network").json()
+    codes = {n["code"] for n in body["nodes"]}
+    assert {"CNURCA", "CNHRS-XS", "KZALAA"} <= codes
+    svg = client.get("/api/v1/network.svg")
+    assert svg.headers["content-type"].startswith("image/svg+xml")
+    assert all(code in svg.text for code in codes)
+
+
+def test_plan_truck_line_and_problems(client: TestClient) -> None:
+    """Plans list legs in local time and UTC; bad modes and unknown nodes are problems."""
+    r = client.post("/api/v1/routes/plan", json={
+        "from": "CNDGGA", "to": "KZALAA", "ready": "2026-11-24T15:00:00+08:00",
+        "exclude_modes": ["air"]})
+    plan = r.json()
+    assert r.status_code == 200 and [leg["mode"] for leg in plan["legs"]] == ["truck"] * 3
+    assert plan["legs"][0]["departs_local"].endswith("+08:00")
+    assert plan["legs"][0]["departs_utc"].endswith("Z")
+    bad = client.post("/api/v1/routes/plan", json={"from": "CNDGGA", "to": "KZALAA",
+                                                  "ready": "2026-11-24T15:00:00+08:00",
+                                                  "exclude_modes": ["boat"]})
+    assert bad.status_code == 400 and bad.json()["field"] == "exclude_modes"
+    unknown = client.post("/api/v1/routes/plan", json={"from": "XXXXXX", "to": "KZALAA",
+                                                      "ready": "2026-11-24T15:00:00+08:00"})
+    assert unknown.status_code == 400 and unknown.json()["code"] == "network.unknown_node"
+
+
+def test_sort_plan_at_urumqi(client: TestClient) -> None:
+    """Almaty parcels at Urumqi go on a service toward Khorgos or the airport."""
+    entries = client.get("/api/v1/offices/CNURCA/sort-plan",
+                         params={"at": "2026-11-24T09:00:00+08:00"}).json()
+    almaty = next(e for e in entries if e["destination"] == "KZALAA")
+    assert almaty["next_node"] in ("CNHRS-XS", "CNURC-AIR")
+
+
+def test_cli_plan_json_and_network_check(tmp_path: Path) -> None:
+    """`plan --json` gives the itinerary; `network check` lists problems and exits 2."""
+    runner = CliRunner()
+    r = runner.invoke(cli, ["plan", "--from", "CNURCA", "--to", "KZALAA", "--ready",
+                            "2026-11-24T09:00:00+08:00", "--goods", "battery", "--json"])
+    assert r.exit_code == 0, r.output
+    assert '"air"' not in r.output
+    bad = tmp_path / "bad.toml"
+    bad.write_text('[[nodes]]\ncode = "A"\n')
+    r = runner.invoke(cli, ["network", "check", str(bad)])
+    assert r.exit_code == 2 and "field 'kind'" in r.output
+    out = tmp_path / "n.svg"
+    assert runner.invoke(cli, ["network", "draw", "--out", str(out)]).exit_code == 0
+    assert out.read_text().startswith("<svg")
