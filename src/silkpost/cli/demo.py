@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 import typer
@@ -13,8 +14,8 @@ def demo(
     db: Path = typer.Option(Path("demo/silkpost-demo.db"), help="where the demo store goes"),
     serve: bool = typer.Option(True, "--serve/--no-serve", help="serve after loading"),
     scenario: str = typer.Option("seeds-2023", help="scenario to simulate"),
-    days: int = typer.Option(3, min=1, help="days of demand to simulate"),
-    parcels_per_day: int = typer.Option(3000, min=1, help="parcels posted a day"),
+    days: int = typer.Option(10, min=1, help="days of demand to simulate, ending today"),
+    parcels_per_day: int = typer.Option(1500, min=1, help="parcels posted a day"),
     host: str = typer.Option("127.0.0.1"),
     port: int = typer.Option(8000),
 ) -> None:
@@ -33,7 +34,11 @@ def demo(
     for suffix in ("", "-wal", "-shm"):
         Path(f"{db}{suffix}").unlink(missing_ok=True)
     platform = bootstrap(Settings(database_url=f"sqlite:///{db}", host=host, port=port))
-    chosen = load_scenario(scenario).with_overrides(days=days, parcels_per_day=parcels_per_day)
+    # The run ends today with parcels still on the way, as a live system would show them.
+    today = platform.clock.now().date()
+    chosen = load_scenario(scenario).with_overrides(
+        days=days, parcels_per_day=parcels_per_day, start=today - timedelta(days=days),
+        drain_days=0)
     total = (chosen.days + chosen.drain_days) * 24
     with Progress(TextColumn("[bold]{task.description}"), BarColumn(),
                   TextColumn("{task.completed}/{task.total} simulated hours"),

@@ -216,8 +216,10 @@ class CorridorSimulation:
         start = env.now
         hours = mean * self.rng.lognormvariate(-0.045, 0.3)
         yield env.timeout(hours)
-        held = [p for p in parcels if self.rng.random() < self.scenario.inspection_share]
-        cleared = [p for p in parcels if p not in set(held)] if held else parcels
+        share = self.scenario.inspection_share
+        flags = [self.rng.random() < share for _ in parcels]
+        held = [p for p, f in zip(parcels, flags, strict=True) if f]
+        cleared = [p for p, f in zip(parcels, flags, strict=True) if not f]
         self.scan(cleared, "EXC" if export else "EDC", node)
         self.stats.customs[node.code].append(env.now - start)
         if export:
@@ -341,8 +343,10 @@ class CorridorSimulation:
         yield env.timeout(max(0.0, self.hours_at(morning) - env.now))
         self.scan(parcels, "EDG", node)
         yield env.timeout(self.rng.uniform(1, 8))
-        failed = [p for p in parcels if self.rng.random() < self.scenario.failed_delivery_share]
-        done = [p for p in parcels if p not in set(failed)] if failed else parcels
+        share = self.scenario.failed_delivery_share
+        flags = [self.rng.random() < share for _ in parcels]
+        failed = [p for p, f in zip(parcels, flags, strict=True) if f]
+        done = [p for p, f in zip(parcels, flags, strict=True) if not f]
         self._delivered(done, node)
         if failed:
             self.scan(failed, "EMH", node)

@@ -58,10 +58,13 @@ class Scenario:
     drain_days: int = 12
 
     def with_overrides(self, *, days: int | None = None, parcels_per_day: int | None = None,
-                       seed: int | None = None) -> Scenario:
+                       seed: int | None = None, start: date | None = None,
+                       drain_days: int | None = None) -> Scenario:
         """The same scenario with command-line overrides."""
         return replace(
             self,
+            start=self.start if start is None else start,
+            drain_days=self.drain_days if drain_days is None else drain_days,
             days=self.days if days is None else days,
             parcels_per_day=self.parcels_per_day if parcels_per_day is None else parcels_per_day,
             seed=self.seed if seed is None else seed,
