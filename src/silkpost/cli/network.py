@@ -76,10 +76,30 @@ def plan(
     exclude_mode: list[str] = typer.Option([], help="truck, rail or air (repeatable)"),
     goods: list[str] = typer.Option([], help="goods flags, e.g. battery (repeatable)"),
     as_json: bool = typer.Option(False, "--json", help="print JSON"),
+    pareto: bool = typer.Option(False, "--pareto",
+                                help="all plans not beaten on arrival, cost and transfers"),
+    budget: float = typer.Option(None, help="most the plan may cost per kg"),
 ) -> None:
     """The earliest itinerary between two nodes, leg by leg in local time and UTC."""
     from silkpost.errors import InvalidRequest
     from silkpost.network.earliest import earliest_arrival
+    from silkpost.network.pareto import pareto_plans
+
+    if pareto:
+        with reported_errors():
+            network = _network()
+            plans = pareto_plans(network, origin.upper(), destination.upper(), ready,
+                                 goods=goods, exclude_modes=exclude_mode, budget=budget)
+        table = Table(title=f"{origin.upper()} → {destination.upper()}: {len(plans)} plans")
+        for col in ("arrives (UTC)", "days", "cost (1 kg)", "legs", "route"):
+            table.add_column(col)
+        for p in plans:
+            table.add_row(f"{p.arrives:%Y-%m-%d %H:%M}",
+                          f"{(p.arrives - ready).total_seconds() / 86400:.1f}",
+                          f"{p.cost():.2f}", str(len(p.legs)),
+                          " → ".join(leg.service.id for leg in p.legs))
+        console.print(table)
+        return
 
     with reported_errors():
         if ready.tzinfo is None:

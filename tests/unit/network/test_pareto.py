@@ -1,0 +1,76 @@
+"""Pareto plans against brute force over all simple paths on random networks."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from silkpost.network.corridor import Network, Service, default_network_path, load_network
+from silkpost.network.earliest import NoRoute, next_departure, ready_after_arrival
+from silkpost.network.pareto import pareto_plans
+from tests.unit.network.test_earliest_bruteforce import START, networks
+
+
+def outcomes_by_brute_force(network: Network, origin: str, destination: str,
+                            ready: datetime) -> set[tuple[datetime, float, int]]:
+    """(arrival, cost, legs) of every simple path, each leg on its first departure."""
+    results = set()
+
+    def walk(node: str, at: datetime, cost: float, legs: int, seen: frozenset[str]) -> None:
+        for s in network.outgoing[node]:
+            if s.destination in seen:
+                continue
+            dep = next_departure(s, network.nodes[node], at)
+            if dep is None:
+                continue
+            arr = dep + timedelta(hours=s.duration_hours + s.border_dwell_hours)
+            c = cost + s.cost_per_kg + s.cost_per_shipment
+            if s.destination == destination:
+                results.add((arr, round(c, 6), legs + 1))
+            else:
+                nxt = ready_after_arrival(network.nodes[s.destination], arr, None)
+                walk(s.destination, nxt, c, legs + 1, seen | {s.destination})
+
+    walk(origin, ready, 0.0, 0, frozenset({origin}))
+    return {r for r in results
+            if not any(o != r and o[0] <= r[0] and o[1] <= r[1] and o[2] <= r[2]
+                       for o in results)}
+
+
+def priced(network: Network, costs: list[int]) -> Network:
+    services = tuple(Service(**{**{f: getattr(s, f) for f in s.__slots__},  # type: ignore[arg-type]
+                                "cost_per_kg": float(costs[i % len(costs)])})
+                     for i, s in enumerate(network.services))
+    outgoing: dict[str, list[Service]] = {c: [] for c in network.nodes}
+    for s in services:
+        outgoing[s.origin].append(s)
+    return Network(network.name, network.nodes, services,
+                   {k: tuple(v) for k, v in outgoing.items()})
+
+
+@settings(max_examples=200, deadline=None)
+@given(networks(), st.lists(st.integers(0, 9), min_size=1, max_size=5), st.integers(0, 167))
+def test_pareto_set_equals_the_non_dominated_paths(network: Network, costs: list[int],
+                                                   hour: int) -> None:
+    """Every plan is non-dominated, and every non-dominated outcome is found."""
+    network = priced(network, costs)
+    ready = START + timedelta(hours=hour)
+    expected = outcomes_by_brute_force(network, "N0", "N1", ready)
+    try:
+        plans = pareto_plans(network, "N0", "N1", ready, regime=None)
+    except NoRoute:
+        plans = []
+    got = {(p.arrives, round(p.cost(), 6), len(p.legs)) for p in plans}
+    assert got == expected
+
+
+def test_default_network_offers_air_and_truck_to_almaty() -> None:
+    """From Urumqi: a fast, dear freighter plan and a slow, cheap truck plan."""
+    network = load_network(default_network_path())
+    ready = datetime.fromisoformat("2026-11-02T20:00:00+08:00")
+    plans = pareto_plans(network, "CNURCA", "KZALAA", ready)
+    modes = [{leg.service.mode for leg in p.legs} for p in plans]
+    assert any("air" in m for m in modes) and any(m == {"truck"} for m in modes)
+    assert plans[0].arrives <= plans[-1].arrives and plans[0].cost() >= plans[-1].cost()
