@@ -85,3 +85,20 @@ def test_router_matches_brute_force(network: Network, start_hour: int) -> None:
     except NoRoute:
         found = None
     assert found == expected
+
+
+@settings(max_examples=200, deadline=None)
+@given(networks(), st.integers(0, 167))
+def test_compiled_timetable_agrees_with_the_router(network: Network, start_hour: int) -> None:
+    """The integer-minute planner gives the datetime router's arrival, to the minute."""
+    from silkpost.network.timetable import CompiledTimetable, from_minutes, to_minutes
+
+    ready = START + timedelta(hours=start_hour)
+    table = CompiledTimetable(network, start=ready, weeks=3, regime=None)
+    fast = table.earliest("N0", "N1", to_minutes(ready))
+    try:
+        exact: datetime | None = earliest_arrival(network, "N0", "N1", ready,
+                                                  regime=None).arrives
+    except NoRoute:
+        exact = None
+    assert (None if fast is None else from_minutes(fast)) == exact
