@@ -86,6 +86,23 @@ def ready_after_arrival(node: Node, arrival: datetime, regime: str | None) -> da
     return arrival + timedelta(hours=hours)
 
 
+def take(network: Network, service: Service, ready: datetime, *, destination: str,
+         regime: str | None) -> tuple[datetime, datetime, datetime] | None:
+    """Ride ``service`` from ``ready``: (departs, arrives, ready at the next node), or None.
+
+    At the destination the parcel is 'ready' on arrival; elsewhere after handling and customs.
+    """
+    departs = next_departure(service, network.nodes[service.origin], ready)
+    if departs is None:
+        return None
+    arrives = departs + timedelta(hours=service.duration_hours + service.border_dwell_hours
+                                  + service.gauge_break_hours)
+    if service.destination == destination:
+        return departs, arrives, arrives
+    return departs, arrives, ready_after_arrival(network.nodes[service.destination], arrives,
+                                                 regime)
+
+
 def earliest_arrival(
     network: Network,
     origin: str,
@@ -112,19 +129,14 @@ def earliest_arrival(
             continue
         if code == destination:
             break
-        node = network.nodes[code]
         for service in network.outgoing[code]:
             if service.mode in exclude_modes or service.forbids & goods_set:
                 continue
-            departs = next_departure(service, node, at)
-            if departs is None:
+            step = take(network, service, at, destination=destination, regime=regime)
+            if step is None:
                 continue
-            arrives = departs + timedelta(hours=service.duration_hours
-                                          + service.border_dwell_hours
-                                          + service.gauge_break_hours)
+            departs, arrives, ready_next = step
             nxt = service.destination
-            ready_next = arrives if nxt == destination else ready_after_arrival(
-                network.nodes[nxt], arrives, regime)
             if ready_next < best.get(nxt, ready_next + WEEK):
                 best[nxt] = ready_next
                 came_by[nxt] = Leg(service, departs, arrives, at)

@@ -12,10 +12,10 @@ from __future__ import annotations
 import heapq
 from collections.abc import Collection
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from silkpost.network.corridor import Network
-from silkpost.network.earliest import Itinerary, Leg, NoRoute, next_departure, ready_after_arrival
+from silkpost.network.earliest import Itinerary, Leg, NoRoute, take
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,21 +62,16 @@ def pareto_plans(
             continue
         if any(label.dominated_by(d) for d in found):
             continue
-        node = network.nodes[label.node]
         for service in network.outgoing[label.node]:
             if service.mode in exclude_modes or service.forbids & goods_set:
                 continue
             if label.legs >= max_legs:
                 continue
-            departs = next_departure(service, node, label.ready)
-            if departs is None:
+            step = take(network, service, label.ready, destination=destination, regime=regime)
+            if step is None:
                 continue
-            arrives = departs + timedelta(hours=service.duration_hours
-                                          + service.border_dwell_hours
-                                          + service.gauge_break_hours)
+            departs, arrives, ready_next = step
             nxt = service.destination
-            ready_next = arrives if nxt == destination else ready_after_arrival(
-                network.nodes[nxt], arrives, regime)
             cost = label.cost + service.cost_per_kg * weight_kg + service.cost_per_shipment
             if (latest is not None and ready_next > latest) or (budget is not None
                                                                  and cost > budget):
