@@ -65,22 +65,26 @@ class CompiledTimetable:
     def earliest(self, origin: str, destination: str, ready: int) -> int | None:
         """Earliest arrival minute at ``destination`` from ``origin`` ready at ``ready``."""
         o, d = self.index[origin], self.index[destination]
-        best = {o: ready}
+        never = 1 << 62
+        best = [never] * len(self.codes)
+        best[o] = ready
         heap = [(ready, o)]
         out, delay = self.out, self.ready_delay
+        pop, push, search = heapq.heappop, heapq.heappush, bisect_left
         while heap:
-            at, u = heapq.heappop(heap)
+            at, u = pop(heap)
             if u == d:
                 return at
             if at > best[u]:
                 continue
             for v, deps, ride in out[u]:
-                i = bisect_left(deps, at)
+                i = search(deps, at)
                 if i == len(deps):
                     continue
-                arrive = deps[i] + ride
-                nxt = arrive if v == d else arrive + delay[v]
-                if nxt < best.get(v, nxt + 1):
+                nxt = deps[i] + ride
+                if v != d:
+                    nxt += delay[v]
+                if nxt < best[v]:
                     best[v] = nxt
-                    heapq.heappush(heap, (nxt, v))
+                    push(heap, (nxt, v))
         return None
