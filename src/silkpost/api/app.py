@@ -9,6 +9,7 @@ from silkpost.api import problems
 from silkpost.api.routers import health, network, tracking
 from silkpost.bootstrap import Platform, bootstrap
 from silkpost.tracking.records import EventRecord
+from silkpost.web import router as pages
 
 
 def create_app(platform: Platform | None = None) -> FastAPI:
@@ -24,6 +25,8 @@ def create_app(platform: Platform | None = None) -> FastAPI:
     app.include_router(health.router)
     app.include_router(tracking.router)
     app.include_router(network.router)
+    app.include_router(pages.router)
+    app.mount("/static", pages.static_files(), name="static")
     _add_schema(app, "EventRecord", EventRecord)
     return app
 

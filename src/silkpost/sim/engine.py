@@ -188,7 +188,11 @@ class CorridorSimulation:
         env = self.env
         arrival_h = env.now
         if arrived:
-            self.scan(parcels, _arrival_code(node, parcels[0]), node)
+            by_code: dict[str, list[Parcel]] = defaultdict(list)
+            for p in parcels:
+                by_code[_arrival_code(node, p)].append(p)
+            for code, group in by_code.items():
+                self.scan(group, code, node)
         reopen = self.closed_until(node.code, env.now)
         if reopen > env.now:
             yield env.timeout(reopen - env.now)
@@ -204,7 +208,9 @@ class CorridorSimulation:
             env.process(self._deliver(at_destination, node))
         if onward:
             regime = onward[0].regime
-            mean = self.customs_mean(node, regime)
+            # Transit through a partner's office travels under customs seal: no clearance there.
+            transit = node.kind == "partner_post_office"
+            mean = 0.0 if transit else self.customs_mean(node, regime)
             if mean > 0:
                 yield from self._customs(onward, node, mean, export=True)
             else:

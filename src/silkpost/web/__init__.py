@@ -1,0 +1,1 @@
+"""Server-rendered pages: the public tracking page (zh/en/ru/kk). Styles are served locally."""
