@@ -60,6 +60,7 @@ def demo(
     from silkpost.api.app import create_app
 
     base = f"http://{host}:{port}"
-    console.print(f"[bold green]Silkpost demo on {base}[/]  ·  try {base}/api/v1/items/"
-                  f"{ids[0] if ids else ''}  ·  API docs {base}/docs")
+    console.print(f"[bold green]Silkpost demo on {base}[/]  ·  tracking page {base}/track?id="
+                  f"{'+'.join(ids[:3])}  ·  API {base}/api/v1/items/{ids[0] if ids else ''}"
+                  f"  ·  API docs {base}/docs")
     uvicorn.run(create_app(platform), host=host, port=port, log_level="warning")

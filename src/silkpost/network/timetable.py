@@ -35,7 +35,7 @@ class CompiledTimetable:
 
     def __init__(self, network: Network, *, start: datetime, weeks: int = 2,
                  regime: str | None = "9610", exclude_modes: Collection[str] = (),
-                 goods: Collection[str] = ()) -> None:
+                 goods: Collection[str] = (), landmarks: int = 8) -> None:
         self.codes = list(network.nodes)
         self.index = {code: i for i, code in enumerate(self.codes)}
         self.ready_delay = [
@@ -61,6 +61,50 @@ class CompiledTimetable:
             )
             ride = round(60 * (s.duration_hours + s.border_dwell_hours + s.gauge_break_hours))
             self.out[self.index[s.origin]].append((self.index[s.destination], deps, ride))
+        self._landmarks(landmarks)
+
+    def _landmarks(self, count: int) -> None:
+        """Ride-time distances to and from a few far-apart nodes (ALT lower bounds).
+
+        Waiting never shortens a trip, so ride times alone bound the remaining time from below:
+        an admissible, consistent A* potential that lets the search head for the destination.
+        """
+        n = len(self.codes)
+        forward: list[list[tuple[int, int]]] = [[] for _ in range(n)]
+        backward: list[list[tuple[int, int]]] = [[] for _ in range(n)]
+        for u, out in enumerate(self.out):
+            for v, _, ride in out:
+                forward[u].append((v, ride))
+                backward[v].append((u, ride))
+        self.dist_from: list[list[float]] = []
+        self.dist_to: list[list[float]] = []
+        if n == 0 or count <= 0:
+            return
+        chosen = [0]
+        spread = _static_dijkstra(forward, 0)
+        while len(chosen) < min(count, n):
+            far = max(range(n), key=lambda v: spread[v] if spread[v] < float("inf") else -1)
+            if far in chosen:
+                break
+            chosen.append(far)
+            spread = [min(a, b) for a, b in zip(spread, _static_dijkstra(forward, far),
+                                                strict=True)]
+        for landmark in chosen:
+            self.dist_from.append(_static_dijkstra(forward, landmark))
+            self.dist_to.append(_static_dijkstra(backward, landmark))
+
+    def _bound(self, v: int, d: int) -> float:
+        """A lower bound on the ride time from v to d (triangle inequality on landmarks)."""
+        best = 0.0
+        inf = float("inf")
+        for to, frm in zip(self.dist_to, self.dist_from, strict=True):
+            a, b = to[v], to[d]
+            if a < inf and b < inf and a - b > best:
+                best = a - b
+            a, b = frm[d], frm[v]
+            if a < inf and b < inf and a - b > best:
+                best = a - b
+        return best
 
     def earliest(self, origin: str, destination: str, ready: int) -> int | None:
         """Earliest arrival minute at ``destination`` from ``origin`` ready at ``ready``."""
@@ -68,23 +112,46 @@ class CompiledTimetable:
         never = 1 << 62
         best = [never] * len(self.codes)
         best[o] = ready
-        heap = [(ready, o)]
+        bound: dict[int, float] = {}
+        heap: list[tuple[float, int, int]] = [(ready + self._bound(o, d), ready, o)]
         out, delay = self.out, self.ready_delay
         pop, push, search = heapq.heappop, heapq.heappush, bisect_left
+        target = never  # the destination's best so far: it prunes most pushes
         while heap:
-            at, u = pop(heap)
+            _, at, u = pop(heap)
             if u == d:
                 return at
             if at > best[u]:
                 continue
             for v, deps, ride in out[u]:
-                i = search(deps, at)
-                if i == len(deps):
+                try:
+                    nxt = deps[search(deps, at)] + ride
+                except IndexError:  # no departure left in the horizon
                     continue
-                nxt = deps[i] + ride
                 if v != d:
                     nxt += delay[v]
-                if nxt < best[v]:
+                elif nxt < target:
+                    target = nxt
+                if nxt < best[v] and nxt <= target:
                     best[v] = nxt
-                    push(heap, (nxt, v))
+                    h = bound.get(v)
+                    if h is None:
+                        h = bound[v] = self._bound(v, d)
+                    push(heap, (nxt + h, nxt, v))
         return None
+
+
+def _static_dijkstra(graph: list[list[tuple[int, int]]], source: int) -> list[float]:
+    """Plain Dijkstra on fixed weights."""
+    dist = [float("inf")] * len(graph)
+    dist[source] = 0
+    heap: list[tuple[float, int]] = [(0, source)]
+    while heap:
+        du, u = heapq.heappop(heap)
+        if du > dist[u]:
+            continue
+        for v, w in graph[u]:
+            if du + w < dist[v]:
+                dist[v] = du + w
+                heapq.heappush(heap, (du + w, v))
+    return dist
