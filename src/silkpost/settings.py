@@ -6,7 +6,7 @@ Every setting is listed in docs/settings.md; a test fails when one is missing th
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 
 @dataclass(frozen=True, slots=True)
@@ -18,8 +18,6 @@ class Settings:
     host: str = "127.0.0.1"
     port: int = 8000
     ingest_batch_size: int = 5000
-    max_rejections_listed: int = 1000
-    extra: dict[str, str] = field(default_factory=dict)
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> Settings:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 
 import typer
@@ -26,8 +26,3 @@ def reported_errors() -> Iterator[None]:
         err_console.print(f"[bold red]error[/] {exc.code}{where}: {exc.detail}")
         raise typer.Exit(EXIT_CODES[exc.kind]) from None
 
-
-def with_platform_errors(fn: Callable[[], None]) -> None:
-    """Run ``fn`` with errors reported."""
-    with reported_errors():
-        fn()
