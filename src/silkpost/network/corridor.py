@@ -52,6 +52,14 @@ class Node:
     min_connection_hours: float = 1.0
     customs_hours: Mapping[str, float] = field(default_factory=dict)
     capacity_per_day: int | None = None
+    cutoff_minute: int | None = None  # local time of day after which work waits for tomorrow
+    opens_minute: int = 0  # local time of day work starts
+
+    def customs_for(self, regime: str | None) -> float:
+        """Customs hours for a regime here (the node's 'default' when the regime is not listed)."""
+        if regime is None:
+            return 0.0
+        return self.customs_hours.get(regime, self.customs_hours.get("default", 0.0))
 
 
 @dataclass(frozen=True, slots=True)
@@ -198,7 +206,23 @@ def _node(raw: Mapping[str, Any], where: str, problems: list[str]) -> Node | Non
                 handling_hours=float(raw.get("handling_hours", 2.0)),
                 min_connection_hours=float(raw.get("min_connection_hours", 1.0)),
                 customs_hours={str(k): float(v) for k, v in customs.items()},
-                capacity_per_day=raw.get("capacity_per_day"))
+                capacity_per_day=raw.get("capacity_per_day"),
+                cutoff_minute=_clock_minute(raw.get("cutoff"), "cutoff", where, problems),
+                opens_minute=_clock_minute(raw.get("opens"), "opens", where, problems) or 0)
+
+
+def _clock_minute(value: Any, key: str, where: str, problems: list[str]) -> int | None:
+    """'HH:MM' as minutes after midnight (None when absent)."""
+    if value is None:
+        return None
+    try:
+        hours, minutes = (int(x) for x in str(value).split(":"))
+        if not (0 <= hours < 24 and 0 <= minutes < 60):
+            raise ValueError
+    except ValueError:
+        problems.append(f"{where}: field '{key}': {value!r} is not a time 'HH:MM'")
+        return None
+    return hours * 60 + minutes
 
 
 def _departures(values: Any, where: str, problems: list[str]) -> tuple[Departure, ...]:

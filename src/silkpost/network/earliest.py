@@ -78,12 +78,24 @@ def next_departure(service: Service, node: Node, ready: datetime) -> datetime | 
     return None
 
 
+def work_starts(node: Node, arrival: datetime) -> datetime:
+    """When work on a parcel arriving at ``arrival`` starts: after the cut-off, next opening."""
+    if node.cutoff_minute is None:
+        return arrival
+    local = arrival.astimezone(node.tz)
+    minute = local.hour * 60 + local.minute + (local.second > 0 or local.microsecond > 0)
+    if node.opens_minute <= minute <= node.cutoff_minute:
+        return arrival
+    day = local + timedelta(days=1) if minute > node.cutoff_minute else local
+    opening = day.replace(hour=node.opens_minute // 60, minute=node.opens_minute % 60,
+                          second=0, microsecond=0)
+    return opening.astimezone(arrival.tzinfo)
+
+
 def ready_after_arrival(node: Node, arrival: datetime, regime: str | None) -> datetime:
-    """When a parcel arriving at ``node`` can leave again: handling and customs."""
-    hours = max(node.handling_hours, node.min_connection_hours)
-    if regime is not None:
-        hours += node.customs_hours.get(regime, 0.0)
-    return arrival + timedelta(hours=hours)
+    """When a parcel arriving at ``node`` can leave again: cut-off, handling and customs."""
+    hours = max(node.handling_hours, node.min_connection_hours) + node.customs_for(regime)
+    return work_starts(node, arrival) + timedelta(hours=hours)
 
 
 def take(network: Network, service: Service, ready: datetime, *, destination: str,

@@ -39,9 +39,16 @@ class CompiledTimetable:
         self.codes = list(network.nodes)
         self.index = {code: i for i, code in enumerate(self.codes)}
         self.ready_delay = [
-            round(60 * (max(n.handling_hours, n.min_connection_hours)
-                        + (n.customs_hours.get(regime, n.customs_hours.get("default", 0.0))
-                           if regime else 0.0)))
+            round(60 * (max(n.handling_hours, n.min_connection_hours) + n.customs_for(regime)))
+            for n in network.nodes.values()
+        ]
+        # Working hours (cut-off, opening, UTC offset in minutes at the start of the horizon):
+        # the corridor's zones keep no daylight saving, so one offset holds for the horizon.
+        self.hours: list[tuple[int, int, int] | None] = [
+            None if n.cutoff_minute is None else (
+                n.cutoff_minute, n.opens_minute,
+                int((n.tz.utcoffset(start.replace(tzinfo=None)) or timedelta()).total_seconds()
+                    // 60))
             for n in network.nodes.values()
         ]
         goods_set = frozenset(goods)
@@ -114,7 +121,7 @@ class CompiledTimetable:
         best[o] = ready
         bound: dict[int, float] = {}
         heap: list[tuple[float, int, int]] = [(ready + self._bound(o, d), ready, o)]
-        out, delay = self.out, self.ready_delay
+        out, delay, hours = self.out, self.ready_delay, self.hours
         pop, push, search = heapq.heappop, heapq.heappush, bisect_left
         target = never  # the destination's best so far: it prunes most pushes
         while heap:
@@ -129,6 +136,13 @@ class CompiledTimetable:
                 except IndexError:  # no departure left in the horizon
                     continue
                 if v != d:
+                    work = hours[v]
+                    if work is not None:
+                        minute = (nxt + work[2]) % 1440
+                        if minute > work[0]:
+                            nxt += 1440 - minute + work[1]
+                        elif minute < work[1]:
+                            nxt += work[1] - minute
                     nxt += delay[v]
                 elif nxt < target:
                     target = nxt

@@ -21,7 +21,7 @@ import simpy
 from silkpost.domain.codes import ObjectKind
 from silkpost.domain.events import TrackingEvent
 from silkpost.network.corridor import Network, Node, Service
-from silkpost.network.earliest import NoRoute, earliest_arrival, next_departure
+from silkpost.network.earliest import NoRoute, earliest_arrival, next_departure, work_starts
 from silkpost.sim.consolidation import DispatchCounter, close_dispatch
 from silkpost.sim.demand import DemandProfile, Parcel, parcels_for_day
 from silkpost.sim.scenario import Scenario
@@ -193,7 +193,8 @@ class CorridorSimulation:
                 by_code[_arrival_code(node, p)].append(p)
             for code, group in by_code.items():
                 self.scan(group, code, node)
-        reopen = self.closed_until(node.code, env.now)
+        reopen = max(self.closed_until(node.code, env.now),
+                     self.hours_at(work_starts(node, self.now())))
         if reopen > env.now:
             yield env.timeout(reopen - env.now)
         # A fluid queue: the office works through batches at its daily capacity.
