@@ -12,6 +12,7 @@ from __future__ import annotations
 import heapq
 from bisect import bisect_left
 from collections.abc import Collection
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from silkpost.network.corridor import Network
@@ -53,6 +54,8 @@ class CompiledTimetable:
         ]
         goods_set = frozenset(goods)
         self.out: list[list[tuple[int, list[int], int]]] = [[] for _ in self.codes]
+        # Parallel to out: (cost per kg, cost per shipment, service id) of each service.
+        self.prices: list[list[tuple[float, float, str]]] = [[] for _ in self.codes]
         for s in network.services:
             if s.mode in exclude_modes or s.forbids & goods_set:
                 continue
@@ -68,6 +71,7 @@ class CompiledTimetable:
             )
             ride = round(60 * (s.duration_hours + s.border_dwell_hours + s.gauge_break_hours))
             self.out[self.index[s.origin]].append((self.index[s.destination], deps, ride))
+            self.prices[self.index[s.origin]].append((s.cost_per_kg, s.cost_per_shipment, s.id))
         self._landmarks(landmarks)
 
     def _landmarks(self, count: int) -> None:
@@ -153,6 +157,92 @@ class CompiledTimetable:
                         h = bound[v] = self._bound(v, d)
                     push(heap, (nxt + h, nxt, v))
         return None
+
+
+# A Pareto label: (ready, cost, legs, node, parent label, service id taken to get here).
+_Label = tuple[int, float, int, int, object, str]
+
+
+@dataclass(frozen=True, slots=True)
+class ParetoPlan:
+    """One non-dominated plan: arrival minute, cost, number of legs, services taken."""
+
+    arrives: int
+    cost: float
+    legs: int
+    services: tuple[str, ...]
+
+
+def pareto(table: CompiledTimetable, origin: str, destination: str, ready: int, *,
+           weight_kg: float = 1.0, latest: int | None = None, budget: float | None = None,
+           max_legs: int = 8) -> list[ParetoPlan]:
+    """Plans not beaten on arrival, cost and legs at once (integer-minute, A*-ordered).
+
+    A label is dropped when a plan already found reaches the destination no later than the
+    label's ride-time lower bound, no dearer and in no more legs: nothing it leads to could
+    beat that plan.
+    """
+    o, d = table.index[origin], table.index[destination]
+    out, prices, delay, hours = table.out, table.prices, table.ready_delay, table.hours
+    bags: list[list[_Label]] = [[] for _ in table.codes]
+    start: _Label = (ready, 0.0, 0, o, None, "")
+    bags[o].append(start)
+    bound: dict[int, float] = {}
+    heap: list[tuple[float, int, _Label]] = [(ready + table._bound(o, d), 0, start)]
+    found: list[_Label] = []
+    counter = 1
+    while heap:
+        _, _, label = heapq.heappop(heap)
+        at, cost, legs, u, _, _ = label
+        if label not in bags[u] or legs >= max_legs:
+            continue
+        h = bound.get(u, 0.0)
+        if any(f[0] <= at + h and f[1] <= cost + 1e-9 and f[2] <= legs + 1 for f in found):
+            continue
+        for (v, deps, ride), (per_kg, per_shipment, sid) in zip(out[u], prices[u],
+                                                                strict=True):
+            i = bisect_left(deps, at)
+            if i == len(deps):
+                continue
+            nxt = deps[i] + ride
+            if v != d:
+                work = hours[v]
+                if work is not None:
+                    minute = (nxt + work[2]) % 1440
+                    if minute > work[0]:
+                        nxt += 1440 - minute + work[1]
+                    elif minute < work[1]:
+                        nxt += work[1] - minute
+                nxt += delay[v]
+            price = cost + per_kg * weight_kg + per_shipment
+            if (latest is not None and nxt > latest) or (budget is not None and price > budget):
+                continue
+            new: _Label = (nxt, price, legs + 1, v, label, sid)
+            bag = bags[v]
+            if any(b[0] <= nxt and b[1] <= price + 1e-9 and b[2] <= legs + 1 for b in bag):
+                continue
+            bag[:] = [b for b in bag
+                      if not (nxt <= b[0] and price <= b[1] + 1e-9 and legs + 1 <= b[2])]
+            bag.append(new)
+            if v == d:
+                found = [f for f in found
+                         if not (nxt <= f[0] and price <= f[1] + 1e-9 and legs + 1 <= f[2])]
+                found.append(new)
+                continue
+            hv = bound.get(v)
+            if hv is None:
+                hv = bound[v] = table._bound(v, d)
+            heapq.heappush(heap, (nxt + hv, counter, new))
+            counter += 1
+    plans = []
+    for f in sorted(found, key=lambda f: (f[0], f[1], f[2])):
+        services: list[str] = []
+        walk: _Label | None = f
+        while walk is not None and walk[5]:
+            services.append(walk[5])
+            walk = walk[4]  # type: ignore[assignment]
+        plans.append(ParetoPlan(f[0], round(f[1], 6), f[2], tuple(reversed(services))))
+    return plans
 
 
 def _static_dijkstra(graph: list[list[tuple[int, int]]], source: int) -> list[float]:

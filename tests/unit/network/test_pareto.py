@@ -74,3 +74,23 @@ def test_default_network_offers_air_and_truck_to_almaty() -> None:
     modes = [{leg.service.mode for leg in p.legs} for p in plans]
     assert any("air" in m for m in modes) and any(m == {"truck"} for m in modes)
     assert plans[0].arrives <= plans[-1].arrives and plans[0].cost() >= plans[-1].cost()
+
+
+@settings(max_examples=200, deadline=None)
+@given(networks(), st.lists(st.integers(0, 9), min_size=1, max_size=5), st.integers(0, 167))
+def test_compiled_pareto_equals_the_datetime_one(network: Network, costs: list[int],
+                                                 hour: int) -> None:
+    """The integer-minute Pareto search finds the same (arrival, cost, legs) set."""
+    from silkpost.network.timetable import CompiledTimetable, from_minutes, pareto, to_minutes
+
+    network = priced(network, costs)
+    ready = START + timedelta(hours=hour)
+    try:
+        exact = {(p.arrives, round(p.cost(), 6), len(p.legs))
+                 for p in pareto_plans(network, "N0", "N1", ready, regime=None)}
+    except NoRoute:
+        exact = set()
+    table = CompiledTimetable(network, start=ready, weeks=4, regime=None)
+    fast = {(from_minutes(p.arrives), p.cost, p.legs)
+            for p in pareto(table, "N0", "N1", to_minutes(ready))}
+    assert fast == exact
