@@ -6,11 +6,14 @@ and get a :class:`Platform` whose ``uow()`` gives units of work on the configure
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from silkpost.analytics.ports import KpiStore
 from silkpost.clock import SystemClock
+from silkpost.errors import SilkpostError
 from silkpost.network.corridor import Network
 from silkpost.settings import Settings
 from silkpost.tracking.ports import Clock, UnitOfWork
@@ -28,11 +31,38 @@ class Platform:
     network: Network | None = None
     engine: Any = None
     extras: dict[str, Any] = field(default_factory=dict)
+    analytics_factory: Callable[[], KpiStore] | None = None
+    _analytics: KpiStore | None = field(default=None, repr=False)
+    _analytics_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    def analytics(self) -> KpiStore:
+        """The KPI store, opened on first use (a CLI lookup never pays for DuckDB)."""
+        with self._analytics_lock:
+            if self._analytics is None:
+                if self.analytics_factory is None:
+                    raise AnalyticsUnavailable(
+                        "analytics needs a SQL store (SQLite or PostgreSQL), not the in-memory "
+                        "one", field="database_url")
+                self._analytics = self.analytics_factory()
+            return self._analytics
 
     def dispose(self) -> None:
         """Close the database connections."""
+        if self._analytics is not None:
+            close = getattr(self._analytics, "close", None)
+            if close is not None:
+                close()
+            self._analytics = None
         if self.engine is not None:
             self.engine.dispose()
+
+
+class AnalyticsUnavailable(SilkpostError):
+    """Analytics was asked for on a platform that has no SQL store to read."""
+
+    code = "analytics.unavailable"
+    kind = "unavailable"
+    title = "Analytics unavailable"
 
 
 def bootstrap(
@@ -60,8 +90,15 @@ def bootstrap(
     engine = make_engine(settings.database_url)
     if migrate:
         upgrade(engine)
+    def open_analytics() -> KpiStore:
+        from silkpost.store.analytics import DuckDbAnalytics
+
+        return DuckDbAnalytics(engine, path=settings.analytics_file,
+                               min_interval_s=settings.analytics_refresh_seconds)
+
     platform = Platform(
-        settings=settings, clock=clock, uow=lambda: SqlUnitOfWork(engine), engine=engine
+        settings=settings, clock=clock, uow=lambda: SqlUnitOfWork(engine), engine=engine,
+        analytics_factory=open_analytics,
     )
     _attach_network(platform)
     return platform

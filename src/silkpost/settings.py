@@ -18,6 +18,8 @@ class Settings:
     host: str = "127.0.0.1"
     port: int = 8000
     ingest_batch_size: int = 5000
+    analytics_file: str = ":memory:"
+    analytics_refresh_seconds: float = 10.0
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> Settings:
@@ -32,6 +34,10 @@ class Settings:
             ingest_batch_size=int(
                 env.get("SILKPOST_INGEST_BATCH_SIZE", defaults.ingest_batch_size)
             ),
+            analytics_file=env.get("SILKPOST_ANALYTICS_FILE") or defaults.analytics_file,
+            analytics_refresh_seconds=float(
+                env.get("SILKPOST_ANALYTICS_REFRESH_SECONDS", defaults.analytics_refresh_seconds)
+            ),
         )
 
 
@@ -41,4 +47,6 @@ SETTING_NAMES = (
     "SILKPOST_HOST",
     "SILKPOST_PORT",
     "SILKPOST_INGEST_BATCH_SIZE",
+    "SILKPOST_ANALYTICS_FILE",
+    "SILKPOST_ANALYTICS_REFRESH_SECONDS",
 )

@@ -22,3 +22,13 @@ class TrackedObject:
     first_at: datetime
     destination: str | None
     updated_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class StatusCount:
+    """How many objects stand in one status at one place, and how many of them are stuck."""
+
+    status: Status
+    office: str | None
+    total: int
+    stuck: int

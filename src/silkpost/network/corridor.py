@@ -98,6 +98,13 @@ class Network:
     nodes: Mapping[str, Node]
     services: tuple[Service, ...]
     outgoing: Mapping[str, tuple[Service, ...]]
+    # Days door to door promised per lane "ORIGIN>DESTINATION" (J+n), "default" for the rest:
+    # what on-time shares in analytics are measured against.
+    promises_days: Mapping[str, float] = field(default_factory=dict)
+
+    def promise_days(self, lane: str) -> float | None:
+        """The promise of one lane, else the network's default, else None."""
+        return self.promises_days.get(lane, self.promises_days.get("default"))
 
     def node(self, code: str) -> Node:
         """The node with this code, or an error naming it."""
@@ -146,13 +153,33 @@ def load_network(path: Path) -> Network:
             services.append(service)
     if not nodes:
         problems.append(f"{path.name}: no [[nodes]]")
+    promises = _promises(doc.get("promises_days", {}), path.name, nodes, problems)
     if problems:
         raise NetworkFileError(problems)
     outgoing: dict[str, list[Service]] = {c: [] for c in nodes}
     for s in services:
         outgoing[s.origin].append(s)
     return Network(name=str(doc.get("name", path.stem)), nodes=nodes, services=tuple(services),
-                   outgoing={k: tuple(v) for k, v in outgoing.items()})
+                   outgoing={k: tuple(v) for k, v in outgoing.items()}, promises_days=promises)
+
+
+def _promises(raw: Any, where: str, nodes: Mapping[str, Node], problems: list[str]
+              ) -> dict[str, float]:
+    """Lane promises: keys "ORIGIN>DESTINATION" of known nodes (or "default"), days > 0."""
+    if not isinstance(raw, dict):
+        problems.append(f"{where}: promises_days: must be a table of lane = days")
+        return {}
+    out: dict[str, float] = {}
+    for lane, days in raw.items():
+        ends = lane.split(">")
+        if lane != "default" and (len(ends) != 2 or any(e not in nodes for e in ends)):
+            problems.append(f"{where}: promises_days: lane {lane!r}: not ORIGIN>DESTINATION "
+                            "of two nodes of this network")
+        elif isinstance(days, bool) or not isinstance(days, int | float) or days <= 0:
+            problems.append(f"{where}: promises_days: lane {lane!r}: days must be a number > 0")
+        else:
+            out[lane] = float(days)
+    return out
 
 
 def _need(raw: Mapping[str, Any], key: str, kind: type | tuple[type, ...], where: str,

@@ -34,7 +34,7 @@ from silkpost.domain.status import (
     is_terminal,
     order_key,
 )
-from silkpost.domain.tracked import TrackedObject
+from silkpost.domain.tracked import StatusCount, TrackedObject
 from silkpost.store.schema import events, object_status
 from silkpost.tracking.ports import ObjectQuery
 
@@ -261,6 +261,17 @@ class SqlEventLog:
             )
         stmt = stmt.order_by(c.latest_us.desc(), c.object_id).limit(query.limit)
         return [_tracked(r) for r in self._conn.execute(stmt).mappings()]
+
+    def count_by_status(self, kind: ObjectKind, *, stuck_at: datetime) -> list[StatusCount]:
+        """Objects per status and last office, and how many are stuck at ``stuck_at``."""
+        c = object_status.c
+        stuck = func.sum(case((_stuck_condition(to_epoch_us(stuck_at)), 1), else_=0))
+        rows = self._conn.execute(
+            select(c.status, c.latest_office, func.count(), stuck)
+            .where(c.object_kind == kind.value)
+            .group_by(c.status, c.latest_office)
+        ).all()
+        return [StatusCount(Status(r[0]), r[1], int(r[2]), int(r[3] or 0)) for r in rows]
 
     def count_events(self) -> int:
         """How many events the log holds."""

@@ -8,13 +8,14 @@ same contract tests.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 from types import TracebackType
 from typing import Self
 
-from silkpost.domain.codes import ObjectKind
+from silkpost.domain.codes import ObjectKind, Status
 from silkpost.domain.events import TrackingEvent, key_of, to_epoch_us
 from silkpost.domain.status import derive, is_stuck
-from silkpost.domain.tracked import TrackedObject
+from silkpost.domain.tracked import StatusCount, TrackedObject
 from silkpost.tracking.ports import ObjectQuery
 
 
@@ -88,6 +89,19 @@ class InMemoryEventLog:
                 t for t in found if (-to_epoch_us(t.last_at), t.object_id) > (-last_us, last_id)
             ]
         return found[: query.limit]
+
+    def count_by_status(self, kind: ObjectKind, *, stuck_at: datetime) -> list[StatusCount]:
+        """Objects per status and last office, and how many are stuck at ``stuck_at``."""
+        counts: dict[tuple[Status, str | None], list[int]] = {}
+        for k, object_id in self.by_object:
+            if k != kind.value:
+                continue
+            t = self.tracked(kind, object_id)
+            assert t is not None
+            entry = counts.setdefault((t.status, t.last_office), [0, 0])
+            entry[0] += 1
+            entry[1] += is_stuck(t.status, t.last_at, stuck_at)
+        return [StatusCount(s, o, n, k) for (s, o), (n, k) in counts.items()]
 
     def count_events(self) -> int:
         """How many events the log holds."""

@@ -13,7 +13,7 @@ from typing import Protocol, Self
 
 from silkpost.domain.codes import ObjectKind, Status
 from silkpost.domain.events import TrackingEvent
-from silkpost.domain.tracked import TrackedObject
+from silkpost.domain.tracked import StatusCount, TrackedObject
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,6 +47,11 @@ class EventLog(Protocol):
 
     def find(self, query: ObjectQuery) -> list[TrackedObject]:
         """Objects matching the query, most recently active first, one page."""
+        ...
+
+    def count_by_status(self, kind: ObjectKind, *, stuck_at: datetime) -> list[StatusCount]:
+        """Objects of one kind per status and last place, with how many are stuck at
+        ``stuck_at`` (a scan of the read model: for dashboards, not per request of a parcel)."""
         ...
 
     def count_events(self) -> int:

@@ -16,7 +16,7 @@ from silkpost.domain.codes import ObjectKind, Status
 from silkpost.domain.events import TrackingEvent, to_epoch_us
 from silkpost.domain.objects import validate_object_id
 from silkpost.domain.status import in_time_order, is_stuck, lives
-from silkpost.domain.tracked import TrackedObject
+from silkpost.domain.tracked import StatusCount, TrackedObject
 from silkpost.errors import InvalidRequest, NotFound
 from silkpost.tracking.fastpath import FastValidator
 from silkpost.tracking.formats import Record
@@ -217,6 +217,13 @@ def list_objects(query: ObjectQuery, *, uow: UnitOfWork) -> ObjectPage:
         last = found[-1]
         cursor = encode_cursor(to_epoch_us(last.last_at), last.object_id)
     return ObjectPage(objects=found, next_cursor=cursor)
+
+
+def count_statuses(*, uow: UnitOfWork, clock: Clock,
+                   object_kind: ObjectKind = ObjectKind.ITEM) -> list[StatusCount]:
+    """Objects per status and last place, and how many of them are stuck now."""
+    with uow:
+        return uow.events.count_by_status(object_kind, stuck_at=clock.now())
 
 
 def encode_cursor(latest_us: int, object_id: str) -> str:

@@ -1,0 +1,168 @@
+"""The figures analytics returns: plain rows, one dataclass per KPI family.
+
+They are what the API serialises and the dashboard draws, so that a number on the page is the
+API's number. Times are hours or days as floats, rounded where a person reads them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+# Codes that say an item left a place: the end of its dwell there.
+LEAVING_CODES = ("EMC", "EMK", "EMF", "EDE", "SDP", "SWD", "SLD")
+# Presented to customs (export, import) and released: customs time is the span between them.
+PRESENTED_CODES = ("EXA", "EDB")
+RELEASED_CODES = ("EXC", "EDC", "SCR")
+# Held for a closer look: counts as an inspection at that place.
+INSPECTED_CODES = ("EXB", "EME", "SCI")
+POSTED_CODE = "EMA"
+DELIVERED_CODE = "EMI"
+
+
+def share(part: int, whole: int) -> float | None:
+    """A share rounded to four places (None of nothing): the one rounding every KPI uses."""
+    return round(part / whole, 4) if whole else None
+
+
+@dataclass(frozen=True, slots=True)
+class Period:
+    """Local days from ``since`` to ``until``, both included."""
+
+    since: date
+    until: date
+
+    def __post_init__(self) -> None:
+        if self.until < self.since:
+            raise ValueError("until must not be before since")
+
+    @property
+    def days(self) -> int:
+        """How many days the period spans."""
+        return (self.until - self.since).days + 1
+
+
+@dataclass(frozen=True, slots=True)
+class DayVolume:
+    """One local day: items posted (and their weight) and delivered."""
+
+    day: date
+    posted: int
+    weight_kg: float
+    delivered: int
+
+
+@dataclass(frozen=True, slots=True)
+class ModeDay:
+    """Items that left a place on one day by one mode (one item on two trucks counts twice)."""
+
+    day: date
+    mode: str
+    departures: int
+
+
+@dataclass(frozen=True, slots=True)
+class LaneFigures:
+    """One lane ("ORIGIN>DESTINATION") over the items posted in the period."""
+
+    lane: str
+    posted: int
+    delivered: int
+    weight_kg: float
+    p50_days: float | None
+    p90_days: float | None
+    promise_days: float | None
+    on_time: int
+    late: int
+    # Delivered within the promise, over items whose outcome is known (delivered, or still
+    # undelivered after the promise ran out); None while no outcome is known.
+    on_time_share: float | None = None
+
+    def __post_init__(self) -> None:
+        if self.on_time_share != share(self.on_time, self.on_time + self.late):
+            raise ValueError("on_time_share must be on_time / (on_time + late)")
+
+
+@dataclass(frozen=True, slots=True)
+class TransitBucket:
+    """Delivered items of a lane whose transit time falls in [from_days, from_days + width)."""
+
+    from_days: float
+    width_days: float
+    items: int
+
+
+@dataclass(frozen=True, slots=True)
+class CustomsFigures:
+    """Customs at one place: items presented, released, inspected, hours from presented to
+    released."""
+
+    office: str
+    presented: int
+    released: int
+    inspected: int
+    p50_hours: float | None
+    p90_hours: float | None
+    mean_hours: float | None
+
+
+@dataclass(frozen=True, slots=True)
+class NodeFigures:
+    """One place: items seen there, items that left, hours from first scan to leaving."""
+
+    office: str
+    items: int
+    left: int
+    p50_dwell_hours: float | None
+    p90_dwell_hours: float | None
+    stuck: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class ModeFigures:
+    """Items carried by one mode in the period, and their weight."""
+
+    mode: str
+    departures: int
+    weight_kg: float
+
+
+@dataclass(frozen=True, slots=True)
+class Flow:
+    """Items that went from one place to the next by one mode."""
+
+    origin: str
+    destination: str
+    mode: str | None
+    items: int
+
+
+@dataclass(frozen=True, slots=True)
+class OverdueItem:
+    """An item not delivered although its lane's promise ran out."""
+
+    object_id: str
+    lane: str
+    posted_day: date
+    promise_days: float
+    days_late: float
+    last_office: str | None
+
+
+
+@dataclass(slots=True)
+class Summary:
+    """The dashboard's tiles for a period."""
+
+    period: Period
+    posted: int = 0
+    delivered: int = 0
+    weight_kg: float = 0.0
+    in_flight: int = 0
+    stuck: int = 0
+    overdue: int = 0
+    p50_days: float | None = None
+    on_time_share: float | None = None
+    customs_p50_hours: float | None = None
+    events: int = 0
+    statuses: dict[str, int] = field(default_factory=dict)

@@ -1,0 +1,369 @@
+"""Analytics on DuckDB: a columnar copy of the event log and the KPI queries over it.
+
+The event log is append-only and numbered (``seq``), so the copy is kept by reading what is
+past the last number copied — a million new events cost a second, not a rebuild of the log.
+DuckDB then derives three tables (items, visits per place, legs between places) in one pass,
+and every KPI is a query over those. The copy lives in memory or in a DuckDB file beside the
+SQLite store, so a restart does not copy ten million events again.
+
+DuckDB reads the store through the store's own driver (SQLite or PostgreSQL), not through its
+sqlite/postgres extensions: those would be downloaded at run time, and Silkpost makes no call to
+the internet. On PostgreSQL a sequence number can become visible after a higher one (concurrent
+transactions), so each refresh reads again a window of recent numbers and skips those it has.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable, Mapping, Sequence
+from datetime import date
+from typing import Any
+
+import duckdb
+import pyarrow as pa
+from sqlalchemy import Engine
+
+from silkpost.analytics.kpis import (
+    DELIVERED_CODE,
+    INSPECTED_CODES,
+    LEAVING_CODES,
+    POSTED_CODE,
+    PRESENTED_CODES,
+    RELEASED_CODES,
+    CustomsFigures,
+    DayVolume,
+    Flow,
+    LaneFigures,
+    ModeDay,
+    ModeFigures,
+    NodeFigures,
+    OverdueItem,
+    Period,
+    TransitBucket,
+    share,
+)
+
+_US_PER_HOUR = 3_600_000_000
+_US_PER_DAY = 24 * _US_PER_HOUR
+_COLUMNS = ("seq", "object_kind", "object_id", "code", "occurred_us", "utc_offset_min",
+            "office", "location", "payload")
+_TYPES = (pa.int64(), pa.string(), pa.string(), pa.string(), pa.int64(), pa.int32(),
+          pa.string(), pa.string(), pa.string())
+
+
+def _codes(codes: tuple[str, ...]) -> str:
+    return ", ".join(f"'{c}'" for c in codes)
+
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS ev (
+    seq BIGINT, kind VARCHAR, object_id VARCHAR, code VARCHAR, occurred_us BIGINT,
+    offset_min INTEGER, local_day DATE, office VARCHAR, location VARCHAR,
+    destination VARCHAR, weight_kg DOUBLE, mode VARCHAR);
+CREATE TABLE IF NOT EXISTS sync_state (watermark BIGINT, derived_at BIGINT);
+"""
+
+_INSERT = """
+INSERT INTO ev
+SELECT b.seq, b.object_kind, b.object_id, b.code, b.occurred_us, b.utc_offset_min,
+       CAST(make_timestamp(b.occurred_us + b.utc_offset_min::BIGINT * 60000000) AS DATE),
+       b.office, b.location,
+       json_extract_string(b.payload, '$.destination'),
+       TRY_CAST(json_extract_string(b.payload, '$.weight_kg') AS DOUBLE),
+       json_extract_string(b.payload, '$.mode')
+FROM batch b
+WHERE b.seq > $mark OR NOT EXISTS (SELECT 1 FROM ev WHERE ev.seq = b.seq)
+"""
+
+# One pass per derived table; they are small next to ev (one row per item, per item and place).
+_DERIVE = f"""
+CREATE OR REPLACE TABLE items AS
+SELECT object_id,
+       min(occurred_us) FILTER (code = '{POSTED_CODE}') AS posted_us,
+       min(local_day) FILTER (code = '{POSTED_CODE}') AS posted_day,
+       arg_min(office, occurred_us) FILTER (code = '{POSTED_CODE}') AS origin,
+       max(destination) AS destination,
+       max(weight_kg) FILTER (code = '{POSTED_CODE}') AS weight_kg,
+       min(occurred_us) FILTER (code = '{DELIVERED_CODE}') AS delivered_us,
+       min(local_day) FILTER (code = '{DELIVERED_CODE}') AS delivered_day,
+       arg_max(office, occurred_us) AS last_office
+FROM ev WHERE kind = 'item' GROUP BY object_id;
+
+CREATE OR REPLACE TABLE visits AS
+SELECT object_id, office,
+       min(occurred_us) AS arrived_us,
+       min(local_day) AS arrived_day,
+       max(occurred_us) FILTER (code IN ({_codes(LEAVING_CODES)})) AS left_us,
+       max(local_day) FILTER (code IN ({_codes(LEAVING_CODES)})) AS left_day,
+       arg_max(mode, occurred_us) FILTER (mode IS NOT NULL) AS mode,
+       min(occurred_us) FILTER (code IN ({_codes(PRESENTED_CODES)})) AS presented_us,
+       min(local_day) FILTER (code IN ({_codes(PRESENTED_CODES)})) AS presented_day,
+       max(occurred_us) FILTER (code IN ({_codes(RELEASED_CODES)})) AS released_us,
+       bool_or(code IN ({_codes(INSPECTED_CODES)})) AS inspected
+FROM ev WHERE kind = 'item' AND office IS NOT NULL GROUP BY object_id, office;
+
+CREATE OR REPLACE TABLE legs AS
+SELECT * FROM (
+    SELECT v.object_id, v.office AS origin,
+           lead(v.office) OVER (PARTITION BY v.object_id ORDER BY v.arrived_us) AS destination,
+           v.mode, v.left_day, i.weight_kg
+    FROM visits v LEFT JOIN items i USING (object_id)
+) WHERE destination IS NOT NULL;
+"""
+
+
+class DuckDbAnalytics:
+    """The KPI store on DuckDB, fed from the SQL event log of ``engine``."""
+
+    def __init__(self, engine: Engine, *, path: str = ":memory:", chunk: int = 500_000,
+                 reread_window: int | None = None, min_interval_s: float = 0.0) -> None:
+        if chunk < 1:
+            raise ValueError("chunk must be at least 1")
+        if min_interval_s < 0:
+            raise ValueError("min_interval_s must not be negative")
+        self._min_interval = min_interval_s
+        self._last_refresh: float | None = None
+        self._engine = engine
+        self._chunk = chunk
+        postgres = engine.dialect.name == "postgresql"
+        self._reread = (100_000 if postgres else 0) if reread_window is None else reread_window
+        self._param = "%s" if postgres else "?"
+        self._duck = duckdb.connect(path)
+        self._duck.execute(_SCHEMA)
+        if not self._scalar("SELECT count(*) FROM sync_state"):
+            self._duck.execute("INSERT INTO sync_state VALUES (0, -1)")
+        self._lock = threading.Lock()
+        self._derive_if_needed()
+
+    def close(self) -> None:
+        """Close the DuckDB connection (and its file)."""
+        self._duck.close()
+
+    # -- keeping the copy -------------------------------------------------------------------
+    def refresh(self, *, on_progress: Callable[[int], None] | None = None,
+                force: bool = False) -> int:
+        """Copy new events, then rebuild the derived tables if anything was new.
+
+        Within ``min_interval_s`` of the last refresh this does nothing (unless ``force``):
+        a dashboard opened by many people costs one copy, not one per visitor.
+        """
+        with self._lock:
+            started = time.monotonic()
+            if (not force and self._last_refresh is not None
+                    and started - self._last_refresh < self._min_interval):
+                return 0
+            self._last_refresh = started
+            mark = self._scalar("SELECT watermark FROM sync_state")
+            lower = max(0, mark - self._reread)
+            copied = 0
+            raw = self._engine.raw_connection()
+            try:
+                cursor = raw.cursor()
+                while True:
+                    cursor.execute(
+                        f"SELECT {', '.join(_COLUMNS)} FROM events WHERE seq > {self._param} "
+                        f"ORDER BY seq LIMIT {self._param}", (lower, self._chunk))
+                    rows = cursor.fetchall()
+                    if not rows:
+                        break
+                    copied += self._insert(rows, mark)
+                    lower = rows[-1][0]
+                    if on_progress is not None:
+                        on_progress(len(rows))
+                    if len(rows) < self._chunk:
+                        break
+                raw.rollback()
+            finally:
+                raw.close()
+            top = max(mark, lower)
+            self._duck.execute("UPDATE sync_state SET watermark = ?", [top])
+            if copied:
+                self._derive(top)
+            return copied
+
+    def _insert(self, rows: Sequence[Any], mark: int) -> int:
+        columns = list(zip(*rows, strict=True))
+        batch = pa.table([pa.array(c, type=t) for c, t in zip(columns, _TYPES, strict=True)],
+                         names=list(_COLUMNS))
+        before = self._scalar("SELECT count(*) FROM ev")
+        self._duck.register("batch", batch)
+        try:
+            self._duck.execute(_INSERT, {"mark": mark})
+        finally:
+            self._duck.unregister("batch")
+        return self._scalar("SELECT count(*) FROM ev") - before
+
+    def _derive(self, watermark: int) -> None:
+        self._duck.execute(_DERIVE)
+        self._duck.execute("UPDATE sync_state SET derived_at = ?", [watermark])
+
+    def _derive_if_needed(self) -> None:
+        [(mark, derived)] = self._duck.execute(
+            "SELECT watermark, derived_at FROM sync_state").fetchall()
+        if derived != mark:
+            self._derive(int(mark))
+
+    def _scalar(self, sql: str) -> int:
+        rows = self._duck.execute(sql).fetchall()  # fetch all: DuckDB keeps unfinished results
+        return int(rows[0][0]) if rows and rows[0][0] is not None else 0
+
+    def events_copied(self) -> int:
+        """How many events the projection holds."""
+        return self._scalar("SELECT count(*) FROM ev")
+
+    def _query(self, sql: str, params: Mapping[str, Any] | None = None) -> list[tuple[Any, ...]]:
+        cursor = self._duck.cursor()  # one per call: readers may run on several threads
+        try:
+            return cursor.execute(sql, dict(params or {})).fetchall()
+        finally:
+            cursor.close()
+
+    # -- KPIs -------------------------------------------------------------------------------
+    def day_volumes(self, period: Period) -> list[DayVolume]:
+        """Items posted (with weight) and delivered per local day."""
+        rows = self._query("""
+            WITH posted AS (SELECT posted_day AS day, count(*) AS n, sum(weight_kg) AS kg
+                            FROM items WHERE posted_day BETWEEN $since AND $until GROUP BY 1),
+                 delivered AS (SELECT delivered_day AS day, count(*) AS n FROM items
+                               WHERE delivered_day BETWEEN $since AND $until GROUP BY 1)
+            SELECT d::DATE, coalesce(p.n, 0), coalesce(p.kg, 0), coalesce(x.n, 0)
+            FROM range($since::DATE, $until::DATE + 1, INTERVAL 1 DAY) r(d)
+            LEFT JOIN posted p ON p.day = d::DATE LEFT JOIN delivered x ON x.day = d::DATE
+            ORDER BY 1""", _period(period))
+        return [DayVolume(r[0], int(r[1]), round(float(r[2]), 1), int(r[3])) for r in rows]
+
+    def mode_days(self, period: Period) -> list[ModeDay]:
+        """Departures per local day and mode."""
+        rows = self._query("""
+            SELECT left_day, mode, count(*) FROM legs
+            WHERE left_day BETWEEN $since AND $until AND mode IS NOT NULL
+            GROUP BY 1, 2 ORDER BY 1, 2""", _period(period))
+        return [ModeDay(r[0], r[1], int(r[2])) for r in rows]
+
+    def lanes(self, period: Period, *, promises: Mapping[str, float], now_us: int,
+              overall: bool = False) -> list[LaneFigures]:
+        """Per lane (or all lanes as one, lane "*"): posted, delivered, weight, transit
+        p50/p90, on time against each item's lane promise."""
+        default = promises.get("default")
+        group = "'*'" if overall else "lane"
+        rows = self._query(f"""
+            WITH lane_items AS (
+                SELECT origin || '>' || destination AS lane, weight_kg, posted_us,
+                       (delivered_us - posted_us) / {_US_PER_DAY}::DOUBLE AS days
+                FROM items
+                WHERE posted_day BETWEEN $since AND $until AND origin IS NOT NULL
+                  AND destination IS NOT NULL),
+            promised AS (
+                SELECT l.*, coalesce(p.days, $default) AS promise
+                FROM lane_items l LEFT JOIN ({_promise_values(promises)}) p USING (lane))
+            SELECT {group}, count(*), count(days), coalesce(sum(weight_kg), 0),
+                   quantile_cont(days, 0.5), quantile_cont(days, 0.9),
+                   CASE WHEN min(promise) = max(promise) THEN min(promise) END,
+                   count(*) FILTER (days <= promise),
+                   count(*) FILTER (days > promise OR (days IS NULL
+                       AND posted_us + promise * {_US_PER_DAY} < $now))
+            FROM promised GROUP BY {group} ORDER BY count(*) DESC, 1""",
+            {**_period(period), "default": default, "now": now_us})
+        return [LaneFigures(lane=r[0], posted=int(r[1]), delivered=int(r[2]),
+                            weight_kg=round(float(r[3]), 1), p50_days=_round(r[4], 2),
+                            p90_days=_round(r[5], 2), promise_days=r[6],
+                            on_time=int(r[7]), late=int(r[8]),
+                            on_time_share=share(int(r[7]), int(r[7]) + int(r[8])))
+                for r in rows]
+
+    def transit_buckets(self, lane: str, period: Period, *, width_days: float
+                        ) -> list[TransitBucket]:
+        """Delivered items of one lane counted per ``width_days`` of transit time."""
+        if width_days <= 0:
+            raise ValueError("width_days must be > 0")
+        rows = self._query(f"""
+            SELECT floor((delivered_us - posted_us) / {_US_PER_DAY}::DOUBLE / $w) AS b, count(*)
+            FROM items
+            WHERE posted_day BETWEEN $since AND $until AND delivered_us IS NOT NULL
+              AND origin || '>' || destination = $lane
+            GROUP BY 1 ORDER BY 1""", {**_period(period), "w": width_days, "lane": lane})
+        return [TransitBucket(round(float(r[0]) * width_days, 3), width_days, int(r[1]))
+                for r in rows]
+
+    def customs(self, period: Period, *, overall: bool = False) -> list[CustomsFigures]:
+        """Per place (or all places as one, office "*"): presented, released, inspected;
+        hours from presented to released."""
+        group = "'*'" if overall else "office"
+        rows = self._query(f"""
+            SELECT {group}, count(*), count(released_us), count(*) FILTER (inspected),
+                   quantile_cont(h, 0.5), quantile_cont(h, 0.9), avg(h)
+            FROM (SELECT *, (released_us - presented_us) / {_US_PER_HOUR}::DOUBLE AS h
+                  FROM visits WHERE presented_day BETWEEN $since AND $until)
+            GROUP BY {group} ORDER BY count(*) DESC, 1""", _period(period))
+        return [CustomsFigures(r[0], int(r[1]), int(r[2]), int(r[3]), _round(r[4], 2),
+                               _round(r[5], 2), _round(r[6], 2)) for r in rows]
+
+    def nodes(self, period: Period) -> list[NodeFigures]:
+        """Per place: items seen, items that left, dwell p50/p90 hours."""
+        rows = self._query(f"""
+            SELECT office, count(*), count(left_us),
+                   quantile_cont(h, 0.5), quantile_cont(h, 0.9)
+            FROM (SELECT *, (left_us - arrived_us) / {_US_PER_HOUR}::DOUBLE AS h
+                  FROM visits WHERE arrived_day BETWEEN $since AND $until)
+            GROUP BY office ORDER BY count(*) DESC, office""", _period(period))
+        return [NodeFigures(r[0], int(r[1]), int(r[2]), _round(r[3], 2), _round(r[4], 2))
+                for r in rows]
+
+    def modes(self, period: Period) -> list[ModeFigures]:
+        """Per mode: departures and the weight they carried."""
+        rows = self._query("""
+            SELECT mode, count(*), coalesce(sum(weight_kg), 0) FROM legs
+            WHERE left_day BETWEEN $since AND $until AND mode IS NOT NULL
+            GROUP BY 1 ORDER BY 2 DESC""", _period(period))
+        return [ModeFigures(r[0], int(r[1]), round(float(r[2]), 1)) for r in rows]
+
+    def flows(self, period: Period) -> list[Flow]:
+        """Items from place to next place by mode."""
+        rows = self._query("""
+            SELECT origin, destination, mode, count(*) FROM legs
+            WHERE left_day BETWEEN $since AND $until
+            GROUP BY 1, 2, 3 ORDER BY 4 DESC, 1, 2""", _period(period))
+        return [Flow(r[0], r[1], r[2], int(r[3])) for r in rows]
+
+    def overdue(self, period: Period, *, promises: Mapping[str, float], now_us: int,
+                limit: int) -> tuple[int, list[OverdueItem]]:
+        """Undelivered items past their lane's promise: how many, and the most overdue."""
+        rows = self._query(f"""
+            WITH late AS (
+                SELECT i.object_id, i.origin || '>' || i.destination AS lane, i.posted_day,
+                       coalesce(p.days, $default) AS promise,
+                       ($now - i.posted_us) / {_US_PER_DAY}::DOUBLE
+                           - coalesce(p.days, $default) AS late_days,
+                       i.last_office
+                FROM items i LEFT JOIN ({_promise_values(promises)}) p
+                     ON p.lane = i.origin || '>' || i.destination
+                WHERE i.posted_day BETWEEN $since AND $until AND i.delivered_us IS NULL
+                  AND i.origin IS NOT NULL AND i.destination IS NOT NULL)
+            SELECT *, count(*) OVER () FROM late WHERE late_days > 0
+            ORDER BY late_days DESC, object_id LIMIT $limit""",
+            {**_period(period), "default": promises.get("default"), "now": now_us,
+             "limit": limit})
+        total = int(rows[0][6]) if rows else 0
+        return total, [OverdueItem(r[0], r[1], r[2], float(r[3]), round(float(r[4]), 2), r[5])
+                       for r in rows]
+
+
+def _period(period: Period) -> dict[str, date]:
+    return {"since": period.since, "until": period.until}
+
+
+def _promise_values(promises: Mapping[str, float]) -> str:
+    """The lane promises as an inline table (numbers and checked lane codes only)."""
+    pairs = [(lane, float(days)) for lane, days in promises.items() if lane != "default"]
+    if not pairs:
+        return "SELECT NULL::VARCHAR AS lane, NULL::DOUBLE AS days WHERE false"
+    for lane, _ in pairs:
+        if "'" in lane:
+            raise ValueError(f"lane {lane!r}: quote in a lane code")
+    values = ", ".join(f"('{lane}', {days!r})" for lane, days in pairs)
+    return f"SELECT * FROM (VALUES {values}) AS p(lane, days)"
+
+
+def _round(value: Any, digits: int) -> float | None:
+    return None if value is None else round(float(value), digits)
