@@ -9,6 +9,7 @@ from silkpost.api import problems
 from silkpost.api.routers import analytics, health, network, tracking
 from silkpost.bootstrap import Platform, bootstrap
 from silkpost.tracking.records import EventRecord
+from silkpost.web import dashboard
 from silkpost.web import router as pages
 
 
@@ -27,6 +28,7 @@ def create_app(platform: Platform | None = None) -> FastAPI:
     app.include_router(network.router)
     app.include_router(analytics.router)
     app.include_router(pages.router)
+    app.include_router(dashboard.router)
     app.mount("/static", pages.static_files(), name="static")
     _add_schema(app, "EventRecord", EventRecord)
     return app

@@ -6,6 +6,7 @@ CLI and the dashboard can draw it without a plotting library or a map server.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from html import escape
 
 from silkpost.network.corridor import Network
@@ -48,3 +49,20 @@ def network_svg(network: Network, *, width: int = 960, height: int = 560,
                      f'font-family="sans-serif" fill="#0f172a">{escape(code)}</text>')
     parts.append("</svg>")
     return "\n".join(parts)
+
+
+def flows_by_service(network: Network,
+                     flows: Iterable[tuple[str, str, str | None, int]]) -> dict[str, float]:
+    """Parcels per service id from (origin, destination, mode, parcels) between places.
+
+    Scans say where a parcel was, not which timetable carried it: a flow is put on the
+    services joining the two places by that mode (any mode when unknown), shared equally
+    when several do. Flows between places no service joins are left out of the picture.
+    """
+    out: dict[str, float] = {}
+    for origin, destination, mode, parcels in flows:
+        joining = [s for s in network.outgoing.get(origin, ())
+                   if s.destination == destination and (mode is None or s.mode == mode)]
+        for s in joining:
+            out[s.id] = out.get(s.id, 0.0) + parcels / len(joining)
+    return out

@@ -28,7 +28,7 @@ from silkpost.tracking.service import ObjectNotFound, track
 from silkpost.web.i18n import LANG_NAMES, negotiate, text
 
 _HERE = Path(str(files("silkpost.web")))
-_TEMPLATES = Environment(loader=FileSystemLoader(_HERE / "templates"),
+TEMPLATES = Environment(loader=FileSystemLoader(_HERE / "templates"),
                          autoescape=select_autoescape(["html"]))
 MAX_IDS = 20
 
@@ -120,7 +120,7 @@ def track_page(
     def query_for(code: str) -> str:
         return urlencode([("id", i) for i in wanted] + [("lang", code)])
 
-    html = _TEMPLATES.get_template("track.html").render(
+    html = TEMPLATES.get_template("track.html").render(
         lang=chosen, t=lambda key: text(key, chosen), lang_names=LANG_NAMES, cards=cards,
         raw_ids=" ".join(wanted), query_for=query_for,
     )

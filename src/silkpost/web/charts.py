@@ -1,0 +1,170 @@
+"""Charts as inline SVG, drawn on the server.
+
+The dashboard must work without a CDN and be read at 2 a.m. on whatever screen is there: SVG
+built here needs no script, scales to the screen, prints, and carries each figure in a
+``<title>`` (hover) and a ``data-value`` attribute (what the browser test compares with the
+API). Three shapes cover the dashboard: vertical bars by day (stacked or side by side),
+horizontal bars with a p90 whisker, and a histogram with a promise line.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from html import escape
+
+PALETTE = ("#2563eb", "#d97706", "#16a34a", "#9333ea", "#dc2626", "#0891b2")
+FONT = 'font-family="system-ui, sans-serif" font-size="11" fill="#334155"'
+
+
+@dataclass(frozen=True, slots=True)
+class Series:
+    """One named row of values, one per category."""
+
+    name: str
+    values: Sequence[float]
+    colour: str
+
+
+def _nice_top(value: float) -> float:
+    """A round axis maximum at or above ``value`` (1, 2, 2.5, 5 × 10^n)."""
+    if value <= 0:
+        return 1.0
+    magnitude = 10 ** (len(str(int(value))) - 1) if value >= 1 else 1.0
+    for step in (1, 2, 2.5, 5, 10):
+        if step * magnitude >= value:
+            return float(step * magnitude)
+    return value
+
+
+def _fmt(value: float) -> str:
+    return f"{value:,.0f}" if abs(value) >= 100 or value == int(value) else f"{value:,.1f}"
+
+
+def _legend(series: Sequence[Series], x: float, y: float) -> list[str]:
+    parts = []
+    for s in series:
+        parts.append(f'<rect x="{x}" y="{y - 9}" width="10" height="10" fill="{s.colour}"/>')
+        parts.append(f'<text x="{x + 14}" y="{y}" {FONT}>{escape(s.name)}</text>')
+        x += 24 + 7 * len(s.name)
+    return parts
+
+
+def bar_chart(categories: Sequence[str], series: Sequence[Series], *, label: str,
+              stacked: bool = False, width: int = 640, height: int = 240) -> str:
+    """Vertical bars per category (days), one colour per series."""
+    if any(len(s.values) != len(categories) for s in series):
+        raise ValueError("every series needs one value per category")
+    left, right, top, bottom = 52, 8, 24, 36
+    plot_w, plot_h = width - left - right, height - top - bottom
+    totals = ([sum(vals) for vals in zip(*(s.values for s in series), strict=True)]
+              if stacked and series else [max(s.values, default=0) for s in series])
+    axis = _nice_top(max(totals, default=0.0))
+    parts = [_open(width, height, label)]
+    for i in range(5):
+        y = top + plot_h - plot_h * i / 4
+        parts.append(f'<line x1="{left}" x2="{width - right}" y1="{y:.1f}" y2="{y:.1f}" '
+                     'stroke="#e2e8f0"/>')
+        parts.append(f'<text x="{left - 6}" y="{y + 4:.1f}" text-anchor="end" {FONT}>'
+                     f'{_fmt(axis * i / 4)}</text>')
+    n = max(len(categories), 1)
+    slot = plot_w / n
+    bar_w = slot * 0.8 / (1 if stacked else max(len(series), 1))
+    for c, category in enumerate(categories):
+        x0 = left + c * slot + slot * 0.1
+        base = 0.0
+        for k, s in enumerate(series):
+            value = float(s.values[c])
+            h = plot_h * value / axis
+            x = x0 if stacked else x0 + k * bar_w
+            y = top + plot_h - h - (plot_h * base / axis if stacked else 0)
+            parts.append(f'<rect x="{x:.1f}" y="{y:.1f}" width="{bar_w:.1f}" height="{h:.1f}" '
+                         f'fill="{s.colour}" data-series="{escape(s.name)}" '
+                         f'data-category="{escape(category)}" data-value="{value:g}">'
+                         f'<title>{escape(category)} · {escape(s.name)}: {_fmt(value)}</title>'
+                         '</rect>')
+            if stacked:
+                base += value
+        if n <= 16 or c % max(1, n // 8) == 0:
+            parts.append(f'<text x="{x0 + slot * 0.4:.1f}" y="{height - bottom + 14}" '
+                         f'text-anchor="middle" {FONT}>{escape(category[-5:])}</text>')
+    parts += _legend(series, left, height - 6)
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def range_bars(rows: Sequence[tuple[str, float | None, float | None]], *, label: str,
+               unit: str, width: int = 640, bar_colour: str = PALETTE[0]) -> str:
+    """Horizontal bars of a median with a whisker to the p90, one row per place."""
+    shown = [(name, p50, p90) for name, p50, p90 in rows if p50 is not None]
+    row_h, left, right, top = 22, 190, 70, 8
+    height = top + row_h * max(len(shown), 1) + 24
+    axis = _nice_top(max((p90 or p50 or 0.0) for _, p50, p90 in shown) if shown else 1.0)
+    plot_w = width - left - right
+    parts = [_open(width, height, label)]
+    for i, (name, p50, p90) in enumerate(shown):
+        assert p50 is not None
+        y = top + i * row_h
+        w = plot_w * p50 / axis
+        parts.append(f'<text x="{left - 6}" y="{y + 14}" text-anchor="end" {FONT}>'
+                     f'{escape(_short(name))}<title>{escape(name)}</title></text>')
+        parts.append(f'<rect x="{left}" y="{y + 3}" width="{w:.1f}" height="{row_h - 8}" '
+                     f'fill="{bar_colour}" data-category="{escape(name)}" '
+                     f'data-value="{p50:g}"><title>{escape(name)}: p50 {p50:g} {unit}'
+                     f'{f", p90 {p90:g} {unit}" if p90 is not None else ""}</title></rect>')
+        if p90 is not None:
+            x90 = left + plot_w * p90 / axis
+            mid = y + row_h / 2 - 1
+            parts.append(f'<line x1="{left + w:.1f}" x2="{x90:.1f}" y1="{mid}" y2="{mid}" '
+                         f'stroke="#0f172a"/><line x1="{x90:.1f}" x2="{x90:.1f}" '
+                         f'y1="{mid - 5}" y2="{mid + 5}" stroke="#0f172a"/>')
+        parts.append(f'<text x="{left + plot_w * (p90 or p50) / axis + 6:.1f}" y="{y + 14}" '
+                     f'{FONT}>{p50:g}{f" / {p90:g}" if p90 is not None else ""} {unit}</text>')
+    parts.append(f'<text x="{left}" y="{height - 6}" {FONT}>p50 (bar) / p90 (whisker), '
+                 f'{unit}</text></svg>')
+    return "".join(parts)
+
+
+def histogram(buckets: Sequence[tuple[float, float, int]], *, label: str,
+              promise: float | None = None, width: int = 300, height: int = 150) -> str:
+    """Counts per bucket [from, from + width) on a day axis, with the promise as a red line."""
+    left, right, top, bottom = 8, 8, 18, 20
+    plot_w, plot_h = width - left - right, height - top - bottom
+    parts = [_open(width, height, label),
+             f'<text x="{left}" y="12" {FONT} font-weight="600">{escape(_short(label, 44))}'
+             f'<title>{escape(label)}</title></text>']
+    if not buckets:
+        parts.append(f'<text x="{width / 2}" y="{height / 2}" text-anchor="middle" {FONT}>'
+                     '—</text></svg>')
+        return "".join(parts)
+    lo = min(b[0] for b in buckets)
+    hi = max(max(b[0] + b[1] for b in buckets), promise or 0.0)
+    span = (hi - lo) or 1.0
+    most = max(b[2] for b in buckets) or 1
+    for start, step, count in buckets:
+        x = left + plot_w * (start - lo) / span
+        w = max(plot_w * step / span - 1, 1)
+        h = plot_h * count / most
+        parts.append(f'<rect x="{x:.1f}" y="{top + plot_h - h:.1f}" width="{w:.1f}" '
+                     f'height="{h:.1f}" fill="{PALETTE[0]}" data-value="{count}" '
+                     f'data-category="{start:g}"><title>{start:g}–{start + step:g} d: '
+                     f'{count:,}</title></rect>')
+    if promise is not None:
+        x = left + plot_w * (promise - lo) / span
+        parts.append(f'<line x1="{x:.1f}" x2="{x:.1f}" y1="{top}" y2="{top + plot_h}" '
+                     f'stroke="#dc2626" stroke-dasharray="4 3"><title>J+{promise:g}</title>'
+                     '</line>')
+    parts.append(f'<text x="{left}" y="{height - 5}" {FONT}>{lo:g} d</text>')
+    parts.append(f'<text x="{width - right}" y="{height - 5}" text-anchor="end" {FONT}>'
+                 f'{hi:g} d</text></svg>')
+    return "".join(parts)
+
+
+def _short(name: str, limit: int = 30) -> str:
+    """A label that fits the margin; the whole name stays in the hover title."""
+    return name if len(name) <= limit else name[:limit - 1] + "…"
+
+
+def _open(width: int, height: int, label: str) -> str:
+    return (f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
+            f'role="img" aria-label="{escape(label)}" class="chart">')

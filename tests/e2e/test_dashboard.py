@@ -1,0 +1,111 @@
+"""The dashboard through HTTP: its figures are the analytics API's, in every language."""
+
+from __future__ import annotations
+
+import re
+from html import escape
+from collections.abc import Iterator
+from datetime import timedelta
+
+import pytest
+from fastapi.testclient import TestClient
+
+from silkpost.api.app import create_app
+from silkpost.bootstrap import Platform
+from silkpost.sim.scenario import load_scenario
+from silkpost.sim.service import simulate
+from tests.conftest import NOW
+
+START = (NOW - timedelta(days=12)).date()
+PERIOD = {"since": START.isoformat(), "until": NOW.date().isoformat()}
+
+
+@pytest.fixture(scope="module")
+def client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
+    """Two simulated days, twelve days before the tests' 'now' (some parcels still out)."""
+    from silkpost.bootstrap import bootstrap
+    from silkpost.clock import FixedClock
+    from silkpost.settings import Settings
+
+    path = tmp_path_factory.mktemp("dash") / "silkpost.db"
+    platform = bootstrap(Settings(database_url=f"sqlite:///{path}"), clock=FixedClock(NOW))
+    assert platform.network is not None
+    scenario = load_scenario("seeds-2023").with_overrides(
+        days=2, parcels_per_day=400, seed=5, start=START, drain_days=20)
+    simulate(scenario, network=platform.network, uow=platform.uow())
+    with TestClient(create_app(platform)) as c:
+        yield c
+    platform.dispose()
+
+
+def tiles(html: str) -> dict[str, str]:
+    return dict(re.findall(r'data-kpi="([a-z_0-9]+)" data-value="([^"]*)"', html))
+
+
+@pytest.mark.parametrize("lang", ["en", "zh", "ru", "kk"])
+def test_tiles_equal_the_summary_api(client: TestClient, lang: str) -> None:
+    """Every tile's value is the summary endpoint's figure for the same period."""
+    api = client.get("/api/v1/analytics/summary", params=PERIOD).json()
+    page = client.get("/dashboard", params={**PERIOD, "lang": lang})
+    assert page.status_code == 200 and page.headers["content-language"] == lang
+    shown = tiles(page.text)
+    assert set(shown) >= {"posted", "delivered", "stuck", "overdue", "p50_days",
+                          "on_time_share", "customs_p50_hours", "in_flight", "weight_kg"}
+    for key, value in shown.items():
+        expected = api[key]
+        assert value == ("" if expected is None else str(expected)), key
+    assert api["posted"] == 800
+
+
+def test_lanes_table_and_volume_chart_equal_the_api(client: TestClient) -> None:
+    """Each lane row and each day's bar carry the API's numbers."""
+    html = client.get("/dashboard", params=PERIOD).text
+    for lane in client.get("/api/v1/analytics/lanes", params=PERIOD).json()["rows"]:
+        attribute = re.escape(escape(lane["lane"]))
+        row = re.search(rf'<tr data-lane="{attribute}">(.*?)</tr>', html, re.S)
+        assert row is not None, lane["lane"]
+        assert f'data-field="posted">{lane["posted"]}<' in row.group(1)
+        assert f'data-field="delivered">{lane["delivered"]}<' in row.group(1)
+    volumes = client.get("/api/v1/analytics/volumes", params=PERIOD).json()
+    posted_bars = dict(re.findall(
+        r'data-series="Posted" data-category="([0-9-]+)" data-value="([0-9.]+)"', html))
+    assert posted_bars == {d["day"]: f'{d["posted"]:g}' for d in volumes["days"]}
+
+
+def test_stuck_and_overdue_tables_link_to_timelines(client: TestClient) -> None:
+    """The stuck list is the API's stuck items; every listed item links to its timeline."""
+    html = client.get("/dashboard", params=PERIOD).text
+    stuck_api = client.get("/api/v1/items", params={"stuck": "true", "limit": 20}).json()
+    section = html.split('id="stuck"')[1].split("</section>")[0]
+    listed = re.findall(r'<tr data-item="([^"]+)">', section)
+    assert listed == [i["id"] for i in stuck_api["items"]]
+    overdue = client.get("/api/v1/analytics/overdue", params={**PERIOD, "limit": 20}).json()
+    section = html.split('id="overdue"')[1].split("</section>")[0]
+    assert re.findall(r'<tr data-item="([^"]+)">', section) == [
+        r["object_id"] for r in overdue["rows"]]
+    for item in listed[:3]:
+        assert f'href="/track?id={item}&amp;lang=en"' in html or f'/track?id={item}' in html
+
+
+def test_page_is_self_contained(client: TestClient) -> None:
+    """No script or stylesheet from elsewhere: everything comes from this server."""
+    html = client.get("/dashboard", params=PERIOD).text
+    assert not re.search(r'(src|href)="(https?:)?//', html)
+    assert client.get("/static/dashboard.css").status_code == 200
+    assert html.count("<svg") >= 5
+
+
+def test_bad_period_is_a_problem_naming_the_field(client: TestClient) -> None:
+    """A period that ends before it starts is refused with the field named."""
+    r = client.get("/dashboard", params={"since": "2026-11-20", "until": "2026-11-01"})
+    assert r.status_code == 400 and r.json()["field"] == "since"
+    r = client.get("/api/v1/analytics/lanes", params={"since": "yesterday"})
+    assert r.status_code in (400, 422) and "since" in r.text
+
+
+def test_in_memory_platform_says_analytics_needs_sql(memory_platform: Platform) -> None:
+    """Without a SQL store the API answers 503 with a reason, the page says so."""
+    with TestClient(create_app(memory_platform)) as c:
+        r = c.get("/api/v1/analytics/summary")
+        assert r.status_code == 503 and r.json()["code"] == "analytics.unavailable"
+        assert "Analytics needs a SQL store" in c.get("/dashboard?lang=en").text
