@@ -11,7 +11,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from silkpost.clock import SystemClock
+from silkpost.domain.notices import Notice
+from silkpost.errors import SilkpostError
 from silkpost.network.corridor import Network
+from silkpost.notices.ports import NoticeUnitOfWork
 from silkpost.settings import Settings
 from silkpost.tracking.ports import Clock, UnitOfWork
 from silkpost.tracking.service import EtaEstimator
@@ -28,11 +31,34 @@ class Platform:
     network: Network | None = None
     engine: Any = None
     extras: dict[str, Any] = field(default_factory=dict)
+    notices: Callable[[], NoticeUnitOfWork] | None = None
+
+    def notice_uow(self) -> NoticeUnitOfWork:
+        """A unit of work over notices (the tracking ``uow`` type does not promise them)."""
+        if self.notices is None:
+            raise NoticesUnavailable("this platform was built without a notice store")
+        return self.notices()
+
+    def known_nodes(self) -> set[str] | None:
+        """The network's node codes, to check notices against (None: no network loaded)."""
+        return set(self.network.nodes) if self.network is not None else None
+
+    def known_services(self) -> set[str] | None:
+        """The network's service ids (None: no network loaded)."""
+        return {s.id for s in self.network.services} if self.network is not None else None
 
     def dispose(self) -> None:
         """Close the database connections."""
         if self.engine is not None:
             self.engine.dispose()
+
+
+class NoticesUnavailable(SilkpostError):
+    """The platform has no notice store wired (a hand-built platform in a test or tool)."""
+
+    code = "notices.unavailable"
+    kind = "unavailable"
+    title = "Notices unavailable"
 
 
 def bootstrap(
@@ -49,7 +75,10 @@ def bootstrap(
         from silkpost.store.memory import InMemoryEventLog, InMemoryUnitOfWork
 
         log = InMemoryEventLog()
-        platform = Platform(settings=settings, clock=clock, uow=lambda: InMemoryUnitOfWork(log))
+        notices: dict[str, Notice] = {}
+        platform = Platform(settings=settings, clock=clock,
+                            uow=lambda: InMemoryUnitOfWork(log, notices),
+                            notices=lambda: InMemoryUnitOfWork(log, notices))
         _attach_network(platform)
         return platform
 
@@ -61,7 +90,8 @@ def bootstrap(
     if migrate:
         upgrade(engine)
     platform = Platform(
-        settings=settings, clock=clock, uow=lambda: SqlUnitOfWork(engine), engine=engine
+        settings=settings, clock=clock, uow=lambda: SqlUnitOfWork(engine), engine=engine,
+        notices=lambda: SqlUnitOfWork(engine),
     )
     _attach_network(platform)
     return platform
