@@ -6,10 +6,12 @@ Its state at any moment follows from four times alone (published, valid from, va
 withdrawn), so the same notice reads "scheduled" yesterday and "active" today without anyone
 writing to it. The core never reads the clock nor invents ids: both are passed in.
 
+>>> from datetime import UTC
+>>> t0 = datetime(2026, 12, 1, tzinfo=UTC)
 >>> n = Notice(notice_id="N-2026-0001", title={"ru": "Хоргос закрыт"}, body={},
-...            severity=Severity.DISRUPTION, nodes=("CNKHGA",), services=(),
-...            valid_from=T0, valid_until=None, created_at=T0, published_at=T0)
->>> state_at(n, T0).value, n.title_in("kk")
+...            severity=Severity.DISRUPTION, nodes=("CNHRS-XS",), services=(),
+...            valid_from=t0, valid_until=None, created_at=t0, published_at=t0)
+>>> state_at(n, t0).value, n.title_in("kk")
 ('active', 'Хоргос закрыт')
 """
 
@@ -18,14 +20,13 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from enum import StrEnum
 from types import MappingProxyType
 
 from silkpost.domain.errors import InvalidFormat, InvalidValue
 
 LANGUAGES = ("zh", "en", "ru", "kk")
-T0 = datetime(2026, 12, 1, tzinfo=UTC)  # for the examples in docstrings
 
 # Kazakh readers on the corridor read Russian more often than English; everyone else falls
 # back to English, then to whatever the operator wrote.
@@ -176,9 +177,11 @@ def state_at(notice: Notice, moment: datetime) -> NoticeState:
     Withdrawal wins from the moment it happened; before it, the notice was whatever its
     other times made it, so history reads the same after a withdrawal.
 
+    >>> from datetime import UTC
+    >>> t0 = datetime(2026, 12, 1, tzinfo=UTC)
     >>> n = Notice(notice_id="N-2026-0001", title={"en": "x"}, body={}, severity="info",
-    ...            nodes=(), services=(), valid_from=T0, valid_until=None, created_at=T0)
-    >>> state_at(n, T0).value
+    ...            nodes=(), services=(), valid_from=t0, valid_until=None, created_at=t0)
+    >>> state_at(n, t0).value
     'draft'
     """
     if notice.withdrawn_at is not None and moment >= notice.withdrawn_at:
@@ -198,9 +201,11 @@ def concerns(notice: Notice, nodes: Iterable[str], services: Iterable[str]) -> b
     A notice naming no node and no service is about the whole network (new prohibited items,
     a holiday), so it concerns every route.
 
+    >>> from datetime import UTC
+    >>> t0 = datetime(2026, 12, 1, tzinfo=UTC)
     >>> n = Notice(notice_id="N-2026-0001", title={"en": "x"}, body={}, severity="info",
-    ...            nodes=("CNKHGA",), services=(), valid_from=T0, valid_until=None,
-    ...            created_at=T0)
+    ...            nodes=("CNKHGA",), services=(), valid_from=t0, valid_until=None,
+    ...            created_at=t0)
     >>> concerns(n, ["CNURCA", "cnkhga"], []), concerns(n, ["KZALA"], ["T-HRS-ALA"])
     (True, False)
     """

@@ -1,5 +1,8 @@
 """The ports the notice services need, as Protocols: the notice repository and its unit of work.
 
+The clock is the platform's one Clock port (re-exported here so the service imports its ports
+from one place).
+
 The SQL store and the in-memory fake both satisfy them by shape. The tracking unit of work is
 left as it is: a store that keeps notices offers both.
 """
@@ -12,6 +15,9 @@ from types import TracebackType
 from typing import Protocol, Self
 
 from silkpost.domain.notices import Notice, NoticeState
+from silkpost.tracking.ports import Clock
+
+__all__ = ["Clock", "NoticeQuery", "NoticeRepository", "NoticeUnitOfWork"]
 
 
 @dataclass(frozen=True, slots=True)

@@ -22,8 +22,7 @@ from silkpost.domain.notices import (
     state_at,
 )
 from silkpost.notices.errors import InvalidNotice, NoticeConflict, NoticeNotFound, UnknownCode
-from silkpost.notices.ports import NoticeQuery, NoticeUnitOfWork
-from silkpost.tracking.ports import Clock
+from silkpost.notices.ports import Clock, NoticeQuery, NoticeUnitOfWork
 
 _SEVERITY_RANK = {Severity.DISRUPTION: 0, Severity.WARNING: 1, Severity.INFO: 2}
 

@@ -6,6 +6,8 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from silkpost.domain.errors import InvalidValue
 from silkpost.domain.notices import (
@@ -144,3 +146,24 @@ def test_ids_are_zero_padded_per_year_and_widen_past_9999() -> None:
     """Ids sort by number within a year up to 9999 and stay valid beyond."""
     assert format_notice_id(2026, 1) == "N-2026-0001"
     assert notice(notice_id=format_notice_id(2026, 12345)).notice_id == "N-2026-12345"
+
+
+_ORDER = [NoticeState.DRAFT, NoticeState.SCHEDULED, NoticeState.ACTIVE, NoticeState.EXPIRED,
+          NoticeState.WITHDRAWN]
+hours = st.integers(-100, 100).map(lambda h: T0 + timedelta(hours=h))
+
+
+@settings(max_examples=300)
+@given(start=hours, length=st.none() | st.integers(1, 50), published=st.none() | hours,
+       withdrawn=st.none() | hours, moments=st.lists(hours, min_size=2, max_size=8))
+def test_states_only_move_forward_in_time(start: datetime, length: int | None,
+                                          published: datetime | None,
+                                          withdrawn: datetime | None,
+                                          moments: list[datetime]) -> None:
+    """As time passes a notice's state never goes back: draft, scheduled, active, expired,
+    withdrawn, in that order (steps may be skipped, e.g. published late: draft → active)."""
+    n = notice(valid_from=start, published_at=published, withdrawn_at=withdrawn,
+               valid_until=None if length is None else start + timedelta(hours=length))
+    states = [state_at(n, m) for m in sorted(moments)]
+    ranks = [_ORDER.index(s) for s in states]
+    assert ranks == sorted(ranks)
