@@ -13,8 +13,10 @@ from typing import Any
 
 from silkpost.analytics.ports import KpiStore
 from silkpost.clock import SystemClock
+from silkpost.domain.notices import Notice
 from silkpost.errors import SilkpostError
 from silkpost.network.corridor import Network
+from silkpost.notices.ports import NoticeUnitOfWork
 from silkpost.settings import Settings
 from silkpost.tracking.ports import Clock, UnitOfWork
 from silkpost.tracking.service import EtaEstimator
@@ -45,6 +47,21 @@ class Platform:
                         "one", field="database_url")
                 self._analytics = self.analytics_factory()
             return self._analytics
+    notices: Callable[[], NoticeUnitOfWork] | None = None
+
+    def notice_uow(self) -> NoticeUnitOfWork:
+        """A unit of work over notices (the tracking ``uow`` type does not promise them)."""
+        if self.notices is None:
+            raise NoticesUnavailable("this platform was built without a notice store")
+        return self.notices()
+
+    def known_nodes(self) -> set[str] | None:
+        """The network's node codes, to check notices against (None: no network loaded)."""
+        return set(self.network.nodes) if self.network is not None else None
+
+    def known_services(self) -> set[str] | None:
+        """The network's service ids (None: no network loaded)."""
+        return {s.id for s in self.network.services} if self.network is not None else None
 
     def dispose(self) -> None:
         """Close the database connections."""
@@ -63,6 +80,12 @@ class AnalyticsUnavailable(SilkpostError):
     code = "analytics.unavailable"
     kind = "unavailable"
     title = "Analytics unavailable"
+class NoticesUnavailable(SilkpostError):
+    """The platform has no notice store wired (a hand-built platform in a test or tool)."""
+
+    code = "notices.unavailable"
+    kind = "unavailable"
+    title = "Notices unavailable"
 
 
 def bootstrap(
@@ -79,7 +102,10 @@ def bootstrap(
         from silkpost.store.memory import InMemoryEventLog, InMemoryUnitOfWork
 
         log = InMemoryEventLog()
-        platform = Platform(settings=settings, clock=clock, uow=lambda: InMemoryUnitOfWork(log))
+        notices: dict[str, Notice] = {}
+        platform = Platform(settings=settings, clock=clock,
+                            uow=lambda: InMemoryUnitOfWork(log, notices),
+                            notices=lambda: InMemoryUnitOfWork(log, notices))
         _attach_network(platform)
         return platform
 
@@ -90,6 +116,7 @@ def bootstrap(
     engine = make_engine(settings.database_url)
     if migrate:
         upgrade(engine)
+
     def open_analytics() -> KpiStore:
         from silkpost.store.analytics import DuckDbAnalytics
 
@@ -99,6 +126,7 @@ def bootstrap(
     platform = Platform(
         settings=settings, clock=clock, uow=lambda: SqlUnitOfWork(engine), engine=engine,
         analytics_factory=open_analytics,
+        notices=lambda: SqlUnitOfWork(engine),
     )
     _attach_network(platform)
     return platform

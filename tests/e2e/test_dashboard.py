@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import re
-from html import escape
 from collections.abc import Iterator
 from datetime import timedelta
+from html import escape
 
 import pytest
 from fastapi.testclient import TestClient

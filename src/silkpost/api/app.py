@@ -6,7 +6,7 @@ from fastapi import FastAPI
 
 from silkpost import __version__
 from silkpost.api import problems
-from silkpost.api.routers import analytics, health, network, tracking
+from silkpost.api.routers import analytics, health, network, notices, tracking
 from silkpost.bootstrap import Platform, bootstrap
 from silkpost.tracking.records import EventRecord
 from silkpost.web import dashboard
@@ -27,6 +27,8 @@ def create_app(platform: Platform | None = None) -> FastAPI:
     app.include_router(tracking.router)
     app.include_router(network.router)
     app.include_router(analytics.router)
+    app.include_router(notices.router)
+    app.include_router(notices.feed_router)
     app.include_router(pages.router)
     app.include_router(dashboard.router)
     app.mount("/static", pages.static_files(), name="static")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from silkpost.cli import db, demo, ids, network, serve, simulate, tracking
+from silkpost.cli import db, demo, ids, network, notices, serve, simulate, tracking
 
 app = typer.Typer(
     name="silkpost",
@@ -15,6 +15,7 @@ app = typer.Typer(
 app.add_typer(db.app, name="db")
 app.add_typer(ids.app, name="id")
 app.add_typer(network.network_app, name="network")
+app.add_typer(notices.app, name="notice")
 app.command("plan")(network.plan)
 app.command("import")(tracking.import_file)
 app.command("track")(tracking.track_id)

@@ -1,4 +1,4 @@
-"""In-memory event log and unit of work: the fakes unit tests and quick simulations run on.
+"""In-memory event log, notices and unit of work: the fakes unit tests and simulations run on.
 
 They keep the same promises as the SQL store (idempotent append, read model from the domain's
 fold, rollback unless committed) with plain dicts, and are checked against the SQL store by the
@@ -14,8 +14,11 @@ from typing import Self
 
 from silkpost.domain.codes import ObjectKind, Status
 from silkpost.domain.events import TrackingEvent, key_of, to_epoch_us
+from silkpost.domain.notices import Notice, concerns, state_at
 from silkpost.domain.status import derive, is_stuck
 from silkpost.domain.tracked import StatusCount, TrackedObject
+from silkpost.notices.errors import NoticeConflict
+from silkpost.notices.ports import NoticeQuery
 from silkpost.tracking.ports import ObjectQuery
 
 
@@ -112,16 +115,64 @@ class InMemoryEventLog:
         return len(self.by_key)
 
 
-class InMemoryUnitOfWork:
-    """A unit of work whose commit makes the pending events visible in the shared log."""
+class InMemoryNotices:
+    """Notices in a dict by id; writes wait in ``pending`` until the unit of work commits."""
 
-    def __init__(self, log: InMemoryEventLog | None = None) -> None:
+    def __init__(self, committed: dict[str, Notice] | None = None) -> None:
+        self.committed: dict[str, Notice] = {} if committed is None else committed
+        self.pending: dict[str, Notice] = {}
+
+    def _all(self) -> dict[str, Notice]:
+        return {**self.committed, **self.pending}
+
+    def add(self, notice: Notice) -> None:
+        """Keep a new notice; a taken id is a conflict, as in the SQL store."""
+        if notice.notice_id in self._all():
+            raise NoticeConflict(f"notice id {notice.notice_id} is taken: try again",
+                                 field="notice_id")
+        self.pending[notice.notice_id] = notice
+
+    def get(self, notice_id: str) -> Notice | None:
+        """The notice with this id, as this transaction sees it."""
+        return self._all().get(notice_id)
+
+    def update(self, notice: Notice) -> None:
+        """Replace a stored notice."""
+        if notice.notice_id in self._all():
+            self.pending[notice.notice_id] = notice
+
+    def list(self, query: NoticeQuery) -> list[Notice]:
+        """Notices matching the query, most recently created first."""
+        found = [
+            n for n in self._all().values()
+            if (query.state is None or state_at(n, query.at) == query.state)
+            and (not (query.nodes or query.services)
+                 or concerns(n, query.nodes, query.services))
+            and (not query.published_only
+                 or (n.published_at is not None and n.withdrawn_at is None))
+        ]
+        found.sort(key=lambda n: (n.created_at, n.notice_id), reverse=True)
+        return found[: query.limit]
+
+    def count_created_in(self, year: int) -> int:
+        """How many notices carry ids of ``year``."""
+        return sum(1 for i in self._all() if i.startswith(f"N-{year:04d}-"))
+
+
+class InMemoryUnitOfWork:
+    """A unit of work whose commit makes the pending events and notices visible to all."""
+
+    def __init__(self, log: InMemoryEventLog | None = None,
+                 notices: dict[str, Notice] | None = None) -> None:
         self.committed_log = log or InMemoryEventLog()
+        self.committed_notices: dict[str, Notice] = {} if notices is None else notices
         self.events = _PendingLog(self.committed_log)
+        self.notices = InMemoryNotices(self.committed_notices)
         self.commits = 0
 
     def __enter__(self) -> Self:
         self.events = _PendingLog(self.committed_log)
+        self.notices = InMemoryNotices(self.committed_notices)
         return self
 
     def __exit__(
@@ -135,12 +186,15 @@ class InMemoryUnitOfWork:
     def commit(self) -> None:
         """Apply the pending events to the shared log."""
         self.committed_log.append(self.events.pending)
+        self.committed_notices.update(self.notices.pending)
         self.events = _PendingLog(self.committed_log)
+        self.notices = InMemoryNotices(self.committed_notices)
         self.commits += 1
 
     def rollback(self) -> None:
-        """Forget the pending events."""
+        """Forget the pending events and notices."""
         self.events = _PendingLog(self.committed_log)
+        self.notices = InMemoryNotices(self.committed_notices)
 
 
 class _PendingLog(InMemoryEventLog):

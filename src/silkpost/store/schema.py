@@ -1,4 +1,4 @@
-"""Table definitions: the append-only event log and the per-object read model.
+"""Table definitions: the append-only event log, the per-object read model, the notices.
 
 The migrations in ``migrations/versions`` create exactly these tables; a test compares them.
 Times are epoch microseconds (UTC) in BIGINT columns, with the scanner's UTC offset kept
@@ -71,4 +71,23 @@ object_status = Table(
     Index("ix_object_status_status", "status", "latest_us"),
     Index("ix_object_status_location", "latest_location", "latest_us"),
     Index("ix_object_status_latest", "latest_us"),
+)
+
+# Operators' notices (silkpost.domain.notices). Texts are JSON objects by language, codes JSON
+# arrays: notices are few, read whole, and filtered by node with a LIKE on the array's text.
+notices = Table(
+    "notices",
+    metadata,
+    Column("notice_id", String(32), primary_key=True),
+    Column("title", Text, nullable=False),
+    Column("body", Text, nullable=False),
+    Column("severity", String(16), nullable=False),
+    Column("nodes", Text, nullable=False),
+    Column("services", Text, nullable=False),
+    Column("valid_from_us", BigInteger, nullable=False),
+    Column("valid_until_us", BigInteger),
+    Column("created_us", BigInteger, nullable=False),
+    Column("published_us", BigInteger),
+    Column("withdrawn_us", BigInteger),
+    Index("ix_notices_created", "created_us"),
 )

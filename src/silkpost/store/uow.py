@@ -13,12 +13,14 @@ from typing import Self
 from sqlalchemy import Connection, Engine
 
 from silkpost.store.events import SqlEventLog
+from silkpost.store.notices import SqlNoticeRepository
 
 
 class SqlUnitOfWork:
     """A transaction on the configured database with the repositories bound to it."""
 
     events: SqlEventLog
+    notices: SqlNoticeRepository
 
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
@@ -28,6 +30,7 @@ class SqlUnitOfWork:
         self._conn = self._engine.connect()
         self._conn.begin()
         self.events = SqlEventLog(self._conn)
+        self.notices = SqlNoticeRepository(self._conn)
         return self
 
     def __exit__(

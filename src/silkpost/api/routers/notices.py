@@ -1,0 +1,89 @@
+"""Notices endpoints: write, publish and withdraw notices; list them; follow them as Atom."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Path, Query, Request, Response
+
+from silkpost.api.deps import PlatformDep
+from silkpost.api.notice_schemas import NoticeIn, NoticeListOut, NoticeOut
+from silkpost.api.problems import MEDIA_TYPE as PROBLEM
+from silkpost.api.problems import PROBLEM_RESPONSES, Problem
+from silkpost.domain.notices import NoticeState
+from silkpost.notices import atom
+from silkpost.notices.service import (
+    create_notice,
+    get_notice,
+    list_notices,
+    publish_notice,
+    published_notices,
+    withdraw_notice,
+)
+
+_RESPONSES: dict[int | str, dict[str, Any]] = {
+    **PROBLEM_RESPONSES,
+    409: {"model": Problem, "description": "The notice's state forbids the change",
+          "content": {PROBLEM: {}}},
+}
+router = APIRouter(prefix="/api/v1/notices", tags=["notices"], responses=_RESPONSES)
+feed_router = APIRouter(tags=["notices"])
+
+Lang = Literal["en", "zh", "ru", "kk"]
+NoticeId = Annotated[str, Path(description="notice id", examples=["N-2026-0001"])]
+
+
+@router.post("", response_model=NoticeOut, status_code=201)
+def post_notice(body: NoticeIn, platform: PlatformDep) -> NoticeOut:
+    """Write a notice: a draft, or published at once with ``publish: true``."""
+    view = create_notice(
+        body.draft(), uow=platform.notice_uow(), clock=platform.clock, publish=body.publish,
+        known_nodes=platform.known_nodes(), known_services=platform.known_services(),
+    )
+    return NoticeOut.of(view)
+
+
+@router.get("", response_model=NoticeListOut)
+def get_notices(
+    platform: PlatformDep,
+    state: Annotated[NoticeState | None, Query(description="state now")] = None,
+    node: Annotated[str | None, Query(description="node code (network-wide ones included)")]
+    = None,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+) -> NoticeListOut:
+    """Notices by state now and by node, most recently created first."""
+    views = list_notices(uow=platform.notice_uow(), clock=platform.clock, state=state,
+                         node=node, limit=limit)
+    return NoticeListOut(items=[NoticeOut.of(v) for v in views])
+
+
+@router.get("/{notice_id}", response_model=NoticeOut)
+def get_one(platform: PlatformDep, notice_id: NoticeId) -> NoticeOut:
+    """One notice and its state now."""
+    return NoticeOut.of(get_notice(notice_id, uow=platform.notice_uow(), clock=platform.clock))
+
+
+@router.post("/{notice_id}/publish", response_model=NoticeOut)
+def post_publish(platform: PlatformDep, notice_id: NoticeId) -> NoticeOut:
+    """Publish a draft (again: no change); a withdrawn notice is a 409."""
+    return NoticeOut.of(publish_notice(notice_id, uow=platform.notice_uow(),
+                                       clock=platform.clock))
+
+
+@router.post("/{notice_id}/withdraw", response_model=NoticeOut)
+def post_withdraw(platform: PlatformDep, notice_id: NoticeId) -> NoticeOut:
+    """Withdraw a notice now: it leaves lists of active notices and the feed."""
+    return NoticeOut.of(withdraw_notice(notice_id, uow=platform.notice_uow(),
+                                        clock=platform.clock))
+
+
+@feed_router.get(
+    "/notices.atom", response_class=Response,
+    responses={200: {"content": {atom.MEDIA_TYPE: {}}, "description": "Atom 1.0 feed"}},
+)
+def get_feed(request: Request, platform: PlatformDep, lang: Lang = "en") -> Response:
+    """Published notices that were not withdrawn, as an Atom feed in ``lang``."""
+    views = published_notices(uow=platform.notice_uow(), clock=platform.clock)
+    body = atom.feed([v.notice for v in views], lang=lang, base_url=str(request.base_url),
+                     now=platform.clock.now())
+    return Response(body, media_type=f"{atom.MEDIA_TYPE}; charset=utf-8")

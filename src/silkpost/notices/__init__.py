@@ -1,0 +1,1 @@
+"""Notices: operators publish changed hours, suspended routes and new rules to the corridors."""
