@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 import pytest
@@ -67,3 +68,29 @@ def test_assets_are_served_locally(client: TestClient) -> None:
     page = client.get("/track").text
     assert client.get("/static/track.css").status_code == 200
     assert "http://" not in page and "https://" not in page
+
+
+def notice(client: TestClient, nodes: list[str], title: str, *, publish: bool = True) -> str:
+    r = client.post("/api/v1/notices", json={
+        "title": {"en": title, "ru": f"{title} (ru)"}, "severity": "disruption",
+        "nodes": nodes, "valid_from": "2026-11-24T00:00:00+00:00",
+        "valid_until": "2026-11-30T00:00:00+00:00", "publish": publish})
+    assert r.status_code == 201, r.text
+    return str(r.json()["id"])
+
+
+def test_notices_about_the_route_show_on_the_parcel(client: TestClient) -> None:
+    """A published notice about a place the parcel passed or still has to pass shows on its
+    card, in the page's language; one about elsewhere, a draft or a withdrawn one does not."""
+    ahead = notice(client, ["CNHRS-XS"], "Khorgos closed")  # on the way Urumqi → Almaty
+    passed = notice(client, ["CNDGGA"], "Dongguan late")
+    elsewhere = notice(client, ["RUMOWA"], "Moscow strike")
+    draft = notice(client, ["CNURCA"], "Urumqi draft", publish=False)
+    gone = notice(client, ["KZALAA"], "Almaty withdrawn")
+    assert client.post(f"/api/v1/notices/{gone}/withdraw").status_code == 200
+    page = client.get("/track", params={"id": "CA000000014CN", "lang": "ru"}).text
+    shown = set(re.findall(r'data-notice="([^"]+)"', page))
+    assert shown == {ahead, passed}, (shown, elsewhere, draft)
+    assert "Khorgos closed (ru)" in page
+    dashboard = client.get("/dashboard", params={"lang": "en"}).text
+    assert set(re.findall(r'data-notice="([^"]+)"', dashboard)) == {ahead, passed, elsewhere}

@@ -37,6 +37,23 @@ def estimate_delivery(network: Network, tracked: TrackedObject, *, now: datetime
     return max(at_office + LAST_MILE, now)
 
 
+def route_ahead(network: Network, tracked: TrackedObject, *, now: datetime
+                ) -> tuple[list[str], list[str]]:
+    """The nodes and service ids an item in flight is still expected to pass (the route its
+    ETA is computed on); empty when the network cannot say or the item has arrived."""
+    node_code, destination = tracked.last_office, tracked.destination
+    if (node_code is None or destination is None or node_code == destination
+            or node_code not in network.nodes or destination not in network.nodes):
+        return [], []
+    try:
+        itinerary = earliest_arrival(network, node_code, destination,
+                                     max(tracked.last_at, now), exclude_modes=("air",))
+    except NoRoute:
+        return [], []
+    nodes = [node_code] + [leg.service.destination for leg in itinerary.legs]
+    return nodes, [leg.service.id for leg in itinerary.legs]
+
+
 class NetworkEta:
     """The tracking hub's EtaEstimator, backed by a network."""
 

@@ -19,14 +19,16 @@ from fastapi.responses import HTMLResponse
 from silkpost.analytics import service
 from silkpost.analytics.kpis import LaneFigures, Period, Summary
 from silkpost.api.deps import PlatformDep
-from silkpost.bootstrap import AnalyticsUnavailable, Platform
+from silkpost.bootstrap import AnalyticsUnavailable, NoticesUnavailable, Platform
 from silkpost.domain.codes import statuses
+from silkpost.domain.notices import NoticeState
 from silkpost.network.draw import MODE_COLOURS, flows_by_service, network_svg
+from silkpost.notices.service import list_notices
 from silkpost.tracking.ports import ObjectQuery
 from silkpost.tracking.service import list_objects
 from silkpost.web.charts import PALETTE, Series, bar_chart, histogram, range_bars
 from silkpost.web.i18n import LANG_NAMES, negotiate, text
-from silkpost.web.router import TEMPLATES, local_time, place_name
+from silkpost.web.router import TEMPLATES, local_time, notice_lines, place_name
 
 router = APIRouter(tags=["pages"], include_in_schema=False)
 LISTED = 20
@@ -161,8 +163,13 @@ def dashboard_page(
         return urlencode({"since": period.since.isoformat(), "until": period.until.isoformat(),
                           "lang": code})
 
+    try:
+        active = [v.notice for v in list_notices(uow=platform.notice_uow(), clock=platform.clock,
+                                                 state=NoticeState.ACTIVE, limit=LISTED)]
+    except NoticesUnavailable:
+        active = []
     html = TEMPLATES.get_template("dashboard.html").render(
         lang=chosen, t=lambda key: text(key, chosen), lang_names=LANG_NAMES, view=view,
-        query_for=query_for, notices=[],
+        query_for=query_for, notices=notice_lines(active, chosen),
     )
     return HTMLResponse(html, headers={"Content-Language": chosen, "Vary": "Accept-Language"})

@@ -21,10 +21,13 @@ from fastapi.staticfiles import StaticFiles
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from silkpost.api.deps import PlatformDep
-from silkpost.bootstrap import Platform
+from silkpost.bootstrap import NoticesUnavailable, Platform
 from silkpost.domain.codes import event_code, statuses
+from silkpost.domain.notices import Notice, text_in
 from silkpost.errors import SilkpostError
-from silkpost.tracking.service import ObjectNotFound, track
+from silkpost.network.eta import route_ahead
+from silkpost.notices.service import notices_concerning
+from silkpost.tracking.service import ObjectNotFound, ObjectView, track
 from silkpost.web.i18n import LANG_NAMES, negotiate, text
 
 _HERE = Path(str(files("silkpost.web")))
@@ -54,6 +57,35 @@ class Card:
     eta_iso: str | None = None
     stuck: bool = False
     timeline: list[dict[str, str]] = field(default_factory=list)
+    notices: list[dict[str, str]] = field(default_factory=list)
+
+
+def notice_lines(notices: list[Notice], lang: str) -> list[dict[str, str]]:
+    """Notices as the pages show them: title and body in ``lang``, the validity window."""
+    lines = []
+    for n in notices:
+        window = n.valid_from.strftime("%Y-%m-%d %H:%M %Z")
+        if n.valid_until is not None:
+            window += " – " + n.valid_until.strftime("%Y-%m-%d %H:%M %Z")
+        lines.append({"id": n.notice_id, "severity": n.severity.value,
+                      "title": text_in(n.title, lang), "body": text_in(n.body, lang),
+                      "window": window})
+    return lines
+
+
+def _notices_for(platform: Platform, view: ObjectView, lang: str) -> list[dict[str, str]]:
+    """Active notices about the places the item passed or is still to pass."""
+    nodes = [e.office for e in view.timeline if e.office]
+    services: list[str] = []
+    if platform.network is not None:
+        ahead, services = route_ahead(platform.network, view.tracked, now=platform.clock.now())
+        nodes += ahead
+    try:
+        found = notices_concerning(nodes=dict.fromkeys(nodes), services=services,
+                                   uow=platform.notice_uow(), clock=platform.clock, limit=5)
+    except NoticesUnavailable:
+        return []
+    return notice_lines(found, lang)
 
 
 def place_name(platform: Platform, office: str | None, locode: str | None, lang: str) -> str:
@@ -100,7 +132,7 @@ def card_for(platform: Platform, raw: str, lang: str) -> Card:
         last_place=place_name(platform, t.last_office, t.last_location, lang),
         eta=view.eta.strftime("%Y-%m-%d") if view.eta else None,
         eta_iso=view.eta.isoformat() if view.eta else None,
-        stuck=view.stuck, timeline=timeline,
+        stuck=view.stuck, timeline=timeline, notices=_notices_for(platform, view, lang),
     )
 
 
