@@ -60,10 +60,13 @@ _SCHEMA = """
 CREATE TABLE IF NOT EXISTS ev (
     seq BIGINT, kind VARCHAR, object_id VARCHAR, code VARCHAR, occurred_us BIGINT,
     offset_min INTEGER, local_day DATE, office VARCHAR, location VARCHAR,
-    destination VARCHAR, weight_kg DOUBLE, mode VARCHAR);
-CREATE TABLE IF NOT EXISTS sync_state (watermark BIGINT, derived_at BIGINT);
+    destination VARCHAR, weight_kg DOUBLE, mode VARCHAR, generation BIGINT);
+CREATE TABLE IF NOT EXISTS sync_state (watermark BIGINT, generation BIGINT, derived BIGINT);
 """
 
+# ``generation`` numbers the refreshes: the events a refresh copied carry its number, so the
+# next derive knows which objects changed (on PostgreSQL, late-visible events can have old
+# sequence numbers, so the sequence alone would not tell).
 _INSERT = """
 INSERT INTO ev
 SELECT b.seq, b.object_kind, b.object_id, b.code, b.occurred_us, b.utc_offset_min,
@@ -71,14 +74,16 @@ SELECT b.seq, b.object_kind, b.object_id, b.code, b.occurred_us, b.utc_offset_mi
        b.office, b.location,
        json_extract_string(b.payload, '$.destination'),
        TRY_CAST(json_extract_string(b.payload, '$.weight_kg') AS DOUBLE),
-       json_extract_string(b.payload, '$.mode')
+       json_extract_string(b.payload, '$.mode'),
+       $generation
 FROM batch b
 WHERE b.seq > $mark OR NOT EXISTS (SELECT 1 FROM ev WHERE ev.seq = b.seq)
 """
 
-# One pass per derived table; they are small next to ev (one row per item, per item and place).
-_DERIVE = f"""
-CREATE OR REPLACE TABLE items AS
+# The derived tables, one row per item / per item and place / per hop. ``{scope}`` limits them
+# to the objects a refresh touched (a delete and re-insert of those), or is empty for a full
+# rebuild: both give the same rows, since every row depends on its own object's events only.
+_ITEMS = f"""
 SELECT object_id,
        min(occurred_us) FILTER (code = '{POSTED_CODE}') AS posted_us,
        min(local_day) FILTER (code = '{POSTED_CODE}') AS posted_day,
@@ -88,9 +93,9 @@ SELECT object_id,
        min(occurred_us) FILTER (code = '{DELIVERED_CODE}') AS delivered_us,
        min(local_day) FILTER (code = '{DELIVERED_CODE}') AS delivered_day,
        arg_max(office, occurred_us) AS last_office
-FROM ev WHERE kind = 'item' GROUP BY object_id;
-
-CREATE OR REPLACE TABLE visits AS
+FROM ev WHERE kind = 'item' {{scope}} GROUP BY object_id
+"""
+_VISITS = f"""
 SELECT object_id, office,
        min(occurred_us) AS arrived_us,
        min(local_day) AS arrived_day,
@@ -101,28 +106,35 @@ SELECT object_id, office,
        min(local_day) FILTER (code IN ({_codes(PRESENTED_CODES)})) AS presented_day,
        max(occurred_us) FILTER (code IN ({_codes(RELEASED_CODES)})) AS released_us,
        bool_or(code IN ({_codes(INSPECTED_CODES)})) AS inspected
-FROM ev WHERE kind = 'item' AND office IS NOT NULL GROUP BY object_id, office;
-
-CREATE OR REPLACE TABLE legs AS
+FROM ev WHERE kind = 'item' AND office IS NOT NULL {{scope}} GROUP BY object_id, office
+"""
+_LEGS = """
 SELECT * FROM (
     SELECT v.object_id, v.office AS origin,
            lead(v.office) OVER (PARTITION BY v.object_id ORDER BY v.arrived_us) AS destination,
            v.mode, v.left_day, i.weight_kg
-    FROM visits v LEFT JOIN items i USING (object_id)
-) WHERE destination IS NOT NULL;
+    FROM visits v LEFT JOIN items i USING (object_id) WHERE true {scope}
+) WHERE destination IS NOT NULL
 """
+_DERIVED = (("items", _ITEMS, "object_id"), ("visits", _VISITS, "object_id"),
+            ("legs", _LEGS, "v.object_id"))
+# Past this share of items touched, rebuilding everything is cheaper than deleting and
+# re-inserting the touched ones.
+FULL_REBUILD_SHARE = 0.3
 
 
 class DuckDbAnalytics:
     """The KPI store on DuckDB, fed from the SQL event log of ``engine``."""
 
     def __init__(self, engine: Engine, *, path: str = ":memory:", chunk: int = 500_000,
-                 reread_window: int | None = None, min_interval_s: float = 0.0) -> None:
+                 reread_window: int | None = None, min_interval_s: float = 0.0,
+                 full_rebuild_share: float = FULL_REBUILD_SHARE) -> None:
         if chunk < 1:
             raise ValueError("chunk must be at least 1")
         if min_interval_s < 0:
             raise ValueError("min_interval_s must not be negative")
         self._min_interval = min_interval_s
+        self._full_share = full_rebuild_share
         self._last_refresh: float | None = None
         self._engine = engine
         self._chunk = chunk
@@ -132,7 +144,7 @@ class DuckDbAnalytics:
         self._duck = duckdb.connect(path)
         self._duck.execute(_SCHEMA)
         if not self._scalar("SELECT count(*) FROM sync_state"):
-            self._duck.execute("INSERT INTO sync_state VALUES (0, -1)")
+            self._duck.execute("INSERT INTO sync_state VALUES (0, 0, -1)")
         self._lock = threading.Lock()
         self._derive_if_needed()
 
@@ -154,7 +166,8 @@ class DuckDbAnalytics:
                     and started - self._last_refresh < self._min_interval):
                 return 0
             self._last_refresh = started
-            mark = self._scalar("SELECT watermark FROM sync_state")
+            [(mark, generation)] = self._duck.execute(
+                "SELECT watermark, generation + 1 FROM sync_state").fetchall()
             lower = max(0, mark - self._reread)
             copied = 0
             raw = self._engine.raw_connection()
@@ -167,7 +180,7 @@ class DuckDbAnalytics:
                     rows = cursor.fetchall()
                     if not rows:
                         break
-                    copied += self._insert(rows, mark)
+                    copied += self._insert(rows, mark, generation)
                     lower = rows[-1][0]
                     if on_progress is not None:
                         on_progress(len(rows))
@@ -176,33 +189,57 @@ class DuckDbAnalytics:
                 raw.rollback()
             finally:
                 raw.close()
-            top = max(mark, lower)
-            self._duck.execute("UPDATE sync_state SET watermark = ?", [top])
+            self._duck.execute("UPDATE sync_state SET watermark = ?", [max(mark, lower)])
             if copied:
-                self._derive(top)
+                self._duck.execute("UPDATE sync_state SET generation = ?", [generation])
+                self._derive()
             return copied
 
-    def _insert(self, rows: Sequence[Any], mark: int) -> int:
+    def _insert(self, rows: Sequence[Any], mark: int, generation: int) -> int:
         columns = list(zip(*rows, strict=True))
         batch = pa.table([pa.array(c, type=t) for c, t in zip(columns, _TYPES, strict=True)],
                          names=list(_COLUMNS))
         before = self._scalar("SELECT count(*) FROM ev")
         self._duck.register("batch", batch)
         try:
-            self._duck.execute(_INSERT, {"mark": mark})
+            self._duck.execute(_INSERT, {"mark": mark, "generation": generation})
         finally:
             self._duck.unregister("batch")
         return self._scalar("SELECT count(*) FROM ev") - before
 
-    def _derive(self, watermark: int) -> None:
-        self._duck.execute(_DERIVE)
-        self._duck.execute("UPDATE sync_state SET derived_at = ?", [watermark])
+    def _derive(self) -> None:
+        """Bring items, visits and legs up to date with the events copied since last time."""
+        derived = self._scalar("SELECT derived FROM sync_state")
+        tables = {r[0] for r in self._duck.execute("SHOW TABLES").fetchall()}
+        self._duck.execute("BEGIN")
+        try:
+            full = derived < 0 or not {"items", "visits", "legs"} <= tables
+            if not full:
+                self._duck.execute(
+                    "CREATE OR REPLACE TEMP TABLE touched AS SELECT DISTINCT object_id FROM ev "
+                    "WHERE generation > ? AND kind = 'item'", [derived])
+                touched = self._scalar("SELECT count(*) FROM touched")
+                full = touched > self._full_share * self._scalar("SELECT count(*) FROM items")
+            for table, select, key in _DERIVED:
+                if full:
+                    self._duck.execute(f"CREATE OR REPLACE TABLE {table} AS "
+                                       + select.format(scope=""))
+                else:
+                    self._duck.execute(f"DELETE FROM {table} WHERE object_id IN "
+                                       "(SELECT object_id FROM touched)")
+                    self._duck.execute(f"INSERT INTO {table} " + select.format(
+                        scope=f"AND {key} IN (SELECT object_id FROM touched)"))
+            self._duck.execute("UPDATE sync_state SET derived = generation")
+            self._duck.execute("COMMIT")
+        except BaseException:
+            self._duck.execute("ROLLBACK")
+            raise
 
     def _derive_if_needed(self) -> None:
-        [(mark, derived)] = self._duck.execute(
-            "SELECT watermark, derived_at FROM sync_state").fetchall()
-        if derived != mark:
-            self._derive(int(mark))
+        [(generation, derived)] = self._duck.execute(
+            "SELECT generation, derived FROM sync_state").fetchall()
+        if derived != generation:
+            self._derive()
 
     def _scalar(self, sql: str) -> int:
         rows = self._duck.execute(sql).fetchall()  # fetch all: DuckDB keeps unfinished results
