@@ -1,4 +1,4 @@
-"""``silkpost serve``: the HTTP API (and the pages, once they exist)."""
+"""``silkpost serve``: the HTTP API, the dashboard and the public tracking page."""
 
 from __future__ import annotations
 
@@ -11,7 +11,9 @@ def serve(
     host: str = typer.Option(None, help="address to listen on (SILKPOST_HOST)"),
     port: int = typer.Option(None, help="port (SILKPOST_PORT)"),
 ) -> None:
-    """Serve the API on the configured database."""
+    """Serve the API, the dashboard and the tracking page on the configured database."""
+    import threading
+
     import uvicorn
 
     from silkpost.api.app import create_app
@@ -20,5 +22,11 @@ def serve(
     platform = bootstrap()
     host = host or platform.settings.host
     port = port or platform.settings.port
-    console.print(f"Silkpost on http://{host}:{port}  (API docs: http://{host}:{port}/docs)")
+    console.print(f"Silkpost on http://{host}:{port}  ·  dashboard http://{host}:{port}/dashboard"
+                  f"  ·  API docs http://{host}:{port}/docs")
+    if platform.analytics_factory is not None:
+        # Copy the event log into analytics while the server starts, so the first dashboard
+        # visit does not wait for it (a large log takes tens of seconds).
+        threading.Thread(target=lambda: platform.analytics().refresh(force=True),
+                         name="analytics-warmup", daemon=True).start()
     uvicorn.run(create_app(platform), host=host, port=port, log_level="warning")
