@@ -7,7 +7,7 @@ and keep the copy fresh first, so the page and the API give the same numbers.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import date, timedelta
 
 from silkpost.analytics.kpis import (
@@ -26,6 +26,7 @@ from silkpost.analytics.kpis import (
 from silkpost.analytics.ports import KpiStore
 from silkpost.domain.codes import Status
 from silkpost.domain.events import to_epoch_us
+from silkpost.domain.tracked import StatusCount
 from silkpost.errors import InvalidRequest
 from silkpost.tracking.ports import Clock, UnitOfWork
 from silkpost.tracking.service import count_statuses
@@ -78,12 +79,13 @@ def customs(period: Period, *, analytics: KpiStore) -> list[CustomsFigures]:
     return analytics.customs(period)
 
 
-def nodes(period: Period, *, analytics: KpiStore, uow: UnitOfWork, clock: Clock
-          ) -> list[NodeFigures]:
-    """Dwell per place over the period, with the items stuck there now."""
+def nodes(period: Period, *, analytics: KpiStore, uow: UnitOfWork, clock: Clock,
+          counts: Sequence[StatusCount] | None = None) -> list[NodeFigures]:
+    """Dwell per place over the period, with the items stuck there now (``counts``: the
+    status counts when the caller has them already — a scan of the read model saved)."""
     analytics.refresh()
     stuck: dict[str, int] = {}
-    for count in count_statuses(uow=uow, clock=clock):
+    for count in counts if counts is not None else count_statuses(uow=uow, clock=clock):
         if count.office is not None and count.stuck:
             stuck[count.office] = stuck.get(count.office, 0) + count.stuck
     figures = analytics.nodes(period)
@@ -118,8 +120,10 @@ def overdue(period: Period, *, analytics: KpiStore, clock: Clock,
 
 
 def summary(period: Period, *, analytics: KpiStore, uow: UnitOfWork, clock: Clock,
-            promises: Mapping[str, float]) -> Summary:
-    """The dashboard tiles: the period's volumes and times, and the standing of all items."""
+            promises: Mapping[str, float],
+            counts: Sequence[StatusCount] | None = None) -> Summary:
+    """The dashboard tiles: the period's volumes and times, and the standing of all items
+    (``counts`` as for :func:`nodes`)."""
     days, _ = volumes(period, analytics=analytics)
     now_us = to_epoch_us(clock.now())
     result = Summary(period=period, events=analytics.events_copied())
@@ -131,7 +135,7 @@ def summary(period: Period, *, analytics: KpiStore, uow: UnitOfWork, clock: Cloc
     for port in analytics.customs(period, overall=True):
         result.customs_p50_hours = port.p50_hours
     result.overdue, _ = analytics.overdue(period, promises=promises, now_us=now_us, limit=1)
-    for count in count_statuses(uow=uow, clock=clock):
+    for count in counts if counts is not None else count_statuses(uow=uow, clock=clock):
         key = count.status.value
         result.statuses[key] = result.statuses.get(key, 0) + count.total
         result.stuck += count.stuck

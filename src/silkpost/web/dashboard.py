@@ -25,7 +25,7 @@ from silkpost.domain.notices import NoticeState
 from silkpost.network.draw import MODE_COLOURS, flows_by_service, network_svg
 from silkpost.notices.service import list_notices
 from silkpost.tracking.ports import ObjectQuery
-from silkpost.tracking.service import list_objects
+from silkpost.tracking.service import count_statuses, list_objects
 from silkpost.web.charts import PALETTE, Series, bar_chart, histogram, range_bars
 from silkpost.web.i18n import LANG_NAMES, negotiate, text
 from silkpost.web.router import TEMPLATES, local_time, notice_lines, place_name
@@ -95,8 +95,9 @@ def build_view(platform: Platform, period: Period, lang: str) -> DashboardView:
     def name(code: str | None) -> str:
         return place_name(platform, code, None, lang) if code else "—"
 
+    counts = count_statuses(uow=platform.uow(), clock=clock)  # one scan for tiles and places
     view.summary = service.summary(period, analytics=analytics, uow=platform.uow(),
-                                   clock=clock, promises=promises)
+                                   clock=clock, promises=promises, counts=counts)
     view.tiles = _tiles(view.summary, lang)
     days, mode_days = service.volumes(period, analytics=analytics)
     labels = [d.day.isoformat() for d in days]
@@ -119,7 +120,8 @@ def build_view(platform: Platform, period: Period, lang: str) -> DashboardView:
             [(b.from_days, b.width_days, b.items) for b in buckets],
             label=f"{origin} → {destination} · {name(destination)}",
             promise=lane.promise_days))
-    nodes = service.nodes(period, analytics=analytics, uow=platform.uow(), clock=clock)
+    nodes = service.nodes(period, analytics=analytics, uow=platform.uow(), clock=clock,
+                          counts=counts)
     view.charts["dwell"] = range_bars(
         [(name(n.office), n.p50_dwell_hours, n.p90_dwell_hours) for n in nodes],
         label=text("dwell", lang), unit="h")
