@@ -109,3 +109,14 @@ def test_in_memory_platform_says_analytics_needs_sql(memory_platform: Platform) 
         r = c.get("/api/v1/analytics/summary")
         assert r.status_code == 503 and r.json()["code"] == "analytics.unavailable"
         assert "Analytics needs a SQL store" in c.get("/dashboard?lang=en").text
+
+
+def test_wall_screen_reloads_itself_when_asked(client: TestClient) -> None:
+    """refresh=60 adds a reload every 60 s and keeps it in the language links; a negative
+    period is refused naming the parameter."""
+    page = client.get("/dashboard", params={"refresh": 60, "lang": "ru"}).text
+    assert '<meta http-equiv="refresh" content="60">' in page
+    assert "refresh=60" in page.split('hreflang="zh"')[0].rsplit("<a ", 1)[1]
+    assert "http-equiv" not in client.get("/dashboard").text
+    bad = client.get("/dashboard", params={"refresh": -5})
+    assert bad.status_code in (400, 422) and "refresh" in bad.text

@@ -154,16 +154,20 @@ def dashboard_page(
     since: Annotated[date | None, Query()] = None,
     until: Annotated[date | None, Query()] = None,
     lang: str | None = None,
+    refresh: Annotated[int, Query(ge=0, le=3600, description="reload every N s (0: never)")]
+    = 0,
     accept_language: Annotated[str | None, Header()] = None,
 ) -> HTMLResponse:
-    """The corridor's KPIs, charts, network flows, stuck and overdue items."""
+    """The corridor's KPIs, charts, network flows, stuck and overdue items; ``refresh=60``
+    makes a wall screen reload itself (no script needed)."""
     chosen = negotiate(lang, accept_language)
     period = service.period_of(since, until, clock=platform.clock)
     view = build_view(platform, period, chosen)
 
     def query_for(code: str) -> str:
-        return urlencode({"since": period.since.isoformat(), "until": period.until.isoformat(),
-                          "lang": code})
+        chosen_dates = {"since": since, "until": until, "lang": code,
+                        "refresh": refresh or None}
+        return urlencode({k: v for k, v in chosen_dates.items() if v})
 
     try:
         active = [v.notice for v in list_notices(uow=platform.notice_uow(), clock=platform.clock,
@@ -172,6 +176,7 @@ def dashboard_page(
         active = []
     html = TEMPLATES.get_template("dashboard.html").render(
         lang=chosen, t=lambda key: text(key, chosen), lang_names=LANG_NAMES, view=view,
-        query_for=query_for, notices=notice_lines(active, chosen),
+        query_for=query_for, notices=notice_lines(active, chosen), refresh=refresh,
+        places=lambda codes: ", ".join(place_name(platform, c, None, chosen) for c in codes),
     )
     return HTMLResponse(html, headers={"Content-Language": chosen, "Vary": "Accept-Language"})

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from importlib.resources import files
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Header, Query, Request
@@ -57,10 +57,10 @@ class Card:
     eta_iso: str | None = None
     stuck: bool = False
     timeline: list[dict[str, str]] = field(default_factory=list)
-    notices: list[dict[str, str]] = field(default_factory=list)
+    notices: list[dict[str, Any]] = field(default_factory=list)
 
 
-def notice_lines(notices: list[Notice], lang: str) -> list[dict[str, str]]:
+def notice_lines(notices: list[Notice], lang: str) -> list[dict[str, Any]]:
     """Notices as the pages show them: title and body in ``lang``, the validity window."""
     lines = []
     for n in notices:
@@ -69,11 +69,11 @@ def notice_lines(notices: list[Notice], lang: str) -> list[dict[str, str]]:
             window += " – " + n.valid_until.strftime("%Y-%m-%d %H:%M %Z")
         lines.append({"id": n.notice_id, "severity": n.severity.value,
                       "title": text_in(n.title, lang), "body": text_in(n.body, lang),
-                      "window": window})
+                      "window": window, "nodes": n.nodes, "services": n.services})
     return lines
 
 
-def _notices_for(platform: Platform, view: ObjectView, lang: str) -> list[dict[str, str]]:
+def _notices_for(platform: Platform, view: ObjectView, lang: str) -> list[dict[str, Any]]:
     """Active notices about the places the item passed or is still to pass."""
     nodes = [e.office for e in view.timeline if e.office]
     services: list[str] = []
