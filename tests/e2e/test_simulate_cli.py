@@ -47,3 +47,23 @@ def test_demo_without_serving(tmp_path: Path) -> None:
                                  "--parcels-per-day", "200"])
     assert result.exit_code == 0, result.output
     assert "tracking numbers to try" in result.output and db.exists()
+
+
+def test_kpi_prints_the_figures_the_api_gives(tmp_path: Path,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    """`silkpost kpi --json` after a simulated day: the lanes count every simulated parcel
+    once; a period ending before it starts exits 2 naming the field."""
+    monkeypatch.setenv("SILKPOST_DATABASE_URL", f"sqlite:///{tmp_path / 'kpi.db'}")
+    result = runner.invoke(app, ["simulate", "--days", "1", "--parcels-per-day", "200",
+                                 "--seed", "2"])
+    assert result.exit_code == 0, result.output
+    scenario_start = "2026-11-02"  # seeds-2023's first day
+    result = runner.invoke(app, ["kpi", "--json", "--since", scenario_start,
+                                 "--until", "2026-11-30"])
+    assert result.exit_code == 0, result.output
+    body = json.loads(result.output)
+    assert body["summary"]["posted"] == 200
+    assert sum(lane["posted"] for lane in body["lanes"]) == 200
+    assert all(p["presented"] >= p["released"] for p in body["customs"])
+    bad = runner.invoke(app, ["kpi", "--since", "2026-11-30", "--until", "2026-11-01"])
+    assert bad.exit_code == 2 and "since" in bad.output

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from silkpost.cli import db, demo, ids, network, notices, serve, simulate, tracking
+from silkpost.cli import db, demo, ids, kpi, network, notices, serve, simulate, tracking
 
 app = typer.Typer(
     name="silkpost",
@@ -22,6 +22,7 @@ app.command("track")(tracking.track_id)
 app.command("serve")(serve.serve)
 app.command("demo")(demo.demo)
 app.command("simulate")(simulate.simulate)
+app.command("kpi")(kpi.kpi)
 
 
 def main() -> None:

@@ -1,0 +1,79 @@
+"""``silkpost kpi``: the dashboard's figures in the terminal (or as JSON for scripts)."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict
+from datetime import date, datetime
+
+import typer
+from rich.progress import BarColumn, Progress, TextColumn
+from rich.table import Table
+
+from silkpost.cli.output import console, err_console, reported_errors
+
+
+def kpi(
+    since: datetime = typer.Option(None, formats=["%Y-%m-%d"], help="first local day"),
+    until: datetime = typer.Option(None, formats=["%Y-%m-%d"], help="last local day"),
+    as_json: bool = typer.Option(False, "--json", help="print the figures as JSON"),
+) -> None:
+    """Tiles, lanes and customs per port for a period (default: the last 14 days)."""
+    from silkpost.analytics import service
+    from silkpost.bootstrap import bootstrap
+
+    with reported_errors():
+        platform = bootstrap()
+        period = service.period_of(since.date() if since else None,
+                                   until.date() if until else None, clock=platform.clock)
+        analytics = platform.analytics()
+        with Progress(TextColumn("[bold]copying the event log into analytics"), BarColumn(),
+                      TextColumn("{task.completed:,} events"), console=err_console,
+                      transient=True) as progress:
+            task = progress.add_task("copy", total=None)
+            analytics.refresh(force=True,
+                              on_progress=lambda n: progress.advance(task, n))
+        promises = dict(platform.network.promises_days) if platform.network else {}
+        tiles = service.summary(period, analytics=analytics, uow=platform.uow(),
+                                clock=platform.clock, promises=promises)
+        lanes = service.lanes(period, analytics=analytics, clock=platform.clock,
+                              promises=promises)
+        ports = service.customs(period, analytics=analytics)
+        platform.dispose()
+    if as_json:
+        body = {"summary": asdict(tiles), "lanes": [asdict(x) for x in lanes],
+                "customs": [asdict(x) for x in ports]}
+        console.print_json(json.dumps(body, default=_plain))
+        return
+    console.print(f"[bold]{period.since} – {period.until}[/]  ·  {tiles.events:,} events  ·  "
+                  f"posted {tiles.posted:,}  ·  delivered {tiles.delivered:,}  ·  in flight "
+                  f"{tiles.in_flight:,}  ·  [red]stuck {tiles.stuck:,}[/]  ·  [red]past the "
+                  f"promise {tiles.overdue:,}[/]  ·  transit p50 {_n(tiles.p50_days)} d  ·  on "
+                  f"time {_pct(tiles.on_time_share)}  ·  customs p50 "
+                  f"{_n(tiles.customs_p50_hours)} h")
+    table = Table("lane", "posted", "delivered", "p50 d", "p90 d", "promise", "on time",
+                  title="lanes (items posted in the period)")
+    for lane in lanes:
+        table.add_row(lane.lane, f"{lane.posted:,}", f"{lane.delivered:,}", _n(lane.p50_days),
+                      _n(lane.p90_days), _n(lane.promise_days), _pct(lane.on_time_share))
+    console.print(table)
+    table = Table("place", "presented", "released", "inspected", "p50 h", "p90 h",
+                  title="customs (presented → released)")
+    for port in ports:
+        table.add_row(port.office, f"{port.presented:,}", f"{port.released:,}",
+                      f"{port.inspected:,}", _n(port.p50_hours), _n(port.p90_hours))
+    console.print(table)
+
+
+def _n(value: float | None) -> str:
+    return "—" if value is None else f"{value:g}"
+
+
+def _pct(value: float | None) -> str:
+    return "—" if value is None else f"{value * 100:.1f} %"
+
+
+def _plain(value: object) -> str:
+    if isinstance(value, date):
+        return value.isoformat()
+    raise TypeError(f"{type(value).__name__} is not JSON")
