@@ -24,6 +24,7 @@ from silkpost.domain.notices import (
 from silkpost.notices.errors import InvalidNotice, NoticeConflict, NoticeNotFound, UnknownCode
 from silkpost.notices.ports import Clock, NoticeQuery, NoticeUnitOfWork
 
+ID_ATTEMPTS = 3  # rounds of "count, then take the next number" before giving up
 _SEVERITY_RANK = {Severity.DISRUPTION: 0, Severity.WARNING: 1, Severity.INFO: 2}
 
 
@@ -65,12 +66,20 @@ def create_notice(
     _check_known(checked.services, known_services, "services", "service")
     if publish:
         checked = _published(checked, now)
-    with uow:
-        serial = uow.notices.count_created_in(now.year) + 1
-        notice = replace(checked, notice_id=format_notice_id(now.year, serial))
-        uow.notices.add(notice)
-        uow.commit()
-    return NoticeView(notice, state_at(notice, now))
+    for attempt in range(1, ID_ATTEMPTS + 1):
+        # Two operators writing at the same moment can both count N notices and want N+1:
+        # the loser's transaction is rolled back and it counts again.
+        try:
+            with uow:
+                serial = uow.notices.count_created_in(now.year) + 1
+                notice = replace(checked, notice_id=format_notice_id(now.year, serial))
+                uow.notices.add(notice)
+                uow.commit()
+            return NoticeView(notice, state_at(notice, now))
+        except NoticeConflict:
+            if attempt == ID_ATTEMPTS:
+                raise
+    raise AssertionError("unreachable")
 
 
 def publish_notice(notice_id: str, *, uow: NoticeUnitOfWork, clock: Clock) -> NoticeView:

@@ -188,3 +188,20 @@ def test_a_failed_use_case_leaves_nothing(uow: InMemoryUnitOfWork, clock: FixedC
     with pytest.raises(RuntimeError):
         crash_before_commit()
     assert uow.committed_notices == {kept.notice_id: kept}
+
+
+def test_a_racing_writer_costs_a_retry_not_an_error(uow: InMemoryUnitOfWork,
+                                                    clock: FixedClock,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """When another operator took the next number between count and insert, the service
+    counts again and takes the one after; it gives up (409) only if that keeps happening."""
+    taken = create_notice(draft(), uow=uow, clock=clock).notice.notice_id
+    counts = iter([0, 1])  # the first count misses the notice just written elsewhere
+    original = type(uow.notices).count_created_in
+    monkeypatch.setattr(type(uow.notices), "count_created_in",
+                        lambda self, year: next(counts, original(self, year)))
+    second = create_notice(draft(), uow=uow, clock=clock).notice.notice_id
+    assert (taken, second) == ("N-2026-0001", "N-2026-0002")
+    monkeypatch.setattr(type(uow.notices), "count_created_in", lambda self, year: 0)
+    with pytest.raises(NoticeConflict):
+        create_notice(draft(), uow=uow, clock=clock)
