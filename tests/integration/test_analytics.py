@@ -209,3 +209,29 @@ def test_incremental_derive_equals_a_full_rebuild(platform: Platform, share: flo
     assert live.day_volumes(period) == fresh.day_volumes(period)
     live.close()
     fresh.close()
+
+
+@pytest.mark.parametrize("window", [0, 1000])
+def test_late_visible_events_are_copied_within_the_reread_window(platform: Platform,
+                                                                 window: int) -> None:
+    """An event whose sequence number is below the copied mark (on PostgreSQL: a transaction
+    that committed after a later one) is found by the next refresh inside the window, and
+    missed without one."""
+    from sqlalchemy import text
+
+    from silkpost.store.analytics import DuckDbAnalytics
+
+    store(platform, journey(P1, 7))
+    with platform.engine.begin() as conn:
+        late = conn.execute(text("SELECT * FROM events ORDER BY seq LIMIT 1 OFFSET 2")
+                            ).mappings().one()
+        conn.execute(text("DELETE FROM events WHERE seq = :seq"), {"seq": late["seq"]})
+    copy = DuckDbAnalytics(platform.engine, reread_window=window)
+    assert copy.refresh() == 7
+    assert copy.refresh() == 0  # nothing new: the window's count matches, nothing re-read
+    with platform.engine.begin() as conn:
+        conn.execute(text(f"INSERT INTO events ({', '.join(late.keys())}) VALUES "
+                          f"({', '.join(':' + k for k in late)})"), dict(late))
+    assert copy.refresh() == (1 if window else 0)
+    assert copy.events_copied() == (8 if window else 7)
+    copy.close()
