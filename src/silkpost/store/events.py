@@ -39,6 +39,7 @@ from silkpost.store.schema import events, object_status
 from silkpost.tracking.ports import ObjectQuery
 
 _US = timedelta(microseconds=1)
+_KIND_VALUES = {k: k.value for k in ObjectKind}  # also finds plain strings (StrEnum)
 EVENT_COLUMNS = (
     "idem_key", "object_kind", "object_id", "code", "occurred_us", "utc_offset_min",
     "received_us", "location", "office", "source", "event_id", "payload",
@@ -121,37 +122,34 @@ _SQLITE_INSERT_EVENTS, _SQLITE_UPSERT_STATUS = _compiled_sqlite()
 def event_rows(batch: Sequence[TrackingEvent]) -> list[tuple[Any, ...]]:
     """Rows for the events table, in EVENT_COLUMNS order.
 
-    The hot loop of every import: offsets and receipt times repeat within a batch, so they are
-    computed once per distinct value.
+    The hot loop of every import (~1 µs an event): offsets and receipt times repeat within a
+    batch, so they are computed once per distinct value; the event is unpacked as a tuple
+    rather than read field by field.
     """
-    rows = []
+    rows: list[tuple[Any, ...]] = []
+    add = rows.append
     offsets: dict[Any, int] = {}
     received: dict[datetime, int] = {}
-    epoch, us = EPOCH, _US
-    for e in batch:
-        at = e.occurred_at
+    epoch, us, kinds, key, dumps = EPOCH, _US, _KIND_VALUES, idempotency_key, orjson.dumps
+    for kind, object_id, code, at, source, location, office, event_id, payload, r in batch:
         occurred_us = (at - epoch) // us
         tz = at.tzinfo
         offset_min = offsets.get(tz)
         if offset_min is None:
             delta = at.utcoffset()
             if delta is None:
-                raise ValueError(f"event {e.code} of {e.object_id}: occurred_at has no offset")
+                raise ValueError(f"event {code} of {object_id}: occurred_at has no offset")
             offset_min = offsets[tz] = int(delta.total_seconds()) // 60
-        r = e.received_at
         if r is None:
             received_us = occurred_us
-        elif r in received:
-            received_us = received[r]
         else:
-            received_us = received[r] = to_epoch_us(r)
-        kind = e.object_kind.value
-        rows.append((
-            idempotency_key(kind, e.object_id, e.code, occurred_us, e.location, e.office,
-                            e.source, e.event_id),
-            kind, e.object_id, e.code, occurred_us, offset_min, received_us, e.location,
-            e.office, e.source, e.event_id,
-            None if e.payload is None else orjson.dumps(e.payload).decode(),
+            known = received.get(r)
+            received_us = received[r] = to_epoch_us(r) if known is None else known
+        kind_value = kinds[kind]
+        add((
+            key(kind_value, object_id, code, occurred_us, location, office, source, event_id),
+            kind_value, object_id, code, occurred_us, offset_min, received_us, location,
+            office, source, event_id, None if payload is None else dumps(payload).decode(),
         ))
     return rows
 
