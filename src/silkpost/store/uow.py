@@ -13,6 +13,7 @@ from typing import Self
 from sqlalchemy import Connection, Engine
 
 from silkpost.store.events import SqlEventLog
+from silkpost.store.writer import BackgroundWriter
 
 
 class SqlUnitOfWork:
@@ -42,6 +43,13 @@ class SqlUnitOfWork:
         finally:
             self._conn.close()
             self._conn = None
+
+    def background_writer(self) -> BackgroundWriter | None:
+        """A writer process on the same database (None for an in-memory SQLite database)."""
+        url = self._engine.url
+        if url.get_backend_name() == "sqlite" and url.database in (None, "", ":memory:"):
+            return None
+        return BackgroundWriter(url.render_as_string(hide_password=False))
 
     def commit(self) -> None:
         """Make this transaction's work durable."""
