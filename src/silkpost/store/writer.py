@@ -8,26 +8,32 @@ an event; TrackingEvents would cost 6 µs).
 
 Each batch is one transaction in the writer, committed in the order submitted. The writer
 stops at the first failure and reports it, so what is stored is always a run of whole batches
-from the start, as with the in-process path. The process is spawned, not forked: the caller
-may be a threaded server holding open connections.
+from the start, as with the in-process path. The writer is a fresh interpreter
+(``python -m silkpost.store.writer``), not a fork: the caller may be a threaded server holding
+open connections, and unlike multiprocessing's spawn it does not re-run the caller's script.
+The database URL goes through the pipe, not the command line, where ``ps`` would show it.
 """
 
 from __future__ import annotations
 
 import contextlib
-import multiprocessing
+import os
 import pickle
+import subprocess
+import sys
 from collections import deque
 from collections.abc import Sequence
-from multiprocessing.connection import Connection as Pipe
+from multiprocessing.connection import Connection as PipeConnection
+from pathlib import Path
 from typing import Any
 
 from silkpost.domain.events import TrackingEvent
 from silkpost.store.events import Rows, gc_paused, prepare, write
 
-# Batches in flight: enough to hide the writer's start (~0.5 s of imports) behind the caller's
-# first batches, few enough to bound memory (a batch of 20k events is ~4 MB of rows).
-DEPTH = 8
+# Events in flight: enough to hide the writer's start (~0.5 s of imports) behind the caller's
+# first batches, few enough to bound memory (20k events are ~4 MB of rows). A larger batch
+# (the simulator's 1M) goes alone: the caller prepares the next while the writer stores it.
+IN_FLIGHT = 200_000
 
 
 class WriterFailed(RuntimeError):
@@ -37,26 +43,35 @@ class WriterFailed(RuntimeError):
 class BackgroundWriter:
     """Stores batches of events in a child process, in order, one transaction each."""
 
-    def __init__(self, url: str, depth: int = DEPTH) -> None:
-        ctx = multiprocessing.get_context("spawn")
-        self._pipe, child = ctx.Pipe()
-        self._process = ctx.Process(target=_serve, args=(url, child), daemon=True,
-                                    name="silkpost-writer")
-        self._process.start()
-        child.close()
-        self._depth = depth
+    def __init__(self, url: str, in_flight: int = IN_FLIGHT) -> None:
+        to_child, from_parent = os.pipe()
+        to_parent, from_child = os.pipe()
+        package_root = str(Path(__file__).resolve().parents[2])
+        env = dict(os.environ)
+        env["PYTHONPATH"] = os.pathsep.join(filter(None, [package_root,
+                                                          env.get("PYTHONPATH")]))
+        self._process = subprocess.Popen(
+            [sys.executable, "-m", "silkpost.store.writer", str(to_child), str(from_child)],
+            pass_fds=(to_child, from_child), env=env, stdin=subprocess.DEVNULL,
+        )
+        os.close(to_child)
+        os.close(from_child)
+        self._out = PipeConnection(from_parent, readable=False)
+        self._in = PipeConnection(to_parent, writable=False)
+        self._in_flight = in_flight
         self._sizes: deque[int] = deque()
         self._stored: list[tuple[int, int]] = []
         self._closed = False
+        self._out.send(url)
 
     def submit(self, events: Sequence[TrackingEvent]) -> None:
         """Queue a batch: its rows are built here, stored there."""
         with gc_paused():
             rows, summaries = prepare(events)
-        while len(self._sizes) >= self._depth:
+        while self._sizes and sum(self._sizes) + len(events) > self._in_flight:
             self._receive()
         try:
-            self._pipe.send((rows, summaries))
+            self._out.send((rows, summaries))
         except OSError:  # the writer is gone: its reply, if any, says why
             while self._sizes:
                 self._receive()
@@ -66,7 +81,7 @@ class BackgroundWriter:
 
     def stored(self) -> list[tuple[int, int]]:
         """(events, new events) of each batch committed since last asked, in order; no wait."""
-        while self._sizes and self._pipe.poll():
+        while self._sizes and self._in.poll():
             self._receive()
         done, self._stored = self._stored, []
         return done
@@ -89,7 +104,7 @@ class BackgroundWriter:
 
     def _receive(self) -> None:
         try:
-            status, value = self._pipe.recv()
+            status, value = self._in.recv()
         except EOFError:
             self._stop()
             raise WriterFailed("the writer process ended unexpectedly") from None
@@ -106,33 +121,42 @@ class BackgroundWriter:
             return
         self._closed = True
         with contextlib.suppress(OSError):  # already gone
-            self._pipe.send(None)
-        self._process.join(timeout=60)
-        if self._process.is_alive():
+            self._out.send(None)
+        self._out.close()
+        try:
+            self._process.wait(timeout=60)
+        except subprocess.TimeoutExpired:
             self._process.kill()
-            self._process.join()
-        self._pipe.close()
+            self._process.wait()
+        self._in.close()
 
 
-def _serve(url: str, pipe: Pipe) -> None:
+def _serve(inbox: PipeConnection, outbox: PipeConnection) -> None:
     """The writer's loop: one transaction per batch received, a reply per batch."""
     from silkpost.store.engine import make_engine
 
-    engine = make_engine(url)
+    engine = make_engine(inbox.recv())
     try:
         with engine.connect() as conn:
-            while (message := pipe.recv()) is not None:
+            while (message := _next(inbox)) is not None:
                 rows, summaries = message
                 try:
                     with gc_paused(), conn.begin():
                         new = write(conn, rows, summaries)
                 except Exception as exc:  # reported to the caller, which raises it
-                    pipe.send(("error", _picklable(exc)))
+                    outbox.send(("error", _picklable(exc)))
                     return
-                pipe.send(("ok", new))
+                outbox.send(("ok", new))
     finally:
         engine.dispose()
-        pipe.close()
+
+
+def _next(inbox: PipeConnection) -> Any:
+    """The next message; None at the end (also when the caller is gone)."""
+    try:
+        return inbox.recv()
+    except EOFError:
+        return None
 
 
 def _picklable(exc: Exception) -> Any:
@@ -144,3 +168,7 @@ def _picklable(exc: Exception) -> Any:
 
 
 __all__ = ["BackgroundWriter", "Rows", "WriterFailed"]
+
+if __name__ == "__main__":
+    _serve(PipeConnection(int(sys.argv[1]), writable=False),
+           PipeConnection(int(sys.argv[2]), readable=False))

@@ -27,6 +27,7 @@ _TIME = re.compile(
 )
 _KINDS = {k.value: k for k in ObjectKind}
 _time_ok = _TIME.fullmatch
+_PLAIN_SEPARATORS = frozenset(("--T::+:", "--T::-:"))  # at[4::3] of seconds and ±hh:mm
 _fromiso = datetime.fromisoformat
 _CACHE_LIMIT = 200_000
 
@@ -83,7 +84,11 @@ class FastValidator:
         code = self._codes.get((raw_code, kind), _MISS)
         if code is _MISS:
             code = self._new_code(raw_code, kind)
-        if object_id is None or code is None or not _time_ok(at):
+        if object_id is None or code is None:
+            return None
+        # The usual layout (2026-11-20T10:00:00+06:00) by its separators, else the regex; in
+        # either case fromisoformat below rejects anything but ASCII digits around them.
+        if not (len(at) == 25 and at[4::3] in _PLAIN_SEPARATORS) and not _time_ok(at):
             return None
         try:
             occurred_at = _fromiso(at)

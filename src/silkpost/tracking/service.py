@@ -176,6 +176,48 @@ def ingest_events(
     return IngestResult(received=len(batch), accepted=new, duplicates=len(batch) - new)
 
 
+class EventFeed:
+    """A stream of batches of Silkpost's own events (the simulator's), stored as they come.
+
+    Where the store has a background writer, batches are stored by it while the caller goes
+    on (the simulator computes the next simulated hours meanwhile); otherwise each batch is
+    stored in-line, as :func:`ingest_events` does. Each batch is one transaction, in order.
+    Use as a context manager: leaving it waits until everything is stored (or, on an error,
+    stops after the batches already handed over).
+    """
+
+    def __init__(self, *, uow: UnitOfWork, clock: Clock) -> None:
+        self._uow = uow
+        self._clock = clock
+        self._writer = uow.background_writer()
+        self.result = IngestResult()
+
+    def __call__(self, events: list[TrackingEvent]) -> None:
+        """Store a batch (events without a receipt time get the clock's now)."""
+        if self._writer is None:
+            done = ingest_events(events, uow=self._uow, clock=self._clock)
+            _count(self.result, [(done.received, done.accepted)])
+        else:
+            received_at = self._clock.now()
+            self._writer.submit([e if e.received_at is not None
+                                 else _with_received(e, received_at) for e in events])
+            _count(self.result, self._writer.stored())
+        self.result.received += len(events)
+
+    def __enter__(self) -> EventFeed:
+        return self
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                 tb: object) -> None:
+        if self._writer is None:
+            return
+        writer, self._writer = self._writer, None
+        if exc_type is None:
+            _count(self.result, writer.close())
+        else:
+            writer.abort()
+
+
 def _with_received(e: TrackingEvent, received_at: datetime) -> TrackingEvent:
     return e._replace(received_at=received_at)
 
