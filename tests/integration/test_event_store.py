@@ -214,3 +214,19 @@ def test_writer_failure_keeps_whole_batches_only(platform: Platform) -> None:
         assert uow.events.count_events() == 2
         assert uow.events.tracked(ObjectKind.ITEM, IDS[1]) is None
         assert uow.events.tracked(ObjectKind.ITEM, IDS[2]) is None
+
+
+def test_event_feed_through_the_writer_stores_everything_by_exit(platform: Platform) -> None:
+    """The simulator's feed: batches stored by the writer process, all of them on leaving."""
+    from silkpost.tracking.service import EventFeed
+
+    batches = [[ev(i, c, h) for i in IDS for c, h in (("EMA", 0), ("EMB", 30))],
+               [ev(IDS[0], "EMB", 30), ev(IDS[0], "EMD", 60)]]
+    with EventFeed(uow=platform.uow(), clock=platform.clock) as feed:
+        for batch in batches:
+            feed(batch)
+    assert (feed.result.received, feed.result.accepted, feed.result.duplicates) == (8, 7, 1)
+    with platform.uow() as uow:
+        assert uow.events.count_events() == 7
+        tracked = uow.events.tracked(ObjectKind.ITEM, IDS[0])
+        assert tracked is not None and tracked.last_code == "EMD"

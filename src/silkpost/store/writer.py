@@ -19,6 +19,7 @@ from __future__ import annotations
 import contextlib
 import os
 import pickle
+import signal
 import subprocess
 import sys
 from collections import deque
@@ -170,5 +171,8 @@ def _picklable(exc: Exception) -> Any:
 __all__ = ["BackgroundWriter", "Rows", "WriterFailed"]
 
 if __name__ == "__main__":
+    # Ctrl-C reaches the whole process group: the caller decides (it aborts, and the writer
+    # finishes the batches it has, each whole), so the writer does not die mid-batch.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     _serve(PipeConnection(int(sys.argv[1]), writable=False),
            PipeConnection(int(sys.argv[2]), readable=False))

@@ -189,11 +189,15 @@ class EventFeed:
     def __init__(self, *, uow: UnitOfWork, clock: Clock) -> None:
         self._uow = uow
         self._clock = clock
-        self._writer = uow.background_writer()
+        self._writer: BatchWriter | None = None
+        self._started = False
         self.result = IngestResult()
 
     def __call__(self, events: list[TrackingEvent]) -> None:
         """Store a batch (events without a receipt time get the clock's now)."""
+        if not self._started:  # on the first batch: a feed that gets none starts nothing
+            self._started = True
+            self._writer = self._uow.background_writer()
         if self._writer is None:
             done = ingest_events(events, uow=self._uow, clock=self._clock)
             _count(self.result, [(done.received, done.accepted)])

@@ -75,3 +75,17 @@ def test_unknown_and_malformed_ids_on_lookup(memory_platform: Platform) -> None:
     with pytest.raises(InvalidRequest) as info:
         track("CA000000029CN", uow=memory_platform.uow(), clock=memory_platform.clock)
     assert info.value.field == "id"
+
+
+def test_event_feed_stores_batches_in_line_on_the_memory_store(memory_platform: Platform) -> None:
+    """Without a background writer, each batch is stored as it comes, duplicates once."""
+    from silkpost.tracking.records import to_event
+    from silkpost.tracking.service import EventFeed
+
+    events = [to_event(r, default_source="sim") for r in JOURNEY]
+    with EventFeed(uow=memory_platform.uow(), clock=memory_platform.clock) as feed:
+        feed(events[:3])  # type: ignore[arg-type]
+        feed(events)  # type: ignore[arg-type]
+    assert (feed.result.received, feed.result.accepted, feed.result.duplicates) == (8, 5, 3)
+    view = track("CA000000014CN", uow=memory_platform.uow(), clock=memory_platform.clock)
+    assert view.tracked.status == Status.DEPARTED
