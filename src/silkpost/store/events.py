@@ -10,9 +10,7 @@ result whatever order the events come in and however often they are sent (see
 
 from __future__ import annotations
 
-import gc
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 from operator import itemgetter
 from typing import Any
@@ -36,6 +34,7 @@ from silkpost.domain.status import (
     effective_status,
 )
 from silkpost.domain.tracked import TrackedObject
+from silkpost.gcpause import gc_paused
 from silkpost.store.schema import events, object_status
 from silkpost.tracking.ports import ObjectQuery
 
@@ -219,23 +218,6 @@ def status_rows(batch: Sequence[TrackingEvent], rows: Sequence[tuple[Any, ...]]
 
 
 Rows = list[tuple[Any, ...]]
-
-
-@contextmanager
-def gc_paused() -> Iterator[None]:
-    """Pause the cyclic GC while a batch's rows are built and written.
-
-    A batch builds hundreds of thousands of short-lived tuples and lists; with the GC on, they
-    trigger full collections over the caller's whole heap (in the simulator, millions of
-    objects: a sixth of its run). They hold no cycles, so nothing is left for the GC to find.
-    """
-    paused = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if paused:
-            gc.enable()
 
 
 def prepare(batch: Sequence[TrackingEvent]) -> tuple[Rows, Rows]:

@@ -45,11 +45,15 @@ class SqlUnitOfWork:
             self._conn = None
 
     def background_writer(self) -> BackgroundWriter | None:
-        """A writer process on the same database (None for an in-memory SQLite database)."""
+        """A writer process on the same database (None for an in-memory SQLite database, or
+        when no process can be started)."""
         url = self._engine.url
         if url.get_backend_name() == "sqlite" and url.database in (None, "", ":memory:"):
             return None
-        return BackgroundWriter(url.render_as_string(hide_password=False))
+        try:
+            return BackgroundWriter(url.render_as_string(hide_password=False))
+        except OSError:  # no process to be had: the caller stores in-line
+            return None
 
     def commit(self) -> None:
         """Make this transaction's work durable."""

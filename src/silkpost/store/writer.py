@@ -17,6 +17,7 @@ The database URL goes through the pipe, not the command line, where ``ps`` would
 from __future__ import annotations
 
 import contextlib
+import gc
 import os
 import pickle
 import signal
@@ -29,13 +30,15 @@ from pathlib import Path
 from typing import Any
 
 from silkpost.domain.events import TrackingEvent
-from silkpost.store.events import Rows, gc_paused, prepare, write
+from silkpost.gcpause import gc_paused
+from silkpost.store.events import Rows, prepare, write
 
 # Events in flight: enough to hide the writer's start (~0.5 s of imports) behind the caller's
 # first batches, few enough to bound memory (20k events are ~4 MB of rows). A larger batch
 # (the simulator's 1M) goes alone: the caller prepares the next while the writer stores it.
 IN_FLIGHT = 200_000
 WRITER_CACHE_KIB = 1 << 20
+COLLECT_EVERY = 50
 
 
 class WriterFailed(RuntimeError):
@@ -134,8 +137,16 @@ class BackgroundWriter:
 
 
 def _serve(inbox: PipeConnection, outbox: PipeConnection) -> None:
-    """The writer's loop: one transaction per batch received, a reply per batch."""
+    """The writer's loop: one transaction per batch received, a reply per batch.
+
+    The cyclic GC is off in the writer but for a collection every ``COLLECT_EVERY`` batches:
+    unpickling a batch makes a million tuples, which would otherwise set off collections
+    over all of them, and the writer makes next to no cyclic garbage.
+    """
     from silkpost.store.engine import make_engine
+
+    gc.disable()
+    batches = 0
 
     engine = make_engine(inbox.recv())
     try:
@@ -148,12 +159,16 @@ def _serve(inbox: PipeConnection, outbox: PipeConnection) -> None:
             while (message := _next(inbox)) is not None:
                 rows, summaries = message
                 try:
-                    with gc_paused(), conn.begin():
+                    with conn.begin():
                         new = write(conn, rows, summaries)
                 except Exception as exc:  # reported to the caller, which raises it
                     outbox.send(("error", _picklable(exc)))
                     return
                 outbox.send(("ok", new))
+                del rows, summaries, message
+                batches += 1
+                if batches % COLLECT_EVERY == 0:
+                    gc.collect()
     finally:
         engine.dispose()
 

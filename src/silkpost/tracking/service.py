@@ -18,6 +18,7 @@ from silkpost.domain.objects import validate_object_id
 from silkpost.domain.status import in_time_order, is_stuck, lives
 from silkpost.domain.tracked import TrackedObject
 from silkpost.errors import InvalidRequest, NotFound
+from silkpost.gcpause import gc_paused
 from silkpost.tracking.fastpath import FastValidator
 from silkpost.tracking.formats import Record
 from silkpost.tracking.ports import BatchWriter, Clock, ObjectQuery, UnitOfWork
@@ -100,21 +101,23 @@ def ingest(
     writer: BatchWriter | None = None
     try:
         while batch := list(islice(iterator, batch_size)):
-            events = _validate(batch, fast=fast, source=source, received_at=clock.now(),
-                               result=result, max_listed=max_listed)
             if (writer is None and parallel_after is not None
                     and result.received >= parallel_after):
                 writer = uow.background_writer()
                 parallel_after = None  # asked once
-            result.received += len(batch)
-            if writer is not None:
-                writer.submit(events)
-                _count(result, writer.stored())
-            else:
-                with uow:
-                    new = uow.events.append(events)
-                    uow.commit()
-                _count(result, [(len(events), new)])
+            with gc_paused():  # a fifth of the time otherwise (see silkpost.gcpause)
+                events = _validate(batch, fast=fast, source=source, received_at=clock.now(),
+                                   result=result, max_listed=max_listed)
+                result.received += len(batch)
+                if writer is not None:
+                    writer.submit(events)
+                    _count(result, writer.stored())
+                else:
+                    with uow:
+                        new = uow.events.append(events)
+                        uow.commit()
+                    _count(result, [(len(events), new)])
+                del events, batch
             if on_batch is not None:
                 on_batch(result)
         if writer is not None:
