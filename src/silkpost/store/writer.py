@@ -31,7 +31,7 @@ from typing import Any
 
 from silkpost.domain.events import TrackingEvent
 from silkpost.gcpause import gc_paused
-from silkpost.store.events import Rows, prepare, write
+from silkpost.store.events import prepare, write
 
 # Events in flight: enough to hide the writer's start (~0.5 s of imports) behind the caller's
 # first batches, few enough to bound memory (20k events are ~4 MB of rows). A larger batch
@@ -189,7 +189,7 @@ def _picklable(exc: Exception) -> Any:
     return exc
 
 
-__all__ = ["BackgroundWriter", "Rows", "WriterFailed"]
+__all__ = ["BackgroundWriter", "WriterFailed"]
 
 if __name__ == "__main__":
     # Ctrl-C reaches the whole process group: the caller decides (it aborts, and the writer
