@@ -10,11 +10,12 @@ from alembic.runtime.migration import MigrationContext
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from silkpost.bootstrap import Platform
+from silkpost.bootstrap import Platform, bootstrap
 from silkpost.domain import s10
 from silkpost.domain.codes import ObjectKind, Status, event_codes
 from silkpost.domain.events import TrackingEvent
 from silkpost.domain.status import derive
+from silkpost.settings import Settings
 from silkpost.store.schema import metadata
 from silkpost.tracking.ports import ObjectQuery
 from silkpost.tracking.service import ingest_events, list_objects
@@ -152,3 +153,80 @@ def test_listing_filters_and_pages(platform: Platform) -> None:
     # at the office of exchange for more than 24 h by NOW: all EMB items (events are from Nov 1)
     stuck = page(status=Status.AT_OFFICE_OF_EXCHANGE, stuck_at=T0 + timedelta(hours=30))
     assert set(stuck) == {i for n, i in enumerate(ids) if n % 2 and n < 6}
+
+
+def _partner_file() -> list[tuple[int, dict[str, object]]]:
+    """Records of 40 parcels, out of order, with resends and bad records among them."""
+    codes = ["EMA", "EMB", "EXA", "EXC", "EMC", "EMD", "EMI"]
+    records: list[dict[str, object]] = []
+    for n in range(1, 41):
+        item = s10.build("CA", n, "CN")
+        for i, code in enumerate(codes):
+            at = (T0 + timedelta(hours=6 * i + n)).isoformat()
+            records.append({"object_id": item, "code": code, "occurred_at": at,
+                            "location": "KZALA", "office": "KZALAA"})
+    records = records[::-1] + records[:30]  # newest first, then 30 resent
+    records[17] = {**records[17], "code": "XXX"}
+    records[101] = {"object_id": "CA000000029CN", "code": "EMA", "occurred_at": T0.isoformat()}
+    return list(enumerate(records, start=1))
+
+
+def test_parallel_ingest_stores_what_the_in_line_ingest_stores(platform: Platform) -> None:
+    """Through the writer process: same counts, each event once, the same read model."""
+    from silkpost.tracking.service import ingest, track
+
+    records = _partner_file()
+    memory = bootstrap(Settings(), clock=platform.clock, in_memory=True)
+    batches: list[int] = []
+    expected = ingest(records, uow=memory.uow(), clock=memory.clock, source="p", batch_size=9)
+    got = ingest(records, uow=platform.uow(), clock=platform.clock, source="p", batch_size=9,
+                 parallel_after=20, on_batch=lambda r: batches.append(r.received))
+    assert (got.received, got.accepted, got.duplicates, got.rejected) == (
+        expected.received, expected.accepted, expected.duplicates, expected.rejected)
+    assert got.rejections == expected.rejections
+    assert batches[-1] == len(records)
+    with platform.uow() as uow, memory.uow() as ref:
+        assert uow.events.count_events() == ref.events.count_events() == got.accepted
+    for n in range(1, 41):
+        item = s10.build("CA", n, "CN")
+        mine = track(item, uow=platform.uow(), clock=platform.clock)
+        theirs = track(item, uow=memory.uow(), clock=memory.clock)
+        assert mine.tracked == theirs.tracked
+        assert [e.code for e in mine.timeline] == [e.code for e in theirs.timeline]
+
+
+def test_writer_failure_keeps_whole_batches_only(platform: Platform) -> None:
+    """A batch the writer cannot store is rolled back, nothing after it is stored, and the
+    failure reaches the caller."""
+    from silkpost.store.writer import WriterFailed
+
+    good = [ev(IDS[0], "EMA", 0), ev(IDS[0], "EMB", 1)]
+    bad = [ev(IDS[1], "EMA", 0), ev(IDS[1], "EMB", 1)._replace(source=None)]  # NOT NULL
+    with platform.uow() as uow:
+        writer = uow.background_writer()
+    assert writer is not None
+    writer.submit(good)
+    writer.submit(bad)
+    writer.submit([ev(IDS[2], "EMA", 0)])
+    with pytest.raises(WriterFailed):
+        writer.close()
+    with platform.uow() as uow:
+        assert uow.events.count_events() == 2
+        assert uow.events.tracked(ObjectKind.ITEM, IDS[1]) is None
+        assert uow.events.tracked(ObjectKind.ITEM, IDS[2]) is None
+
+
+def test_event_feed_through_the_writer_stores_everything_by_exit(platform: Platform) -> None:
+    """The simulator's feed: batches stored by the writer process, all of them on leaving."""
+    from silkpost.tracking.service import EventFeed
+
+    batches = [[ev(i, c, h) for i in IDS for c, h in (("EMA", 0), ("EMB", 30))],
+               [ev(IDS[0], "EMB", 30), ev(IDS[0], "EMD", 60)]]
+    with EventFeed(uow=platform.uow(), clock=platform.clock) as feed:
+        for batch in batches:
+            feed(batch)
+    assert (feed.result.received, feed.result.accepted, feed.result.duplicates) == (8, 7, 1)
+    with platform.uow() as uow:
+        assert uow.events.count_events() == 7
+        tracked = uow.events.tracked(ObjectKind.ITEM, IDS[0])
+        assert tracked is not None and tracked.last_code == "EMD"

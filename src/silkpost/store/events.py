@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime, timedelta
+from operator import itemgetter
 from typing import Any
 
 import orjson
@@ -29,16 +30,19 @@ from silkpost.domain.events import (
 )
 from silkpost.domain.status import (
     ID_REUSE_GAP_US,
+    code_facts,
     effective_status,
-    implied_status,
-    is_terminal,
-    order_key,
 )
 from silkpost.domain.tracked import StatusCount, TrackedObject
+from silkpost.gcpause import gc_paused
 from silkpost.store.schema import events, object_status
 from silkpost.tracking.ports import ObjectQuery
 
 _US = timedelta(microseconds=1)
+_CODE_FACTS = code_facts()
+_BY_OBJECT = itemgetter(2)  # object_id in EVENT_COLUMNS
+_BY_KIND_OBJECT = itemgetter(0, 1)  # the primary key in STATUS_COLUMNS
+_KIND_VALUES = {k: k.value for k in ObjectKind}  # also finds plain strings (StrEnum)
 EVENT_COLUMNS = (
     "idem_key", "object_kind", "object_id", "code", "occurred_us", "utc_offset_min",
     "received_us", "location", "office", "source", "event_id", "payload",
@@ -121,62 +125,85 @@ _SQLITE_INSERT_EVENTS, _SQLITE_UPSERT_STATUS = _compiled_sqlite()
 def event_rows(batch: Sequence[TrackingEvent]) -> list[tuple[Any, ...]]:
     """Rows for the events table, in EVENT_COLUMNS order.
 
-    The hot loop of every import: offsets and receipt times repeat within a batch, so they are
-    computed once per distinct value.
+    The hot loop of every import: the event is unpacked as a tuple rather than read field by
+    field, offsets and receipt times are computed once per distinct value, and a run of events
+    that differ only in the object (one scan of a whole truck, as the simulator and sorting
+    machines send them) shares one idempotency key and time conversion: the key does not
+    depend on the object. "Same" is identity, so equal instants at other offsets stay apart.
     """
-    rows = []
+    rows: list[tuple[Any, ...]] = []
+    add = rows.append
     offsets: dict[Any, int] = {}
     received: dict[datetime, int] = {}
-    epoch, us = EPOCH, _US
-    for e in batch:
-        at = e.occurred_at
-        occurred_us = (at - epoch) // us
-        tz = at.tzinfo
-        offset_min = offsets.get(tz)
-        if offset_min is None:
-            delta = at.utcoffset()
-            if delta is None:
-                raise ValueError(f"event {e.code} of {e.object_id}: occurred_at has no offset")
-            offset_min = offsets[tz] = int(delta.total_seconds()) // 60
-        r = e.received_at
-        if r is None:
-            received_us = occurred_us
-        elif r in received:
-            received_us = received[r]
-        else:
-            received_us = received[r] = to_epoch_us(r)
-        kind = e.object_kind.value
-        rows.append((
-            idempotency_key(kind, e.object_id, e.code, occurred_us, e.location, e.office,
-                            e.source, e.event_id),
-            kind, e.object_id, e.code, occurred_us, offset_min, received_us, e.location,
-            e.office, e.source, e.event_id,
-            None if e.payload is None else orjson.dumps(e.payload).decode(),
-        ))
+    epoch, us, kinds, key, dumps = EPOCH, _US, _KIND_VALUES, idempotency_key, orjson.dumps
+    last: tuple[Any, ...] = (None,) * 9
+    shared: tuple[Any, ...] = ()
+    for kind, object_id, code, at, source, location, office, event_id, payload, r in batch:
+        if not (at is last[2] and code is last[1] and location is last[4]
+                and office is last[5] and source is last[3] and event_id is last[6]
+                and payload is last[7] and r is last[8] and kind is last[0]):
+            last = (kind, code, at, source, location, office, event_id, payload, r)
+            occurred_us = (at - epoch) // us
+            tz = at.tzinfo
+            offset_min = offsets.get(tz)
+            if offset_min is None:
+                delta = at.utcoffset()
+                if delta is None:
+                    raise ValueError(f"event {code} of {object_id}: occurred_at has no offset")
+                offset_min = offsets[tz] = int(delta.total_seconds()) // 60
+            if r is None:
+                received_us = occurred_us
+            else:
+                known = received.get(r)
+                received_us = received[r] = to_epoch_us(r) if known is None else known
+            kind_value = kinds[kind]
+            shared = (
+                key(kind_value, object_id, code, occurred_us, location, office, source,
+                    event_id),
+                kind_value, code, occurred_us, offset_min, received_us, location, office,
+                source, event_id, None if payload is None else dumps(payload).decode(),
+            )
+        k, kv, c, o_us, off, rec, loc, ofc, src, eid, pay = shared
+        add((k, kv, object_id, c, o_us, off, rec, loc, ofc, src, eid, pay))
     return rows
 
 
 def status_rows(batch: Sequence[TrackingEvent], rows: Sequence[tuple[Any, ...]]
                 ) -> list[tuple[Any, ...]]:
-    """One read-model row per object in the batch: the batch's own maxima, status derived."""
+    """One read-model row per object in the batch: the batch's own maxima, status derived.
+
+    Reads the already converted values from the event rows (EVENT_COLUMNS order) and the
+    per-code facts from one dict, since it runs once per stored event.
+    """
     acc: dict[tuple[str, str], list[Any]] = {}
-    for e, row in zip(batch, rows, strict=True):
-        occurred_us, offset_min, received_us = row[4], row[5], row[6]
-        key = order_key(occurred_us, e.code)
-        ident = (row[1], e.object_id)
-        a = acc.get(ident)
-        destination = e.payload.get("destination") if e.payload else None
+    get = acc.get
+    facts = _CODE_FACTS
+    for (_, kind, object_id, code, occurred_us, offset_min, received_us, location, office,
+         *_rest), e in zip(rows, batch, strict=True):
+        bits, terminal, status = facts[code]
+        key = occurred_us * 1024 + bits
+        payload = e[8]
+        destination = payload.get("destination") if payload else None
+        ident = (kind, object_id)
+        a = get(ident)
         if a is None:
-            a = acc[ident] = [
-                row[1], e.object_id, None, key, e.code, implied_status(e.code).value,
-                occurred_us, offset_min, e.location, e.office, None, None, occurred_us,
+            acc[ident] = [
+                kind, object_id, None, key, code, status, occurred_us, offset_min, location,
+                office, key if terminal else None, status if terminal else None, occurred_us,
                 destination, received_us,
             ]
-        elif key > a[3]:
-            a[3:10] = [key, e.code, implied_status(e.code).value, occurred_us, offset_min,
-                       e.location, e.office]
-        if is_terminal(e.code) and (a[10] is None or key > a[10]):
-            a[10], a[11] = key, implied_status(e.code).value
+            continue
+        if key > a[3]:
+            a[3] = key
+            a[4] = code
+            a[5] = status
+            a[6] = occurred_us
+            a[7] = offset_min
+            a[8] = location
+            a[9] = office
+        if terminal and (a[10] is None or key > a[10]):
+            a[10] = key
+            a[11] = status
         if occurred_us < a[12]:
             a[12] = occurred_us
         if destination and a[13] is None:
@@ -185,11 +212,40 @@ def status_rows(batch: Sequence[TrackingEvent], rows: Sequence[tuple[Any, ...]]
             a[14] = received_us
     out = []
     for a in acc.values():
-        a[2] = effective_status(
-            a[3], Status(a[5]), a[10], None if a[11] is None else Status(a[11])
-        ).value
+        a[2] = effective_status(a[3], a[5], a[10], a[11])
         out.append(tuple(a))
     return out
+
+
+Rows = list[tuple[Any, ...]]
+
+
+def prepare(batch: Sequence[TrackingEvent]) -> tuple[Rows, Rows]:
+    """The event rows and read-model rows of a batch, in index order, ready for :func:`write`.
+
+    In index order, the B-tree inserts of a large batch walk the leaf pages once, in order,
+    instead of jumping among them (a third less time on a large log). The sort is stable, so
+    one object's events keep their order of arrival (the timeline's tie-break); nearly sorted
+    input (partner files list parcel by parcel) sorts in one pass.
+    """
+    rows = event_rows(batch)
+    summaries = status_rows(batch, rows)
+    rows.sort(key=_BY_OBJECT)
+    summaries.sort(key=_BY_KIND_OBJECT)
+    return rows, summaries
+
+
+def write(conn: Connection, rows: Rows, summaries: Rows) -> int:
+    """Insert prepared rows in the connection's transaction; return how many events were new."""
+    if not rows:
+        return 0
+    if conn.dialect.name == "postgresql":
+        from silkpost.store.pgcopy import copy_append
+
+        return copy_append(conn, rows, summaries)
+    result = conn.exec_driver_sql(_SQLITE_INSERT_EVENTS, rows)
+    conn.exec_driver_sql(_SQLITE_UPSERT_STATUS, summaries)
+    return int(result.rowcount)
 
 
 class SqlEventLog:
@@ -197,21 +253,17 @@ class SqlEventLog:
 
     def __init__(self, connection: Connection) -> None:
         self._conn = connection
-        self._postgres = connection.dialect.name == "postgresql"
 
     def append(self, batch: Sequence[TrackingEvent]) -> int:
         """Store events not stored before; return how many were new."""
         if not batch:
             return 0
-        rows = event_rows(batch)
-        summaries = status_rows(batch, rows)
-        if self._postgres:
-            from silkpost.store.pgcopy import copy_append
+        with gc_paused():
+            return self._append(batch)
 
-            return copy_append(self._conn, rows, summaries)
-        result = self._conn.exec_driver_sql(_SQLITE_INSERT_EVENTS, rows)
-        self._conn.exec_driver_sql(_SQLITE_UPSERT_STATUS, summaries)
-        return int(result.rowcount)
+    def _append(self, batch: Sequence[TrackingEvent]) -> int:
+        rows, summaries = prepare(batch)
+        return write(self._conn, rows, summaries)
 
     def timeline(self, kind: ObjectKind, object_id: str) -> list[TrackingEvent]:
         """All events of one object, in stored occurrence order."""

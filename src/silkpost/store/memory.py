@@ -183,6 +183,10 @@ class InMemoryUnitOfWork:
     ) -> None:
         self.rollback()
 
+    def background_writer(self) -> None:
+        """None: the in-memory log lives in this process only."""
+        return None
+
     def commit(self) -> None:
         """Apply the pending events to the shared log."""
         self.committed_log.append(self.events.pending)

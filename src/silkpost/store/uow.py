@@ -14,6 +14,7 @@ from sqlalchemy import Connection, Engine
 
 from silkpost.store.events import SqlEventLog
 from silkpost.store.notices import SqlNoticeRepository
+from silkpost.store.writer import BackgroundWriter
 
 
 class SqlUnitOfWork:
@@ -45,6 +46,17 @@ class SqlUnitOfWork:
         finally:
             self._conn.close()
             self._conn = None
+
+    def background_writer(self) -> BackgroundWriter | None:
+        """A writer process on the same database (None for an in-memory SQLite database, or
+        when no process can be started)."""
+        url = self._engine.url
+        if url.get_backend_name() == "sqlite" and url.database in (None, "", ":memory:"):
+            return None
+        try:
+            return BackgroundWriter(url.render_as_string(hide_password=False))
+        except OSError:  # no process to be had: the caller stores in-line
+            return None
 
     def commit(self) -> None:
         """Make this transaction's work durable."""

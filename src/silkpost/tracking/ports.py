@@ -63,12 +63,43 @@ class EventLog(Protocol):
         ...
 
 
+class BatchWriter(Protocol):
+    """Stores batches of events elsewhere (another process) while the caller goes on.
+
+    Batches are stored in the order submitted, each in a transaction of its own; the first
+    failure stops the writer and is raised by the next call.
+    """
+
+    def submit(self, events: Sequence[TrackingEvent]) -> None:
+        """Queue a batch (may wait while too many are queued)."""
+        ...
+
+    def stored(self) -> list[tuple[int, int]]:
+        """(events, new events) of each batch committed since last asked; does not wait."""
+        ...
+
+    def close(self) -> list[tuple[int, int]]:
+        """Wait until every batch is committed and stop; (events, new) of those not yet told."""
+        ...
+
+    def abort(self) -> None:
+        """Stop after the batches already queued, without reporting on them."""
+        ...
+
+
 class UnitOfWork(Protocol):
     """One transaction: rolled back on leaving unless committed."""
 
     @property
     def events(self) -> EventLog:
         """The event log inside this transaction."""
+        ...
+
+    def background_writer(self) -> BatchWriter | None:
+        """A writer for a large import running beside the caller, or None where there is none.
+
+        Used outside any transaction of this unit of work.
+        """
         ...
 
     def __enter__(self) -> Self: ...

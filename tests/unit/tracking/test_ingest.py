@@ -75,3 +75,28 @@ def test_unknown_and_malformed_ids_on_lookup(memory_platform: Platform) -> None:
     with pytest.raises(InvalidRequest) as info:
         track("CA000000029CN", uow=memory_platform.uow(), clock=memory_platform.clock)
     assert info.value.field == "id"
+
+
+def test_event_feed_stores_batches_in_line_on_the_memory_store(memory_platform: Platform) -> None:
+    """Without a background writer, each batch is stored as it comes, duplicates once."""
+    from silkpost.tracking.records import to_event
+    from silkpost.tracking.service import EventFeed
+
+    events = [to_event(r, default_source="sim") for r in JOURNEY]
+    with EventFeed(uow=memory_platform.uow(), clock=memory_platform.clock) as feed:
+        feed(events[:3])  # type: ignore[arg-type]
+        feed(events)  # type: ignore[arg-type]
+    assert (feed.result.received, feed.result.accepted, feed.result.duplicates) == (8, 5, 3)
+    view = track("CA000000014CN", uow=memory_platform.uow(), clock=memory_platform.clock)
+    assert view.tracked.status == Status.DEPARTED
+
+
+def test_a_store_without_a_writer_process_stores_in_line(memory_platform: Platform) -> None:
+    """Asked to go parallel from the start, ingest on the memory store stays in-line, same
+    counts, and reports after every batch."""
+    seen: list[int] = []
+    records = JOURNEY + JOURNEY[:2] + [{"code": "EMA"}]
+    result = run(memory_platform, records, batch_size=2, parallel_after=0,
+                 on_batch=lambda r: seen.append(r.accepted))
+    assert (result.accepted, result.duplicates, result.rejected) == (5, 2, 1)
+    assert seen == [2, 4, 5, 5]
