@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import statistics
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 
 from silkpost.sim.engine import Stats
@@ -54,8 +55,14 @@ def _quantile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(q * (len(ordered) - 1) + 0.5))]
 
 
-def build_report(stats: Stats, scenario: Scenario, *, hours_of: dict[str, float]) -> Report:
-    """Aggregate the run's samples; ``hours_of`` maps item ids to their posting hour."""
+def build_report(stats: Stats, scenario: Scenario, *, hours_of: dict[str, float],
+                 promises: Mapping[str, float] | None = None) -> Report:
+    """Aggregate the run's samples; ``hours_of`` maps item ids to their posting hour.
+
+    ``promises`` are the network's lane promises (the ones analytics measures against); the
+    scenario's own ``[promises_days]``, if any, override them for a what-if.
+    """
+    promised = {**(promises or {}), **scenario.promises_days}
     transit: dict[str, list[float]] = defaultdict(list)
     counts: dict[str, int] = defaultdict(int)
     in_flight = 0
@@ -66,11 +73,11 @@ def build_report(stats: Stats, scenario: Scenario, *, hours_of: dict[str, float]
             in_flight += 1
         else:
             transit[lane].append((journey.delivered_h - hours_of[item_id]) / 24)
-    default = scenario.promises_days.get("default", 12.0)
+    default = promised.get("default", 12.0)
     lanes = []
     for lane in sorted(counts):
         days = transit.get(lane, [])
-        promise = scenario.promises_days.get(lane, default)
+        promise = promised.get(lane, default)
         lanes.append(LaneFigures(
             lane=lane, parcels=counts[lane], delivered=len(days),
             p50_days=round(_quantile(days, 0.5), 2) if days else None,

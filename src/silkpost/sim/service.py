@@ -43,4 +43,4 @@ def simulate(
         stats = simulation.run()
     hours_of = {item_id: simulation.hours_at(j.parcel.posted_at)
                 for item_id, j in stats.journeys.items()}
-    return build_report(stats, scenario, hours_of=hours_of)
+    return build_report(stats, scenario, hours_of=hours_of, promises=network.promises_days)

@@ -94,3 +94,20 @@ def test_closed_port_sends_nothing_while_closed(code: str) -> None:
     leaving = [e for e in events if e.office == "CNHRS-XS" and e.code == code]
     assert leaving
     assert not [e for e in leaving if start <= e.occurred_at < end]
+
+
+def test_report_measures_lanes_against_the_network_promises(memory_platform: Platform) -> None:
+    """The report's promise per lane is the network file's (as on the dashboard), unless the
+    scenario overrides that lane."""
+    from dataclasses import replace
+
+    scenario = small("seeds-2023", days=1, per_day=300)
+    report = simulate(scenario, network=NETWORK, uow=memory_platform.uow())
+    promised = {lane.lane: lane.promise_days for lane in report.lanes}
+    assert promised["CNDGGA>KZALAA"] == NETWORK.promises_days["CNDGGA>KZALAA"] == 8
+    assert promised["CNDGGA>KZASTA"] == NETWORK.promises_days["CNDGGA>KZASTA"]
+    what_if = replace(scenario, promises_days={"CNDGGA>KZALAA": 6.0})
+    report = simulate(what_if, network=NETWORK, uow=memory_platform.uow())
+    promised = {lane.lane: lane.promise_days for lane in report.lanes}
+    assert promised["CNDGGA>KZALAA"] == 6.0
+    assert promised["CNDGGA>KZASTA"] == NETWORK.promises_days["CNDGGA>KZASTA"]
