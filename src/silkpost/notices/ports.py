@@ -11,11 +11,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from types import TracebackType
-from typing import Protocol, Self
+from typing import Protocol
 
 from silkpost.domain.notices import Notice, NoticeState
 from silkpost.tracking.ports import Clock
+from silkpost.transaction import Transaction
 
 __all__ = ["Clock", "NoticeQuery", "NoticeRepository", "NoticeUnitOfWork"]
 
@@ -61,27 +61,10 @@ class NoticeRepository(Protocol):
         ...
 
 
-class NoticeUnitOfWork(Protocol):
+class NoticeUnitOfWork(Transaction, Protocol):
     """One transaction over notices: rolled back on leaving unless committed."""
 
     @property
     def notices(self) -> NoticeRepository:
         """The notices inside this transaction."""
-        ...
-
-    def __enter__(self) -> Self: ...
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None: ...
-
-    def commit(self) -> None:
-        """Make the work of this transaction durable."""
-        ...
-
-    def rollback(self) -> None:
-        """Throw away the work of this transaction."""
         ...

@@ -8,12 +8,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from types import TracebackType
-from typing import Protocol, Self
+from typing import Protocol
 
 from silkpost.domain.codes import ObjectKind, Status
 from silkpost.domain.events import TrackingEvent
 from silkpost.domain.tracked import StatusCount, TrackedObject
+from silkpost.transaction import Transaction
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,7 +87,7 @@ class BatchWriter(Protocol):
         ...
 
 
-class UnitOfWork(Protocol):
+class UnitOfWork(Transaction, Protocol):
     """One transaction: rolled back on leaving unless committed."""
 
     @property
@@ -100,23 +100,6 @@ class UnitOfWork(Protocol):
 
         Used outside any transaction of this unit of work.
         """
-        ...
-
-    def __enter__(self) -> Self: ...
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None: ...
-
-    def commit(self) -> None:
-        """Make the work of this transaction durable."""
-        ...
-
-    def rollback(self) -> None:
-        """Throw away the work of this transaction."""
         ...
 
 
