@@ -25,12 +25,6 @@ import pyarrow as pa
 from sqlalchemy import Engine
 
 from silkpost.analytics.kpis import (
-    DELIVERED_CODE,
-    INSPECTED_CODES,
-    LEAVING_CODES,
-    POSTED_CODE,
-    PRESENTED_CODES,
-    RELEASED_CODES,
     CustomsFigures,
     DayVolume,
     Flow,
@@ -43,6 +37,7 @@ from silkpost.analytics.kpis import (
     TransitBucket,
     share,
 )
+from silkpost.store.analytics_sql import DERIVED, INSERT, SCHEMA
 
 _US_PER_HOUR = 3_600_000_000
 _US_PER_DAY = 24 * _US_PER_HOUR
@@ -52,72 +47,6 @@ _TYPES = (pa.int64(), pa.string(), pa.string(), pa.string(), pa.int64(), pa.int3
           pa.string(), pa.string(), pa.string())
 
 
-def _codes(codes: tuple[str, ...]) -> str:
-    return ", ".join(f"'{c}'" for c in codes)
-
-
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS ev (
-    seq BIGINT, kind VARCHAR, object_id VARCHAR, code VARCHAR, occurred_us BIGINT,
-    offset_min INTEGER, local_day DATE, office VARCHAR, location VARCHAR,
-    destination VARCHAR, weight_kg DOUBLE, mode VARCHAR, generation BIGINT);
-CREATE TABLE IF NOT EXISTS sync_state (watermark BIGINT, generation BIGINT, derived BIGINT);
-"""
-
-# ``generation`` numbers the refreshes: the events a refresh copied carry its number, so the
-# next derive knows which objects changed (on PostgreSQL, late-visible events can have old
-# sequence numbers, so the sequence alone would not tell).
-_INSERT = """
-INSERT INTO ev
-SELECT b.seq, b.object_kind, b.object_id, b.code, b.occurred_us, b.utc_offset_min,
-       CAST(make_timestamp(b.occurred_us + b.utc_offset_min::BIGINT * 60000000) AS DATE),
-       b.office, b.location,
-       json_extract_string(b.payload, '$.destination'),
-       TRY_CAST(json_extract_string(b.payload, '$.weight_kg') AS DOUBLE),
-       json_extract_string(b.payload, '$.mode'),
-       $generation
-FROM batch b
-WHERE b.seq > $mark OR NOT EXISTS (SELECT 1 FROM ev WHERE ev.seq = b.seq)
-"""
-
-# The derived tables, one row per item / per item and place / per hop. ``{scope}`` limits them
-# to the objects a refresh touched (a delete and re-insert of those), or is empty for a full
-# rebuild: both give the same rows, since every row depends on its own object's events only.
-_ITEMS = f"""
-SELECT object_id,
-       min(occurred_us) FILTER (code = '{POSTED_CODE}') AS posted_us,
-       min(local_day) FILTER (code = '{POSTED_CODE}') AS posted_day,
-       arg_min(office, occurred_us) FILTER (code = '{POSTED_CODE}') AS origin,
-       max(destination) AS destination,
-       max(weight_kg) FILTER (code = '{POSTED_CODE}') AS weight_kg,
-       min(occurred_us) FILTER (code = '{DELIVERED_CODE}') AS delivered_us,
-       min(local_day) FILTER (code = '{DELIVERED_CODE}') AS delivered_day,
-       arg_max(office, occurred_us) AS last_office
-FROM ev WHERE kind = 'item' {{scope}} GROUP BY object_id
-"""
-_VISITS = f"""
-SELECT object_id, office,
-       min(occurred_us) AS arrived_us,
-       min(local_day) AS arrived_day,
-       max(occurred_us) FILTER (code IN ({_codes(LEAVING_CODES)})) AS left_us,
-       max(local_day) FILTER (code IN ({_codes(LEAVING_CODES)})) AS left_day,
-       arg_max(mode, occurred_us) FILTER (mode IS NOT NULL) AS mode,
-       min(occurred_us) FILTER (code IN ({_codes(PRESENTED_CODES)})) AS presented_us,
-       min(local_day) FILTER (code IN ({_codes(PRESENTED_CODES)})) AS presented_day,
-       max(occurred_us) FILTER (code IN ({_codes(RELEASED_CODES)})) AS released_us,
-       bool_or(code IN ({_codes(INSPECTED_CODES)})) AS inspected
-FROM ev WHERE kind = 'item' AND office IS NOT NULL {{scope}} GROUP BY object_id, office
-"""
-_LEGS = """
-SELECT * FROM (
-    SELECT v.object_id, v.office AS origin,
-           lead(v.office) OVER (PARTITION BY v.object_id ORDER BY v.arrived_us) AS destination,
-           v.mode, v.left_day, i.weight_kg
-    FROM visits v LEFT JOIN items i USING (object_id) WHERE true {scope}
-) WHERE destination IS NOT NULL
-"""
-_DERIVED = (("items", _ITEMS, "object_id"), ("visits", _VISITS, "object_id"),
-            ("legs", _LEGS, "v.object_id"))
 # Past this share of items touched, rebuilding everything is cheaper than deleting and
 # re-inserting the touched ones.
 FULL_REBUILD_SHARE = 0.3
@@ -142,7 +71,7 @@ class DuckDbAnalytics:
         self._reread = (100_000 if postgres else 0) if reread_window is None else reread_window
         self._param = "%s" if postgres else "?"
         self._duck = duckdb.connect(path)
-        self._duck.execute(_SCHEMA)
+        self._duck.execute(SCHEMA)
         if not self._scalar("SELECT count(*) FROM sync_state"):
             self._duck.execute("INSERT INTO sync_state VALUES (0, 0, -1)")
         self._lock = threading.Lock()
@@ -211,7 +140,7 @@ class DuckDbAnalytics:
         before = self._scalar("SELECT count(*) FROM ev")
         self._duck.register("batch", batch)
         try:
-            self._duck.execute(_INSERT, {"mark": mark, "generation": generation})
+            self._duck.execute(INSERT, {"mark": mark, "generation": generation})
         finally:
             self._duck.unregister("batch")
         return self._scalar("SELECT count(*) FROM ev") - before
@@ -229,7 +158,7 @@ class DuckDbAnalytics:
                     "WHERE generation > ? AND kind = 'item'", [derived])
                 touched = self._scalar("SELECT count(*) FROM touched")
                 full = touched > self._full_share * self._scalar("SELECT count(*) FROM items")
-            for table, select, key in _DERIVED:
+            for table, select, key in DERIVED:
                 if full:
                     self._duck.execute(f"CREATE OR REPLACE TABLE {table} AS "
                                        + select.format(scope=""))

@@ -1,0 +1,84 @@
+"""The DuckDB side of analytics: the copy of the event log and the tables derived from it.
+
+Kept apart from the KPI queries (``store/analytics.py``) so that what a row of ``items``,
+``visits`` or ``legs`` means can be read in one place.
+"""
+
+from __future__ import annotations
+
+from silkpost.analytics.kpis import (
+    DELIVERED_CODE,
+    INSPECTED_CODES,
+    LEAVING_CODES,
+    POSTED_CODE,
+    PRESENTED_CODES,
+    RELEASED_CODES,
+)
+
+
+def _codes(codes: tuple[str, ...]) -> str:
+    return ", ".join(f"'{c}'" for c in codes)
+
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS ev (
+    seq BIGINT, kind VARCHAR, object_id VARCHAR, code VARCHAR, occurred_us BIGINT,
+    offset_min INTEGER, local_day DATE, office VARCHAR, location VARCHAR,
+    destination VARCHAR, weight_kg DOUBLE, mode VARCHAR, generation BIGINT);
+CREATE TABLE IF NOT EXISTS sync_state (watermark BIGINT, generation BIGINT, derived BIGINT);
+"""
+
+# ``generation`` numbers the refreshes: the events a refresh copied carry its number, so the
+# next derive knows which objects changed (on PostgreSQL, late-visible events can have old
+# sequence numbers, so the sequence alone would not tell).
+INSERT = """
+INSERT INTO ev
+SELECT b.seq, b.object_kind, b.object_id, b.code, b.occurred_us, b.utc_offset_min,
+       CAST(make_timestamp(b.occurred_us + b.utc_offset_min::BIGINT * 60000000) AS DATE),
+       b.office, b.location,
+       json_extract_string(b.payload, '$.destination'),
+       TRY_CAST(json_extract_string(b.payload, '$.weight_kg') AS DOUBLE),
+       json_extract_string(b.payload, '$.mode'),
+       $generation
+FROM batch b
+WHERE b.seq > $mark OR NOT EXISTS (SELECT 1 FROM ev WHERE ev.seq = b.seq)
+"""
+
+# The derived tables, one row per item / per item and place / per hop. ``{scope}`` limits them
+# to the objects a refresh touched (a delete and re-insert of those), or is empty for a full
+# rebuild: both give the same rows, since every row depends on its own object's events only.
+ITEMS = f"""
+SELECT object_id,
+       min(occurred_us) FILTER (code = '{POSTED_CODE}') AS posted_us,
+       min(local_day) FILTER (code = '{POSTED_CODE}') AS posted_day,
+       arg_min(office, occurred_us) FILTER (code = '{POSTED_CODE}') AS origin,
+       max(destination) AS destination,
+       max(weight_kg) FILTER (code = '{POSTED_CODE}') AS weight_kg,
+       min(occurred_us) FILTER (code = '{DELIVERED_CODE}') AS delivered_us,
+       min(local_day) FILTER (code = '{DELIVERED_CODE}') AS delivered_day,
+       arg_max(office, occurred_us) AS last_office
+FROM ev WHERE kind = 'item' {{scope}} GROUP BY object_id
+"""
+VISITS = f"""
+SELECT object_id, office,
+       min(occurred_us) AS arrived_us,
+       min(local_day) AS arrived_day,
+       max(occurred_us) FILTER (code IN ({_codes(LEAVING_CODES)})) AS left_us,
+       max(local_day) FILTER (code IN ({_codes(LEAVING_CODES)})) AS left_day,
+       arg_max(mode, occurred_us) FILTER (mode IS NOT NULL) AS mode,
+       min(occurred_us) FILTER (code IN ({_codes(PRESENTED_CODES)})) AS presented_us,
+       min(local_day) FILTER (code IN ({_codes(PRESENTED_CODES)})) AS presented_day,
+       max(occurred_us) FILTER (code IN ({_codes(RELEASED_CODES)})) AS released_us,
+       bool_or(code IN ({_codes(INSPECTED_CODES)})) AS inspected
+FROM ev WHERE kind = 'item' AND office IS NOT NULL {{scope}} GROUP BY object_id, office
+"""
+LEGS = """
+SELECT * FROM (
+    SELECT v.object_id, v.office AS origin,
+           lead(v.office) OVER (PARTITION BY v.object_id ORDER BY v.arrived_us) AS destination,
+           v.mode, v.left_day, i.weight_kg
+    FROM visits v LEFT JOIN items i USING (object_id) WHERE true {scope}
+) WHERE destination IS NOT NULL
+"""
+DERIVED = (("items", ITEMS, "object_id"), ("visits", VISITS, "object_id"),
+            ("legs", LEGS, "v.object_id"))
