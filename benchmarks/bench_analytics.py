@@ -113,7 +113,7 @@ def main() -> None:
         print(f"{copied:,} events copied into DuckDB and derived in {copy_s:.1f} s "
               f"({copied / copy_s:,.0f} events/s)")
         period = Period(START, START + timedelta(days=13))
-        promises = dict(platform.network.promises_days) if platform.network else {}
+        promises = platform.lane_promises()
         lane = "CNDGGA>KZALAA"
         queries: dict[str, Callable[[], Any]] = {
             "summary (tiles)": lambda: service.summary(

@@ -34,6 +34,7 @@ class Platform:
     engine: Any = None
     extras: dict[str, Any] = field(default_factory=dict)
     analytics_factory: Callable[[], KpiStore] | None = None
+    notices: Callable[[], NoticeUnitOfWork] | None = None
     _analytics: KpiStore | None = field(default=None, repr=False)
     _analytics_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
@@ -47,7 +48,10 @@ class Platform:
                         "one", field="database_url")
                 self._analytics = self.analytics_factory()
             return self._analytics
-    notices: Callable[[], NoticeUnitOfWork] | None = None
+
+    def lane_promises(self) -> dict[str, float]:
+        """Days promised per lane, from the network file (empty without a network)."""
+        return dict(self.network.promises_days) if self.network is not None else {}
 
     def notice_uow(self) -> NoticeUnitOfWork:
         """A unit of work over notices (the tracking ``uow`` type does not promise them)."""
@@ -66,9 +70,7 @@ class Platform:
     def dispose(self) -> None:
         """Close the database connections."""
         if self._analytics is not None:
-            close = getattr(self._analytics, "close", None)
-            if close is not None:
-                close()
+            self._analytics.close()
             self._analytics = None
         if self.engine is not None:
             self.engine.dispose()
@@ -80,6 +82,8 @@ class AnalyticsUnavailable(SilkpostError):
     code = "analytics.unavailable"
     kind = "unavailable"
     title = "Analytics unavailable"
+
+
 class NoticesUnavailable(SilkpostError):
     """The platform has no notice store wired (a hand-built platform in a test or tool)."""
 
@@ -103,9 +107,12 @@ def bootstrap(
 
         log = InMemoryEventLog()
         notices: dict[str, Notice] = {}
-        platform = Platform(settings=settings, clock=clock,
-                            uow=lambda: InMemoryUnitOfWork(log, notices),
-                            notices=lambda: InMemoryUnitOfWork(log, notices))
+
+        def memory_unit_of_work() -> InMemoryUnitOfWork:
+            return InMemoryUnitOfWork(log, notices)
+
+        platform = Platform(settings=settings, clock=clock, uow=memory_unit_of_work,
+                            notices=memory_unit_of_work)
         _attach_network(platform)
         return platform
 
@@ -123,10 +130,12 @@ def bootstrap(
         return DuckDbAnalytics(engine, path=settings.analytics_file,
                                min_interval_s=settings.analytics_refresh_seconds)
 
+    def sql_unit_of_work() -> SqlUnitOfWork:
+        return SqlUnitOfWork(engine)
+
     platform = Platform(
-        settings=settings, clock=clock, uow=lambda: SqlUnitOfWork(engine), engine=engine,
-        analytics_factory=open_analytics,
-        notices=lambda: SqlUnitOfWork(engine),
+        settings=settings, clock=clock, uow=sql_unit_of_work, engine=engine,
+        analytics_factory=open_analytics, notices=sql_unit_of_work,
     )
     _attach_network(platform)
     return platform

@@ -33,6 +33,10 @@ class KpiStore(Protocol):
         last one, unless ``force``."""
         ...
 
+    def close(self) -> None:
+        """Let go of what the copy holds (a connection, a file)."""
+        ...
+
     def events_copied(self) -> int:
         """How many events the projection holds."""
         ...

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import json
-from dataclasses import asdict
-from datetime import date, datetime
+from datetime import datetime
 
 import typer
+from pydantic import TypeAdapter
 from rich.progress import BarColumn, Progress, TextColumn
 from rich.table import Table
 
+from silkpost.analytics.kpis import CustomsFigures, LaneFigures
+from silkpost.api.analytics_schemas import SummaryOut
 from silkpost.cli.output import console, err_console, reported_errors
 
 
@@ -33,17 +35,18 @@ def kpi(
             task = progress.add_task("copy", total=None)
             analytics.refresh(force=True,
                               on_progress=lambda n: progress.advance(task, n))
-        promises = dict(platform.network.promises_days) if platform.network else {}
+        promises = platform.lane_promises()
         tiles = service.summary(period, analytics=analytics, uow=platform.uow(),
                                 clock=platform.clock, promises=promises)
         lanes = service.lanes(period, analytics=analytics, clock=platform.clock,
                               promises=promises)
         ports = service.customs(period, analytics=analytics)
         platform.dispose()
-    if as_json:
-        body = {"summary": asdict(tiles), "lanes": [asdict(x) for x in lanes],
-                "customs": [asdict(x) for x in ports]}
-        console.print_json(json.dumps(body, default=_plain))
+    if as_json:  # the analytics API's shapes
+        body = {"summary": SummaryOut.of(tiles).model_dump(mode="json"),
+                "lanes": TypeAdapter(list[LaneFigures]).dump_python(lanes, mode="json"),
+                "customs": TypeAdapter(list[CustomsFigures]).dump_python(ports, mode="json")}
+        console.print_json(json.dumps(body))
         return
     console.print(f"[bold]{period.since} – {period.until}[/]  ·  {tiles.events:,} events  ·  "
                   f"posted {tiles.posted:,}  ·  delivered {tiles.delivered:,}  ·  in flight "
@@ -72,8 +75,3 @@ def _n(value: float | None) -> str:
 def _pct(value: float | None) -> str:
     return "—" if value is None else f"{value * 100:.1f} %"
 
-
-def _plain(value: object) -> str:
-    if isinstance(value, date):
-        return value.isoformat()
-    raise TypeError(f"{type(value).__name__} is not JSON")

@@ -11,29 +11,44 @@ from datetime import datetime, timedelta
 
 from silkpost.domain.tracked import TrackedObject
 from silkpost.network.corridor import Network
-from silkpost.network.earliest import NoRoute, earliest_arrival, ready_after_arrival
+from silkpost.network.earliest import (
+    Itinerary,
+    NoRoute,
+    earliest_arrival,
+    ready_after_arrival,
+)
 
 LAST_MILE = timedelta(hours=30)
 
 
-def estimate_delivery(network: Network, tracked: TrackedObject, *, now: datetime
-                      ) -> datetime | None:
-    """When the item should be delivered, or None when the network cannot say."""
+def _itinerary_ahead(network: Network, tracked: TrackedObject, *, now: datetime
+                     ) -> Itinerary | None:
+    """The earliest route from the item's last node to its destination (no legs when it is
+    there), or None when the network cannot say. The ETA and the notices of the tracking page
+    both follow this one route."""
     node_code, destination = tracked.last_office, tracked.destination
     if node_code is None or destination is None:
         return None
     if node_code not in network.nodes or destination not in network.nodes:
         return None
-    ready = max(tracked.last_at, now)  # an item late at a node leaves from now, not before
     if node_code == destination:
-        arrival = tracked.last_at
-    else:
-        try:
-            arrival = earliest_arrival(network, node_code, destination, ready,
-                                       exclude_modes=("air",)).arrives
-        except NoRoute:
-            return None
-    at_office = ready_after_arrival(network.nodes[destination], arrival, "9610")
+        return Itinerary(origin=node_code, destination=destination, ready=tracked.last_at,
+                         legs=())
+    ready = max(tracked.last_at, now)  # an item late at a node leaves from now, not before
+    try:
+        return earliest_arrival(network, node_code, destination, ready, exclude_modes=("air",))
+    except NoRoute:
+        return None
+
+
+def estimate_delivery(network: Network, tracked: TrackedObject, *, now: datetime
+                      ) -> datetime | None:
+    """When the item should be delivered, or None when the network cannot say."""
+    itinerary = _itinerary_ahead(network, tracked, now=now)
+    if itinerary is None:
+        return None
+    at_office = ready_after_arrival(network.nodes[itinerary.destination], itinerary.arrives,
+                                    "9610")
     return max(at_office + LAST_MILE, now)
 
 
@@ -41,16 +56,10 @@ def route_ahead(network: Network, tracked: TrackedObject, *, now: datetime
                 ) -> tuple[list[str], list[str]]:
     """The nodes and service ids an item in flight is still expected to pass (the route its
     ETA is computed on); empty when the network cannot say or the item has arrived."""
-    node_code, destination = tracked.last_office, tracked.destination
-    if (node_code is None or destination is None or node_code == destination
-            or node_code not in network.nodes or destination not in network.nodes):
+    itinerary = _itinerary_ahead(network, tracked, now=now)
+    if itinerary is None or not itinerary.legs:
         return [], []
-    try:
-        itinerary = earliest_arrival(network, node_code, destination,
-                                     max(tracked.last_at, now), exclude_modes=("air",))
-    except NoRoute:
-        return [], []
-    nodes = [node_code] + [leg.service.destination for leg in itinerary.legs]
+    nodes = [itinerary.origin] + [leg.service.destination for leg in itinerary.legs]
     return nodes, [leg.service.id for leg in itinerary.legs]
 
 

@@ -89,7 +89,7 @@ def build_view(platform: Platform, period: Period, lang: str) -> DashboardView:
     except AnalyticsUnavailable:
         view.unavailable = True
         return view
-    promises = dict(platform.network.promises_days) if platform.network else {}
+    promises = platform.lane_promises()
     clock = platform.clock
 
     def name(code: str | None) -> str:

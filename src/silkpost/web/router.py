@@ -32,7 +32,7 @@ from silkpost.web.i18n import LANG_NAMES, negotiate, text
 
 _HERE = Path(str(files("silkpost.web")))
 TEMPLATES = Environment(loader=FileSystemLoader(_HERE / "templates"),
-                         autoescape=select_autoescape(["html"]))
+                        autoescape=select_autoescape(["html"]))
 MAX_IDS = 20
 
 router = APIRouter(tags=["pages"], include_in_schema=False)

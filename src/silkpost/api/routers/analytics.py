@@ -2,86 +2,33 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict
 from datetime import date
-from typing import Annotated, Any, Generic, TypeVar
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query
-from pydantic import BaseModel
 
 from silkpost.analytics import service
 from silkpost.analytics.kpis import (
     CustomsFigures,
-    DayVolume,
     Flow,
     LaneFigures,
-    ModeDay,
     ModeFigures,
     NodeFigures,
-    OverdueItem,
     Period,
     TransitBucket,
 )
+from silkpost.api.analytics_schemas import OverdueOut, Rows, SummaryOut, VolumesOut
 from silkpost.api.deps import PlatformDep
 from silkpost.api.problems import PROBLEM_RESPONSES
 from silkpost.bootstrap import Platform
 
 router = APIRouter(prefix="/api/v1/analytics", tags=["analytics"], responses=PROBLEM_RESPONSES)
-Row = TypeVar("Row")
 Since = Annotated[date | None, Query(description="first local day (default: 14 days back)")]
 Until = Annotated[date | None, Query(description="last local day, included (default: today)")]
 
 
-class Rows(BaseModel, Generic[Row]):
-    """A KPI's rows over a period of local days."""
-
-    since: date
-    until: date
-    rows: list[Row]
-
-
-class VolumesOut(BaseModel):
-    """Items posted and delivered per day, and departures per day and mode."""
-
-    since: date
-    until: date
-    days: list[DayVolume]
-    modes: list[ModeDay]
-
-
-class OverdueOut(BaseModel):
-    """Items past their lane's promise: how many, and the most overdue."""
-
-    since: date
-    until: date
-    total: int
-    rows: list[OverdueItem]
-
-
-class SummaryOut(BaseModel):
-    """The dashboard's tiles."""
-
-    since: date
-    until: date
-    posted: int
-    delivered: int
-    weight_kg: float
-    in_flight: int
-    stuck: int
-    overdue: int
-    p50_days: float | None
-    on_time_share: float | None
-    customs_p50_hours: float | None
-    events: int
-    statuses: dict[str, int]
-
-
 def _period(platform: Platform, since: date | None, until: date | None) -> Period:
     return service.period_of(since, until, clock=platform.clock)
-
-
-def _promises(platform: Platform) -> dict[str, float]:
-    return dict(platform.network.promises_days) if platform.network else {}
 
 
 def _rows(period: Period, rows: list[Any]) -> dict[str, Any]:
@@ -92,10 +39,9 @@ def _rows(period: Period, rows: list[Any]) -> dict[str, Any]:
 def get_summary(platform: PlatformDep, since: Since = None, until: Until = None) -> SummaryOut:
     """Tiles: posted, delivered, weight, transit p50, on-time share, customs p50, stuck."""
     period = _period(platform, since, until)
-    s = service.summary(period, analytics=platform.analytics(), uow=platform.uow(),
-                        clock=platform.clock, promises=_promises(platform))
-    fields = {k: v for k, v in asdict(s).items() if k != "period"}
-    return SummaryOut(since=period.since, until=period.until, **fields)
+    return SummaryOut.of(service.summary(
+        period, analytics=platform.analytics(), uow=platform.uow(), clock=platform.clock,
+        promises=platform.lane_promises()))
 
 
 @router.get("/volumes", response_model=VolumesOut)
@@ -111,7 +57,7 @@ def get_lanes(platform: PlatformDep, since: Since = None, until: Until = None) -
     """Per lane, over items posted in the period: transit p50/p90 days, on-time share."""
     period = _period(platform, since, until)
     return _rows(period, service.lanes(period, analytics=platform.analytics(),
-                                       clock=platform.clock, promises=_promises(platform)))
+                                       clock=platform.clock, promises=platform.lane_promises()))
 
 
 @router.get("/lanes/{lane}/transit", response_model=Rows[TransitBucket])
@@ -164,5 +110,5 @@ def get_overdue(
     """Items not delivered although their lane's promise ran out, most overdue first."""
     period = _period(platform, since, until)
     total, rows = service.overdue(period, analytics=platform.analytics(), clock=platform.clock,
-                                  promises=_promises(platform), limit=limit)
+                                  promises=platform.lane_promises(), limit=limit)
     return OverdueOut(since=period.since, until=period.until, total=total, rows=rows)
