@@ -124,7 +124,8 @@ def summary(period: Period, *, analytics: KpiStore, uow: UnitOfWork, clock: Cloc
             counts: Sequence[StatusCount] | None = None) -> Summary:
     """The dashboard tiles: the period's volumes and times, and the standing of all items
     (``counts`` as for :func:`nodes`)."""
-    days, _ = volumes(period, analytics=analytics)
+    analytics.refresh()
+    days = analytics.day_volumes(period)
     now_us = to_epoch_us(clock.now())
     result = Summary(period=period, events=analytics.events_copied())
     result.posted = sum(d.posted for d in days)
