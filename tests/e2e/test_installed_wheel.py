@@ -21,8 +21,8 @@ ROOT = Path(__file__).resolve().parents[2]
 # What is not source: the checkout's venv, caches, builds and local databases.
 NOT_SOURCE = shutil.ignore_patterns(
     ".venv", ".git", "build", "dist", "*.egg-info", "__pycache__", ".mypy_cache",
-    ".ruff_cache", ".pytest_cache", ".import_linter_cache", "demo", "*.db", "*.db-*",
-    "*.duckdb", "node_modules",
+    ".ruff_cache", ".pytest_cache", ".import_linter_cache", ".hypothesis", "artifacts", "demo",
+    "*.db", "*.db-*", "*.duckdb", "node_modules",
 )
 
 pytestmark = [pytest.mark.wheel, pytest.mark.xdist_group("installed-wheel")]
