@@ -1,8 +1,8 @@
 """Silkpost: the Silk Road Post information exchange platform.
 
-Track-and-trace, partner data exchange, exchange-office operations, multimodal route planning,
-customs declarations and analytics for cross-border parcels on the China–Central Asia–Europe
-land corridors.
+Track-and-trace fed by partner posts' event files and API, multimodal route planning over the
+corridor network, a simulator of the corridors, analytics and notices to partners, for
+cross-border parcels on the China–Central Asia–Europe land corridors.
 """
 
 __version__ = "0.1.0"

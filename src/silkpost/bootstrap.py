@@ -1,7 +1,9 @@
 """The composition root: the one place that builds engines and adapters and wires them.
 
 Nothing connects at import time. The API, the CLI and the simulator call :func:`bootstrap`
-and get a :class:`Platform` whose ``uow()`` gives units of work on the configured store.
+and get a :class:`Platform` whose ``uow()`` gives units of work on the configured store. The
+corridor network is loaded here too, and a platform without one is never built: a missing or
+broken network file stops the start with :class:`NetworkUnavailable`.
 """
 
 from __future__ import annotations
@@ -9,7 +11,8 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from silkpost.analytics.ports import KpiStore
 from silkpost.clock import SystemClock
@@ -21,18 +24,20 @@ from silkpost.settings import Settings
 from silkpost.tracking.ports import Clock, UnitOfWork
 from silkpost.tracking.service import EtaEstimator
 
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+
 
 @dataclass
 class Platform:
-    """The wired application: settings, clock, store and the optional capabilities."""
+    """The wired application: settings, clock, store, network and the optional capabilities."""
 
     settings: Settings
     clock: Clock
     uow: Callable[[], UnitOfWork]
-    eta: EtaEstimator | None = None
-    network: Network | None = None
-    engine: Any = None
-    extras: dict[str, Any] = field(default_factory=dict)
+    network: Network
+    eta: EtaEstimator
+    engine: Engine | None = None  # None for the in-memory store
     analytics_factory: Callable[[], KpiStore] | None = None
     notices: Callable[[], NoticeUnitOfWork] | None = None
     _analytics: KpiStore | None = field(default=None, repr=False)
@@ -50,8 +55,8 @@ class Platform:
             return self._analytics
 
     def lane_promises(self) -> dict[str, float]:
-        """Days promised per lane, from the network file (empty without a network)."""
-        return dict(self.network.promises_days) if self.network is not None else {}
+        """Days promised per lane, from the network file."""
+        return dict(self.network.promises_days)
 
     def notice_uow(self) -> NoticeUnitOfWork:
         """A unit of work over notices (the tracking ``uow`` type does not promise them)."""
@@ -59,13 +64,23 @@ class Platform:
             raise NoticesUnavailable("this platform was built without a notice store")
         return self.notices()
 
-    def known_nodes(self) -> set[str] | None:
-        """The network's node codes, to check notices against (None: no network loaded)."""
-        return set(self.network.nodes) if self.network is not None else None
+    def known_nodes(self) -> set[str]:
+        """The network's node codes, to check notices against."""
+        return set(self.network.nodes)
 
-    def known_services(self) -> set[str] | None:
-        """The network's service ids (None: no network loaded)."""
-        return {s.id for s in self.network.services} if self.network is not None else None
+    def known_services(self) -> set[str]:
+        """The network's service ids, to check notices against."""
+        return {s.id for s in self.network.services}
+
+    def upgrade_schema(self, revision: str = "head") -> tuple[str | None, str | None]:
+        """Migrate the SQL store to ``revision``: the revisions before and after."""
+        if self.engine is None:
+            raise SchemaUnavailable("the in-memory store has no schema to migrate",
+                                    field="database_url")
+        from silkpost.store.migrate import current_revision, upgrade
+
+        before = current_revision(self.engine)
+        return before, upgrade(self.engine, revision)
 
     def dispose(self) -> None:
         """Close the database connections."""
@@ -92,6 +107,26 @@ class NoticesUnavailable(SilkpostError):
     title = "Notices unavailable"
 
 
+class SchemaUnavailable(SilkpostError):
+    """A schema migration was asked of a store that has no schema (the in-memory one)."""
+
+    code = "store.no_schema"
+    kind = "unavailable"
+    title = "No schema to migrate"
+
+
+class NetworkUnavailable(SilkpostError):
+    """The corridor network could not be loaded: the platform does not start without it.
+
+    ETAs, plans, sort plans and the simulator all need it; running without them would look
+    like a working install that has silently lost half its answers.
+    """
+
+    code = "settings.network_file"
+    kind = "unavailable"
+    title = "Network file unavailable"
+
+
 def bootstrap(
     settings: Settings | None = None,
     *,
@@ -102,6 +137,7 @@ def bootstrap(
     """Build the platform for ``settings`` (from the environment when not given)."""
     settings = settings or Settings.from_env()
     clock = clock or SystemClock()
+    network, eta = _load_network(settings)
     if in_memory:
         from silkpost.store.memory import InMemoryEventLog, InMemoryUnitOfWork
 
@@ -111,10 +147,8 @@ def bootstrap(
         def memory_unit_of_work() -> InMemoryUnitOfWork:
             return InMemoryUnitOfWork(log, notices)
 
-        platform = Platform(settings=settings, clock=clock, uow=memory_unit_of_work,
-                            notices=memory_unit_of_work)
-        _attach_network(platform)
-        return platform
+        return Platform(settings=settings, clock=clock, uow=memory_unit_of_work,
+                        network=network, eta=eta, notices=memory_unit_of_work)
 
     from silkpost.store.engine import make_engine
     from silkpost.store.migrate import upgrade
@@ -133,26 +167,27 @@ def bootstrap(
     def sql_unit_of_work() -> SqlUnitOfWork:
         return SqlUnitOfWork(engine)
 
-    platform = Platform(
-        settings=settings, clock=clock, uow=sql_unit_of_work, engine=engine,
-        analytics_factory=open_analytics, notices=sql_unit_of_work,
+    return Platform(
+        settings=settings, clock=clock, uow=sql_unit_of_work, network=network, eta=eta,
+        engine=engine, analytics_factory=open_analytics, notices=sql_unit_of_work,
     )
-    _attach_network(platform)
-    return platform
 
 
-def _attach_network(platform: Platform) -> None:
-    """Load the corridor network (for ETAs and planning) when its file is there."""
-    from pathlib import Path
-
-    from silkpost.network.corridor import default_network_path, load_network
+def _load_network(settings: Settings) -> tuple[Network, EtaEstimator]:
+    """The network of ``SILKPOST_NETWORK_FILE``, else the one shipped in the package."""
+    from silkpost.network.corridor import NetworkFileError, default_network_path, load_network
     from silkpost.network.eta import NetworkEta
 
+    if settings.network_file:
+        path = Path(settings.network_file)
+        named = settings.network_file
+    else:
+        path = default_network_path()
+        named = f"the packaged network {path}"
+    if not path.is_file():
+        raise NetworkUnavailable(f"{named}: no such file", field="SILKPOST_NETWORK_FILE")
     try:
-        path = (Path(platform.settings.network_file) if platform.settings.network_file
-                else default_network_path())
-    except FileNotFoundError:
-        return
-    network = load_network(path)
-    platform.network = network
-    platform.eta = NetworkEta(network)
+        network = load_network(path)
+    except NetworkFileError as exc:
+        raise NetworkUnavailable(f"{named}: {exc.detail}", field="SILKPOST_NETWORK_FILE") from None
+    return network, NetworkEta(network)

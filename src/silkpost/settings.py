@@ -14,7 +14,7 @@ class Settings:
     """What the composition root needs to build the application."""
 
     database_url: str = "sqlite:///silkpost.db"
-    network_file: str | None = None
+    network_file: str | None = None  # None: the network shipped in the package
     host: str = "127.0.0.1"
     port: int = 8000
     ingest_batch_size: int = 5000

@@ -9,8 +9,7 @@ from silkpost.api import problems
 from silkpost.api.routers import analytics, health, network, notices, tracking
 from silkpost.bootstrap import Platform, bootstrap
 from silkpost.tracking.records import EventRecord
-from silkpost.web import dashboard
-from silkpost.web import router as pages
+from silkpost.web import dashboard, pages
 
 
 def create_app(platform: Platform | None = None) -> FastAPI:

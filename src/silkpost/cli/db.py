@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from silkpost.cli.output import console
+from silkpost.cli.output import console, reported_errors
 
 app = typer.Typer(help="Database schema: migrations.", no_args_is_help=True)
 
@@ -15,11 +15,9 @@ def upgrade(
 ) -> None:
     """Create or migrate the database named by SILKPOST_DATABASE_URL."""
     from silkpost.bootstrap import bootstrap
-    from silkpost.store.migrate import current_revision
-    from silkpost.store.migrate import upgrade as run_upgrade
 
-    platform = bootstrap(migrate=False)
-    before = current_revision(platform.engine)
-    after = run_upgrade(platform.engine, revision)
+    with reported_errors():
+        platform = bootstrap(migrate=False)
+        before, after = platform.upgrade_schema(revision)
     console.print(f"database {platform.settings.database_url}: {before or 'empty'} → {after}")
     platform.dispose()

@@ -8,7 +8,7 @@ from pathlib import Path
 import typer
 
 from silkpost.bootstrap import Platform
-from silkpost.cli.output import console, err_console
+from silkpost.cli.output import console, err_console, reported_errors
 
 
 def demo(
@@ -25,19 +25,24 @@ def demo(
 
     from silkpost.bootstrap import bootstrap
     from silkpost.cli.simulate import print_report
-    from silkpost.network.corridor import default_network_path, load_network
     from silkpost.settings import Settings
     from silkpost.sim.scenario import load_scenario
     from silkpost.sim.service import simulate
     from silkpost.tracking.ports import ObjectQuery
+    from silkpost.tracking.service import list_objects
 
-    db.parent.mkdir(parents=True, exist_ok=True)
-    for suffix in ("", "-wal", "-shm"):
-        Path(f"{db}{suffix}").unlink(missing_ok=True)
-    platform = bootstrap(Settings(database_url=f"sqlite:///{db}", host=host, port=port))
+    with reported_errors():
+        # A fresh store of its own, on the configured network (SILKPOST_NETWORK_FILE).
+        settings = Settings(database_url=f"sqlite:///{db}", host=host, port=port,
+                            network_file=Settings.from_env().network_file)
+        chosen = load_scenario(scenario)
+        db.parent.mkdir(parents=True, exist_ok=True)
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{db}{suffix}").unlink(missing_ok=True)
+        platform = bootstrap(settings)
     # The run ends today with parcels still on the way, as a live system would show them.
     today = platform.clock.now().date()
-    chosen = load_scenario(scenario).with_overrides(
+    chosen = chosen.with_overrides(
         days=days, parcels_per_day=parcels_per_day, start=today - timedelta(days=days),
         drain_days=0)
     total = (chosen.days + chosen.drain_days) * 24
@@ -45,15 +50,13 @@ def demo(
                   TextColumn("{task.completed}/{task.total} simulated hours"),
                   console=err_console) as progress:
         task = progress.add_task(f"simulating {chosen.name}", total=total)
-        report = simulate(chosen, network=load_network(default_network_path()),
-                          uow=platform.uow(), on_hour=lambda h: progress.update(task, completed=h))
+        report = simulate(chosen, network=platform.network, uow=platform.uow(),
+                          on_hour=lambda h: progress.update(task, completed=h))
         progress.update(task, completed=total)
     print_report(report)
     _publish_demo_notices(platform)
     platform.analytics().refresh(force=True)  # the first dashboard visit need not wait
-    with platform.uow() as uow:
-        some = uow.events.find(ObjectQuery(limit=5))
-    ids = [t.object_id for t in some]
+    ids = [t.object_id for t in list_objects(ObjectQuery(limit=5), uow=platform.uow()).objects]
     console.print(f"Store: {db}  ·  tracking numbers to try: {', '.join(ids)}")
     if not serve:
         platform.dispose()

@@ -7,6 +7,7 @@ from contextlib import contextmanager
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from silkpost.errors import SilkpostError
 
@@ -23,6 +24,8 @@ def reported_errors() -> Iterator[None]:
         yield
     except SilkpostError as exc:
         where = f" ({exc.field})" if exc.field else ""
-        err_console.print(f"[bold red]error[/] {exc.code}{where}: {exc.detail}")
+        # One line whatever the terminal's width (soft_wrap), so logs and grep see it whole.
+        err_console.print(f"[bold red]error[/] {exc.code}{where}: {escape(exc.detail)}",
+                          soft_wrap=True)
         raise typer.Exit(EXIT_CODES[exc.kind]) from None
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from silkpost.cli.output import console
+from silkpost.cli.output import console, reported_errors
 
 
 def serve(
@@ -19,7 +19,8 @@ def serve(
     from silkpost.api.app import create_app
     from silkpost.bootstrap import bootstrap
 
-    platform = bootstrap()
+    with reported_errors():
+        platform = bootstrap()
     host = host or platform.settings.host
     port = port or platform.settings.port
     console.print(f"Silkpost on http://{host}:{port}  ·  dashboard http://{host}:{port}/dashboard"

@@ -13,7 +13,8 @@ from silkpost.cli.output import console, err_console, reported_errors
 
 
 def simulate(
-    scenario: str = typer.Option("seeds-2023", help="scenario name in data/scenarios or a path"),
+    scenario: str = typer.Option("seeds-2023",
+                                 help="a shipped scenario's name, or the path of a scenario file"),
     days: int = typer.Option(None, min=1, help="days of demand (default: the scenario's)"),
     parcels_per_day: int = typer.Option(None, min=0, help="parcels posted a day"),
     seed: int = typer.Option(None, help="random seed (same seed, same run)"),
@@ -21,7 +22,6 @@ def simulate(
 ) -> None:
     """Simulate the corridor; every scan goes through the tracking hub's ingest."""
     from silkpost.bootstrap import bootstrap
-    from silkpost.network.corridor import default_network_path, load_network
     from silkpost.sim.report import Report
     from silkpost.sim.scenario import load_scenario
     from silkpost.sim.service import simulate as run
@@ -30,15 +30,12 @@ def simulate(
         chosen = load_scenario(scenario).with_overrides(
             days=days, parcels_per_day=parcels_per_day, seed=seed)
         platform = bootstrap()
-        network = load_network(
-            Path(platform.settings.network_file) if platform.settings.network_file
-            else default_network_path())
         total = (chosen.days + chosen.drain_days) * 24
         columns = (TextColumn("[bold]{task.description}"), BarColumn(),
                    TextColumn("{task.completed}/{task.total} h"), TimeElapsedColumn())
         with Progress(*columns, console=err_console) as progress:
             task = progress.add_task(f"simulating {chosen.name}", total=total)
-            result: Report = run(chosen, network=network, uow=platform.uow(),
+            result: Report = run(chosen, network=platform.network, uow=platform.uow(),
                                  on_hour=lambda h: progress.update(task, completed=h))
             progress.update(task, completed=total)
         platform.dispose()

@@ -11,6 +11,7 @@ from __future__ import annotations
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from importlib.resources import files
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -102,10 +103,6 @@ class Network:
     # what on-time shares in analytics are measured against.
     promises_days: Mapping[str, float] = field(default_factory=dict)
 
-    def promise_days(self, lane: str) -> float | None:
-        """The promise of one lane, else the network's default, else None."""
-        return self.promises_days.get(lane, self.promises_days.get("default"))
-
     def node(self, code: str) -> Node:
         """The node with this code, or an error naming it."""
         try:
@@ -122,13 +119,8 @@ class UnknownNode(InvalidRequest):
 
 
 def default_network_path() -> Path:
-    """The shipped Xinjiang corridors (data/corridors/xinjiang.toml)."""
-    here = Path(__file__).resolve()
-    for parent in here.parents:
-        candidate = parent / "data" / "corridors" / "xinjiang.toml"
-        if candidate.exists():
-            return candidate
-    raise FileNotFoundError("data/corridors/xinjiang.toml not found")
+    """The Xinjiang corridors shipped in the package, so an installed Silkpost has a network."""
+    return Path(str(files("silkpost.network").joinpath("corridors", "xinjiang.toml")))
 
 
 def load_network(path: Path) -> Network:

@@ -1,4 +1,8 @@
-"""Scenario files (``data/scenarios/NAME.toml``): demand, customs times, disruptions, promises."""
+"""Scenario files: demand, customs times, disruptions, promises.
+
+The shipped ones live in the package (``silkpost/sim/scenarios/NAME.toml``), so an installed
+Silkpost can simulate; any other file is chosen by its path.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +10,7 @@ import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
+from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
@@ -72,24 +77,23 @@ class Scenario:
 
 
 def scenarios_dir() -> Path:
-    """The shipped scenarios folder."""
-    here = Path(__file__).resolve()
-    for parent in here.parents:
-        candidate = parent / "data" / "scenarios"
-        if candidate.is_dir():
-            return candidate
-    raise FileNotFoundError("data/scenarios not found")
+    """The scenarios shipped in the package."""
+    return Path(str(files("silkpost.sim").joinpath("scenarios")))
 
 
 def load_scenario(name_or_path: str) -> Scenario:
-    """A scenario by name (from data/scenarios) or by path."""
+    """A shipped scenario by name (``seeds-2023``), or any scenario file by its path."""
     path = Path(name_or_path)
     if not path.suffix:
         path = scenarios_dir() / f"{name_or_path}.toml"
-    if not path.exists():
+    if not path.is_file():
         known = ", ".join(sorted(p.stem for p in scenarios_dir().glob("*.toml")))
-        raise UnknownScenario(f"no scenario {name_or_path!r} (known: {known})", field="scenario")
-    doc: dict[str, Any] = tomllib.loads(path.read_text(encoding="utf-8"))
+        raise UnknownScenario(f"no scenario {name_or_path!r} (known: {known}, or a file path)",
+                              field="scenario")
+    try:
+        doc: dict[str, Any] = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise InvalidScenario(f"{path}: {exc}", field="scenario") from None
     try:
         closures = tuple(Closure(str(c["node"]), float(c["from_hour"]), float(c["hours"]))
                          for c in doc.get("closures", []))

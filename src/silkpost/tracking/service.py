@@ -1,7 +1,7 @@
 """Tracking use cases: ingest events, show an item, list items.
 
 These functions are the only way events enter or leave the hub: the HTTP API, the CLI
-importer, the message-bus consumer and the simulator all call them.
+importer and the simulator all call them.
 """
 
 from __future__ import annotations
@@ -322,6 +322,12 @@ def count_statuses(*, uow: UnitOfWork, clock: Clock,
     """Objects per status and last place, and how many of them are stuck now."""
     with uow:
         return uow.events.count_by_status(object_kind, stuck_at=clock.now())
+
+
+def log_position(*, uow: UnitOfWork) -> int:
+    """How far the event log has got: the sequence number of its newest event (0 when empty)."""
+    with uow:
+        return uow.events.high_water_mark()
 
 
 def encode_cursor(latest_us: int, object_id: str) -> str:

@@ -28,7 +28,7 @@ from silkpost.tracking.ports import ObjectQuery
 from silkpost.tracking.service import count_statuses, list_objects
 from silkpost.web.charts import PALETTE, Series, bar_chart, histogram, range_bars
 from silkpost.web.i18n import LANG_NAMES, negotiate, text
-from silkpost.web.router import TEMPLATES, local_time, notice_lines, place_name
+from silkpost.web.pages import TEMPLATES, local_time, notice_lines, place_name
 
 router = APIRouter(tags=["pages"], include_in_schema=False)
 LISTED = 20

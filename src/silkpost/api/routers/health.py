@@ -7,6 +7,7 @@ from pydantic import BaseModel
 
 from silkpost import __version__
 from silkpost.api.deps import PlatformDep
+from silkpost.tracking.service import log_position
 
 router = APIRouter(tags=["health"])
 
@@ -22,6 +23,5 @@ class Health(BaseModel):
 @router.get("/healthz", response_model=Health)
 def healthz(platform: PlatformDep) -> Health:
     """Up, and the store answers (with the number of events it holds)."""
-    with platform.uow() as uow:
-        position = uow.events.high_water_mark()
+    position = log_position(uow=platform.uow())
     return Health(status="ok", version=__version__, log_position=position)

@@ -1,8 +1,9 @@
-"""The public tracking page: ``/track?id=...&lang=...``.
+"""The public tracking page (``/track?id=...&lang=...``) and what every page shares: the
+templates, the static files, place names and local times.
 
-It renders what ``tracking.service.track`` returns — the same call as the API — and shows no
-personal or partner-private data: no payloads, no sources, only codes' public texts, places by
-name and local times.
+The tracking page renders what ``tracking.service.track`` returns — the same call as the
+API — and shows no personal or partner-private data: no payloads, no sources, only codes'
+public texts, places by name and local times.
 """
 
 from __future__ import annotations
@@ -76,10 +77,8 @@ def notice_lines(notices: list[Notice], lang: str) -> list[dict[str, Any]]:
 def _notices_for(platform: Platform, view: ObjectView, lang: str) -> list[dict[str, Any]]:
     """Active notices about the places the item passed or is still to pass."""
     nodes = [e.office for e in view.timeline if e.office]
-    services: list[str] = []
-    if platform.network is not None:
-        ahead, services = route_ahead(platform.network, view.tracked, now=platform.clock.now())
-        nodes += ahead
+    ahead, services = route_ahead(platform.network, view.tracked, now=platform.clock.now())
+    nodes += ahead
     try:
         found = notices_concerning(nodes=dict.fromkeys(nodes), services=services,
                                    uow=platform.notice_uow(), clock=platform.clock, limit=5)
@@ -91,13 +90,12 @@ def _notices_for(platform: Platform, view: ObjectView, lang: str) -> list[dict[s
 def place_name(platform: Platform, office: str | None, locode: str | None, lang: str) -> str:
     """A place's name in ``lang`` from the network (Kazakh falls back to Russian), else codes."""
     network = platform.network
-    if network is not None:
-        node = network.nodes.get(office or "")
-        if node is None and locode:
-            node = next((n for n in network.nodes.values() if n.locode == locode), None)
-        if node is not None:
-            names = node.names
-            return names.get(lang) or names.get("ru" if lang == "kk" else "en") or node.code
+    node = network.nodes.get(office or "")
+    if node is None and locode:
+        node = next((n for n in network.nodes.values() if n.locode == locode), None)
+    if node is not None:
+        names = node.names
+        return names.get(lang) or names.get("ru" if lang == "kk" else "en") or node.code
     return " ".join(p for p in (locode, office) if p) or "—"
 
 
