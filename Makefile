@@ -8,7 +8,8 @@ PYTEST_ARGS ?=
 
 .PHONY: test demo lint typecheck bench clean browser
 
-$(STAMP): pyproject.toml
+# The router's C search is built by the install: rebuilt when its source changes.
+$(STAMP): pyproject.toml setup.py src/silkpost/network/_router.c
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
 	$(BIN)/python -m pip install -q -e '.[dev]'

@@ -56,7 +56,7 @@ def sortplan(office: str = typer.Argument(..., help="office node code, e.g. CNUR
              ) -> None:
     """Next outbound service per destination at an office."""
     from silkpost.clock import SystemClock
-    from silkpost.network.sortplan import sort_plan
+    from silkpost.network.service import sort_plan
 
     with reported_errors():
         entries = sort_plan(_network(), office.upper(), at or SystemClock().now())
@@ -82,8 +82,8 @@ def plan(
 ) -> None:
     """The earliest itinerary between two nodes, leg by leg in local time and UTC."""
     from silkpost.errors import InvalidRequest
-    from silkpost.network.earliest import earliest_arrival
-    from silkpost.network.pareto import pareto_plans
+    from silkpost.network.service import pareto_plans
+    from silkpost.network.service import plan as earliest
 
     if pareto:
         with reported_errors():
@@ -106,8 +106,8 @@ def plan(
             raise InvalidRequest("ready needs a UTC offset, e.g. 2026-11-24T09:00+08:00",
                                  field="ready")
         network = _network()
-        it = earliest_arrival(network, origin.upper(), destination.upper(), ready,
-                              goods=goods, exclude_modes=exclude_mode)
+        it = earliest(network, origin.upper(), destination.upper(), ready, goods=goods,
+                      exclude_modes=exclude_mode)
     legs = [{
         "service": leg.service.id, "mode": leg.service.mode, "from": leg.service.origin,
         "to": leg.service.destination, "wait_hours": round(leg.wait.total_seconds() / 3600, 2),

@@ -12,8 +12,7 @@ from silkpost.api.problems import PROBLEM_RESPONSES
 from silkpost.errors import InvalidRequest, NotFound
 from silkpost.network.corridor import MODES, Network
 from silkpost.network.draw import network_svg
-from silkpost.network.earliest import earliest_arrival
-from silkpost.network.sortplan import sort_plan
+from silkpost.network.service import plan, sort_plan
 
 router = APIRouter(prefix="/api/v1", tags=["network"], responses=PROBLEM_RESPONSES)
 
@@ -133,8 +132,8 @@ def post_plan(body: PlanRequest, platform: PlatformDep) -> PlanOut:
     if unknown:
         raise InvalidRequest(f"unknown mode(s) {unknown}: use {', '.join(MODES)}",
                              field="exclude_modes")
-    it = earliest_arrival(n, body.origin.upper(), body.destination.upper(), body.ready,
-                          goods=body.goods, exclude_modes=body.exclude_modes, latest=body.latest)
+    it = plan(n, body.origin.upper(), body.destination.upper(), body.ready, goods=body.goods,
+              exclude_modes=body.exclude_modes, latest=body.latest)
     return PlanOut(
         origin=it.origin, destination=it.destination, arrives=it.arrives,
         hours=round((it.arrives - body.ready).total_seconds() / 3600, 2),
