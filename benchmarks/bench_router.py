@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import itertools
+import os
 import random
 import sys
 import time
@@ -131,6 +132,7 @@ def main() -> None:
     parser.add_argument("--queries", type=int, default=200)
     parser.add_argument("--quick", action="store_true", help="500 nodes, 100k connections")
     args = parser.parse_args()
+    os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})  # one core, for both routers
     n_nodes, n_conn = (500, 100_000) if args.quick else (args.nodes, args.connections)
     rng = random.Random(5)
 

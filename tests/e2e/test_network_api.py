@@ -70,3 +70,28 @@ def test_cli_plan_json_and_network_check(tmp_path: Path) -> None:
     out = tmp_path / "n.svg"
     assert runner.invoke(cli, ["network", "draw", "--out", str(out)]).exit_code == 0
     assert out.read_text().startswith("<svg")
+
+
+def test_api_and_cli_plans_are_the_service_plan(client: TestClient,
+                                                sqlite_platform: Platform) -> None:
+    """The API's /routes/plan and `silkpost plan --json` show the service layer's itinerary,
+    leg by leg, to the minute, in local time and UTC."""
+    import json
+    from datetime import datetime
+
+    from silkpost.network.service import plan
+
+    ready = "2026-11-24T09:00:00+08:00"
+    network = sqlite_platform.network
+    assert network is not None
+    expected = plan(network, "CNDGGA", "RUMOWA", datetime.fromisoformat(ready))
+    legs = [(leg.service.id, leg.departs, leg.arrives) for leg in expected.legs]
+    api = client.post("/api/v1/routes/plan", json={"from": "CNDGGA", "to": "RUMOWA",
+                                                   "ready": ready}).json()
+    assert [(x["service"], datetime.fromisoformat(x["departs_utc"]),
+             datetime.fromisoformat(x["arrives_local"])) for x in api["legs"]] == legs
+    r = CliRunner().invoke(cli, ["plan", "--from", "CNDGGA", "--to", "RUMOWA", "--ready",
+                                 ready, "--json"])
+    shown = json.loads(r.output)
+    assert [(x["service"], datetime.fromisoformat(x["departs_local"]),
+             datetime.fromisoformat(x["arrives_utc"])) for x in shown["legs"]] == legs

@@ -14,6 +14,7 @@ never earlier than the search thought and every connection it takes is really ma
 
 from __future__ import annotations
 
+import threading
 import weakref
 from bisect import bisect_left
 from collections.abc import Callable, Collection
@@ -46,10 +47,23 @@ class Router:
     def __init__(self, network: Network) -> None:
         self.network = network
         self._tables: list[CompiledTimetable] = []
+        # The API plans from a thread pool: choosing, building and caching tables and
+        # profiles is one step at a time (the searches themselves hold the GIL).
+        self._lock = threading.Lock()
 
     def table(self, ready: int, weeks: int = WEEKS) -> CompiledTimetable:
         """A kept horizon covering ``ready`` and a week ahead (at least ``weeks`` long), else
         a new one from the Monday of ``ready``'s week."""
+        with self._lock:
+            return self._table(ready, weeks)
+
+    def profile(self, table: CompiledTimetable, regime: str | None, goods: Collection[str],
+                exclude_modes: Collection[str]) -> Profile:
+        """A constraint set's arrays on ``table``."""
+        with self._lock:
+            return table.profile(regime, goods, exclude_modes)
+
+    def _table(self, ready: int, weeks: int) -> CompiledTimetable:
         for table in self._tables:
             if table.weeks >= weeks and table.covers(ready, WEEK_S):
                 self._tables.remove(table)
@@ -91,7 +105,7 @@ class Router:
 
         def run(table: CompiledTimetable) -> tuple[bool, tuple[CompiledTimetable,
                                                                  list[tuple[int, int]] | None]]:
-            profile = table.profile(regime, goods, exclude_modes)
+            profile = self.profile(table, regime, goods, exclude_modes)
             arrival, incomplete, path = table.graph.earliest(
                 table.index[origin], table.index[destination], start, *profile.args())
             return bool(incomplete), (table, None if arrival is None else path)
@@ -113,7 +127,7 @@ class Router:
 
         def run(table: CompiledTimetable) -> tuple[bool, tuple[CompiledTimetable,
                                                                  list[list[tuple[int, int]]]]]:
-            profile: Profile = table.profile(regime, goods, exclude_modes)
+            profile = self.profile(table, regime, goods, exclude_modes)
             incomplete, found = table.graph.pareto(
                 table.index[origin], table.index[destination], start, *profile.args(),
                 table.per_kg, table.per_shipment, weight_kg, last, dearest)
