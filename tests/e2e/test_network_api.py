@@ -95,3 +95,26 @@ def test_api_and_cli_plans_are_the_service_plan(client: TestClient,
     shown = json.loads(r.output)
     assert [(x["service"], datetime.fromisoformat(x["departs_local"]),
              datetime.fromisoformat(x["arrives_utc"])) for x in shown["legs"]] == legs
+
+
+def test_pareto_plans_in_the_api_are_the_service_ones(client: TestClient,
+                                                      sqlite_platform: Platform) -> None:
+    """/routes/pareto lists the service layer's Pareto plans, earliest first (the dear
+    freighter before the cheap truck from Urumqi to Almaty); a budget drops the dear ones."""
+    from datetime import datetime
+
+    from silkpost.network.service import pareto_plans
+
+    ready = "2026-11-02T20:00:00+08:00"
+    network = sqlite_platform.network
+    assert network is not None
+    expected = pareto_plans(network, "CNURCA", "KZALAA", datetime.fromisoformat(ready))
+    body = {"from": "CNURCA", "to": "KZALAA", "ready": ready}
+    got = client.post("/api/v1/routes/pareto", json=body).json()
+    assert [[leg["service"] for leg in p["legs"]] for p in got] == [
+        [leg.service.id for leg in p.legs] for p in expected]
+    assert len(got) >= 2 and "air" in {leg["mode"] for leg in got[0]["legs"]}
+    cheap = client.post("/api/v1/routes/pareto",
+                        json={**body, "budget": min(p["cost_per_kg"] for p in got)}).json()
+    assert cheap and all(p["cost_per_kg"] <= got[-1]["cost_per_kg"] for p in cheap)
+    assert len(cheap) < len(got)
