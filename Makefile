@@ -29,6 +29,7 @@ demo: $(STAMP)
 	$(BIN)/silkpost demo $(DEMO_ARGS)
 
 bench: $(STAMP)
+	$(BIN)/python -m pip install -q -e '.[dev,bench]'  # the router's peer, nigiri
 	for b in benchmarks/bench_*.py; do $(BIN)/python $$b --quick || exit 1; done
 
 clean:
