@@ -118,3 +118,21 @@ def test_pareto_plans_in_the_api_are_the_service_ones(client: TestClient,
                         json={**body, "budget": min(p["cost_per_kg"] for p in got)}).json()
     assert cheap and all(p["cost_per_kg"] <= got[-1]["cost_per_kg"] for p in cheap)
     assert len(cheap) < len(got)
+
+
+def test_cli_pareto_lists_the_service_plans() -> None:
+    """`silkpost plan --pareto` prints one row per Pareto plan of the service layer."""
+    from datetime import datetime
+
+    from silkpost.network.corridor import default_network_path, load_network
+    from silkpost.network.service import pareto_plans
+
+    ready = "2026-11-02T20:00:00+08:00"
+    expected = pareto_plans(load_network(default_network_path()), "CNURCA", "KZALAA",
+                            datetime.fromisoformat(ready))
+    r = CliRunner().invoke(cli, ["plan", "--from", "CNURCA", "--to", "KZALAA", "--ready", ready,
+                                 "--pareto"], env={"COLUMNS": "200"})
+    assert r.exit_code == 0, r.output
+    assert f"{len(expected)} plans" in r.output
+    for p in expected:
+        assert " → ".join(leg.service.id for leg in p.legs) in r.output

@@ -85,6 +85,10 @@ def plan(
     from silkpost.network.service import pareto_plans
     from silkpost.network.service import plan as earliest
 
+    with reported_errors():
+        if ready.tzinfo is None:
+            raise InvalidRequest("ready needs a UTC offset, e.g. 2026-11-24T09:00+08:00",
+                                 field="ready")
     if pareto:
         with reported_errors():
             network = _network()
@@ -102,9 +106,6 @@ def plan(
         return
 
     with reported_errors():
-        if ready.tzinfo is None:
-            raise InvalidRequest("ready needs a UTC offset, e.g. 2026-11-24T09:00+08:00",
-                                 field="ready")
         network = _network()
         it = earliest(network, origin.upper(), destination.upper(), ready, goods=goods,
                       exclude_modes=exclude_mode)
