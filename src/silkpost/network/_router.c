@@ -432,7 +432,8 @@ static PyObject *Graph_pareto(Graph *g, PyObject *args) {
                 int64_t w = work_starts(g, v, next, &past);
                 next = w < 0 ? -1 : w + delay[v];
             }
-            if (past) {
+            if (past) {  /* what it missed arrives after the horizon: could it count? */
+                if (g->horizon_end > latest || price > budget) continue;
                 if (ncuts == capcuts) {
                     capcuts = capcuts ? capcuts * 2 : 64;
                     Cut *c2 = realloc(cuts, (size_t)capcuts * sizeof(Cut));

@@ -51,3 +51,16 @@ def test_the_timetable_is_compiled_once_per_horizon() -> None:
     assert len(router._tables) == 2 and router._tables[1] is table
     plan(network, "N0", "N1", START + timedelta(days=1), regime=None)
     assert router._tables[0] is table
+
+
+def test_a_latest_arrival_keeps_the_pareto_horizon_short() -> None:
+    """With a latest arrival inside the first horizon, a 7-week line has no plan, and the
+    search does not widen its horizon to look past that latest arrival."""
+    import pytest
+
+    from silkpost.network.itinerary import NoRoute
+
+    network = weekly_line(7)
+    with pytest.raises(NoRoute):
+        pareto_plans(network, "N0", "N1", START, regime=None, latest=START + timedelta(days=9))
+    assert [t.weeks for t in router_for(network)._tables] == [2]
