@@ -8,7 +8,8 @@ PYTEST_ARGS ?=
 
 .PHONY: test demo lint typecheck bench clean browser
 
-$(STAMP): pyproject.toml
+# The router's C search is built by the install: rebuilt when its source changes.
+$(STAMP): pyproject.toml setup.py src/silkpost/network/_router.c
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
 	$(BIN)/python -m pip install -q -e '.[dev]'
@@ -28,6 +29,7 @@ demo: $(STAMP)
 	$(BIN)/silkpost demo $(DEMO_ARGS)
 
 bench: $(STAMP)
+	$(BIN)/python -m pip install -q -e '.[dev,bench]'  # the router's peer, nigiri
 	for b in benchmarks/bench_*.py; do $(BIN)/python $$b --quick || exit 1; done
 
 clean:

@@ -1,17 +1,22 @@
-"""Router latency: the default network, and a synthetic timetable of 5,000 nodes and 1M
-connections a week.
+"""Router latency on the product's path: the default network, and a synthetic timetable of
+5,000 nodes and 1M connections a week.
 
-Figures: earliest-arrival p50 of the compiled integer-minute planner (and of the datetime
-router) on random queries; Pareto p95. Baseline in the same run: networkx Dijkstra over the
-time-expanded graph of the same connections (a node per departure and arrival event, waiting
-arcs at each stop). Goals: p50 < 10 ms and ≥ 20× faster than the baseline; Pareto p95 < 150 ms.
+Times ``silkpost.network.service.plan`` — what the API's /routes/plan, the CLI, the ETA and
+the simulator call: datetime in, itinerary of datetime legs out — and, on the same queries,
+interleaved one by one, the baseline: networkx Dijkstra over the time-expanded graph of the
+same connections (a node per departure and arrival event, waiting arcs at each stop). Prints
+p50/p99 of both, their ratio, how many answers agree, and the Pareto search's p50/p95.
+Goals: earliest arrival p50 < 5 ms; Pareto p95 < 50 ms.
 
-    python benchmarks/bench_router.py [--nodes 5000] [--connections 1000000] [--quick]
+    python benchmarks/bench_router.py [--nodes 5000] [--connections 1000000] [--queries 200]
+    python benchmarks/bench_router.py --quick     # 500 nodes, 100k connections
 """
 
 from __future__ import annotations
 
 import argparse
+import itertools
+import os
 import random
 import sys
 import time
@@ -24,9 +29,6 @@ import networkx as nx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import contextlib
-import itertools
-
 from _common import percentile
 from silkpost.network.corridor import (
     Departure,
@@ -36,16 +38,19 @@ from silkpost.network.corridor import (
     default_network_path,
     load_network,
 )
-from silkpost.network.earliest import NoRoute, earliest_arrival
-from silkpost.network.pareto import pareto_plans
-from silkpost.network.timetable import CompiledTimetable, pareto, to_minutes
+from silkpost.network.itinerary import NoRoute
+from silkpost.network.service import pareto_plans, plan, router_for
+from silkpost.network.timetable import CompiledTimetable, to_seconds
 
-START = datetime(2026, 11, 2, tzinfo=UTC)
+START = datetime(2026, 11, 2, tzinfo=UTC)  # a Monday
 TZ = ZoneInfo("Asia/Almaty")
 
 
 def synthetic(n_nodes: int, n_connections: int, rng: random.Random) -> Network:
-    """A connected random network: a ring plus random chords, 50 departures a week each."""
+    """A connected random network: a ring plus random chords, 50 departures a week each.
+
+    Rides are whole minutes, so a peer that keeps minutes (nigiri) holds the same timetable.
+    """
     per_service = 50
     n_services = n_connections // per_service
     nodes = {f"X{i:05d}": Node(f"X{i:05d}", "exchange_office", "KZ", "KZALA",
@@ -62,37 +67,62 @@ def synthetic(n_nodes: int, n_connections: int, rng: random.Random) -> Network:
         deps = tuple(sorted({Departure(rng.randrange(7), rng.randrange(1440))
                              for _ in range(per_service)}, key=lambda d: (d.weekday, d.minute)))
         services.append(Service(f"S{k}", codes[a], codes[b], "truck", "", deps,
-                                rng.uniform(1, 12), rng.uniform(0.05, 1), 50, 10_000))
+                                rng.randrange(60, 720) / 60, rng.uniform(0.05, 1), 50, 10_000))
     outgoing: dict[str, list[Service]] = {c: [] for c in codes}
     for s in services:
         outgoing[s.origin].append(s)
     return Network("synthetic", nodes, tuple(services), {k: tuple(v) for k, v in outgoing.items()})
 
 
+def queries(network: Network, count: int, rng: random.Random) -> list[tuple[str, str, datetime]]:
+    """Random origin, destination and ready time (within three days of START, to the second)."""
+    codes = list(network.nodes)
+    return [(rng.choice(codes), rng.choice(codes),
+             START + timedelta(seconds=rng.randrange(3 * 86_400))) for _ in range(count)]
+
+
 def time_expanded(table: CompiledTimetable) -> tuple[nx.DiGraph, list[list[int]]]:
     """The time-expanded graph: departure events chained per stop, rides to arrivals."""
     g = nx.DiGraph()
-    events_at: list[list[int]] = [[] for _ in table.codes]
-    for u, out in enumerate(table.out):
-        for _, deps, _ in out:
-            events_at[u].extend(deps)
-    for u in range(len(events_at)):
+    dep_start, dep_times, services = table.dep_start, table.dep_times, table.services
+    index, n = table.index, len(table.codes)
+    rides = [int(s.ride.total_seconds()) for s in services]
+    delay = [int(node.ready_delay(None).total_seconds()) for node in table.network.nodes.values()]
+    events_at: list[list[int]] = [[] for _ in range(n)]
+    for j, s in enumerate(services):
+        events_at[index[s.origin]].extend(dep_times[dep_start[j]:dep_start[j + 1]])
+    for u in range(n):
         events_at[u] = sorted(set(events_at[u]))
-        times = events_at[u]
-        for t1, t2 in itertools.pairwise(times):
+        for t1, t2 in itertools.pairwise(events_at[u]):
             g.add_edge((u, t1), (u, t2), weight=t2 - t1)
-    for u, out in enumerate(table.out):
-        for v, deps, ride in out:
-            for dep in deps:
-                arrive = dep + ride
-                g.add_edge((u, dep), ("arr", v, arrive), weight=ride)
-                g.add_edge(("arr", v, arrive), ("sink", v), weight=0)
-                times = events_at[v]
-                i = bisect_left(times, arrive + table.ready_delay[v])
-                if i < len(times):
-                    g.add_edge(("arr", v, arrive), (v, times[i]),
-                               weight=times[i] - arrive)
+    for j, s in enumerate(services):
+        u, v = index[s.origin], index[s.destination]
+        times = events_at[v]
+        for dep in dep_times[dep_start[j]:dep_start[j + 1]]:
+            arrive = dep + rides[j]
+            g.add_edge((u, dep), ("arr", v, arrive), weight=rides[j])
+            g.add_edge(("arr", v, arrive), ("sink", v), weight=0)
+            i = bisect_left(times, arrive + delay[v])
+            if i < len(times):
+                g.add_edge(("arr", v, arrive), (v, times[i]), weight=times[i] - arrive)
     return g, events_at
+
+
+def baseline(graph: nx.DiGraph, events_at: list[list[int]], table: CompiledTimetable,
+             origin: str, destination: str, ready: int) -> int | None:
+    """Earliest arrival second by networkx Dijkstra from the first departure event."""
+    u, v = table.index[origin], table.index[destination]
+    if u == v:
+        return ready
+    times = events_at[u]
+    i = bisect_left(times, ready)
+    if i == len(times):
+        return None
+    try:
+        dist = nx.single_source_dijkstra(graph, (u, times[i]), target=("sink", v))[0]
+    except nx.NetworkXNoPath:
+        return None
+    return int(times[i] + dist)
 
 
 def main() -> None:
@@ -102,6 +132,7 @@ def main() -> None:
     parser.add_argument("--queries", type=int, default=200)
     parser.add_argument("--quick", action="store_true", help="500 nodes, 100k connections")
     args = parser.parse_args()
+    os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})  # one core, for both routers
     n_nodes, n_conn = (500, 100_000) if args.quick else (args.nodes, args.connections)
     rng = random.Random(5)
 
@@ -110,70 +141,61 @@ def main() -> None:
     for _ in range(200):
         ready = START + timedelta(minutes=rng.randrange(7 * 1440))
         t = time.perf_counter()
-        earliest_arrival(default, "CNDGGA", rng.choice(["KZALAA", "UZTASA", "RUMOWA"]), ready)
+        plan(default, "CNDGGA", rng.choice(["KZALAA", "UZTASA", "RUMOWA"]), ready)
         lat.append(time.perf_counter() - t)
-    print(f"default network, datetime router: p50 {percentile(lat, 50) * 1e3:.2f} ms")
+    print(f"default network, product router: p50 {percentile(lat, 50) * 1e3:.3f} ms, "
+          f"p99 {percentile(lat, 99) * 1e3:.3f} ms (first query, compiling the timetable: "
+          f"{lat[0] * 1e3:.1f} ms)")
 
     t = time.perf_counter()
     network = synthetic(n_nodes, n_conn, rng)
-    table = CompiledTimetable(network, start=START, weeks=1, regime=None)
     print(f"synthetic: {n_nodes:,} nodes, {len(network.services):,} services, "
           f"{sum(len(s.departures) for s in network.services):,} connections a week "
-          f"(built in {time.perf_counter() - t:.0f} s)")
-    queries = [(rng.choice(table.codes), rng.choice(table.codes),
-                to_minutes(START) + rng.randrange(3 * 1440)) for _ in range(args.queries)]
-    fast = []
-    for o, d, ready in queries:
-        t = time.perf_counter()
-        table.earliest(o, d, ready)
-        fast.append(time.perf_counter() - t)
-    p50 = percentile(fast, 50) * 1e3
-    exact = []
-    for o, d, ready in queries[:20]:
-        t = time.perf_counter()
-        with contextlib.suppress(NoRoute):
-            earliest_arrival(network, o, d, START + timedelta(minutes=ready - to_minutes(START)),
-                             regime=None)
-        exact.append(time.perf_counter() - t)
-    print(f"earliest arrival, compiled: p50 {p50:.2f} ms, p99 "
-          f"{percentile(fast, 99) * 1e3:.2f} ms (goal p50 < 10 ms) | datetime router p50 "
-          f"{percentile(exact, 50) * 1e3:.1f} ms")
-
-    fast_par = []
-    for o, d, ready in queries[:100]:
-        t = time.perf_counter()
-        pareto(table, o, d, ready)
-        fast_par.append(time.perf_counter() - t)
-    par = []
-    for o, d, ready in queries[:5]:
-        t = time.perf_counter()
-        with contextlib.suppress(NoRoute):
-            pareto_plans(network, o, d, START + timedelta(minutes=ready - to_minutes(START)),
-                         regime=None)
-        par.append(time.perf_counter() - t)
-    print(f"Pareto (arrival, cost, transfers), compiled: p50 "
-          f"{percentile(fast_par, 50) * 1e3:.0f} ms, p95 {percentile(fast_par, 95) * 1e3:.0f} ms "
-          f"over {len(fast_par)} queries (goal p95 < 150 ms) | datetime version p50 "
-          f"{percentile(par, 50) * 1e3:.0f} ms")
-
+          f"(generated in {time.perf_counter() - t:.0f} s)")
+    sample = queries(network, args.queries, rng)
+    t = time.perf_counter()
+    table = router_for(network).table(to_seconds(sample[0][2]))
+    table.profile(None, (), ())
+    print(f"compiled timetable: {len(table.dep_times):,} departures over {table.weeks} weeks, "
+          f"built once in {time.perf_counter() - t:.1f} s")
     t = time.perf_counter()
     graph, events_at = time_expanded(table)
     print(f"networkx time-expanded graph: {graph.number_of_nodes():,} nodes, "
           f"{graph.number_of_edges():,} edges (built in {time.perf_counter() - t:.0f} s)")
-    base = []
-    for o, d, ready in queries[:9]:
-        u, v = table.index[o], table.index[d]
-        times = events_at[u]
-        i = bisect_left(times, ready)
+
+    ours, theirs, agree = [], [], 0
+    for o, d, ready in sample:  # interleaved: each query on both, one after the other
         t = time.perf_counter()
-        if i < len(times):
-            # Stops at the first arrival at the destination (a sink joins them).
-            with contextlib.suppress(nx.NetworkXNoPath):
-                nx.single_source_dijkstra(graph, (u, times[i]), target=("sink", v))
-        base.append(time.perf_counter() - t)
-    b50 = percentile(base, 50) * 1e3
-    print(f"networkx baseline p50 {b50:.0f} ms | compiled planner is {b50 / p50:.0f}× faster "
-          f"(goal ≥ 20×)")
+        try:
+            arrival: int | None = to_seconds(plan(network, o, d, ready, regime=None).arrives)
+        except NoRoute:
+            arrival = None
+        ours.append(time.perf_counter() - t)
+        t = time.perf_counter()
+        expected = baseline(graph, events_at, table, o, d, to_seconds(ready))
+        theirs.append(time.perf_counter() - t)
+        agree += arrival == expected
+    o50, o99 = percentile(ours, 50) * 1e3, percentile(ours, 99) * 1e3
+    b50, b99 = percentile(theirs, 50) * 1e3, percentile(theirs, 99) * 1e3
+    print(f"earliest arrival over {len(sample)} queries, same answers on {agree}/{len(sample)}:")
+    print(f"  product router (service.plan, datetime edges): p50 {o50:.3f} ms, p99 {o99:.3f} ms"
+          f" (goal p50 < 5 ms)")
+    print(f"  networkx baseline: p50 {b50:.1f} ms, p99 {b99:.1f} ms")
+    print(f"  ratio: product is {b50 / o50:.0f}x faster at p50, {b99 / o99:.0f}x at p99")
+
+    par = []
+    sizes = []
+    for o, d, ready in sample:
+        t = time.perf_counter()
+        try:
+            sizes.append(len(pareto_plans(network, o, d, ready, regime=None)))
+        except NoRoute:
+            sizes.append(0)
+        par.append(time.perf_counter() - t)
+    print(f"Pareto (arrival, cost, transfers) over {len(par)} queries: p50 "
+          f"{percentile(par, 50) * 1e3:.1f} ms, p95 {percentile(par, 95) * 1e3:.1f} ms, "
+          f"p99 {percentile(par, 99) * 1e3:.1f} ms (goal p95 < 50 ms); "
+          f"{sum(sizes) / len(sizes):.1f} plans a query")
 
 
 if __name__ == "__main__":

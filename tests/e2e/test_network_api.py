@@ -70,3 +70,69 @@ def test_cli_plan_json_and_network_check(tmp_path: Path) -> None:
     out = tmp_path / "n.svg"
     assert runner.invoke(cli, ["network", "draw", "--out", str(out)]).exit_code == 0
     assert out.read_text().startswith("<svg")
+
+
+def test_api_and_cli_plans_are_the_service_plan(client: TestClient,
+                                                sqlite_platform: Platform) -> None:
+    """The API's /routes/plan and `silkpost plan --json` show the service layer's itinerary,
+    leg by leg, to the minute, in local time and UTC."""
+    import json
+    from datetime import datetime
+
+    from silkpost.network.service import plan
+
+    ready = "2026-11-24T09:00:00+08:00"
+    network = sqlite_platform.network
+    assert network is not None
+    expected = plan(network, "CNDGGA", "RUMOWA", datetime.fromisoformat(ready))
+    legs = [(leg.service.id, leg.departs, leg.arrives) for leg in expected.legs]
+    api = client.post("/api/v1/routes/plan", json={"from": "CNDGGA", "to": "RUMOWA",
+                                                   "ready": ready}).json()
+    assert [(x["service"], datetime.fromisoformat(x["departs_utc"]),
+             datetime.fromisoformat(x["arrives_local"])) for x in api["legs"]] == legs
+    r = CliRunner().invoke(cli, ["plan", "--from", "CNDGGA", "--to", "RUMOWA", "--ready",
+                                 ready, "--json"])
+    shown = json.loads(r.output)
+    assert [(x["service"], datetime.fromisoformat(x["departs_local"]),
+             datetime.fromisoformat(x["arrives_utc"])) for x in shown["legs"]] == legs
+
+
+def test_pareto_plans_in_the_api_are_the_service_ones(client: TestClient,
+                                                      sqlite_platform: Platform) -> None:
+    """/routes/pareto lists the service layer's Pareto plans, earliest first (the dear
+    freighter before the cheap truck from Urumqi to Almaty); a budget drops the dear ones."""
+    from datetime import datetime
+
+    from silkpost.network.service import pareto_plans
+
+    ready = "2026-11-02T20:00:00+08:00"
+    network = sqlite_platform.network
+    assert network is not None
+    expected = pareto_plans(network, "CNURCA", "KZALAA", datetime.fromisoformat(ready))
+    body = {"from": "CNURCA", "to": "KZALAA", "ready": ready}
+    got = client.post("/api/v1/routes/pareto", json=body).json()
+    assert [[leg["service"] for leg in p["legs"]] for p in got] == [
+        [leg.service.id for leg in p.legs] for p in expected]
+    assert len(got) >= 2 and "air" in {leg["mode"] for leg in got[0]["legs"]}
+    cheap = client.post("/api/v1/routes/pareto",
+                        json={**body, "budget": min(p["cost_per_kg"] for p in got)}).json()
+    assert cheap and all(p["cost_per_kg"] <= got[-1]["cost_per_kg"] for p in cheap)
+    assert len(cheap) < len(got)
+
+
+def test_cli_pareto_lists_the_service_plans() -> None:
+    """`silkpost plan --pareto` prints one row per Pareto plan of the service layer."""
+    from datetime import datetime
+
+    from silkpost.network.corridor import default_network_path, load_network
+    from silkpost.network.service import pareto_plans
+
+    ready = "2026-11-02T20:00:00+08:00"
+    expected = pareto_plans(load_network(default_network_path()), "CNURCA", "KZALAA",
+                            datetime.fromisoformat(ready))
+    r = CliRunner().invoke(cli, ["plan", "--from", "CNURCA", "--to", "KZALAA", "--ready", ready,
+                                 "--pareto"], env={"COLUMNS": "200"})
+    assert r.exit_code == 0, r.output
+    assert f"{len(expected)} plans" in r.output
+    for p in expected:
+        assert " → ".join(leg.service.id for leg in p.legs) in r.output

@@ -23,6 +23,9 @@ COMMANDS = [
     ["kpi"],
     ["simulate", "--days", "1", "--parcels-per-day", "5"],
     ["demo", "--no-serve", "--days", "1", "--parcels-per-day", "5"],
+    ["plan", "--from", "CNURCA", "--to", "KZALAA", "--ready", "2026-11-24T09:00+06:00"],
+    ["network", "draw"],
+    ["network", "sortplan", "CNURCA"],
 ]
 
 
@@ -38,7 +41,7 @@ def test_the_default_network_is_package_data() -> None:
     assert platform.network.name == "xinjiang" and "CNURCA" in platform.network.nodes
 
 
-@pytest.mark.parametrize("command", COMMANDS, ids=lambda c: c[0])
+@pytest.mark.parametrize("command", COMMANDS, ids=lambda c: "-".join(c[:2]))
 def test_a_missing_network_file_stops_every_command(
     command: list[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

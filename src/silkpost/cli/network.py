@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 from rich.table import Table
@@ -15,23 +16,24 @@ network_app = typer.Typer(help="The corridor network: check, draw, sort plans.",
                           no_args_is_help=True)
 
 
-def _network(path: Path | None = None):  # type: ignore[no-untyped-def]
-    from silkpost.network.corridor import default_network_path, load_network
-    from silkpost.settings import Settings
+if TYPE_CHECKING:
+    from silkpost.bootstrap import Platform
 
-    settings = Settings.from_env()
-    chosen = path or (Path(settings.network_file) if settings.network_file
-                      else default_network_path())
-    return load_network(chosen)
+
+def _platform() -> Platform:
+    """The platform of the settings (network and clock); the store is not touched."""
+    from silkpost.bootstrap import bootstrap
+
+    return bootstrap(migrate=False)
 
 
 @network_app.command("check")
 def check(file: Path = typer.Argument(..., help="network TOML file")) -> None:
     """Validate a network file; list every problem with its entry and field."""
-    from silkpost.network.corridor import NetworkFileError
+    from silkpost.network.corridor import NetworkFileError, load_network
 
     try:
-        network = _network(file)
+        network = load_network(file)
     except NetworkFileError as exc:
         for problem in exc.problems:
             err_console.print(f"[red]✗[/] {problem}")
@@ -46,7 +48,7 @@ def draw(out: Path = typer.Option(Path("network.svg"), help="SVG file to write")
     from silkpost.network.draw import network_svg
 
     with reported_errors():
-        out.write_text(network_svg(_network()), encoding="utf-8")
+        out.write_text(network_svg(_platform().network), encoding="utf-8")
     console.print(f"wrote {out}")
 
 
@@ -55,11 +57,11 @@ def sortplan(office: str = typer.Argument(..., help="office node code, e.g. CNUR
              at: datetime = typer.Option(None, help="time (default now), with UTC offset")
              ) -> None:
     """Next outbound service per destination at an office."""
-    from silkpost.clock import SystemClock
-    from silkpost.network.sortplan import sort_plan
+    from silkpost.network.service import sort_plan
 
     with reported_errors():
-        entries = sort_plan(_network(), office.upper(), at or SystemClock().now())
+        platform = _platform()
+        entries = sort_plan(platform.network, office.upper(), at or platform.clock.now())
     table = Table(title=f"Sort plan at {office.upper()}")
     for col in ("destination", "service", "mode", "next node", "departs (UTC)", "arrives"):
         table.add_column(col)
@@ -82,12 +84,16 @@ def plan(
 ) -> None:
     """The earliest itinerary between two nodes, leg by leg in local time and UTC."""
     from silkpost.errors import InvalidRequest
-    from silkpost.network.earliest import earliest_arrival
-    from silkpost.network.pareto import pareto_plans
+    from silkpost.network.service import pareto_plans
+    from silkpost.network.service import plan as earliest
 
+    with reported_errors():
+        if ready.tzinfo is None:
+            raise InvalidRequest("ready needs a UTC offset, e.g. 2026-11-24T09:00+08:00",
+                                 field="ready")
     if pareto:
         with reported_errors():
-            network = _network()
+            network = _platform().network
             plans = pareto_plans(network, origin.upper(), destination.upper(), ready,
                                  goods=goods, exclude_modes=exclude_mode, budget=budget)
         table = Table(title=f"{origin.upper()} → {destination.upper()}: {len(plans)} plans")
@@ -102,12 +108,9 @@ def plan(
         return
 
     with reported_errors():
-        if ready.tzinfo is None:
-            raise InvalidRequest("ready needs a UTC offset, e.g. 2026-11-24T09:00+08:00",
-                                 field="ready")
-        network = _network()
-        it = earliest_arrival(network, origin.upper(), destination.upper(), ready,
-                              goods=goods, exclude_modes=exclude_mode)
+        network = _platform().network
+        it = earliest(network, origin.upper(), destination.upper(), ready, goods=goods,
+                      exclude_modes=exclude_mode)
     legs = [{
         "service": leg.service.id, "mode": leg.service.mode, "from": leg.service.origin,
         "to": leg.service.destination, "wait_hours": round(leg.wait.total_seconds() / 3600, 2),

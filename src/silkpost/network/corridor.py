@@ -11,6 +11,7 @@ from __future__ import annotations
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import timedelta
 from importlib.resources import files
 from pathlib import Path
 from typing import Any
@@ -62,6 +63,12 @@ class Node:
             return 0.0
         return self.customs_hours.get(regime, self.customs_hours.get("default", 0.0))
 
+    def ready_delay(self, regime: str | None) -> timedelta:
+        """From the start of work to ready to leave: handling (at least the minimum
+        connection) and the customs time of ``regime``."""
+        return timedelta(hours=max(self.handling_hours, self.min_connection_hours)
+                         + self.customs_for(regime))
+
 
 @dataclass(frozen=True, slots=True)
 class Departure:
@@ -90,8 +97,15 @@ class Service:
     gauge_break_hours: float = 0.0
     crosses_border: bool = False
 
+    @property
+    def ride(self) -> timedelta:
+        """From departure to arrival at the next node: the ride, border dwell and any gauge
+        transshipment."""
+        return timedelta(hours=self.duration_hours + self.border_dwell_hours
+                         + self.gauge_break_hours)
 
-@dataclass(frozen=True, slots=True)
+
+@dataclass(frozen=True, slots=True, weakref_slot=True)
 class Network:
     """Nodes by code and services, with the services leaving each node."""
 

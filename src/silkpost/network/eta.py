@@ -11,12 +11,9 @@ from datetime import datetime, timedelta
 
 from silkpost.domain.tracked import TrackedObject
 from silkpost.network.corridor import Network
-from silkpost.network.earliest import (
-    Itinerary,
-    NoRoute,
-    earliest_arrival,
-    ready_after_arrival,
-)
+from silkpost.network.itinerary import Itinerary, NoRoute
+from silkpost.network.service import plan
+from silkpost.network.workhours import ready_after_arrival
 
 LAST_MILE = timedelta(hours=30)
 
@@ -36,7 +33,7 @@ def _itinerary_ahead(network: Network, tracked: TrackedObject, *, now: datetime
                          legs=())
     ready = max(tracked.last_at, now)  # an item late at a node leaves from now, not before
     try:
-        return earliest_arrival(network, node_code, destination, ready, exclude_modes=("air",))
+        return plan(network, node_code, destination, ready, exclude_modes=("air",))
     except NoRoute:
         return None
 
@@ -64,7 +61,7 @@ def route_ahead(network: Network, tracked: TrackedObject, *, now: datetime
 
 
 class NetworkEta:
-    """The tracking hub's EtaEstimator, backed by a network."""
+    """The tracking hub's EtaEstimator, backed by the network's router."""
 
     def __init__(self, network: Network) -> None:
         self.network = network

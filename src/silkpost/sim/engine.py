@@ -21,7 +21,9 @@ import simpy
 from silkpost.domain.codes import ObjectKind
 from silkpost.domain.events import TrackingEvent
 from silkpost.network.corridor import Network, Node, Service
-from silkpost.network.earliest import NoRoute, earliest_arrival, next_departure, work_starts
+from silkpost.network.itinerary import NoRoute
+from silkpost.network.service import next_departure, plan
+from silkpost.network.workhours import work_starts
 from silkpost.sim.consolidation import DispatchCounter, close_dispatch
 from silkpost.sim.demand import DemandProfile, Parcel, parcels_for_day
 from silkpost.sim.scenario import Scenario
@@ -168,7 +170,7 @@ class CorridorSimulation:
         key = (node.code, parcel.destination, parcel.battery, express, int(self.env.now) % 168)
         if key not in self.routes:
             try:
-                itinerary = earliest_arrival(
+                itinerary = plan(
                     self.network, node.code, parcel.destination, self.now(),
                     regime=parcel.regime, goods=("battery",) if parcel.battery else (),
                     exclude_modes=() if express else ("air",),
@@ -288,7 +290,7 @@ class CorridorSimulation:
         waiting = sorted(parcels, key=lambda p: p.posted_at)
         ready = self.now()
         while waiting:
-            departs = next_departure(service, node, ready)
+            departs = next_departure(self.network, service, ready)
             if departs is None:
                 self.scan(waiting, "EXD", node)
                 return

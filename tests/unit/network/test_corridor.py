@@ -9,7 +9,8 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from silkpost.network.corridor import NetworkFileError, default_network_path, load_network
-from silkpost.network.earliest import NoRoute, earliest_arrival
+from silkpost.network.itinerary import NoRoute
+from silkpost.network.service import plan
 
 BEIJING = ZoneInfo("Asia/Shanghai")
 
@@ -28,7 +29,7 @@ def test_seed_times_hold_on_the_default_network() -> None:
     the Urumqi → Almaty freighter flies 2 h; the Alashankou crossing dwells 7 h + 1 h gauge."""
     network = load_network(default_network_path())
     ready = datetime(2026, 11, 2, 15, 0, tzinfo=BEIJING)
-    truck = earliest_arrival(network, "CNDGGA", "KZALAA", ready, exclude_modes=("air",))
+    truck = plan(network, "CNDGGA", "KZALAA", ready, exclude_modes=("air",))
     assert 4.5 <= (truck.arrives - ready).total_seconds() / 86400 <= 6.0
     assert {leg.service.mode for leg in truck.legs} == {"truck"}
     flight = next(s for s in network.services if s.id == "A-URC-ALA")
@@ -41,12 +42,12 @@ def test_batteries_do_not_fly() -> None:
     """With lithium batteries, the earliest itinerary avoids the freighter."""
     network = load_network(default_network_path())
     ready = datetime(2026, 11, 2, 20, 0, tzinfo=BEIJING)  # Monday night: Tuesday's flight
-    plain = earliest_arrival(network, "CNURCA", "KZALAA", ready)
-    battery = earliest_arrival(network, "CNURCA", "KZALAA", ready, goods=("battery",))
+    plain = plan(network, "CNURCA", "KZALAA", ready)
+    battery = plan(network, "CNURCA", "KZALAA", ready, goods=("battery",))
     assert "air" in {leg.service.mode for leg in plain.legs}
     assert "air" not in {leg.service.mode for leg in battery.legs}
     with pytest.raises(NoRoute):
-        earliest_arrival(network, "CNURCA", "KZALAA", ready, latest=ready)
+        plan(network, "CNURCA", "KZALAA", ready, latest=ready)
 
 
 def test_file_errors_name_file_entry_and_field(tmp_path: Path) -> None:

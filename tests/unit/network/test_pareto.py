@@ -1,4 +1,5 @@
-"""Pareto plans against brute force over all simple paths on random networks."""
+"""Pareto plans against brute force over all simple paths on random networks, and the earliest
+Pareto plan against the earliest arrival on networks needing many legs."""
 
 from __future__ import annotations
 
@@ -8,9 +9,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from silkpost.network.corridor import Network, Service, default_network_path, load_network
-from silkpost.network.earliest import NoRoute, next_departure, ready_after_arrival
-from silkpost.network.pareto import pareto_plans
-from tests.unit.network.test_earliest_bruteforce import START, networks
+from silkpost.network.itinerary import NoRoute
+from silkpost.network.service import pareto_plans, plan
+from silkpost.network.workhours import ready_after_arrival
+from tests.unit.network.test_earliest_bruteforce import START, networks, next_departure, replay
 
 
 def outcomes_by_brute_force(network: Network, origin: str, destination: str,
@@ -25,7 +27,7 @@ def outcomes_by_brute_force(network: Network, origin: str, destination: str,
             dep = next_departure(s, network.nodes[node], at)
             if dep is None:
                 continue
-            arr = dep + timedelta(hours=s.duration_hours + s.border_dwell_hours)
+            arr = dep + s.ride
             c = cost + s.cost_per_kg + s.cost_per_shipment
             if s.destination == destination:
                 results.add((arr, round(c, 6), legs + 1))
@@ -54,7 +56,8 @@ def priced(network: Network, costs: list[int]) -> Network:
 @given(networks(), st.lists(st.integers(0, 9), min_size=1, max_size=5), st.integers(0, 167))
 def test_pareto_set_equals_the_non_dominated_paths(network: Network, costs: list[int],
                                                    hour: int) -> None:
-    """Every plan is non-dominated, and every non-dominated outcome is found."""
+    """Every plan is non-dominated, every non-dominated outcome is found, and every plan
+    replays in exact time."""
     network = priced(network, costs)
     ready = START + timedelta(hours=hour)
     expected = outcomes_by_brute_force(network, "N0", "N1", ready)
@@ -64,6 +67,28 @@ def test_pareto_set_equals_the_non_dominated_paths(network: Network, costs: list
         plans = []
     got = {(p.arrives, round(p.cost(), 6), len(p.legs)) for p in plans}
     assert got == expected
+    for p in plans:
+        replay(network, p, None)
+
+
+@settings(max_examples=150, deadline=None)
+@given(networks(max_nodes=14, max_services=20, chain=True),
+       st.lists(st.integers(0, 9), min_size=1, max_size=5), st.integers(0, 167))
+def test_earliest_pareto_plan_is_the_earliest_arrival(network: Network, costs: list[int],
+                                                      hour: int) -> None:
+    """No leg cap cuts off the earliest plan: on networks whose routes need up to 13 legs,
+    the first Pareto plan arrives when the earliest-arrival search says."""
+    network = priced(network, costs)
+    ready = START + timedelta(hours=hour)
+    try:
+        earliest = plan(network, "N0", "N1", ready, regime=None)
+    except NoRoute:
+        earliest = None
+    try:
+        plans = pareto_plans(network, "N0", "N1", ready, regime=None)
+    except NoRoute:
+        plans = []
+    assert (plans[0].arrives if plans else None) == (earliest.arrives if earliest else None)
 
 
 def test_default_network_offers_air_and_truck_to_almaty() -> None:
@@ -74,23 +99,3 @@ def test_default_network_offers_air_and_truck_to_almaty() -> None:
     modes = [{leg.service.mode for leg in p.legs} for p in plans]
     assert any("air" in m for m in modes) and any(m == {"truck"} for m in modes)
     assert plans[0].arrives <= plans[-1].arrives and plans[0].cost() >= plans[-1].cost()
-
-
-@settings(max_examples=200, deadline=None)
-@given(networks(), st.lists(st.integers(0, 9), min_size=1, max_size=5), st.integers(0, 167))
-def test_compiled_pareto_equals_the_datetime_one(network: Network, costs: list[int],
-                                                 hour: int) -> None:
-    """The integer-minute Pareto search finds the same (arrival, cost, legs) set."""
-    from silkpost.network.timetable import CompiledTimetable, from_minutes, pareto, to_minutes
-
-    network = priced(network, costs)
-    ready = START + timedelta(hours=hour)
-    try:
-        exact = {(p.arrives, round(p.cost(), 6), len(p.legs))
-                 for p in pareto_plans(network, "N0", "N1", ready, regime=None)}
-    except NoRoute:
-        exact = set()
-    table = CompiledTimetable(network, start=ready, weeks=4, regime=None)
-    fast = {(from_minutes(p.arrives), p.cost, p.legs)
-            for p in pareto(table, "N0", "N1", to_minutes(ready))}
-    assert fast == exact

@@ -12,8 +12,8 @@ from silkpost.api.problems import PROBLEM_RESPONSES
 from silkpost.errors import InvalidRequest, NotFound
 from silkpost.network.corridor import MODES, Network
 from silkpost.network.draw import network_svg
-from silkpost.network.earliest import earliest_arrival
-from silkpost.network.sortplan import sort_plan
+from silkpost.network.itinerary import Itinerary
+from silkpost.network.service import pareto_plans, plan, sort_plan
 
 router = APIRouter(prefix="/api/v1", tags=["network"], responses=PROBLEM_RESPONSES)
 
@@ -113,7 +113,7 @@ class LegOut(BaseModel):
 
 
 class PlanOut(BaseModel):
-    """The earliest itinerary."""
+    """An itinerary: arrival, hours from ready, cost per kg, legs."""
 
     origin: str
     destination: str
@@ -123,21 +123,19 @@ class PlanOut(BaseModel):
     legs: list[LegOut]
 
 
-@router.post("/routes/plan", response_model=PlanOut)
-def post_plan(body: PlanRequest, platform: PlatformDep) -> PlanOut:
-    """The earliest arrival from a ready time, under mode and goods constraints."""
-    n = _network(platform)
+def _checked(body: PlanRequest) -> None:
     if body.ready.tzinfo is None:
         raise InvalidRequest("ready needs a UTC offset", field="ready")
     unknown = [m for m in body.exclude_modes if m not in MODES]
     if unknown:
         raise InvalidRequest(f"unknown mode(s) {unknown}: use {', '.join(MODES)}",
                              field="exclude_modes")
-    it = earliest_arrival(n, body.origin.upper(), body.destination.upper(), body.ready,
-                          goods=body.goods, exclude_modes=body.exclude_modes, latest=body.latest)
+
+
+def _plan_out(n: Network, it: Itinerary, ready: datetime) -> PlanOut:
     return PlanOut(
         origin=it.origin, destination=it.destination, arrives=it.arrives,
-        hours=round((it.arrives - body.ready).total_seconds() / 3600, 2),
+        hours=round((it.arrives - ready).total_seconds() / 3600, 2),
         cost_per_kg=round(it.cost(), 2),
         legs=[LegOut(service=leg.service.id, mode=leg.service.mode, origin=leg.service.origin,
                      destination=leg.service.destination,
@@ -147,6 +145,33 @@ def post_plan(body: PlanRequest, platform: PlatformDep) -> PlanOut:
                      arrives_local=leg.arrives.astimezone(n.nodes[leg.service.destination].tz),
                      arrives_utc=leg.arrives) for leg in it.legs],
     )
+
+
+@router.post("/routes/plan", response_model=PlanOut)
+def post_plan(body: PlanRequest, platform: PlatformDep) -> PlanOut:
+    """The earliest arrival from a ready time, under mode and goods constraints."""
+    n = _network(platform)
+    _checked(body)
+    it = plan(n, body.origin.upper(), body.destination.upper(), body.ready, goods=body.goods,
+              exclude_modes=body.exclude_modes, latest=body.latest)
+    return _plan_out(n, it, body.ready)
+
+
+class ParetoRequest(PlanRequest):
+    """What to plan, and the most a plan may cost per kg."""
+
+    budget: float | None = Field(default=None, ge=0)
+
+
+@router.post("/routes/pareto", response_model=list[PlanOut])
+def post_pareto(body: ParetoRequest, platform: PlatformDep) -> list[PlanOut]:
+    """Every plan not beaten on arrival, cost and transfers at once, earliest first."""
+    n = _network(platform)
+    _checked(body)
+    plans = pareto_plans(n, body.origin.upper(), body.destination.upper(), body.ready,
+                         goods=body.goods, exclude_modes=body.exclude_modes,
+                         latest=body.latest, budget=body.budget)
+    return [_plan_out(n, it, body.ready) for it in plans]
 
 
 class SortPlanOut(BaseModel):
