@@ -69,14 +69,16 @@ def corridor(platform: Platform) -> Platform:
 
 
 def test_lane_figures_worked_out_by_hand(corridor: Platform) -> None:
-    """3 posted, 2 delivered (7 d and 9 d: p50 8 d), 1 on time, 2 late against J+8."""
+    """3 posted, 2 delivered (7 d and 9 d: p50 8 d); against J+8 one on time, one delivered
+    late, one in flight past the promise (overdue)."""
     lanes = service.lanes(PERIOD, analytics=corridor.analytics(), clock=corridor.clock,
                           promises=PROMISES)
     assert [lane.lane for lane in lanes] == ["CNDGGA>KZALAA"]
     lane = lanes[0]
     assert (lane.posted, lane.delivered, lane.weight_kg) == (3, 2, 6.0)
     assert lane.p50_days == 8.0 and lane.p90_days == pytest.approx(8.8)
-    assert (lane.on_time, lane.late, lane.on_time_share) == (1, 2, 0.3333)
+    assert (lane.on_time, lane.late, lane.overdue, lane.in_flight) == (1, 1, 1, 1)
+    assert lane.on_time_share == 0.3333
     total, items = service.overdue(PERIOD, analytics=corridor.analytics(),
                                    clock=corridor.clock, promises=PROMISES)
     assert total == 1 and items[0].object_id == P3 and items[0].last_office == "KZALAA"

@@ -43,7 +43,7 @@ def log_platform(request: pytest.FixtureRequest, tmp_path: Path, clock: FixedClo
         return
     url = (f"sqlite:///{tmp_path / 'silkpost.db'}" if request.param == "sqlite"
            else request.getfixturevalue("pg_schema_url"))
-    p = bootstrap(Settings(database_url=url), clock=clock)
+    p = bootstrap(Settings(database_url=url, analytics_file=":memory:"), clock=clock)
     yield p
     p.dispose()
 

@@ -3,6 +3,10 @@
 Codes are data (``tables/*.csv``), so a correction or a new translation is one edit there. UPU
 codes (E..) are used where UPU names the step; Silkpost codes (S..) name the steps UPU does not
 (bag opened, sorted, loaded, border crossed, gauge transshipment, warehouse received...).
+
+Everything else that classifies codes reads these tables: which statuses end an item's life
+(``terminal``), which codes mark a posting, a delivery, a departure or a customs step
+(``marks``: see :class:`Mark`), and the languages every text is kept in (:class:`Language`).
 """
 
 from __future__ import annotations
@@ -13,7 +17,28 @@ from enum import StrEnum
 from functools import cache
 from importlib.resources import files
 
-LANGUAGES = ("en", "zh", "ru", "kk")
+
+class Language(StrEnum):
+    """The languages of the corridor, in the order the pages offer them."""
+
+    ZH = "zh"
+    EN = "en"
+    RU = "ru"
+    KK = "kk"
+
+
+LANGUAGES: tuple[str, ...] = tuple(lang.value for lang in Language)
+
+
+class Mark(StrEnum):
+    """What an event code tells analytics beyond its status (the ``marks`` column)."""
+
+    POSTED = "posted"  # the item was posted: transit time starts
+    DELIVERED = "delivered"  # delivered to the addressee: transit time ends
+    LEAVING = "leaving"  # the item left a place: the end of its dwell there
+    PRESENTED = "presented"  # presented to customs: customs time starts
+    RELEASED = "released"  # released by customs: customs time ends
+    INSPECTED = "inspected"  # held for a closer look: counts as an inspection
 
 
 class ObjectKind(StrEnum):
@@ -61,6 +86,7 @@ class EventCode:
     origin: str  # "upu" or "silkpost"
     status: Status
     objects: frozenset[ObjectKind]
+    marks: frozenset[Mark]
     names: dict[str, str]
 
 
@@ -95,6 +121,7 @@ def event_codes() -> dict[str, EventCode]:
             origin=row["origin"],
             status=Status(row["status"]),
             objects=frozenset(ObjectKind(k) for k in row["objects"].split()),
+            marks=frozenset(Mark(m) for m in row["marks"].split()),
             names={lang: row[lang] for lang in LANGUAGES},
         )
     return out
@@ -103,6 +130,18 @@ def event_codes() -> dict[str, EventCode]:
 def event_code(code: str) -> EventCode | None:
     """The table entry for ``code``, or None when it is not a known code."""
     return event_codes().get(code)
+
+
+@cache
+def codes_marked(mark: Mark) -> tuple[str, ...]:
+    """The event codes that carry ``mark``, in table order."""
+    return tuple(c.code for c in event_codes().values() if mark in c.marks)
+
+
+@cache
+def terminal_statuses() -> frozenset[Status]:
+    """The statuses that end an item's life (delivered, returned)."""
+    return frozenset(s for s, info in statuses().items() if info.terminal)
 
 
 def markdown() -> str:
@@ -115,8 +154,8 @@ def markdown() -> str:
         "",
         "## Statuses",
         "",
-        "| status | rank | terminal | stuck after (h) | en | zh | ru | kk |",
-        "|---|---|---|---|---|---|---|---|",
+        "| status | rank | terminal | stuck after (h) | " + " | ".join(LANGUAGES) + " |",
+        "|---|---|---|---|" + "---|" * len(LANGUAGES),
     ]
     for s in statuses().values():
         hours = "" if s.stuck_after_hours is None else f"{s.stuck_after_hours:g}"
@@ -128,12 +167,17 @@ def markdown() -> str:
         "",
         "UPU codes (E..) where UPU names the step; Silkpost codes (S..) for the steps it does not.",
         "",
-        "| code | origin | status | reported on | en | zh | ru | kk |",
-        "|---|---|---|---|---|---|---|---|",
+        "Marks say what analytics reads from a code: posted and delivered bound the transit "
+        "time, leaving ends a dwell, presented and released bound customs time, inspected "
+        "counts an inspection.",
+        "",
+        "| code | origin | status | reported on | marks | " + " | ".join(LANGUAGES) + " |",
+        "|---|---|---|---|---|" + "---|" * len(LANGUAGES),
     ]
     for c in event_codes().values():
         objects = ", ".join(k.value for k in ObjectKind if k in c.objects)
-        out.append(f"| `{c.code}` | {c.origin} | `{c.status.value}` | {objects} | "
+        marks = ", ".join(m.value for m in Mark if m in c.marks)
+        out.append(f"| `{c.code}` | {c.origin} | `{c.status.value}` | {objects} | {marks} | "
                    + " | ".join(c.names[lang] for lang in LANGUAGES) + " |")
     return "\n".join(out) + "\n"
 

@@ -14,10 +14,12 @@ transactions), so each refresh reads again a window of recent numbers and skips 
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 import duckdb
@@ -35,10 +37,11 @@ from silkpost.analytics.kpis import (
     OverdueItem,
     Period,
     TransitBucket,
-    share,
 )
-from silkpost.store.analytics_sql import DERIVED, INSERT, SCHEMA
+from silkpost.domain.transit import LaneItems, outcome, overdue_before
+from silkpost.store.analytics_sql import DERIVED, INSERT, SCHEMA, SCHEMA_VERSION
 
+_log = logging.getLogger(__name__)
 _US_PER_HOUR = 3_600_000_000
 _US_PER_DAY = 24 * _US_PER_HOUR
 _COLUMNS = ("seq", "object_kind", "object_id", "code", "occurred_us", "utc_offset_min",
@@ -70,12 +73,65 @@ class DuckDbAnalytics:
         postgres = engine.dialect.name == "postgresql"
         self._reread = (100_000 if postgres else 0) if reread_window is None else reread_window
         self._param = "%s" if postgres else "?"
-        self._duck = duckdb.connect(path)
+        self.path = path
+        self._duck = self._connect(path)
+        self._open_copy()
+        self._lock = threading.Lock()
+        self._forget_if_another_store()
+        self._derive_if_needed()
+
+    def _connect(self, path: str) -> duckdb.DuckDBPyConnection:
+        """The copy's connection; an in-memory one when another process holds the file."""
+        if path != ":memory:":
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+            try:
+                return duckdb.connect(path)
+            except duckdb.IOException as exc:
+                if "lock" not in str(exc).lower():
+                    raise
+                _log.warning("analytics file %s is held by another process (%s): "
+                             "copying the event log into memory instead", path, exc)
+                self.path = ":memory:"
+        return duckdb.connect(":memory:")
+
+    def _forget_if_another_store(self) -> None:
+        """Start afresh when the copy's events are not the store's (the database was
+        replaced, e.g. a new demo store under the same name): the first and last events
+        copied must be found in the store under the same numbers."""
+        probes = self._duck.execute(
+            "SELECT seq, object_id, code, occurred_us FROM ev WHERE seq IN "
+            "((SELECT min(seq) FROM ev), (SELECT max(seq) FROM ev))").fetchall()
+        if not probes:
+            return
+        raw = self._engine.raw_connection()
+        try:
+            cursor = raw.cursor()
+            same = True
+            for seq, object_id, code, occurred_us in probes:
+                cursor.execute(f"SELECT object_id, code, occurred_us FROM events "
+                               f"WHERE seq = {self._param}", (seq,))
+                same = same and cursor.fetchall() == [(object_id, code, occurred_us)]
+            raw.rollback()
+        finally:
+            raw.close()
+        if not same:
+            _log.warning("analytics copy %s holds another store's events: copying afresh",
+                         self.path)
+            self._open_copy(drop=True)
+
+    def _open_copy(self, *, drop: bool = False) -> None:
+        """Create the copy's tables; a file kept by another version of them starts afresh."""
+        tables = {r[0] for r in self._duck.execute("SHOW TABLES").fetchall()}
+        version = (self._scalar("SELECT max(version) FROM copy_version")
+                   if "copy_version" in tables else None)
+        if tables and (drop or version != SCHEMA_VERSION):
+            for table in tables:
+                self._duck.execute(f'DROP TABLE "{table}"')
         self._duck.execute(SCHEMA)
+        if not self._scalar("SELECT count(*) FROM copy_version"):
+            self._duck.execute("INSERT INTO copy_version VALUES (?)", [SCHEMA_VERSION])
         if not self._scalar("SELECT count(*) FROM sync_state"):
             self._duck.execute("INSERT INTO sync_state VALUES (0, 0, -1)")
-        self._lock = threading.Lock()
-        self._derive_if_needed()
 
     def close(self) -> None:
         """Close the DuckDB connection (and its file)."""
@@ -218,34 +274,42 @@ class DuckDbAnalytics:
 
     def lanes(self, period: Period, *, promises: Mapping[str, float], now_us: int,
               overall: bool = False) -> list[LaneFigures]:
-        """Per lane (or all lanes as one, lane "*"): posted, delivered, weight, transit
-        p50/p90, on time against each item's lane promise."""
+        """Per lane (or all lanes as one, lane "*"): posted, delivered, weight, and the
+        domain's :func:`~silkpost.domain.transit.outcome` against each lane's promise.
+
+        DuckDB selects and groups the items; the counting, percentiles and share are the
+        domain's, the same function the simulator's report calls.
+        """
         default = promises.get("default")
-        group = "'*'" if overall else "lane"
         rows = self._query(f"""
             WITH lane_items AS (
                 SELECT origin || '>' || destination AS lane, weight_kg, posted_us,
-                       (delivered_us - posted_us) / {_US_PER_DAY}::DOUBLE AS days
+                       delivered_us - posted_us AS transit_us
                 FROM items
                 WHERE posted_day BETWEEN $since AND $until AND origin IS NOT NULL
-                  AND destination IS NOT NULL),
-            promised AS (
-                SELECT l.*, coalesce(p.days, $default) AS promise
-                FROM lane_items l LEFT JOIN ({_promise_values(promises)}) p USING (lane))
-            SELECT {group}, count(*), count(days), coalesce(sum(weight_kg), 0),
-                   quantile_cont(days, 0.5), quantile_cont(days, 0.9),
-                   CASE WHEN min(promise) = max(promise) THEN min(promise) END,
-                   count(*) FILTER (days <= promise),
-                   count(*) FILTER (days > promise OR (days IS NULL
-                       AND posted_us + promise * {_US_PER_DAY} < $now))
-            FROM promised GROUP BY {group} ORDER BY count(*) DESC, 1""",
-            {**_period(period), "default": default, "now": now_us})
-        return [LaneFigures(lane=r[0], posted=int(r[1]), delivered=int(r[2]),
-                            weight_kg=round(float(r[3]), 1), p50_days=_round(r[4], 2),
-                            p90_days=_round(r[5], 2), promise_days=r[6],
-                            on_time=int(r[7]), late=int(r[8]),
-                            on_time_share=share(int(r[7]), int(r[7]) + int(r[8])))
-                for r in rows]
+                  AND destination IS NOT NULL AND posted_us IS NOT NULL)
+            SELECT l.lane, coalesce(p.days, $default), count(*), coalesce(sum(weight_kg), 0),
+                   list(transit_us ORDER BY transit_us) FILTER (transit_us IS NOT NULL),
+                   list(posted_us) FILTER (transit_us IS NULL)
+            FROM lane_items l LEFT JOIN ({_promise_values(promises)}) p USING (lane)
+            GROUP BY l.lane, p.days ORDER BY count(*) DESC, 1""",
+            {**_period(period), "default": default})
+        by_lane: dict[str, list[tuple[float | None, float, LaneItems]]] = {}
+        for lane, promise, _, weight, transit, open_ in rows:
+            days = None if promise is None else float(promise)
+            by_lane.setdefault("*" if overall else lane, []).append(
+                (days, float(weight), LaneItems(days, transit or [], open_ or [])))
+        out = []
+        for lane, groups in by_lane.items():
+            o = outcome([g[2] for g in groups], now_us=now_us)
+            promised = {g[0] for g in groups}
+            out.append(LaneFigures(
+                lane=lane, posted=o.posted, delivered=o.delivered,
+                weight_kg=round(sum(g[1] for g in groups), 1), p50_days=o.p50_days,
+                p90_days=o.p90_days, promise_days=promised.pop() if len(promised) == 1 else None,
+                on_time=o.on_time, late=o.late, in_flight=o.in_flight, overdue=o.overdue,
+                on_time_share=o.on_time_share))
+        return out
 
     def transit_buckets(self, lane: str, period: Period, *, width_days: float
                         ) -> list[TransitBucket]:
@@ -303,22 +367,30 @@ class DuckDbAnalytics:
 
     def overdue(self, period: Period, *, promises: Mapping[str, float], now_us: int,
                 limit: int) -> tuple[int, list[OverdueItem]]:
-        """Undelivered items past their lane's promise: how many, and the most overdue."""
+        """Undelivered items past their lane's promise: how many, and the most overdue.
+
+        "Past the promise" is the domain's :func:`~silkpost.domain.transit.overdue_before`,
+        computed per lane here and handed to DuckDB as a cut-off instant.
+        """
+        default = promises.get("default")
         rows = self._query(f"""
-            WITH late AS (
+            WITH open AS (
                 SELECT i.object_id, i.origin || '>' || i.destination AS lane, i.posted_day,
+                       i.posted_us, i.last_office,
                        coalesce(p.days, $default) AS promise,
-                       ($now - i.posted_us) / {_US_PER_DAY}::DOUBLE
-                           - coalesce(p.days, $default) AS late_days,
-                       i.last_office
-                FROM items i LEFT JOIN ({_promise_values(promises)}) p
+                       coalesce(p.cutoff_us, $default_cutoff) AS cutoff_us
+                FROM items i LEFT JOIN ({_promise_values(promises, now_us)}) p
                      ON p.lane = i.origin || '>' || i.destination
                 WHERE i.posted_day BETWEEN $since AND $until AND i.delivered_us IS NULL
-                  AND i.origin IS NOT NULL AND i.destination IS NOT NULL)
-            SELECT *, count(*) OVER () FROM late WHERE late_days > 0
+                  AND i.origin IS NOT NULL AND i.destination IS NOT NULL
+                  AND i.posted_us IS NOT NULL)
+            SELECT object_id, lane, posted_day, promise,
+                   ($now - posted_us) / {_US_PER_DAY}::DOUBLE - promise AS late_days,
+                   last_office, count(*) OVER ()
+            FROM open WHERE posted_us < cutoff_us
             ORDER BY late_days DESC, object_id LIMIT $limit""",
-            {**_period(period), "default": promises.get("default"), "now": now_us,
-             "limit": limit})
+            {**_period(period), "default": default, "now": now_us, "limit": limit,
+             "default_cutoff": None if default is None else overdue_before(now_us, default)})
         total = int(rows[0][6]) if rows else 0
         return total, [OverdueItem(r[0], r[1], r[2], float(r[3]), round(float(r[4]), 2), r[5])
                        for r in rows]
@@ -328,16 +400,19 @@ def _period(period: Period) -> dict[str, date]:
     return {"since": period.since, "until": period.until}
 
 
-def _promise_values(promises: Mapping[str, float]) -> str:
-    """The lane promises as an inline table (numbers and checked lane codes only)."""
+def _promise_values(promises: Mapping[str, float], now_us: int = 0) -> str:
+    """The lane promises as an inline table (numbers and checked lane codes only), with the
+    instant before which an undelivered item posted on the lane is overdue at ``now_us``."""
     pairs = [(lane, float(days)) for lane, days in promises.items() if lane != "default"]
     if not pairs:
-        return "SELECT NULL::VARCHAR AS lane, NULL::DOUBLE AS days WHERE false"
+        return ("SELECT NULL::VARCHAR AS lane, NULL::DOUBLE AS days, NULL::BIGINT AS cutoff_us "
+                "WHERE false")
     for lane, _ in pairs:
         if "'" in lane:
             raise ValueError(f"lane {lane!r}: quote in a lane code")
-    values = ", ".join(f"('{lane}', {days!r})" for lane, days in pairs)
-    return f"SELECT * FROM (VALUES {values}) AS p(lane, days)"
+    values = ", ".join(f"('{lane}', {days!r}, {overdue_before(now_us, days)})"
+                       for lane, days in pairs)
+    return f"SELECT * FROM (VALUES {values}) AS p(lane, days, cutoff_us)"
 
 
 def _round(value: Any, digits: int) -> float | None:
