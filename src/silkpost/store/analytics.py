@@ -17,7 +17,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -155,44 +155,51 @@ class DuckDbAnalytics:
                 "SELECT watermark, generation + 1 FROM sync_state").fetchall()
             lower = max(0, mark - self._reread)
             copied = 0
-            raw = self._engine.raw_connection()
-            try:
-                cursor = raw.cursor()
-                if lower < mark:
-                    # Re-read the window only when it holds events the copy lacks: an index
-                    # count on the store against one on the copy, instead of 100k rows.
-                    cursor.execute(f"SELECT count(*) FROM events WHERE seq > {self._param} "
-                                   f"AND seq <= {self._param}", (lower, mark))
-                    have = self._scalar(f"SELECT count(*) FROM ev WHERE seq > {lower} "
-                                        f"AND seq <= {mark}")
-                    if cursor.fetchall()[0][0] == have:
-                        lower = mark
-                while True:
-                    cursor.execute(
-                        f"SELECT {', '.join(_COLUMNS)} FROM events WHERE seq > {self._param} "
-                        f"ORDER BY seq LIMIT {self._param}", (lower, self._chunk))
-                    rows = cursor.fetchall()
-                    if not rows:
-                        break
-                    copied += self._insert(rows, mark, generation)
-                    lower = rows[-1][0]
-                    if on_progress is not None:
-                        on_progress(len(rows))
-                    if len(rows) < self._chunk:
-                        break
-                raw.rollback()
-            finally:
-                raw.close()
+            for batch in self._new_events(lower, mark):
+                copied += self._insert(batch, mark, generation)
+                lower = max(lower, batch.column("seq")[-1].as_py())
+                if on_progress is not None:
+                    on_progress(batch.num_rows)
             self._duck.execute("UPDATE sync_state SET watermark = ?", [max(mark, lower)])
             if copied:
                 self._duck.execute("UPDATE sync_state SET generation = ?", [generation])
                 self._derive()
             return copied
 
-    def _insert(self, rows: Sequence[Any], mark: int, generation: int) -> int:
-        columns = list(zip(*rows, strict=True))
-        batch = pa.table([pa.array(c, type=t) for c, t in zip(columns, _TYPES, strict=True)],
-                         names=list(_COLUMNS))
+    def _new_events(self, lower: int, mark: int) -> Iterator[pa.Table]:
+        """The store's events past ``lower`` (less what the copy holds of the re-read
+        window up to ``mark``), in chunks of ``chunk`` rows, in ``seq`` order."""
+        raw = self._engine.raw_connection()
+        try:
+            cursor = raw.cursor()
+            if lower < mark:
+                # Re-read the window only when it holds events the copy lacks: an index
+                # count on the store against one on the copy, instead of 100k rows.
+                cursor.execute(f"SELECT count(*) FROM events WHERE seq > {self._param} "
+                               f"AND seq <= {self._param}", (lower, mark))
+                have = self._scalar(f"SELECT count(*) FROM ev WHERE seq > {lower} "
+                                    f"AND seq <= {mark}")
+                if cursor.fetchall()[0][0] == have:
+                    lower = mark
+            while True:
+                cursor.execute(
+                    f"SELECT {', '.join(_COLUMNS)} FROM events WHERE seq > {self._param} "
+                    f"ORDER BY seq LIMIT {self._param}", (lower, self._chunk))
+                rows = cursor.fetchall()
+                if not rows:
+                    break
+                columns = list(zip(*rows, strict=True))
+                yield pa.table([pa.array(c, type=t) for c, t in zip(columns, _TYPES,
+                                                                   strict=True)],
+                               names=list(_COLUMNS))
+                lower = rows[-1][0]
+                if len(rows) < self._chunk:
+                    break
+            raw.rollback()
+        finally:
+            raw.close()
+
+    def _insert(self, batch: pa.Table, mark: int, generation: int) -> int:
         before = self._scalar("SELECT count(*) FROM ev")
         self._duck.register("batch", batch)
         try:

@@ -42,14 +42,17 @@ INSERT = f"""
 INSERT INTO ev
 SELECT b.seq, b.object_kind, b.object_id, b.code, b.occurred_us, b.utc_offset_min,
        CAST(make_timestamp(b.occurred_us + b.utc_offset_min::BIGINT * 60000000) AS DATE),
-       b.office, b.location,
-       nullif(json_extract_string(b.payload, '$.destination'), ''),
-       CASE WHEN nullif(json_extract_string(b.payload, '$.destination'), '') IS NOT NULL
-            THEN b.occurred_us * 1024 + {_order_bits()} END,
+       b.office, b.location, b.destination,
+       CASE WHEN b.destination IS NOT NULL THEN b.occurred_us * 1024 + {_order_bits()} END,
        TRY_CAST(json_extract_string(b.payload, '$.weight_kg') AS DOUBLE),
        json_extract_string(b.payload, '$.mode'),
        $generation
-FROM batch b
+FROM (SELECT seq, object_kind, object_id, code, occurred_us, utc_offset_min,
+             nullif(office, '') AS office, nullif(location, '') AS location,
+             nullif(payload, '') AS payload,
+             nullif(json_extract_string(nullif(payload, ''), '$.destination'), '')
+                 AS destination
+      FROM batch) b
 WHERE b.seq > $mark OR NOT EXISTS (SELECT 1 FROM ev WHERE ev.seq = b.seq)
 """
 
