@@ -6,7 +6,8 @@ codes (E..) are used where UPU names the step; Silkpost codes (S..) name the ste
 
 Everything else that classifies codes reads these tables: which statuses end an item's life
 (``terminal``), which codes mark a posting, a delivery, a departure or a customs step
-(``marks``: see :class:`Mark`), and the languages every text is kept in (:class:`Language`).
+(``marks``: see :class:`Mark`), the customs regimes a parcel may travel under and the default
+one, and the languages every text is kept in (:class:`Language`).
 """
 
 from __future__ import annotations
@@ -138,6 +139,32 @@ def codes_marked(mark: Mark) -> tuple[str, ...]:
     return tuple(c.code for c in event_codes().values() if mark in c.marks)
 
 
+@dataclass(frozen=True, slots=True)
+class CustomsRegime:
+    """A Chinese customs supervision code a parcel is declared under, and its texts."""
+
+    regime: str
+    default: bool
+    names: dict[str, str]
+
+
+@cache
+def customs_regimes() -> dict[str, CustomsRegime]:
+    """The customs regime table, by code (9610 direct mail, 9710, 9810, 1210)."""
+    out = {}
+    for row in _rows("customs_regimes.csv"):
+        out[row["regime"]] = CustomsRegime(row["regime"], row["default"] == "1",
+                                           {lang: row[lang] for lang in LANGUAGES})
+    return out
+
+
+@cache
+def default_regime() -> str:
+    """The regime a parcel travels under unless said otherwise (9610, direct mail)."""
+    [regime] = [r.regime for r in customs_regimes().values() if r.default]
+    return regime
+
+
 @cache
 def terminal_statuses() -> frozenset[Status]:
     """The statuses that end an item's life (delivered, returned)."""
@@ -147,7 +174,7 @@ def terminal_statuses() -> frozenset[Status]:
 def markdown() -> str:
     """The status and event code tables as Markdown (docs/event-codes.md is this, verbatim)."""
     out = [
-        "# Tracking statuses and event codes",
+        "# Tracking statuses, event codes and customs regimes",
         "",
         "Generated from `src/silkpost/domain/tables/*.csv` by "
         "`python -m silkpost.domain.codes > docs/event-codes.md`; a test fails when they differ.",
@@ -179,6 +206,16 @@ def markdown() -> str:
         marks = ", ".join(m.value for m in Mark if m in c.marks)
         out.append(f"| `{c.code}` | {c.origin} | `{c.status.value}` | {objects} | {marks} | "
                    + " | ".join(c.names[lang] for lang in LANGUAGES) + " |")
+    out += [
+        "",
+        "## Customs regimes",
+        "",
+        "| regime | default | " + " | ".join(LANGUAGES) + " |",
+        "|---|---|" + "---|" * len(LANGUAGES),
+    ]
+    for r in customs_regimes().values():
+        out.append(f"| `{r.regime}` | {'yes' if r.default else ''} | "
+                   + " | ".join(r.names[lang] for lang in LANGUAGES) + " |")
     return "\n".join(out) + "\n"
 
 
