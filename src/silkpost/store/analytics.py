@@ -24,6 +24,7 @@ from typing import Any
 
 import duckdb
 import pyarrow as pa
+import pyarrow.compute as pc
 from sqlalchemy import Engine
 
 from silkpost.analytics.kpis import (
@@ -39,15 +40,27 @@ from silkpost.analytics.kpis import (
     TransitBucket,
 )
 from silkpost.domain.transit import LaneItems, outcome, overdue_before
-from silkpost.store.analytics_sql import DERIVED, INSERT, SCHEMA, SCHEMA_VERSION
+from silkpost.store.analytics_sql import (
+    DERIVED,
+    INSERT,
+    KIND_NUMBER,
+    MISSED,
+    NEW,
+    SCHEMA,
+    SCHEMA_VERSION,
+)
 
 _log = logging.getLogger(__name__)
 _US_PER_HOUR = 3_600_000_000
 _US_PER_DAY = 24 * _US_PER_HOUR
+# What the copy reads of each event. The driver makes a Python object of every value, the
+# bulk of a refresh's cost: the kind comes as its small number (Python keeps those, so they
+# cost no object), and the place code, which no KPI reads, stays behind.
 _COLUMNS = ("seq", "object_kind", "object_id", "code", "occurred_us", "utc_offset_min",
-            "office", "location", "payload")
-_TYPES = (pa.int64(), pa.string(), pa.string(), pa.string(), pa.int64(), pa.int32(),
-          pa.string(), pa.string(), pa.string())
+            "office", "payload")
+_SELECT = ", ".join(KIND_NUMBER if c == "object_kind" else c for c in _COLUMNS)
+_TYPES = (pa.int64(), pa.int8(), pa.string(), pa.string(), pa.int64(), pa.int32(),
+          pa.string(), pa.string())
 
 
 # Past this share of items touched, rebuilding everything is cheaper than deleting and
@@ -183,7 +196,7 @@ class DuckDbAnalytics:
                     lower = mark
             while True:
                 cursor.execute(
-                    f"SELECT {', '.join(_COLUMNS)} FROM events WHERE seq > {self._param} "
+                    f"SELECT {_SELECT} FROM events WHERE seq > {self._param} "
                     f"ORDER BY seq LIMIT {self._param}", (lower, self._chunk))
                 rows = cursor.fetchall()
                 if not rows:
@@ -201,15 +214,25 @@ class DuckDbAnalytics:
 
     def _insert(self, batch: pa.Table, mark: int, generation: int) -> int:
         before = self._scalar("SELECT count(*) FROM ev")
+        low = pc.min(batch.column("seq")).as_py()
         self._duck.register("batch", batch)
         try:
-            self._duck.execute(INSERT, {"mark": mark, "generation": generation})
+            params = {"mark": mark, "generation": generation}
+            self._duck.execute(INSERT.format(where=NEW), params)
+            if low is not None and low <= mark:
+                self._duck.execute(INSERT.format(where=MISSED), {**params, "low": low})
         finally:
             self._duck.unregister("batch")
         return self._scalar("SELECT count(*) FROM ev") - before
 
     def _derive(self) -> None:
-        """Bring items, visits and legs up to date with the events copied since last time."""
+        """Bring items, visits and legs up to date with the events copied since last time.
+
+        Objects seen before are deleted and derived again from all their events; objects new
+        in this refresh (most of a day's traffic) are derived from the new events alone,
+        which DuckDB finds without reading the older row groups (they are appended in
+        generation order). Past ``full_rebuild_share`` of the items, everything is rebuilt.
+        """
         derived = self._scalar("SELECT derived FROM sync_state")
         tables = {r[0] for r in self._duck.execute("SHOW TABLES").fetchall()}
         self._duck.execute("BEGIN")
@@ -221,15 +244,27 @@ class DuckDbAnalytics:
                     "WHERE generation > ? AND kind = 'item'", [derived])
                 touched = self._scalar("SELECT count(*) FROM touched")
                 full = touched > self._full_share * self._scalar("SELECT count(*) FROM items")
-            for table, select, key in DERIVED:
-                if full:
+            if full:
+                for table, select, _ in DERIVED:
                     self._duck.execute(f"CREATE OR REPLACE TABLE {table} AS "
                                        + select.format(scope=""))
-                else:
-                    self._duck.execute(f"DELETE FROM {table} WHERE object_id IN "
-                                       "(SELECT object_id FROM touched)")
+            else:
+                self._duck.execute(
+                    "CREATE OR REPLACE TEMP TABLE known AS SELECT object_id FROM touched "
+                    "SEMI JOIN items USING (object_id)")
+                self._duck.execute(
+                    "CREATE OR REPLACE TEMP TABLE fresh AS SELECT object_id FROM touched "
+                    "ANTI JOIN items USING (object_id)")
+                known = self._scalar("SELECT count(*) FROM known")
+                for table, select, key in DERIVED:
+                    if known:
+                        self._duck.execute(f"DELETE FROM {table} WHERE object_id IN "
+                                           "(SELECT object_id FROM known)")
+                        self._duck.execute(f"INSERT INTO {table} " + select.format(
+                            scope=f"AND {key} IN (SELECT object_id FROM known)"))
+                    new_events = "" if table == "legs" else f"AND generation > {int(derived)} "
                     self._duck.execute(f"INSERT INTO {table} " + select.format(
-                        scope=f"AND {key} IN (SELECT object_id FROM touched)"))
+                        scope=f"{new_events}AND {key} IN (SELECT object_id FROM fresh)"))
             self._duck.execute("UPDATE sync_state SET derived = generation")
             self._duck.execute("COMMIT")
         except BaseException:

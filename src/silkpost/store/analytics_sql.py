@@ -6,7 +6,7 @@ Kept apart from the KPI queries (``store/analytics.py``) so that what a row of `
 
 from __future__ import annotations
 
-from silkpost.domain.codes import Mark, codes_marked
+from silkpost.domain.codes import Mark, ObjectKind, codes_marked
 from silkpost.domain.status import code_facts
 
 
@@ -22,15 +22,21 @@ def _order_bits() -> str:
 
 
 # Bumped when the copy's tables change: a DuckDB file of another version is copied afresh.
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
+
+_KINDS = list(ObjectKind)
+# The store's object kind as a small number (read cheaply), and back to its name in DuckDB.
+KIND_NUMBER = ("CASE object_kind " + " ".join(f"WHEN '{k.value}' THEN {n}"
+                                              for n, k in enumerate(_KINDS)) + " END")
+_KIND_NAME = ("CASE b.object_kind " + " ".join(f"WHEN {n} THEN '{k.value}'"
+                                               for n, k in enumerate(_KINDS)) + " END")
 
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS ev (
     seq BIGINT, kind VARCHAR, object_id VARCHAR, code VARCHAR, occurred_us BIGINT,
-    offset_min INTEGER, local_day DATE, office VARCHAR, location VARCHAR,
-    destination VARCHAR, destination_key BIGINT, weight_kg DOUBLE, mode VARCHAR,
-    generation BIGINT);
+    offset_min INTEGER, local_day DATE, office VARCHAR, destination VARCHAR,
+    destination_key BIGINT, weight_kg DOUBLE, mode VARCHAR, generation BIGINT);
 CREATE TABLE IF NOT EXISTS sync_state (watermark BIGINT, generation BIGINT, derived BIGINT);
 CREATE TABLE IF NOT EXISTS copy_version (version INTEGER);
 """
@@ -40,21 +46,25 @@ CREATE TABLE IF NOT EXISTS copy_version (version INTEGER);
 # sequence numbers, so the sequence alone would not tell).
 INSERT = f"""
 INSERT INTO ev
-SELECT b.seq, b.object_kind, b.object_id, b.code, b.occurred_us, b.utc_offset_min,
+SELECT b.seq, {_KIND_NAME}, b.object_id, b.code, b.occurred_us, b.utc_offset_min,
        CAST(make_timestamp(b.occurred_us + b.utc_offset_min::BIGINT * 60000000) AS DATE),
-       b.office, b.location, b.destination,
+       b.office, b.destination,
        CASE WHEN b.destination IS NOT NULL THEN b.occurred_us * 1024 + {_order_bits()} END,
        TRY_CAST(json_extract_string(b.payload, '$.weight_kg') AS DOUBLE),
        json_extract_string(b.payload, '$.mode'),
        $generation
 FROM (SELECT seq, object_kind, object_id, code, occurred_us, utc_offset_min,
-             nullif(office, '') AS office, nullif(location, '') AS location,
-             nullif(payload, '') AS payload,
+             nullif(office, '') AS office, nullif(payload, '') AS payload,
              nullif(json_extract_string(nullif(payload, ''), '$.destination'), '')
                  AS destination
       FROM batch) b
-WHERE b.seq > $mark OR NOT EXISTS (SELECT 1 FROM ev WHERE ev.seq = b.seq)
+WHERE {{where}}
 """
+# Events past the watermark are new; those at or below it (PostgreSQL's re-read window) only
+# when the copy lacks them. Kept apart, so that new events are not checked against the copy.
+NEW = "b.seq > $mark"
+MISSED = ("b.seq <= $mark AND b.seq NOT IN "
+          "(SELECT seq FROM ev WHERE seq >= $low AND seq <= $mark)")
 
 # The derived tables, one row per item / per item and place / per hop. ``{scope}`` limits them
 # to the objects a refresh touched (a delete and re-insert of those), or is empty for a full
