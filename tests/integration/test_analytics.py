@@ -239,3 +239,22 @@ def test_late_visible_events_are_copied_within_the_reread_window(platform: Platf
     assert copy.refresh() == (1 if window else 0)
     assert copy.events_copied() == (8 if window else 7)
     copy.close()
+
+
+def test_a_copy_read_by_two_processes_equals_one_read_by_one(sqlite_platform: Platform) -> None:
+    """A large refresh reads the newer half in a second process: the same events, once each,
+    and the same figures as a copy read in one process; events after it still come."""
+    from silkpost.store.analytics import DuckDbAnalytics
+
+    store(sqlite_platform, journey(P1, 7) + journey(P2, 9))
+    two = DuckDbAnalytics(sqlite_platform.engine, parallel_after=4, chunk=3)
+    one = DuckDbAnalytics(sqlite_platform.engine, parallel_after=None)
+    assert two.refresh() == one.refresh() == 2 * 8
+    store(sqlite_platform, journey(P3, None))
+    assert two.refresh() == one.refresh() == 7
+    now_us = 1_900_000_000_000_000
+    assert two.lanes(PERIOD, promises=PROMISES, now_us=now_us) == one.lanes(
+        PERIOD, promises=PROMISES, now_us=now_us)
+    assert two.nodes(PERIOD) == one.nodes(PERIOD) and two.flows(PERIOD) == one.flows(PERIOD)
+    two.close()
+    one.close()

@@ -1,15 +1,17 @@
 """Analytics on DuckDB: a columnar copy of the event log and the KPI queries over it.
 
 The event log is append-only and numbered (``seq``), so the copy is kept by reading what is
-past the last number copied — a million new events cost a second, not a rebuild of the log.
-DuckDB then derives three tables (items, visits per place, legs between places) in one pass,
-and every KPI is a query over those. The copy lives in memory or in a DuckDB file beside the
-SQLite store, so a restart does not copy ten million events again.
+past the last number copied: a refresh costs what is new, not a rebuild of the log. DuckDB
+then derives three tables (items, visits per place, legs between places), and every KPI is a
+query over those. The copy lives in a DuckDB file beside the store by default
+(``Settings.analytics_path``), so a restart does not copy ten million events again.
 
 DuckDB reads the store through the store's own driver (SQLite or PostgreSQL), not through its
 sqlite/postgres extensions: those would be downloaded at run time, and Silkpost makes no call to
-the internet. On PostgreSQL a sequence number can become visible after a higher one (concurrent
-transactions), so each refresh reads again a window of recent numbers and skips those it has.
+the internet; a second SQLite library in the process (an ADBC driver bundles one) would also
+break SQLite's file locking, which is per process. On PostgreSQL a sequence number can become
+visible after a higher one (concurrent transactions), so each refresh reads again a window of
+recent numbers and skips those it has.
 """
 
 from __future__ import annotations
@@ -43,25 +45,18 @@ from silkpost.domain.transit import LaneItems, outcome, overdue_before
 from silkpost.store.analytics_sql import (
     DERIVED,
     INSERT,
-    KIND_NUMBER,
     MISSED,
     NEW,
     SCHEMA,
     SCHEMA_VERSION,
 )
+from silkpost.store.log_reader import SELECT, StretchInAnotherProcess, arrow_rows
 
 _log = logging.getLogger(__name__)
 _US_PER_HOUR = 3_600_000_000
 _US_PER_DAY = 24 * _US_PER_HOUR
-# What the copy reads of each event. The driver makes a Python object of every value, the
-# bulk of a refresh's cost: the kind comes as its small number (Python keeps those, so they
-# cost no object), and the place code, which no KPI reads, stays behind.
-_COLUMNS = ("seq", "object_kind", "object_id", "code", "occurred_us", "utc_offset_min",
-            "office", "payload")
-_SELECT = ", ".join(KIND_NUMBER if c == "object_kind" else c for c in _COLUMNS)
-_TYPES = (pa.int64(), pa.int8(), pa.string(), pa.string(), pa.int64(), pa.int32(),
-          pa.string(), pa.string())
-
+# From this many new events on, a SQLite store is read by two processes (None: never).
+PARALLEL_AFTER = 1_000_000
 
 # Past this share of items touched, rebuilding everything is cheaper than deleting and
 # re-inserting the touched ones.
@@ -73,13 +68,15 @@ class DuckDbAnalytics:
 
     def __init__(self, engine: Engine, *, path: str = ":memory:", chunk: int = 500_000,
                  reread_window: int | None = None, min_interval_s: float = 0.0,
-                 full_rebuild_share: float = FULL_REBUILD_SHARE) -> None:
+                 full_rebuild_share: float = FULL_REBUILD_SHARE,
+                 parallel_after: int | None = PARALLEL_AFTER) -> None:
         if chunk < 1:
             raise ValueError("chunk must be at least 1")
         if min_interval_s < 0:
             raise ValueError("min_interval_s must not be negative")
         self._min_interval = min_interval_s
         self._full_share = full_rebuild_share
+        self._parallel_after = parallel_after
         self._last_refresh: float | None = None
         self._engine = engine
         self._chunk = chunk
@@ -169,6 +166,8 @@ class DuckDbAnalytics:
             lower = max(0, mark - self._reread)
             copied = 0
             for batch in self._new_events(lower, mark):
+                if not batch.num_rows:
+                    continue
                 copied += self._insert(batch, mark, generation)
                 lower = max(lower, batch.column("seq")[-1].as_py())
                 if on_progress is not None:
@@ -194,22 +193,36 @@ class DuckDbAnalytics:
                                     f"AND seq <= {mark}")
                 if cursor.fetchall()[0][0] == have:
                     lower = mark
+            helper: StretchInAnotherProcess | None = None
+            upper = None
+            database = self._engine.url.database
+            if (self._engine.dialect.name == "sqlite" and database and database != ":memory:"
+                    and self._parallel_after is not None):
+                cursor.execute("SELECT max(seq) FROM events")
+                top = cursor.fetchall()[0][0] or 0
+                if top - lower >= self._parallel_after:
+                    # The newer half is read by a second process while this one reads the
+                    # older half (see silkpost.store.log_reader).
+                    upper = lower + (top - lower) // 2
+                    helper = StretchInAnotherProcess(database, upper, top)
             while True:
+                bound = "" if upper is None else f"AND seq <= {int(upper)} "
                 cursor.execute(
-                    f"SELECT {_SELECT} FROM events WHERE seq > {self._param} "
+                    f"SELECT {SELECT} FROM events WHERE seq > {self._param} {bound}"
                     f"ORDER BY seq LIMIT {self._param}", (lower, self._chunk))
                 rows = cursor.fetchall()
-                if not rows:
-                    break
-                columns = list(zip(*rows, strict=True))
-                yield pa.table([pa.array(c, type=t) for c, t in zip(columns, _TYPES,
-                                                                   strict=True)],
-                               names=list(_COLUMNS))
-                lower = rows[-1][0]
+                if rows:
+                    yield arrow_rows(rows)
+                    lower = rows[-1][0]
                 if len(rows) < self._chunk:
-                    break
+                    if helper is None:
+                        break
+                    yield helper.result()
+                    helper, lower, upper = None, top, None  # then what came meanwhile
             raw.rollback()
         finally:
+            if helper is not None:
+                helper.cancel()
             raw.close()
 
     def _insert(self, batch: pa.Table, mark: int, generation: int) -> int:
@@ -331,7 +344,7 @@ class DuckDbAnalytics:
                 WHERE posted_day BETWEEN $since AND $until AND origin IS NOT NULL
                   AND destination IS NOT NULL AND posted_us IS NOT NULL)
             SELECT l.lane, coalesce(p.days, $default), count(*), coalesce(sum(weight_kg), 0),
-                   list(transit_us ORDER BY transit_us) FILTER (transit_us IS NOT NULL),
+                   list(transit_us) FILTER (transit_us IS NOT NULL),
                    list(posted_us) FILTER (transit_us IS NULL)
             FROM lane_items l LEFT JOIN ({_promise_values(promises)}) p USING (lane)
             GROUP BY l.lane, p.days ORDER BY count(*) DESC, 1""",
