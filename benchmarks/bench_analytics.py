@@ -9,7 +9,7 @@ Figures, all on the product's path (``Platform.analytics()``, the dashboard's se
 - the first dashboard page after a restart: a new platform on the same store and copy, from
   bootstrap to the page rendered (goal < 5 s);
 - a refresh after one full simulated day of new traffic (100,000 parcels with new ids, all
-  their events) (goal < 10 s).
+  their events), median of 3 from the same copy (goal < 10 s).
 
 The store is filled by the simulator (7 days × 66,500 parcels ≈ 10M events), its rows written
 with a raw executemany and the read model by one SQL pass, so that filling takes minutes, not
@@ -24,6 +24,7 @@ restart then copies everything again).
 from __future__ import annotations
 
 import argparse
+import shutil
 import sqlite3
 import statistics
 import sys
@@ -193,19 +194,35 @@ def main() -> None:
               f"{page_s:.2f} s) | ratio to the first copy {first_s / copy_s:.3f}×")
 
         # -- a full day of new traffic ----------------------------------------------------
+        # The copy as it stands is kept aside, so that the same refresh is timed three times
+        # (the machine is shared: the median says more than one run).
         mark = int(raw.execute("SELECT max(seq) FROM events").fetchone()[0])
         raw.close()
+        platform.dispose()
+        copy_file = settings.analytics_path()
+        kept = Path(tmp) / "kept.duckdb"
+        repeat = 3 if copy_file != ":memory:" else 1
+        if repeat > 1:
+            shutil.copy(copy_file, kept)
         try:
             added = fill(path, 1, day_parcels, start=START + timedelta(days=days),
                          seed=DAY_SEED, statuses=False)
-            t0 = time.perf_counter()
-            new = platform.analytics().refresh(force=True)
-            step = time.perf_counter() - t0
+            steps = []
+            for n in range(repeat):
+                if n:
+                    shutil.copy(kept, copy_file)
+                platform = bootstrap(settings, clock=clock)
+                analytics = platform.analytics()
+                t0 = time.perf_counter()
+                new = analytics.refresh(force=True)
+                steps.append(time.perf_counter() - t0)
+                platform.dispose()
+            step = statistics.median(steps)
             print(f"refresh after a day ({day_parcels:,} new parcels, {added:,} events): "
-                  f"{new:,} events copied and derived in {step:.2f} s (goal < 10 s) | ratio "
-                  f"to the first copy {step / copy_s:.3f}×")
+                  f"{new:,} events copied and derived in {step:.2f} s median of {repeat} "
+                  f"(min {min(steps):.2f}, max {max(steps):.2f}; goal < 10 s) | ratio to the "
+                  f"first copy {step / copy_s:.3f}×")
         finally:
-            platform.dispose()
             raw = sqlite3.connect(path)
             raw.execute("DELETE FROM events WHERE seq > ?", (mark,))
             raw.commit()

@@ -9,6 +9,7 @@ from __future__ import annotations
 import statistics
 from collections import defaultdict
 from datetime import date, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -258,3 +259,13 @@ def test_a_copy_read_by_two_processes_equals_one_read_by_one(sqlite_platform: Pl
     assert two.nodes(PERIOD) == one.nodes(PERIOD) and two.flows(PERIOD) == one.flows(PERIOD)
     two.close()
     one.close()
+
+
+def test_a_failing_log_reader_process_fails_the_refresh(tmp_path: Path) -> None:
+    """The second process's failure reaches the refresh: nothing is taken as copied."""
+    from silkpost.store.log_reader import StretchInAnotherProcess
+
+    empty = tmp_path / "no-events.db"
+    empty.touch()
+    with pytest.raises(RuntimeError, match="log reader process failed"):
+        StretchInAnotherProcess(str(empty), 0, 10).result()

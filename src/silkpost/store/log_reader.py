@@ -4,7 +4,7 @@ Turning rows into Python values is most of what copying the log costs, and it ho
 interpreter lock. So a large refresh of a SQLite store reads the newer half of what is new in
 a second process (``python -m silkpost.store.log_reader``, Python's own sqlite3 there too: one
 SQLite library per process keeps SQLite's file locking sound), which streams it back in
-Arrow's IPC format, while this process reads the older half.
+Arrow's IPC format as it goes, while this process reads the older half.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from __future__ import annotations
 import sqlite3
 import subprocess
 import sys
+import threading
 from collections.abc import Sequence
 from typing import Any
 
@@ -29,6 +30,9 @@ TYPES = (pa.int64(), pa.int8(), pa.string(), pa.string(), pa.int64(), pa.int32()
          pa.string(), pa.string())
 
 
+CHUNK = 200_000  # rows the other process converts and sends at a time
+
+
 def arrow_rows(rows: Sequence[tuple[Any, ...]]) -> pa.Table:
     """DB-API rows of :data:`SELECT` as an Arrow table."""
     columns = list(zip(*rows, strict=True))
@@ -38,43 +42,48 @@ def arrow_rows(rows: Sequence[tuple[Any, ...]]) -> pa.Table:
                     names=list(COLUMNS))
 
 
-def read_stretch(database: str, lower: int, upper: int) -> pa.Table:
-    """The events with ``lower < seq <= upper`` of the SQLite file ``database``."""
-    conn = sqlite3.connect(database)
-    try:
-        rows = conn.execute(f"SELECT {SELECT} FROM events WHERE seq > ? AND seq <= ? "
-                            "ORDER BY seq", (lower, upper)).fetchall()
-    finally:
-        conn.close()
-    return arrow_rows(rows)
-
-
 class StretchInAnotherProcess:
-    """:func:`read_stretch` run by a second Python process, started at once."""
+    """:func:`read_stretch` run by a second Python process, started at once.
+
+    The other process sends its stretch in chunks as it reads them, and a thread here keeps
+    them (as Arrow, a tenth of the rows' size in Python), so both processes read all along.
+    """
 
     def __init__(self, database: str, lower: int, upper: int) -> None:
         self._process = subprocess.Popen(
             [sys.executable, "-m", "silkpost.store.log_reader", database, str(lower),
              str(upper)], stdout=subprocess.PIPE)
+        self._batches: list[pa.RecordBatch] = []
+        self._failure: BaseException | None = None
+        self._thread = threading.Thread(target=self._receive, daemon=True)
+        self._thread.start()
+
+    def _receive(self) -> None:
+        assert self._process.stdout is not None
+        try:
+            with pa.ipc.open_stream(self._process.stdout) as reader:
+                for batch in reader:
+                    self._batches.append(batch)
+        except BaseException as exc:  # reported by result()
+            self._failure = exc
 
     def result(self) -> pa.Table:
         """The stretch, once the other process has read it; its failure raises here."""
-        assert self._process.stdout is not None
-        try:
-            table = pa.ipc.open_stream(self._process.stdout).read_all()
-        finally:
-            code = self._process.wait()
+        self._thread.join()
+        code = self._process.wait()
+        if self._process.stdout is not None:
             self._process.stdout.close()
-        if code:
-            raise RuntimeError(f"the log reader process failed (exit code {code})")
-        return table
-
+        if code or self._failure is not None:
+            raise RuntimeError(f"the log reader process failed (exit code {code})"
+                               ) from self._failure
+        return pa.Table.from_batches(self._batches, schema=arrow_rows([]).schema)
 
     def cancel(self) -> None:
         """Stop the other process (the refresh failed before it asked for the result)."""
         if self._process.poll() is None:
             self._process.kill()
         self._process.wait()
+        self._thread.join()
         if self._process.stdout is not None:
             self._process.stdout.close()
 
@@ -82,9 +91,15 @@ class StretchInAnotherProcess:
 def main(argv: Sequence[str]) -> None:
     """Write the stretch ``DATABASE LOWER UPPER`` to standard output as an Arrow stream."""
     database, lower, upper = argv
-    table = read_stretch(database, int(lower), int(upper))
-    with pa.ipc.new_stream(sys.stdout.buffer, table.schema) as writer:
-        writer.write_table(table)
+    conn = sqlite3.connect(database)
+    try:
+        cursor = conn.execute(f"SELECT {SELECT} FROM events WHERE seq > ? AND seq <= ? "
+                              "ORDER BY seq", (int(lower), int(upper)))
+        with pa.ipc.new_stream(sys.stdout.buffer, arrow_rows([]).schema) as writer:
+            while rows := cursor.fetchmany(CHUNK):
+                writer.write_table(arrow_rows(rows))
+    finally:
+        conn.close()
 
 
 if __name__ == "__main__":
