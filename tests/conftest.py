@@ -68,7 +68,9 @@ def clock() -> FixedClock:
 
 
 def _platform(url: str, clock: FixedClock) -> Platform:
-    return bootstrap(Settings(database_url=url), clock=clock)
+    # A schema per test: its analytics copy in memory, not a cache file per schema.
+    memory = ":memory:" if url.startswith("postgresql") else None
+    return bootstrap(Settings(database_url=url, analytics_file=memory), clock=clock)
 
 
 @pytest.fixture

@@ -161,7 +161,7 @@ def bootstrap(
     def open_analytics() -> KpiStore:
         from silkpost.store.analytics import DuckDbAnalytics
 
-        return DuckDbAnalytics(engine, path=settings.analytics_file,
+        return DuckDbAnalytics(engine, path=settings.analytics_path(),
                                min_interval_s=settings.analytics_refresh_seconds)
 
     def sql_unit_of_work() -> SqlUnitOfWork:

@@ -5,8 +5,10 @@ Every setting is listed in docs/settings.md; a test fails when one is missing th
 
 from __future__ import annotations
 
+import hashlib
 import os
 from dataclasses import dataclass
+from pathlib import Path
 
 
 @dataclass(frozen=True, slots=True)
@@ -18,8 +20,28 @@ class Settings:
     host: str = "127.0.0.1"
     port: int = 8000
     ingest_batch_size: int = 5000
-    analytics_file: str = ":memory:"
+    analytics_file: str | None = None  # None: derived from the database (analytics_path)
     analytics_refresh_seconds: float = 10.0
+
+    def analytics_path(self) -> str:
+        """Where analytics keeps its DuckDB copy of the event log.
+
+        ``analytics_file`` when set (``:memory:`` allowed); else a file beside a SQLite
+        database (``silkpost.db`` → ``silkpost.analytics.duckdb``), a file per server and
+        database under the user's cache directory for PostgreSQL, and memory for an in-memory
+        SQLite database. A file outlives a restart, so a large log is not copied again.
+        """
+        if self.analytics_file:
+            return self.analytics_file
+        url = self.database_url
+        if url.startswith("sqlite"):
+            database = url.partition(":///")[2].partition("?")[0]
+            if not database or database == ":memory:":
+                return ":memory:"
+            return str(Path(database).with_suffix(".analytics.duckdb"))
+        cache = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+        digest = hashlib.sha256(url.encode()).hexdigest()[:16]
+        return str(cache / "silkpost" / f"analytics-{digest}.duckdb")
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> Settings:
@@ -34,7 +56,7 @@ class Settings:
             ingest_batch_size=int(
                 env.get("SILKPOST_INGEST_BATCH_SIZE", defaults.ingest_batch_size)
             ),
-            analytics_file=env.get("SILKPOST_ANALYTICS_FILE") or defaults.analytics_file,
+            analytics_file=env.get("SILKPOST_ANALYTICS_FILE") or None,
             analytics_refresh_seconds=float(
                 env.get("SILKPOST_ANALYTICS_REFRESH_SECONDS", defaults.analytics_refresh_seconds)
             ),

@@ -66,6 +66,7 @@ def test_lanes_table_and_volume_chart_equal_the_api(client: TestClient) -> None:
         assert row is not None, lane["lane"]
         assert f'data-field="posted">{lane["posted"]}<' in row.group(1)
         assert f'data-field="delivered">{lane["delivered"]}<' in row.group(1)
+        assert f'data-field="in_flight">{lane["in_flight"]}<' in row.group(1)
     volumes = client.get("/api/v1/analytics/volumes", params=PERIOD).json()
     posted_bars = dict(re.findall(
         r'data-series="Posted" data-category="([0-9-]+)" data-value="([0-9.]+)"', html))

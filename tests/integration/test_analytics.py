@@ -9,6 +9,7 @@ from __future__ import annotations
 import statistics
 from collections import defaultdict
 from datetime import date, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -69,14 +70,16 @@ def corridor(platform: Platform) -> Platform:
 
 
 def test_lane_figures_worked_out_by_hand(corridor: Platform) -> None:
-    """3 posted, 2 delivered (7 d and 9 d: p50 8 d), 1 on time, 2 late against J+8."""
+    """3 posted, 2 delivered (7 d and 9 d: p50 8 d); against J+8 one on time, one delivered
+    late, one in flight past the promise (overdue)."""
     lanes = service.lanes(PERIOD, analytics=corridor.analytics(), clock=corridor.clock,
                           promises=PROMISES)
     assert [lane.lane for lane in lanes] == ["CNDGGA>KZALAA"]
     lane = lanes[0]
     assert (lane.posted, lane.delivered, lane.weight_kg) == (3, 2, 6.0)
     assert lane.p50_days == 8.0 and lane.p90_days == pytest.approx(8.8)
-    assert (lane.on_time, lane.late, lane.on_time_share) == (1, 2, 0.3333)
+    assert (lane.on_time, lane.late, lane.overdue, lane.in_flight) == (1, 1, 1, 1)
+    assert lane.on_time_share == 0.3333
     total, items = service.overdue(PERIOD, analytics=corridor.analytics(),
                                    clock=corridor.clock, promises=PROMISES)
     assert total == 1 and items[0].object_id == P3 and items[0].last_office == "KZALAA"
@@ -190,16 +193,18 @@ def test_incremental_derive_equals_a_full_rebuild(platform: Platform, share: flo
     scenario = load_scenario("seeds-2023").with_overrides(days=1, parcels_per_day=150, seed=8)
     captured: list[TrackingEvent] = []
     CorridorSimulation(platform.network, scenario, sink=captured.extend).run()
+    later: list[TrackingEvent] = []  # parcels of another day: new ids, derived from new events
+    CorridorSimulation(platform.network, scenario.with_overrides(seed=9),
+                       sink=later.extend).run()
     live = DuckDbAnalytics(platform.engine, full_rebuild_share=share)
-    for part in (captured[1::3], captured[::3], captured[2::3]):
+    for part in (captured[1::3], captured[::3], captured[2::3], later[::2], later[1::2]):
         ingest_events(part, uow=platform.uow(), clock=platform.clock)
         assert live.refresh() > 0
+    captured += later
     fresh = DuckDbAnalytics(platform.engine)
     assert fresh.refresh() == live.events_copied() == len(captured)
     first = min(e.occurred_at for e in captured).date()
     period = Period(first, first + timedelta(days=30))
-    for store in (live, fresh):
-        assert store.events_copied() == len(captured)
     now_us = 1_900_000_000_000_000
     assert live.lanes(period, promises=PROMISES, now_us=now_us) == fresh.lanes(
         period, promises=PROMISES, now_us=now_us)
@@ -235,3 +240,32 @@ def test_late_visible_events_are_copied_within_the_reread_window(platform: Platf
     assert copy.refresh() == (1 if window else 0)
     assert copy.events_copied() == (8 if window else 7)
     copy.close()
+
+
+def test_a_copy_read_by_two_processes_equals_one_read_by_one(sqlite_platform: Platform) -> None:
+    """A large refresh reads the newer half in a second process: the same events, once each,
+    and the same figures as a copy read in one process; events after it still come."""
+    from silkpost.store.analytics import DuckDbAnalytics
+
+    store(sqlite_platform, journey(P1, 7) + journey(P2, 9))
+    two = DuckDbAnalytics(sqlite_platform.engine, parallel_after=4, chunk=3)
+    one = DuckDbAnalytics(sqlite_platform.engine, parallel_after=None)
+    assert two.refresh() == one.refresh() == 2 * 8
+    store(sqlite_platform, journey(P3, None))
+    assert two.refresh() == one.refresh() == 7
+    now_us = 1_900_000_000_000_000
+    assert two.lanes(PERIOD, promises=PROMISES, now_us=now_us) == one.lanes(
+        PERIOD, promises=PROMISES, now_us=now_us)
+    assert two.nodes(PERIOD) == one.nodes(PERIOD) and two.flows(PERIOD) == one.flows(PERIOD)
+    two.close()
+    one.close()
+
+
+def test_a_failing_log_reader_process_fails_the_refresh(tmp_path: Path) -> None:
+    """The second process's failure reaches the refresh: nothing is taken as copied."""
+    from silkpost.store.log_reader import StretchInAnotherProcess
+
+    empty = tmp_path / "no-events.db"
+    empty.touch()
+    with pytest.raises(RuntimeError, match="log reader process failed"):
+        StretchInAnotherProcess(str(empty), 0, 10).result()

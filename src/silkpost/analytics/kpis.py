@@ -9,20 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-# Codes that say an item left a place: the end of its dwell there.
-LEAVING_CODES = ("EMC", "EMK", "EMF", "EDE", "SDP", "SWD", "SLD")
-# Presented to customs (export, import) and released: customs time is the span between them.
-PRESENTED_CODES = ("EXA", "EDB")
-RELEASED_CODES = ("EXC", "EDC", "SCR")
-# Held for a closer look: counts as an inspection at that place.
-INSPECTED_CODES = ("EXB", "EME", "SCI")
-POSTED_CODE = "EMA"
-DELIVERED_CODE = "EMI"
+from silkpost.domain.transit import share
 
-
-def share(part: int, whole: int) -> float | None:
-    """A share rounded to four places (None of nothing): the one rounding every KPI uses."""
-    return round(part / whole, 4) if whole else None
+__all__ = ["share"]  # the one rounding of shares, re-exported for the adapters
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,7 +52,8 @@ class ModeDay:
 
 @dataclass(frozen=True, slots=True)
 class LaneFigures:
-    """One lane ("ORIGIN>DESTINATION") over the items posted in the period."""
+    """One lane ("ORIGIN>DESTINATION") over the items posted in the period; the counts,
+    percentiles and share are :func:`silkpost.domain.transit.outcome`'s."""
 
     lane: str
     posted: int
@@ -73,14 +63,15 @@ class LaneFigures:
     p90_days: float | None
     promise_days: float | None
     on_time: int
-    late: int
-    # Delivered within the promise, over items whose outcome is known (delivered, or still
-    # undelivered after the promise ran out); None while no outcome is known.
+    late: int  # delivered after the promise
+    in_flight: int = 0  # not delivered yet
+    overdue: int = 0  # not delivered although the promise ran out
+    # On time over the items whose outcome is known (delivered, or overdue); None while none is.
     on_time_share: float | None = None
 
     def __post_init__(self) -> None:
-        if self.on_time_share != share(self.on_time, self.on_time + self.late):
-            raise ValueError("on_time_share must be on_time / (on_time + late)")
+        if self.on_time_share != share(self.on_time, self.on_time + self.late + self.overdue):
+            raise ValueError("on_time_share must be on_time / (on_time + late + overdue)")
 
 
 @dataclass(frozen=True, slots=True)

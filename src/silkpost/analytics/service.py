@@ -24,7 +24,7 @@ from silkpost.analytics.kpis import (
     TransitBucket,
 )
 from silkpost.analytics.ports import KpiStore
-from silkpost.domain.codes import Status
+from silkpost.domain.codes import Status, terminal_statuses
 from silkpost.domain.events import to_epoch_us
 from silkpost.domain.tracked import StatusCount
 from silkpost.errors import InvalidRequest
@@ -33,7 +33,7 @@ from silkpost.tracking.service import count_statuses
 
 DEFAULT_DAYS = 14
 MAX_DAYS = 366
-IN_FLIGHT = frozenset(Status) - {Status.DELIVERED, Status.RETURNED}
+IN_FLIGHT = frozenset(Status) - terminal_statuses()
 
 
 def period_of(since: date | None, until: date | None, *, clock: Clock,

@@ -52,12 +52,14 @@ def print_report(result: object) -> None:
     assert isinstance(result, Report)
     console.print(f"[bold]{result.scenario}[/]: {result.parcels:,} parcels, {result.events:,} "
                   f"events stored, {result.in_flight:,} still in flight at the end")
-    lanes = Table(title="Lanes (door to door, days)")
-    for col in ("lane", "parcels", "delivered", "p50", "p90", "promise J+", "on time"):
+    lanes = Table(title="Lanes (door to door, days; on time over delivered and overdue)")
+    for col in ("lane", "parcels", "delivered", "in flight", "p50", "p90", "promise J+",
+                "on time"):
         lanes.add_column(col, justify="left" if col == "lane" else "right")
     for lane in result.lanes:
         lanes.add_row(lane.lane, f"{lane.parcels:,}", f"{lane.delivered:,}",
-                      f"{lane.p50_days}", f"{lane.p90_days}", f"{lane.promise_days:g}",
+                      f"{lane.in_flight:,}", f"{lane.p50_days}", f"{lane.p90_days}",
+                      f"{lane.promise_days:g}",
                       "" if lane.on_time_share is None else f"{lane.on_time_share:.1%}")
     console.print(lanes)
     nodes = Table(title="Nodes (hours)")

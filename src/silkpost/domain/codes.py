@@ -3,6 +3,11 @@
 Codes are data (``tables/*.csv``), so a correction or a new translation is one edit there. UPU
 codes (E..) are used where UPU names the step; Silkpost codes (S..) name the steps UPU does not
 (bag opened, sorted, loaded, border crossed, gauge transshipment, warehouse received...).
+
+Everything else that classifies codes reads these tables: which statuses end an item's life
+(``terminal``), which codes mark a posting, a delivery, a departure or a customs step
+(``marks``: see :class:`Mark`), the customs regimes a parcel may travel under and the default
+one, and the languages every text is kept in (:class:`Language`).
 """
 
 from __future__ import annotations
@@ -13,7 +18,28 @@ from enum import StrEnum
 from functools import cache
 from importlib.resources import files
 
-LANGUAGES = ("en", "zh", "ru", "kk")
+
+class Language(StrEnum):
+    """The languages of the corridor, in the order the pages offer them."""
+
+    ZH = "zh"
+    EN = "en"
+    RU = "ru"
+    KK = "kk"
+
+
+LANGUAGES: tuple[str, ...] = tuple(lang.value for lang in Language)
+
+
+class Mark(StrEnum):
+    """What an event code tells analytics beyond its status (the ``marks`` column)."""
+
+    POSTED = "posted"  # the item was posted: transit time starts
+    DELIVERED = "delivered"  # delivered to the addressee: transit time ends
+    LEAVING = "leaving"  # the item left a place: the end of its dwell there
+    PRESENTED = "presented"  # presented to customs: customs time starts
+    RELEASED = "released"  # released by customs: customs time ends
+    INSPECTED = "inspected"  # held for a closer look: counts as an inspection
 
 
 class ObjectKind(StrEnum):
@@ -61,6 +87,7 @@ class EventCode:
     origin: str  # "upu" or "silkpost"
     status: Status
     objects: frozenset[ObjectKind]
+    marks: frozenset[Mark]
     names: dict[str, str]
 
 
@@ -95,6 +122,7 @@ def event_codes() -> dict[str, EventCode]:
             origin=row["origin"],
             status=Status(row["status"]),
             objects=frozenset(ObjectKind(k) for k in row["objects"].split()),
+            marks=frozenset(Mark(m) for m in row["marks"].split()),
             names={lang: row[lang] for lang in LANGUAGES},
         )
     return out
@@ -105,18 +133,56 @@ def event_code(code: str) -> EventCode | None:
     return event_codes().get(code)
 
 
+@cache
+def codes_marked(mark: Mark) -> tuple[str, ...]:
+    """The event codes that carry ``mark``, in table order."""
+    return tuple(c.code for c in event_codes().values() if mark in c.marks)
+
+
+@dataclass(frozen=True, slots=True)
+class CustomsRegime:
+    """A Chinese customs supervision code a parcel is declared under, and its texts."""
+
+    regime: str
+    default: bool
+    names: dict[str, str]
+
+
+@cache
+def customs_regimes() -> dict[str, CustomsRegime]:
+    """The customs regime table, by code (9610 direct mail, 9710, 9810, 1210)."""
+    out = {}
+    for row in _rows("customs_regimes.csv"):
+        out[row["regime"]] = CustomsRegime(row["regime"], row["default"] == "1",
+                                           {lang: row[lang] for lang in LANGUAGES})
+    return out
+
+
+@cache
+def default_regime() -> str:
+    """The regime a parcel travels under unless said otherwise (9610, direct mail)."""
+    [regime] = [r.regime for r in customs_regimes().values() if r.default]
+    return regime
+
+
+@cache
+def terminal_statuses() -> frozenset[Status]:
+    """The statuses that end an item's life (delivered, returned)."""
+    return frozenset(s for s, info in statuses().items() if info.terminal)
+
+
 def markdown() -> str:
     """The status and event code tables as Markdown (docs/event-codes.md is this, verbatim)."""
     out = [
-        "# Tracking statuses and event codes",
+        "# Tracking statuses, event codes and customs regimes",
         "",
         "Generated from `src/silkpost/domain/tables/*.csv` by "
         "`python -m silkpost.domain.codes > docs/event-codes.md`; a test fails when they differ.",
         "",
         "## Statuses",
         "",
-        "| status | rank | terminal | stuck after (h) | en | zh | ru | kk |",
-        "|---|---|---|---|---|---|---|---|",
+        "| status | rank | terminal | stuck after (h) | " + " | ".join(LANGUAGES) + " |",
+        "|---|---|---|---|" + "---|" * len(LANGUAGES),
     ]
     for s in statuses().values():
         hours = "" if s.stuck_after_hours is None else f"{s.stuck_after_hours:g}"
@@ -128,13 +194,28 @@ def markdown() -> str:
         "",
         "UPU codes (E..) where UPU names the step; Silkpost codes (S..) for the steps it does not.",
         "",
-        "| code | origin | status | reported on | en | zh | ru | kk |",
-        "|---|---|---|---|---|---|---|---|",
+        "Marks say what analytics reads from a code: posted and delivered bound the transit "
+        "time, leaving ends a dwell, presented and released bound customs time, inspected "
+        "counts an inspection.",
+        "",
+        "| code | origin | status | reported on | marks | " + " | ".join(LANGUAGES) + " |",
+        "|---|---|---|---|---|" + "---|" * len(LANGUAGES),
     ]
     for c in event_codes().values():
         objects = ", ".join(k.value for k in ObjectKind if k in c.objects)
-        out.append(f"| `{c.code}` | {c.origin} | `{c.status.value}` | {objects} | "
+        marks = ", ".join(m.value for m in Mark if m in c.marks)
+        out.append(f"| `{c.code}` | {c.origin} | `{c.status.value}` | {objects} | {marks} | "
                    + " | ".join(c.names[lang] for lang in LANGUAGES) + " |")
+    out += [
+        "",
+        "## Customs regimes",
+        "",
+        "| regime | default | " + " | ".join(LANGUAGES) + " |",
+        "|---|---|" + "---|" * len(LANGUAGES),
+    ]
+    for r in customs_regimes().values():
+        out.append(f"| `{r.regime}` | {'yes' if r.default else ''} | "
+                   + " | ".join(r.names[lang] for lang in LANGUAGES) + " |")
     return "\n".join(out) + "\n"
 
 

@@ -24,9 +24,8 @@ from datetime import datetime
 from enum import StrEnum
 from types import MappingProxyType
 
+from silkpost.domain.codes import LANGUAGES
 from silkpost.domain.errors import InvalidFormat, InvalidValue
-
-LANGUAGES = ("zh", "en", "ru", "kk")
 
 # Kazakh readers on the corridor read Russian more often than English; everyone else falls
 # back to English, then to whatever the operator wrote.

@@ -60,11 +60,6 @@ class ReceptacleId:
     weight_kg: float
 
     @property
-    def mail_class(self) -> str:
-        """First letter of the subclass: C parcels, U letters, E EMS..."""
-        return self.subclass[0]
-
-    @property
     def dispatch_id(self) -> str:
         """The S8 dispatch id (first 20 characters) this receptacle belongs to."""
         return (

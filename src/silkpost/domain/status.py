@@ -16,7 +16,22 @@ and such an event belongs to a new item under the old id.
 
 Because "latest event" and "latest terminal event" are both maxima, the derivation does not
 depend on the order events arrive in, and applying an event twice changes nothing. The store
-keeps its read model with the same two maxima (see :func:`order_key`).
+keeps its read model with the same two maxima (see :func:`order_key`). Two events that tie on
+the order key (same instant and code, other place) are ordered by location, office and UTC
+offset (:func:`latest_rank`), so the last known place does not depend on arrival order either.
+
+The **destination** of an object is the payload destination of its earliest event that carries
+one (by :func:`order_key`; ties: the smallest destination code): the one declared at posting,
+whatever a later scan or a late partner file says.
+
+**Lives.** An event opens a new life of the id when it comes more than a year after the
+previous event, or more than a year after the last terminal event of the current life
+(:func:`lives`). The current life's status is then exactly :func:`effective_status` of the
+two maxima: events at day 0 (posted), 1 (delivered), 200 and 400 are two lives, and the
+status is that of the day-400 event.
+
+:func:`track` is the whole read model of one object from its events; every store keeps the
+same record (a contract test compares them field by field).
 """
 
 from __future__ import annotations
@@ -26,8 +41,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TypeVar
 
-from silkpost.domain.codes import Status, event_codes, statuses
-from silkpost.domain.events import TrackingEvent, to_epoch_us
+from silkpost.domain.codes import ObjectKind, Status, event_codes, statuses
+from silkpost.domain.events import TrackingEvent, from_epoch_us
+from silkpost.domain.tracked import TrackedObject
 
 ID_REUSE_GAP = timedelta(days=365)
 ID_REUSE_GAP_US = ID_REUSE_GAP // timedelta(microseconds=1)
@@ -125,12 +141,6 @@ def is_stuck(status: Status, last_at: datetime, now: datetime) -> bool:
     return hours is not None and now - last_at > timedelta(hours=hours)
 
 
-def stuck_threshold(status: Status) -> timedelta | None:
-    """How long an object may stay in ``status`` before it counts as stuck."""
-    hours = statuses()[status].stuck_after_hours
-    return None if hours is None else timedelta(hours=hours)
-
-
 def in_time_order(events: Iterable[TrackingEvent]) -> list[TrackingEvent]:
     """Events sorted as a timeline: by occurrence, then by step in the process.
 
@@ -139,21 +149,56 @@ def in_time_order(events: Iterable[TrackingEvent]) -> list[TrackingEvent]:
     return sorted(events, key=lambda e: order_key(e.occurred_us, e.code))
 
 
+def latest_rank(key: int, location: str | None, office: str | None, offset_min: int
+                ) -> tuple[int, str, str, int]:
+    """The total order that picks an object's latest event: the order key, then location,
+    office and UTC offset (missing places as empty), so ties do not depend on arrival order."""
+    return key, location or "", office or "", offset_min
+
+
+def _offset_min(e: TrackingEvent) -> int:
+    delta = e.occurred_at.utcoffset()
+    return 0 if delta is None else int(delta.total_seconds()) // 60
+
+
+def _rank(e: TrackingEvent) -> tuple[int, str, str, int]:
+    return latest_rank(order_key(e.occurred_us, e.code), e.location, e.office, _offset_min(e))
+
+
+def payload_destination(e: TrackingEvent) -> str | None:
+    """The destination an event's payload names, if any (an empty one names none)."""
+    destination = e.payload.get("destination") if e.payload else None
+    return str(destination) if destination else None
+
+
+def destination_of(events: Iterable[TrackingEvent]) -> str | None:
+    """The object's destination: that of its earliest event naming one (module docstring)."""
+    best: tuple[int, str] | None = None
+    for e in events:
+        destination = payload_destination(e)
+        if destination is not None:
+            candidate = (order_key(e.occurred_us, e.code), destination)
+            if best is None or candidate < best:
+                best = candidate
+    return None if best is None else best[1]
+
+
 def derive(events: Iterable[TrackingEvent]) -> Standing | None:
     """The standing of an object from its events, in any order; None when it has none."""
     latest: TrackingEvent | None = None
-    latest_key = terminal_key = -1
+    latest_rank_: tuple[int, str, str, int] | None = None
+    terminal_key = -1
     terminal: TrackingEvent | None = None
     for e in events:
-        key = order_key(e.occurred_us, e.code)
-        if key > latest_key:
-            latest, latest_key = e, key
-        if is_terminal(e.code) and key > terminal_key:
-            terminal, terminal_key = e, key
-    if latest is None:
+        rank = _rank(e)
+        if latest_rank_ is None or rank > latest_rank_:
+            latest, latest_rank_ = e, rank
+        if is_terminal(e.code) and rank[0] > terminal_key:
+            terminal, terminal_key = e, rank[0]
+    if latest is None or latest_rank_ is None:
         return None
     status = effective_status(
-        latest_key,
+        latest_rank_[0],
         implied_status(latest.code),
         terminal_key if terminal else None,
         implied_status(terminal.code) if terminal else None,
@@ -161,17 +206,44 @@ def derive(events: Iterable[TrackingEvent]) -> Standing | None:
     return Standing(status=status, last_event=latest)
 
 
-def lives(timeline: Sequence[TrackingEvent]) -> list[list[TrackingEvent]]:
-    """Split a time-ordered timeline where more than a year passes between two events.
+def track(events: Sequence[TrackingEvent]) -> TrackedObject | None:
+    """The read-model record of one object from all its stored events; None when none.
 
-    Each part is one item's life under a reused S10 id; the last part is the current item.
+    ``updated_at`` is when the hub last received an event of it (the occurrence when no
+    receipt time is known); ``first_at`` its earliest occurrence, in UTC.
+    """
+    standing = derive(events)
+    if standing is None:
+        return None
+    last = standing.last_event
+    first_us = min(e.occurred_us for e in events)
+    updated = max(e.received_at or e.occurred_at for e in events)
+    return TrackedObject(
+        object_kind=ObjectKind(last.object_kind), object_id=last.object_id,
+        status=standing.status, last_code=last.code, last_at=last.occurred_at,
+        last_location=last.location, last_office=last.office,
+        first_at=from_epoch_us(first_us),
+        destination=destination_of(events), updated_at=updated,
+    )
+
+
+def lives(timeline: Sequence[TrackingEvent]) -> list[list[TrackingEvent]]:
+    """Split a time-ordered timeline into the lives of a reused S10 id (module docstring).
+
+    The last part is the current item; its status is :func:`effective_status` of the whole
+    timeline's maxima.
     """
     parts: list[list[TrackingEvent]] = []
     previous_us: int | None = None
+    terminal_us: int | None = None
     for e in timeline:
-        us = to_epoch_us(e.occurred_at)
-        if previous_us is None or us - previous_us > ID_REUSE_GAP_US:
+        us = e.occurred_us
+        if (previous_us is None or us - previous_us > ID_REUSE_GAP_US
+                or (terminal_us is not None and us - terminal_us > ID_REUSE_GAP_US)):
             parts.append([])
+            terminal_us = None
         parts[-1].append(e)
         previous_us = us
+        if is_terminal(e.code):
+            terminal_us = us
     return parts

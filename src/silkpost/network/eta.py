@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from silkpost.domain.codes import default_regime
 from silkpost.domain.tracked import TrackedObject
 from silkpost.network.corridor import Network
 from silkpost.network.itinerary import Itinerary, NoRoute
@@ -45,7 +46,7 @@ def estimate_delivery(network: Network, tracked: TrackedObject, *, now: datetime
     if itinerary is None:
         return None
     at_office = ready_after_arrival(network.nodes[itinerary.destination], itinerary.arrives,
-                                    "9610")
+                                    default_regime())
     return max(at_office + LAST_MILE, now)
 
 

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import TypeVar
 
+from silkpost.domain.codes import default_regime
 from silkpost.network.corridor import Network, Service
 from silkpost.network.itinerary import Itinerary, Leg, NoRoute
 from silkpost.network.timetable import (
@@ -33,6 +34,9 @@ from silkpost.network.timetable import (
     to_seconds,
 )
 from silkpost.network.workhours import ready_after_arrival
+
+# Plans are for the regime a parcel travels under unless said otherwise (the regimes table).
+DEFAULT_REGIME = default_regime()
 
 WEEKS = 2  # a first horizon: from the Monday of the query's week, at least a week ahead
 MAX_WEEKS = 32  # the longest horizon: plans arriving later than that are not looked for
@@ -164,7 +168,7 @@ def router_for(network: Network) -> Router:
 
 
 def plan(network: Network, origin: str, destination: str, ready: datetime, *,
-         regime: str | None = "9610", goods: Collection[str] = (),
+         regime: str | None = DEFAULT_REGIME, goods: Collection[str] = (),
          exclude_modes: Collection[str] = (), latest: datetime | None = None) -> Itinerary:
     """The earliest itinerary from ``origin`` ready at ``ready``, or NoRoute."""
     _check(network, origin, destination, ready)
@@ -177,7 +181,7 @@ def plan(network: Network, origin: str, destination: str, ready: datetime, *,
 
 
 def pareto_plans(network: Network, origin: str, destination: str, ready: datetime, *,
-                 weight_kg: float = 1.0, regime: str | None = "9610",
+                 weight_kg: float = 1.0, regime: str | None = DEFAULT_REGIME,
                  goods: Collection[str] = (), exclude_modes: Collection[str] = (),
                  latest: datetime | None = None, budget: float | None = None
                  ) -> list[Itinerary]:

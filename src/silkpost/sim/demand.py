@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from silkpost.domain import s10
+from silkpost.domain.codes import default_regime
 
 MEAN_VALUE_USD = 43.0
 MEAN_WEIGHT_KG = 591_000 / 1_530_000  # 0.386 kg
@@ -70,7 +71,7 @@ def parcels_for_day(profile: DemandProfile, *, day_start: datetime, rng: random.
     """
     origins, o_weights = zip(*profile.origin_shares.items(), strict=True)
     dests, d_weights = zip(*profile.destination_shares.items(), strict=True)
-    regimes = profile.regime_shares or {"9610": 1.0}
+    regimes = profile.regime_shares or {default_regime(): 1.0}
     r_names, r_weights = zip(*regimes.items(), strict=True)
     n = profile.parcels_per_day
     offsets = sorted(rng.uniform(8 * 3600, 20 * 3600) for _ in range(n))

@@ -41,6 +41,4 @@ def simulate(
         simulation = CorridorSimulation(network, scenario, sink=feed, on_hour=on_hour)
         clock.simulation = simulation
         stats = simulation.run()
-    hours_of = {item_id: simulation.hours_at(j.parcel.posted_at)
-                for item_id, j in stats.journeys.items()}
-    return build_report(stats, scenario, hours_of=hours_of, promises=network.promises_days)
+    return build_report(stats, scenario, started=simulation.t0, promises=network.promises_days)

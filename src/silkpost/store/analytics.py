@@ -1,28 +1,15 @@
-"""Analytics on DuckDB: a columnar copy of the event log and the KPI queries over it.
+"""Analytics on DuckDB: the KPI queries over the copy of the event log.
 
-The event log is append-only and numbered (``seq``), so the copy is kept by reading what is
-past the last number copied — a million new events cost a second, not a rebuild of the log.
-DuckDB then derives three tables (items, visits per place, legs between places) in one pass,
-and every KPI is a query over those. The copy lives in memory or in a DuckDB file beside the
-SQLite store, so a restart does not copy ten million events again.
-
-DuckDB reads the store through the store's own driver (SQLite or PostgreSQL), not through its
-sqlite/postgres extensions: those would be downloaded at run time, and Silkpost makes no call to
-the internet. On PostgreSQL a sequence number can become visible after a higher one (concurrent
-transactions), so each refresh reads again a window of recent numbers and skips those it has.
+Each KPI is one query over the derived tables of :class:`~silkpost.store.analytics_copy.
+AnalyticsCopy` (items, visits, legs); what a figure means is the domain's where a rule exists
+(:mod:`silkpost.domain.transit` for transit times and on time).
 """
 
 from __future__ import annotations
 
-import threading
-import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping
 from datetime import date
 from typing import Any
-
-import duckdb
-import pyarrow as pa
-from sqlalchemy import Engine
 
 from silkpost.analytics.kpis import (
     CustomsFigures,
@@ -35,166 +22,19 @@ from silkpost.analytics.kpis import (
     OverdueItem,
     Period,
     TransitBucket,
-    share,
 )
-from silkpost.store.analytics_sql import DERIVED, INSERT, SCHEMA
+from silkpost.domain.transit import LaneItems, outcome, overdue_before
+from silkpost.store.analytics_copy import FULL_REBUILD_SHARE, PARALLEL_AFTER, AnalyticsCopy
+
+__all__ = ["FULL_REBUILD_SHARE", "PARALLEL_AFTER", "DuckDbAnalytics"]
 
 _US_PER_HOUR = 3_600_000_000
 _US_PER_DAY = 24 * _US_PER_HOUR
-_COLUMNS = ("seq", "object_kind", "object_id", "code", "occurred_us", "utc_offset_min",
-            "office", "location", "payload")
-_TYPES = (pa.int64(), pa.string(), pa.string(), pa.string(), pa.int64(), pa.int32(),
-          pa.string(), pa.string(), pa.string())
 
 
-# Past this share of items touched, rebuilding everything is cheaper than deleting and
-# re-inserting the touched ones.
-FULL_REBUILD_SHARE = 0.3
-
-
-class DuckDbAnalytics:
+class DuckDbAnalytics(AnalyticsCopy):
     """The KPI store on DuckDB, fed from the SQL event log of ``engine``."""
 
-    def __init__(self, engine: Engine, *, path: str = ":memory:", chunk: int = 500_000,
-                 reread_window: int | None = None, min_interval_s: float = 0.0,
-                 full_rebuild_share: float = FULL_REBUILD_SHARE) -> None:
-        if chunk < 1:
-            raise ValueError("chunk must be at least 1")
-        if min_interval_s < 0:
-            raise ValueError("min_interval_s must not be negative")
-        self._min_interval = min_interval_s
-        self._full_share = full_rebuild_share
-        self._last_refresh: float | None = None
-        self._engine = engine
-        self._chunk = chunk
-        postgres = engine.dialect.name == "postgresql"
-        self._reread = (100_000 if postgres else 0) if reread_window is None else reread_window
-        self._param = "%s" if postgres else "?"
-        self._duck = duckdb.connect(path)
-        self._duck.execute(SCHEMA)
-        if not self._scalar("SELECT count(*) FROM sync_state"):
-            self._duck.execute("INSERT INTO sync_state VALUES (0, 0, -1)")
-        self._lock = threading.Lock()
-        self._derive_if_needed()
-
-    def close(self) -> None:
-        """Close the DuckDB connection (and its file)."""
-        self._duck.close()
-
-    # -- keeping the copy -------------------------------------------------------------------
-    def refresh(self, *, on_progress: Callable[[int], None] | None = None,
-                force: bool = False) -> int:
-        """Copy new events, then rebuild the derived tables if anything was new.
-
-        Within ``min_interval_s`` of the last refresh this does nothing (unless ``force``):
-        a dashboard opened by many people costs one copy, not one per visitor.
-        """
-        with self._lock:
-            started = time.monotonic()
-            if (not force and self._last_refresh is not None
-                    and started - self._last_refresh < self._min_interval):
-                return 0
-            self._last_refresh = started
-            [(mark, generation)] = self._duck.execute(
-                "SELECT watermark, generation + 1 FROM sync_state").fetchall()
-            lower = max(0, mark - self._reread)
-            copied = 0
-            raw = self._engine.raw_connection()
-            try:
-                cursor = raw.cursor()
-                if lower < mark:
-                    # Re-read the window only when it holds events the copy lacks: an index
-                    # count on the store against one on the copy, instead of 100k rows.
-                    cursor.execute(f"SELECT count(*) FROM events WHERE seq > {self._param} "
-                                   f"AND seq <= {self._param}", (lower, mark))
-                    have = self._scalar(f"SELECT count(*) FROM ev WHERE seq > {lower} "
-                                        f"AND seq <= {mark}")
-                    if cursor.fetchall()[0][0] == have:
-                        lower = mark
-                while True:
-                    cursor.execute(
-                        f"SELECT {', '.join(_COLUMNS)} FROM events WHERE seq > {self._param} "
-                        f"ORDER BY seq LIMIT {self._param}", (lower, self._chunk))
-                    rows = cursor.fetchall()
-                    if not rows:
-                        break
-                    copied += self._insert(rows, mark, generation)
-                    lower = rows[-1][0]
-                    if on_progress is not None:
-                        on_progress(len(rows))
-                    if len(rows) < self._chunk:
-                        break
-                raw.rollback()
-            finally:
-                raw.close()
-            self._duck.execute("UPDATE sync_state SET watermark = ?", [max(mark, lower)])
-            if copied:
-                self._duck.execute("UPDATE sync_state SET generation = ?", [generation])
-                self._derive()
-            return copied
-
-    def _insert(self, rows: Sequence[Any], mark: int, generation: int) -> int:
-        columns = list(zip(*rows, strict=True))
-        batch = pa.table([pa.array(c, type=t) for c, t in zip(columns, _TYPES, strict=True)],
-                         names=list(_COLUMNS))
-        before = self._scalar("SELECT count(*) FROM ev")
-        self._duck.register("batch", batch)
-        try:
-            self._duck.execute(INSERT, {"mark": mark, "generation": generation})
-        finally:
-            self._duck.unregister("batch")
-        return self._scalar("SELECT count(*) FROM ev") - before
-
-    def _derive(self) -> None:
-        """Bring items, visits and legs up to date with the events copied since last time."""
-        derived = self._scalar("SELECT derived FROM sync_state")
-        tables = {r[0] for r in self._duck.execute("SHOW TABLES").fetchall()}
-        self._duck.execute("BEGIN")
-        try:
-            full = derived < 0 or not {"items", "visits", "legs"} <= tables
-            if not full:
-                self._duck.execute(
-                    "CREATE OR REPLACE TEMP TABLE touched AS SELECT DISTINCT object_id FROM ev "
-                    "WHERE generation > ? AND kind = 'item'", [derived])
-                touched = self._scalar("SELECT count(*) FROM touched")
-                full = touched > self._full_share * self._scalar("SELECT count(*) FROM items")
-            for table, select, key in DERIVED:
-                if full:
-                    self._duck.execute(f"CREATE OR REPLACE TABLE {table} AS "
-                                       + select.format(scope=""))
-                else:
-                    self._duck.execute(f"DELETE FROM {table} WHERE object_id IN "
-                                       "(SELECT object_id FROM touched)")
-                    self._duck.execute(f"INSERT INTO {table} " + select.format(
-                        scope=f"AND {key} IN (SELECT object_id FROM touched)"))
-            self._duck.execute("UPDATE sync_state SET derived = generation")
-            self._duck.execute("COMMIT")
-        except BaseException:
-            self._duck.execute("ROLLBACK")
-            raise
-
-    def _derive_if_needed(self) -> None:
-        [(generation, derived)] = self._duck.execute(
-            "SELECT generation, derived FROM sync_state").fetchall()
-        if derived != generation:
-            self._derive()
-
-    def _scalar(self, sql: str) -> int:
-        rows = self._duck.execute(sql).fetchall()  # fetch all: DuckDB keeps unfinished results
-        return int(rows[0][0]) if rows and rows[0][0] is not None else 0
-
-    def events_copied(self) -> int:
-        """How many events the projection holds."""
-        return self._scalar("SELECT count(*) FROM ev")
-
-    def _query(self, sql: str, params: Mapping[str, Any] | None = None) -> list[tuple[Any, ...]]:
-        cursor = self._duck.cursor()  # one per call: readers may run on several threads
-        try:
-            return cursor.execute(sql, dict(params or {})).fetchall()
-        finally:
-            cursor.close()
-
-    # -- KPIs -------------------------------------------------------------------------------
     def day_volumes(self, period: Period) -> list[DayVolume]:
         """Items posted (with weight) and delivered per local day."""
         rows = self._query("""
@@ -218,34 +58,42 @@ class DuckDbAnalytics:
 
     def lanes(self, period: Period, *, promises: Mapping[str, float], now_us: int,
               overall: bool = False) -> list[LaneFigures]:
-        """Per lane (or all lanes as one, lane "*"): posted, delivered, weight, transit
-        p50/p90, on time against each item's lane promise."""
+        """Per lane (or all lanes as one, lane "*"): posted, delivered, weight, and the
+        domain's :func:`~silkpost.domain.transit.outcome` against each lane's promise.
+
+        DuckDB selects and groups the items; the counting, percentiles and share are the
+        domain's, the same function the simulator's report calls.
+        """
         default = promises.get("default")
-        group = "'*'" if overall else "lane"
         rows = self._query(f"""
             WITH lane_items AS (
                 SELECT origin || '>' || destination AS lane, weight_kg, posted_us,
-                       (delivered_us - posted_us) / {_US_PER_DAY}::DOUBLE AS days
+                       delivered_us - posted_us AS transit_us
                 FROM items
                 WHERE posted_day BETWEEN $since AND $until AND origin IS NOT NULL
-                  AND destination IS NOT NULL),
-            promised AS (
-                SELECT l.*, coalesce(p.days, $default) AS promise
-                FROM lane_items l LEFT JOIN ({_promise_values(promises)}) p USING (lane))
-            SELECT {group}, count(*), count(days), coalesce(sum(weight_kg), 0),
-                   quantile_cont(days, 0.5), quantile_cont(days, 0.9),
-                   CASE WHEN min(promise) = max(promise) THEN min(promise) END,
-                   count(*) FILTER (days <= promise),
-                   count(*) FILTER (days > promise OR (days IS NULL
-                       AND posted_us + promise * {_US_PER_DAY} < $now))
-            FROM promised GROUP BY {group} ORDER BY count(*) DESC, 1""",
-            {**_period(period), "default": default, "now": now_us})
-        return [LaneFigures(lane=r[0], posted=int(r[1]), delivered=int(r[2]),
-                            weight_kg=round(float(r[3]), 1), p50_days=_round(r[4], 2),
-                            p90_days=_round(r[5], 2), promise_days=r[6],
-                            on_time=int(r[7]), late=int(r[8]),
-                            on_time_share=share(int(r[7]), int(r[7]) + int(r[8])))
-                for r in rows]
+                  AND destination IS NOT NULL AND posted_us IS NOT NULL)
+            SELECT l.lane, coalesce(p.days, $default), count(*), coalesce(sum(weight_kg), 0),
+                   list(transit_us) FILTER (transit_us IS NOT NULL),
+                   list(posted_us) FILTER (transit_us IS NULL)
+            FROM lane_items l LEFT JOIN ({_promise_values(promises)}) p USING (lane)
+            GROUP BY l.lane, p.days ORDER BY count(*) DESC, 1""",
+            {**_period(period), "default": default})
+        by_lane: dict[str, list[tuple[float | None, float, LaneItems]]] = {}
+        for lane, promise, _, weight, transit, open_ in rows:
+            days = None if promise is None else float(promise)
+            by_lane.setdefault("*" if overall else lane, []).append(
+                (days, float(weight), LaneItems(days, transit or [], open_ or [])))
+        out = []
+        for lane, groups in by_lane.items():
+            o = outcome([g[2] for g in groups], now_us=now_us)
+            promised = {g[0] for g in groups}
+            out.append(LaneFigures(
+                lane=lane, posted=o.posted, delivered=o.delivered,
+                weight_kg=round(sum(g[1] for g in groups), 1), p50_days=o.p50_days,
+                p90_days=o.p90_days, promise_days=promised.pop() if len(promised) == 1 else None,
+                on_time=o.on_time, late=o.late, in_flight=o.in_flight, overdue=o.overdue,
+                on_time_share=o.on_time_share))
+        return out
 
     def transit_buckets(self, lane: str, period: Period, *, width_days: float
                         ) -> list[TransitBucket]:
@@ -303,22 +151,30 @@ class DuckDbAnalytics:
 
     def overdue(self, period: Period, *, promises: Mapping[str, float], now_us: int,
                 limit: int) -> tuple[int, list[OverdueItem]]:
-        """Undelivered items past their lane's promise: how many, and the most overdue."""
+        """Undelivered items past their lane's promise: how many, and the most overdue.
+
+        "Past the promise" is the domain's :func:`~silkpost.domain.transit.overdue_before`,
+        computed per lane here and handed to DuckDB as a cut-off instant.
+        """
+        default = promises.get("default")
         rows = self._query(f"""
-            WITH late AS (
+            WITH open AS (
                 SELECT i.object_id, i.origin || '>' || i.destination AS lane, i.posted_day,
+                       i.posted_us, i.last_office,
                        coalesce(p.days, $default) AS promise,
-                       ($now - i.posted_us) / {_US_PER_DAY}::DOUBLE
-                           - coalesce(p.days, $default) AS late_days,
-                       i.last_office
-                FROM items i LEFT JOIN ({_promise_values(promises)}) p
+                       coalesce(p.cutoff_us, $default_cutoff) AS cutoff_us
+                FROM items i LEFT JOIN ({_promise_values(promises, now_us)}) p
                      ON p.lane = i.origin || '>' || i.destination
                 WHERE i.posted_day BETWEEN $since AND $until AND i.delivered_us IS NULL
-                  AND i.origin IS NOT NULL AND i.destination IS NOT NULL)
-            SELECT *, count(*) OVER () FROM late WHERE late_days > 0
+                  AND i.origin IS NOT NULL AND i.destination IS NOT NULL
+                  AND i.posted_us IS NOT NULL)
+            SELECT object_id, lane, posted_day, promise,
+                   ($now - posted_us) / {_US_PER_DAY}::DOUBLE - promise AS late_days,
+                   last_office, count(*) OVER ()
+            FROM open WHERE posted_us < cutoff_us
             ORDER BY late_days DESC, object_id LIMIT $limit""",
-            {**_period(period), "default": promises.get("default"), "now": now_us,
-             "limit": limit})
+            {**_period(period), "default": default, "now": now_us, "limit": limit,
+             "default_cutoff": None if default is None else overdue_before(now_us, default)})
         total = int(rows[0][6]) if rows else 0
         return total, [OverdueItem(r[0], r[1], r[2], float(r[3]), round(float(r[4]), 2), r[5])
                        for r in rows]
@@ -328,16 +184,19 @@ def _period(period: Period) -> dict[str, date]:
     return {"since": period.since, "until": period.until}
 
 
-def _promise_values(promises: Mapping[str, float]) -> str:
-    """The lane promises as an inline table (numbers and checked lane codes only)."""
+def _promise_values(promises: Mapping[str, float], now_us: int = 0) -> str:
+    """The lane promises as an inline table (numbers and checked lane codes only), with the
+    instant before which an undelivered item posted on the lane is overdue at ``now_us``."""
     pairs = [(lane, float(days)) for lane, days in promises.items() if lane != "default"]
     if not pairs:
-        return "SELECT NULL::VARCHAR AS lane, NULL::DOUBLE AS days WHERE false"
+        return ("SELECT NULL::VARCHAR AS lane, NULL::DOUBLE AS days, NULL::BIGINT AS cutoff_us "
+                "WHERE false")
     for lane, _ in pairs:
         if "'" in lane:
             raise ValueError(f"lane {lane!r}: quote in a lane code")
-    values = ", ".join(f"('{lane}', {days!r})" for lane, days in pairs)
-    return f"SELECT * FROM (VALUES {values}) AS p(lane, days)"
+    values = ", ".join(f"('{lane}', {days!r}, {overdue_before(now_us, days)})"
+                       for lane, days in pairs)
+    return f"SELECT * FROM (VALUES {values}) AS p(lane, days, cutoff_us)"
 
 
 def _round(value: Any, digits: int) -> float | None:

@@ -16,7 +16,7 @@ from operator import itemgetter
 from typing import Any
 
 import orjson
-from sqlalchemy import Connection, and_, case, func, literal_column, or_, select
+from sqlalchemy import Connection, and_, case, func, literal_column, or_, select, tuple_
 from sqlalchemy.dialects import sqlite
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -50,17 +50,40 @@ EVENT_COLUMNS = (
 STATUS_COLUMNS = (
     "object_kind", "object_id", "status", "latest_key", "latest_code", "latest_status",
     "latest_us", "latest_offset_min", "latest_location", "latest_office", "terminal_key",
-    "terminal_status", "first_us", "destination", "updated_us",
+    "terminal_status", "first_us", "destination", "destination_key", "updated_us",
 )
 
 
-def _upsert_set(excluded: Any) -> dict[str, ColumnElement[Any]]:
-    """SET clauses that fold one batch's per-object maxima into the stored ones."""
+def upsert_set(excluded: Any, *, collation: str | None = None) -> dict[str, ColumnElement[Any]]:
+    """SET clauses that fold one batch's per-object summaries into the stored ones.
+
+    The same fold as :func:`status_rows` and :func:`silkpost.domain.status.track`: maxima for
+    the latest and terminal events (ties by :func:`~silkpost.domain.status.latest_rank`), the
+    earliest destination-bearing event for the destination. ``collation`` makes text compare
+    by code point as in Python ("C" on PostgreSQL; SQLite's default already does).
+    """
     t = object_status.c
-    newer = excluded.latest_key > t.latest_key
+
+    def text(column: Any) -> ColumnElement[Any]:
+        value = func.coalesce(column, literal_column("''"))
+        return value if collation is None else value.collate(collation)
+
+    newer = or_(
+        excluded.latest_key > t.latest_key,
+        and_(excluded.latest_key == t.latest_key,
+             tuple_(text(excluded.latest_location), text(excluded.latest_office),
+                    excluded.latest_offset_min)
+             > tuple_(text(t.latest_location), text(t.latest_office), t.latest_offset_min)),
+    )
     newer_terminal = and_(
         excluded.terminal_key.is_not(None),
         or_(t.terminal_key.is_(None), excluded.terminal_key > t.terminal_key),
+    )
+    earlier_destination = and_(
+        excluded.destination_key.is_not(None),
+        or_(t.destination_key.is_(None), excluded.destination_key < t.destination_key,
+            and_(excluded.destination_key == t.destination_key,
+                 text(excluded.destination) < text(t.destination))),
     )
     latest_key = case((newer, excluded.latest_key), else_=t.latest_key)
     latest_status = case((newer, excluded.latest_status), else_=t.latest_status)
@@ -85,7 +108,9 @@ def _upsert_set(excluded: Any) -> dict[str, ColumnElement[Any]]:
         "terminal_key": terminal_key,
         "terminal_status": terminal_status,
         "first_us": case((excluded.first_us < t.first_us, excluded.first_us), else_=t.first_us),
-        "destination": func.coalesce(excluded.destination, t.destination),
+        "destination": case((earlier_destination, excluded.destination), else_=t.destination),
+        "destination_key": case((earlier_destination, excluded.destination_key),
+                                else_=t.destination_key),
         "updated_us": case(
             (excluded.updated_us > t.updated_us, excluded.updated_us), else_=t.updated_us
         ),
@@ -96,18 +121,13 @@ def _upsert_set(excluded: Any) -> dict[str, ColumnElement[Any]]:
     return clauses
 
 
-def upsert_set(excluded: Any) -> dict[str, ColumnElement[Any]]:
-    """The read-model upsert's SET clauses, shared with the PostgreSQL COPY path."""
-    return _upsert_set(excluded)
-
-
 def _compiled_sqlite() -> tuple[str, str]:
     insert_events = sqlite.insert(events).on_conflict_do_nothing(
         index_elements=["object_id", "idem_key"]
     )
     upsert = sqlite.insert(object_status)
     upsert = upsert.on_conflict_do_update(
-        index_elements=["object_kind", "object_id"], set_=_upsert_set(upsert.excluded)
+        index_elements=["object_kind", "object_id"], set_=upsert_set(upsert.excluded)
     )
     dialect = sqlite.dialect(paramstyle="qmark")
     ev = insert_events.values(dict.fromkeys(EVENT_COLUMNS)).compile(dialect=dialect)
@@ -183,17 +203,19 @@ def status_rows(batch: Sequence[TrackingEvent], rows: Sequence[tuple[Any, ...]]
         bits, terminal, status = facts[code]
         key = occurred_us * 1024 + bits
         payload = e[8]
-        destination = payload.get("destination") if payload else None
+        named = payload.get("destination") if payload else None
+        destination = str(named) if named else None
         ident = (kind, object_id)
         a = get(ident)
         if a is None:
             acc[ident] = [
                 kind, object_id, None, key, code, status, occurred_us, offset_min, location,
                 office, key if terminal else None, status if terminal else None, occurred_us,
-                destination, received_us,
+                destination, None if destination is None else key, received_us,
             ]
             continue
-        if key > a[3]:
+        if key > a[3] or (key == a[3] and (location or "", office or "", offset_min)
+                          > (a[8] or "", a[9] or "", a[7])):
             a[3] = key
             a[4] = code
             a[5] = status
@@ -206,10 +228,12 @@ def status_rows(batch: Sequence[TrackingEvent], rows: Sequence[tuple[Any, ...]]
             a[11] = status
         if occurred_us < a[12]:
             a[12] = occurred_us
-        if destination and a[13] is None:
+        if destination is not None and (a[14] is None or key < a[14]
+                                        or (key == a[14] and destination < a[13])):
             a[13] = destination
-        if received_us > a[14]:
-            a[14] = received_us
+            a[14] = key
+        if received_us > a[15]:
+            a[15] = received_us
     out = []
     for a in acc.values():
         a[2] = effective_status(a[3], a[5], a[10], a[11])

@@ -15,7 +15,7 @@ from typing import Self
 from silkpost.domain.codes import ObjectKind, Status
 from silkpost.domain.events import TrackingEvent, key_of, to_epoch_us
 from silkpost.domain.notices import Notice, concerns, state_at
-from silkpost.domain.status import derive, is_stuck
+from silkpost.domain.status import is_stuck, track
 from silkpost.domain.tracked import StatusCount, TrackedObject
 from silkpost.notices.errors import NoticeConflict
 from silkpost.notices.ports import NoticeQuery
@@ -28,7 +28,6 @@ class InMemoryEventLog:
     def __init__(self) -> None:
         self.by_key: dict[tuple[str, bytes], TrackingEvent] = {}
         self.by_object: dict[tuple[str, str], list[TrackingEvent]] = {}
-        self.destinations: dict[tuple[str, str], str] = {}
 
     def append(self, events: Sequence[TrackingEvent]) -> int:
         """Store events not stored before; return how many were new."""
@@ -38,10 +37,7 @@ class InMemoryEventLog:
             if key in self.by_key:
                 continue
             self.by_key[key] = e
-            ident = (e.object_kind.value, e.object_id)
-            self.by_object.setdefault(ident, []).append(e)
-            if e.payload and e.payload.get("destination") and ident not in self.destinations:
-                self.destinations[ident] = str(e.payload["destination"])
+            self.by_object.setdefault((e.object_kind.value, e.object_id), []).append(e)
             new += 1
         return new
 
@@ -50,21 +46,8 @@ class InMemoryEventLog:
         return list(self.by_object.get((kind.value, object_id), []))
 
     def tracked(self, kind: ObjectKind, object_id: str) -> TrackedObject | None:
-        """The object's standing, derived from its events."""
-        events = self.by_object.get((kind.value, object_id))
-        if not events:
-            return None
-        standing = derive(events)
-        assert standing is not None
-        last = standing.last_event
-        first = min(events, key=lambda e: e.occurred_us)
-        updated = max(e.received_at or e.occurred_at for e in events)
-        return TrackedObject(
-            object_kind=kind, object_id=object_id, status=standing.status,
-            last_code=last.code, last_at=last.occurred_at, last_location=last.location,
-            last_office=last.office, first_at=first.occurred_at,
-            destination=self.destinations.get((kind.value, object_id)), updated_at=updated,
-        )
+        """The object's read-model record: the domain's fold over its stored events."""
+        return track(self.by_object.get((kind.value, object_id), []))
 
     def find(self, query: ObjectQuery) -> list[TrackedObject]:
         """One page of objects, most recently active first."""
@@ -208,7 +191,6 @@ class _PendingLog(InMemoryEventLog):
         super().__init__()
         self.by_key = committed.by_key
         self.by_object = committed.by_object
-        self.destinations = committed.destinations
         self.pending: list[TrackingEvent] = []
         self._pending_keys: set[tuple[str, bytes]] = set()
 

@@ -42,7 +42,7 @@ def _statements() -> tuple[str, str, str]:
         list(STATUS_COLUMNS), select(*incoming.c)
     )
     upsert = upsert.on_conflict_do_update(
-        index_elements=["object_kind", "object_id"], set_=upsert_set(upsert.excluded)
+        index_elements=["object_kind", "object_id"], set_=upsert_set(upsert.excluded, collation="C")
     )
     dialect = postgresql.dialect()  # type: ignore[no-untyped-call]
     return create, insert_events, str(upsert.compile(dialect=dialect))

@@ -66,6 +66,8 @@ object_status = Table(
     Column("terminal_status", String(32)),
     Column("first_us", BigInteger, nullable=False),
     Column("destination", String(32)),
+    # The order key of the event the destination came from (the earliest naming one).
+    Column("destination_key", BigInteger),
     Column("updated_us", BigInteger, nullable=False),
     PrimaryKeyConstraint("object_kind", "object_id"),
     Index("ix_object_status_status", "status", "latest_us"),

@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 from itertools import islice
 from typing import Any, Protocol
 
-from silkpost.domain.codes import ObjectKind, Status
+from silkpost.domain.codes import ObjectKind, terminal_statuses
 from silkpost.domain.events import TrackingEvent, to_epoch_us
 from silkpost.domain.objects import validate_object_id
 from silkpost.domain.status import in_time_order, is_stuck, lives
@@ -288,7 +288,7 @@ def track(
     parts = lives(timeline)
     now = clock.now()
     stuck = is_stuck(tracked.status, tracked.last_at, now)
-    terminal = tracked.status in (Status.DELIVERED, Status.RETURNED)
+    terminal = tracked.status in terminal_statuses()
     estimate = None if terminal or eta is None else eta(tracked, now=now)
     return ObjectView(
         tracked=tracked, timeline=parts[-1] if parts else [], earlier_lives=len(parts) - 1,

@@ -6,7 +6,9 @@ words. Kazakh place names fall back to Russian ones where the network file has n
 
 from __future__ import annotations
 
-LANGS = ("zh", "en", "ru", "kk")
+from silkpost.domain.codes import LANGUAGES
+
+LANGS = LANGUAGES
 LANG_NAMES = {"zh": "中文", "en": "English", "ru": "Русский", "kk": "Қазақша"}
 
 TEXTS: dict[str, dict[str, str]] = {

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query, Request, Response
 
@@ -10,6 +10,7 @@ from silkpost.api.deps import PlatformDep
 from silkpost.api.notice_schemas import NoticeIn, NoticeListOut, NoticeOut
 from silkpost.api.problems import MEDIA_TYPE as PROBLEM
 from silkpost.api.problems import PROBLEM_RESPONSES, Problem
+from silkpost.domain.codes import Language
 from silkpost.domain.notices import NoticeState
 from silkpost.notices import atom
 from silkpost.notices.service import (
@@ -29,7 +30,7 @@ _RESPONSES: dict[int | str, dict[str, Any]] = {
 router = APIRouter(prefix="/api/v1/notices", tags=["notices"], responses=_RESPONSES)
 feed_router = APIRouter(tags=["notices"])
 
-Lang = Literal["en", "zh", "ru", "kk"]
+Lang = Language
 NoticeId = Annotated[str, Path(description="notice id", examples=["N-2026-0001"])]
 
 
@@ -81,7 +82,7 @@ def post_withdraw(platform: PlatformDep, notice_id: NoticeId) -> NoticeOut:
     "/notices.atom", response_class=Response,
     responses={200: {"content": {atom.MEDIA_TYPE: {}}, "description": "Atom 1.0 feed"}},
 )
-def get_feed(request: Request, platform: PlatformDep, lang: Lang = "en") -> Response:
+def get_feed(request: Request, platform: PlatformDep, lang: Lang = Language.EN) -> Response:
     """Published notices that were not withdrawn, as an Atom feed in ``lang``."""
     views = published_notices(uow=platform.notice_uow(), clock=platform.clock)
     body = atom.feed([v.notice for v in views], lang=lang, base_url=str(request.base_url),

@@ -1,0 +1,191 @@
+"""The event log's contract, held on every store: the in-memory fake, SQLite and PostgreSQL.
+
+Each test runs three times (``log_platform``): what a unit test learns on the fake is what the
+SQL stores do. The read model of every store is compared field by field with the domain's fold
+(:func:`silkpost.domain.status.track`) over events arriving in random orders and batches.
+"""
+
+from __future__ import annotations
+
+import itertools
+import zlib
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from silkpost.bootstrap import Platform, bootstrap
+from silkpost.clock import FixedClock
+from silkpost.domain import s10
+from silkpost.domain.codes import ObjectKind, Status, event_codes
+from silkpost.domain.events import TrackingEvent, key_of
+from silkpost.domain.status import track
+from silkpost.domain.tracked import TrackedObject
+from silkpost.settings import Settings
+from silkpost.tracking.ports import ObjectQuery
+from silkpost.tracking.service import ingest_events, list_objects
+
+T0 = datetime(2026, 11, 1, tzinfo=UTC)
+ITEM_CODES = sorted(c.code for c in event_codes().values() if ObjectKind.ITEM in c.objects)
+IDS = ["CA000000014CN", "CA000000028CN", "CA000000031CN"]
+_EXAMPLE = itertools.count()
+
+
+@pytest.fixture(params=["memory", "sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def log_platform(request: pytest.FixtureRequest, tmp_path: Path, clock: FixedClock
+                 ) -> Iterator[Platform]:
+    """The same tests on the fake and on both SQL stores."""
+    if request.param == "memory":
+        yield bootstrap(Settings(), clock=clock, in_memory=True)
+        return
+    url = (f"sqlite:///{tmp_path / 'silkpost.db'}" if request.param == "sqlite"
+           else request.getfixturevalue("pg_schema_url"))
+    p = bootstrap(Settings(database_url=url, analytics_file=":memory:"), clock=clock)
+    yield p
+    p.dispose()
+
+
+def ev(object_id: str, code: str, hours: float, place: str = "CNURM") -> TrackingEvent:
+    return TrackingEvent(ObjectKind.ITEM, object_id, code, T0 + timedelta(hours=hours), "test",
+                         location=place, office="CNURCA", received_at=T0 + timedelta(days=30))
+
+
+def test_append_stores_each_event_once(log_platform: Platform) -> None:
+    """Duplicates in a batch and across batches are dropped and counted."""
+    e = ev(IDS[0], "EMA", 0)
+    with log_platform.uow() as uow:
+        assert uow.events.append([e, e]) == 1
+        uow.commit()
+    with log_platform.uow() as uow:
+        assert uow.events.append([e, ev(IDS[0], "EMB", 1)]) == 1
+        uow.commit()
+        assert uow.events.count_events() == 2
+
+
+def test_uncommitted_work_leaves_nothing(log_platform: Platform) -> None:
+    """A unit of work left without commit (an error mid-use-case) rolls everything back."""
+    def crash_after_append() -> None:
+        with log_platform.uow() as uow:
+            uow.events.append([ev(IDS[0], "EMA", 0)])
+            raise RuntimeError("crash after append")
+
+    with pytest.raises(RuntimeError):
+        crash_after_append()
+    with log_platform.uow() as uow:
+        assert uow.events.count_events() == 0
+        assert uow.events.tracked(ObjectKind.ITEM, IDS[0]) is None
+
+
+def test_timeline_reads_back_with_offsets(log_platform: Platform) -> None:
+    """Local times keep the scanner's UTC offset; payloads come back as mappings."""
+    almaty = timezone(timedelta(hours=5))
+    e = TrackingEvent(ObjectKind.ITEM, IDS[0], "EMD", datetime(2026, 11, 20, 9, 30, tzinfo=almaty),
+                      "kazpost", location="KZALA", office="KZALAA", event_id="kz-1",
+                      payload={"destination": "KZALA", "weight_kg": 1.2}, received_at=T0)
+    ingest_events([e], uow=log_platform.uow(), clock=log_platform.clock)
+    with log_platform.uow() as uow:
+        [back] = uow.events.timeline(ObjectKind.ITEM, IDS[0])
+        tracked = uow.events.tracked(ObjectKind.ITEM, IDS[0])
+    assert back.occurred_at == e.occurred_at and back.occurred_at.utcoffset() == timedelta(hours=5)
+    assert back.payload == {"destination": "KZALA", "weight_kg": 1.2}
+    assert tracked is not None and tracked.destination == "KZALA"
+
+
+def test_listing_filters_and_pages(log_platform: Platform) -> None:
+    """Status, place and stuck filters; pages follow each other without gaps or repeats."""
+    batch = []
+    ids = list(s10.id_range("CA", "CN", 100, 25))
+    for n, object_id in enumerate(ids):
+        batch.append(ev(object_id, "EMB" if n % 2 else "EMC", n, "CNURM" if n % 3 else "CNHRS"))
+    ingest_events(batch, uow=log_platform.uow(), clock=log_platform.clock)
+
+    def page(**kw: object) -> list[str]:
+        out: list[str] = []
+        cursor = None
+        while True:
+            q = ObjectQuery(limit=4, after=cursor, **kw)  # type: ignore[arg-type]
+            p = list_objects(q, uow=log_platform.uow())
+            out += [t.object_id for t in p.objects]
+            if p.next_cursor is None:
+                return out
+            us, _, oid = p.next_cursor.partition("~")
+            cursor = (int(us), oid)
+
+    everything = page()
+    assert sorted(everything) == sorted(ids) and len(set(everything)) == len(ids)
+    departed = page(status=Status.DEPARTED)
+    assert set(departed) == {i for n, i in enumerate(ids) if n % 2 == 0}
+    at_khorgos = page(location="CNHRS")
+    assert set(at_khorgos) == {i for n, i in enumerate(ids) if n % 3 == 0}
+    # at the office of exchange for more than 24 h by NOW: all EMB items (events are from Nov 1)
+    stuck = page(status=Status.AT_OFFICE_OF_EXCHANGE, stuck_at=T0 + timedelta(hours=30))
+    assert set(stuck) == {i for n, i in enumerate(ids) if n % 2 and n < 6}
+
+
+# -- the read model against the domain fold ---------------------------------------------------
+# An event's identity (its idempotency key) is object, code, time, location and office; what a
+# resend of the same event carries besides (offset, payload, receipt time) is made a function
+# of that identity here, so that "the same event twice" is the same content. Hours cluster in
+# the first two days (ties of time and code at other places) and spread over 800 days (ids
+# reused after more than a year).
+_PLACES = [("CNURM", "CNURCA"), ("KZALA", "KZALAA"), ("KZALA", None), (None, None)]
+_DESTINATIONS = ["KZALA", "UZTAS", "RUMOW"]
+
+
+def _event(slot: int, code: str, hours: int, place: int) -> tuple[int, str, int, int]:
+    return slot, code, hours, place
+
+
+def _build(object_id: str, code: str, hours: int, place: int) -> TrackingEvent:
+    location, office = _PLACES[place]
+    salt = zlib.crc32(f"{code}/{hours}/{place}".encode())
+    tz = timezone(timedelta(hours=(0, 5, 8)[salt % 3]))
+    payload = ({"destination": _DESTINATIONS[salt // 3 % 3]} if salt % 4 < 2 else None)
+    return TrackingEvent(ObjectKind.ITEM, object_id, code,
+                         (T0 + timedelta(hours=hours)).astimezone(tz), "test",
+                         location=location, office=office, payload=payload,
+                         received_at=T0 + timedelta(days=900, minutes=salt % 97))
+
+
+event_specs = st.lists(
+    st.builds(_event, st.integers(0, 2), st.sampled_from(ITEM_CODES),
+              st.one_of(st.integers(0, 48), st.integers(0, 24 * 800)), st.integers(0, 3)),
+    min_size=1, max_size=30,
+)
+
+
+def _fields(t: TrackedObject | None) -> tuple[object, ...] | None:
+    """Every field of the record, offsets of the local times included."""
+    if t is None:
+        return None
+    return (t.object_kind, t.object_id, t.status, t.last_code, t.last_at, t.last_at.utcoffset(),
+            t.last_location, t.last_office, t.first_at, t.destination, t.updated_at)
+
+
+@settings(max_examples=200, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(specs=event_specs, cut=st.integers(1, 10), order=st.randoms())
+def test_read_model_equals_the_domain_fold(log_platform: Platform,
+                                           specs: list[tuple[int, str, int, int]], cut: int,
+                                           order) -> None:  # type: ignore[no-untyped-def]
+    """Whatever batches and order events arrive in (with resends), every field of the stored
+    record is the fold's, over the events stored."""
+    n = next(_EXAMPLE)
+    ids = [s10.build("CT", n * 3 + slot + 1, "CN") for slot in range(3)]
+    events = [_build(ids[slot], code, hours, place) for slot, code, hours, place in specs]
+    shuffled = list(events)
+    order.shuffle(shuffled)
+    for start in range(0, len(shuffled), cut):
+        with log_platform.uow() as uow:
+            uow.events.append(shuffled[start:start + cut] + shuffled[:1])  # resend one each time
+            uow.commit()
+    with log_platform.uow() as uow:
+        for object_id in ids:
+            mine = {key_of(e): e for e in events if e.object_id == object_id}
+            stored = uow.events.tracked(ObjectKind.ITEM, object_id)
+            assert _fields(stored) == _fields(track(list(mine.values())))
+            timeline = uow.events.timeline(ObjectKind.ITEM, object_id)
+            assert {key_of(e) for e in timeline} == set(mine)
