@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from silkpost.errors import InvalidRequest, NotFound
+from silkpost.sim.demand import DEFAULT_REGIME_SHARES
 
 
 class UnknownScenario(NotFound):
@@ -56,6 +57,7 @@ class Scenario:
     closures: tuple[Closure, ...] = ()
     promises_days: Mapping[str, float] = field(default_factory=dict)
     drain_days: int = 12
+    regimes: Mapping[str, float] = field(default_factory=lambda: dict(DEFAULT_REGIME_SHARES))
 
     def with_overrides(self, *, days: int | None = None, parcels_per_day: int | None = None,
                        seed: int | None = None, start: date | None = None,
@@ -112,6 +114,8 @@ def load_scenario(name_or_path: str) -> Scenario:
             closures=closures,
             promises_days={str(k): float(v) for k, v in doc.get("promises_days", {}).items()},
             drain_days=int(doc.get("drain_days", 12)),
+            regimes={str(k): float(v) for k, v in
+                     doc.get("regimes", DEFAULT_REGIME_SHARES).items()},
         )
     except (KeyError, TypeError, ValueError) as exc:
         raise InvalidScenario(f"{path.name}: {exc!r}", field="scenario") from None

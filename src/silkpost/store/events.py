@@ -34,7 +34,6 @@ from silkpost.domain.status import (
     effective_status,
 )
 from silkpost.domain.tracked import StatusCount, TrackedObject
-from silkpost.gcpause import gc_paused
 from silkpost.store.schema import events, object_status
 from silkpost.tracking.ports import ObjectQuery
 
@@ -54,8 +53,9 @@ STATUS_COLUMNS = (
 )
 
 
-def _upsert_set(excluded: Any) -> dict[str, ColumnElement[Any]]:
-    """SET clauses that fold one batch's per-object maxima into the stored ones."""
+def upsert_set(excluded: Any) -> dict[str, ColumnElement[Any]]:
+    """SET clauses that fold one batch's per-object maxima into the stored ones (the
+    read-model upsert of both databases)."""
     t = object_status.c
     newer = excluded.latest_key > t.latest_key
     newer_terminal = and_(
@@ -96,18 +96,13 @@ def _upsert_set(excluded: Any) -> dict[str, ColumnElement[Any]]:
     return clauses
 
 
-def upsert_set(excluded: Any) -> dict[str, ColumnElement[Any]]:
-    """The read-model upsert's SET clauses, shared with the PostgreSQL COPY path."""
-    return _upsert_set(excluded)
-
-
 def _compiled_sqlite() -> tuple[str, str]:
     insert_events = sqlite.insert(events).on_conflict_do_nothing(
         index_elements=["object_id", "idem_key"]
     )
     upsert = sqlite.insert(object_status)
     upsert = upsert.on_conflict_do_update(
-        index_elements=["object_kind", "object_id"], set_=_upsert_set(upsert.excluded)
+        index_elements=["object_kind", "object_id"], set_=upsert_set(upsert.excluded)
     )
     dialect = sqlite.dialect(paramstyle="qmark")
     ev = insert_events.values(dict.fromkeys(EVENT_COLUMNS)).compile(dialect=dialect)
@@ -240,7 +235,7 @@ def write(conn: Connection, rows: Rows, summaries: Rows) -> int:
     if not rows:
         return 0
     if conn.dialect.name == "postgresql":
-        from silkpost.store.pgcopy import copy_append
+        from silkpost.store.postgres_append import copy_append
 
         return copy_append(conn, rows, summaries)
     result = conn.exec_driver_sql(_SQLITE_INSERT_EVENTS, rows)
@@ -258,10 +253,6 @@ class SqlEventLog:
         """Store events not stored before; return how many were new."""
         if not batch:
             return 0
-        with gc_paused():
-            return self._append(batch)
-
-    def _append(self, batch: Sequence[TrackingEvent]) -> int:
         rows, summaries = prepare(batch)
         return write(self._conn, rows, summaries)
 
