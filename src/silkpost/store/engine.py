@@ -43,12 +43,12 @@ def normalise_url(url: str) -> str:
     return parsed.render_as_string(hide_password=False)
 
 
-def make_engine(url: str) -> Engine:
+def make_engine(url: str, *, busy_timeout_s: float = BUSY_TIMEOUT_S) -> Engine:
     """An engine for a SQLite path or a PostgreSQL server."""
     url = normalise_url(url)
     if url.startswith("sqlite"):
         engine = create_engine(
-            url, connect_args={"check_same_thread": False, "timeout": BUSY_TIMEOUT_S})
+            url, connect_args={"check_same_thread": False, "timeout": busy_timeout_s})
         event.listen(engine, "connect", _sqlite_connect)
         event.listen(engine, "begin", _sqlite_begin)
         return engine
@@ -96,7 +96,6 @@ def _sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
     for pragma in (
         "journal_mode=WAL",
         "synchronous=NORMAL",
-        f"busy_timeout={BUSY_TIMEOUT_S * 1000}",
         "cache_size=-65536",
         "temp_store=MEMORY",
         # Reads of a large log go through the page cache without a read() copy per page.
