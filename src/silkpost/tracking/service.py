@@ -1,7 +1,7 @@
 """Tracking use cases: ingest events, show an item, list items.
 
 These functions are the only way events enter or leave the hub: the HTTP API, the CLI
-importer, the message-bus consumer and the simulator all call them.
+importer and the simulator all call them (the simulator through :class:`Intake`).
 """
 
 from __future__ import annotations
