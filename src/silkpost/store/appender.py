@@ -2,11 +2,11 @@
 each, in this process or, for a large stream, by the writer process beside it.
 
 A small stream (an API request, a small file) is stored in-line: starting the writer costs
-~0.5 s of CPU, which it would not win back. Once ``parallel_after`` events have come, the
-remaining batches go to the writer process (:mod:`silkpost.store.writer`), which stores one
-while the caller validates the next: a large file takes about half the time on two cores, and
-the simulator computes the next simulated hours meanwhile. What is stored is always a run of
-whole batches from the start, whichever way they went.
+~0.5 s of CPU, which it would not win back. From the batch that takes the stream past
+``parallel_after`` events, batches go to the writer process (:mod:`silkpost.store.writer`),
+which stores one while the caller validates the next: a large file takes about half the time
+on two cores, and the simulator computes the next simulated hours meanwhile. What is stored is
+always a run of whole batches from the start, whichever way they went.
 
 While an appender is open, Python's cyclic garbage collector is off (and back as it was on
 closing): the caller's validation and the rows of each batch allocate millions of short-lived
@@ -52,7 +52,7 @@ class SqlAppender:
             self._gc_was_on = gc.isenabled()
             gc.disable()
         if (self._writer is None and self._parallel_after is not None
-                and self._appended >= self._parallel_after):
+                and self._appended + len(events) > self._parallel_after):
             self._parallel_after = None  # asked once
             try:
                 self._writer = WriterProcess(
