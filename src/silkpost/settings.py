@@ -17,7 +17,7 @@ class Settings:
     network_file: str | None = None
     host: str = "127.0.0.1"
     port: int = 8000
-    ingest_batch_size: int = 5000
+    ingest_batch_size: int = 20_000
     analytics_file: str = ":memory:"
     analytics_refresh_seconds: float = 10.0
 

@@ -69,7 +69,7 @@ def ingest(
     uow: UnitOfWork,
     clock: Clock,
     source: str,
-    batch_size: int = 5000,
+    batch_size: int = 20_000,
     max_listed: int = 1000,
     on_batch: Callable[[IngestResult], None] | None = None,
 ) -> IngestResult:
@@ -97,7 +97,7 @@ class Intake:
     stops after the batches already handed over); ``result`` then holds the counts.
     """
 
-    def __init__(self, *, uow: UnitOfWork, clock: Clock, source: str, batch_size: int = 5000,
+    def __init__(self, *, uow: UnitOfWork, clock: Clock, source: str, batch_size: int = 20_000,
                  max_listed: int = 1000,
                  on_batch: Callable[[IngestResult], None] | None = None) -> None:
         if batch_size < 1:
