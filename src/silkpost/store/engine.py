@@ -11,8 +11,8 @@ per database file (datasette's single write thread, without the thread); across 
 write transaction starts with ``BEGIN IMMEDIATE`` (it takes the write lock first, so it never
 has to give up a snapshot half-way), waits for the lock up to a generous busy timeout, and a
 transaction that still finds the file locked is rolled back and run again a bounded number of
-times. Pysqlite's own transaction handling (a deferred BEGIN before the first write) is turned
-off so that the engine's ``begin`` event decides.
+times. Reads keep pysqlite's own handling (no BEGIN before a SELECT: a lookup pays for no
+transaction statements).
 """
 
 from __future__ import annotations
@@ -30,7 +30,6 @@ T = TypeVar("T")
 # take a few seconds), and is run again this many times if the file is still locked.
 BUSY_TIMEOUT_S = 60
 WRITE_ATTEMPTS = 5
-_BEGIN = "silkpost.begin"  # key in a connection's info: the BEGIN mode of its next transaction
 _locks: dict[str, threading.Lock] = {}
 _locks_guard = threading.Lock()
 
@@ -50,7 +49,6 @@ def make_engine(url: str, *, busy_timeout_s: float = BUSY_TIMEOUT_S) -> Engine:
         engine = create_engine(
             url, connect_args={"check_same_thread": False, "timeout": busy_timeout_s})
         event.listen(engine, "connect", _sqlite_connect)
-        event.listen(engine, "begin", _sqlite_begin)
         return engine
     return create_engine(url, pool_pre_ping=True)
 
@@ -67,15 +65,16 @@ def in_write_transaction(conn: Connection, work: Callable[[Connection], T]) -> T
             return work(conn)
     with _lock_of(conn.engine):
         for attempt in range(1, WRITE_ATTEMPTS + 1):
-            conn.info[_BEGIN] = "IMMEDIATE"
             try:
                 with conn.begin():
+                    # Takes the write lock now (pysqlite would BEGIN DEFERRED before the first
+                    # write, after any read, and a deferred transaction that read may have
+                    # to give up at once instead of waiting).
+                    conn.exec_driver_sql("BEGIN IMMEDIATE")
                     return work(conn)
             except OperationalError as exc:
                 if attempt == WRITE_ATTEMPTS or not _is_locked(exc):
                     raise
-            finally:
-                conn.info.pop(_BEGIN, None)
     raise AssertionError("unreachable")  # pragma: no cover
 
 
@@ -91,7 +90,6 @@ def _is_locked(exc: OperationalError) -> bool:
 
 
 def _sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
-    dbapi_connection.isolation_level = None  # BEGIN comes from _sqlite_begin
     cursor = dbapi_connection.cursor()
     for pragma in (
         "journal_mode=WAL",
@@ -103,7 +101,3 @@ def _sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
     ):
         cursor.execute(f"PRAGMA {pragma}")
     cursor.close()
-
-
-def _sqlite_begin(conn: Connection) -> None:
-    conn.exec_driver_sql(f"BEGIN {conn.info.get(_BEGIN, 'DEFERRED')}")
