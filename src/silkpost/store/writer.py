@@ -24,7 +24,7 @@ import signal
 import subprocess
 import sys
 from collections import deque
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from multiprocessing.connection import Connection as PipeConnection
 from pathlib import Path
 from typing import Any
@@ -38,25 +38,6 @@ from silkpost.store.events import Rows, prepare, write
 IN_FLIGHT = 200_000
 WRITER_CACHE_KIB = 1 << 20
 COLLECT_EVERY = 50
-
-
-@contextlib.contextmanager
-def paused_gc() -> Iterator[None]:
-    """Run the block with Python's cyclic garbage collector off, then restore it (nestable).
-
-    Building the rows of a batch allocates hundreds of thousands of short-lived tuples; with
-    the collector on, they set off collections that scan the caller's whole heap (a partner
-    file held in memory, the simulator's millions of objects), a fifth of an import's time.
-    They form no reference cycles and are freed by reference counting, so the collector has
-    nothing to find there; it runs again between batches.
-    """
-    paused = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if paused:
-            gc.enable()
 
 
 class WriterFailed(RuntimeError):
@@ -89,8 +70,7 @@ class WriterProcess:
 
     def submit(self, events: Sequence[TrackingEvent]) -> None:
         """Queue a batch: its rows are built here, stored there."""
-        with paused_gc():
-            rows, summaries = prepare(events)
+        rows, summaries = prepare(events)  # the appender keeps the GC paused meanwhile
         while self._sizes and sum(self._sizes) + len(events) > self._in_flight:
             self._receive()
         try:
@@ -210,7 +190,7 @@ def _picklable(exc: Exception) -> Any:
     return exc
 
 
-__all__ = ["WriterFailed", "WriterProcess", "paused_gc"]
+__all__ = ["WriterFailed", "WriterProcess"]
 
 if __name__ == "__main__":
     # Ctrl-C reaches the whole process group: the caller decides (it aborts, and the writer
