@@ -19,7 +19,7 @@ class Settings:
     network_file: str | None = None  # None: the network shipped in the package
     host: str = "127.0.0.1"
     port: int = 8000
-    ingest_batch_size: int = 5000
+    ingest_batch_size: int = 20_000
     analytics_file: str | None = None  # None: derived from the database (analytics_path)
     analytics_refresh_seconds: float = 10.0
 

@@ -22,7 +22,9 @@ from silkpost.domain import s10
 from silkpost.domain.events import TrackingEvent
 from silkpost.sim.engine import CorridorSimulation
 from silkpost.sim.scenario import load_scenario
-from silkpost.tracking.service import ingest, ingest_events
+from silkpost.tracking.formats import Record
+from silkpost.tracking.records import to_event
+from silkpost.tracking.service import ingest
 from tests.factories import event, numbered
 
 DAY = date(2026, 11, 10)
@@ -138,18 +140,26 @@ def test_summary_tiles_agree_with_the_kpis(corridor: Platform) -> None:
     assert sum(tiles.statuses.values()) == 3 and tiles.statuses["delivered"] == 2
 
 
+def simulated_events(records: list[Record]) -> list[TrackingEvent]:
+    """The events the simulator's records stand for (the reference validator's reading)."""
+    events = [to_event(r, default_source="sim") for _, r in records]  # type: ignore[arg-type]
+    assert all(isinstance(e, TrackingEvent) for e in events)
+    return events  # type: ignore[return-value]
+
+
 def test_a_simulated_day_matches_a_plain_python_recount(sqlite_platform: Platform) -> None:
     """Lane counts, transit medians and customs counts equal a recount from the timelines."""
     platform = sqlite_platform
     assert platform.network is not None
     scenario = load_scenario("seeds-2023").with_overrides(days=1, parcels_per_day=400, seed=3)
-    captured: list[TrackingEvent] = []
+    records: list[Record] = []
 
-    def sink(events: list[TrackingEvent]) -> None:
-        captured.extend(events)
-        ingest_events(events, uow=platform.uow(), clock=platform.clock)
+    def sink(part: list[Record]) -> None:
+        records.extend(part)
+        ingest(part, uow=platform.uow(), clock=platform.clock, source="sim")
 
     CorridorSimulation(platform.network, scenario, sink=sink).run()
+    captured = simulated_events(records)
     posted: dict[str, TrackingEvent] = {}
     delivered: dict[str, TrackingEvent] = {}
     presented: dict[str, set[str]] = defaultdict(set)
@@ -191,16 +201,17 @@ def test_incremental_derive_equals_a_full_rebuild(platform: Platform, share: flo
 
     assert platform.network is not None
     scenario = load_scenario("seeds-2023").with_overrides(days=1, parcels_per_day=150, seed=8)
-    captured: list[TrackingEvent] = []
-    CorridorSimulation(platform.network, scenario, sink=captured.extend).run()
-    later: list[TrackingEvent] = []  # parcels of another day: new ids, derived from new events
-    CorridorSimulation(platform.network, scenario.with_overrides(seed=9),
-                       sink=later.extend).run()
+    records: list[Record] = []
+    CorridorSimulation(platform.network, scenario, sink=records.extend).run()
+    later: list[Record] = []  # parcels of another run: new ids, derived from new events
+    CorridorSimulation(platform.network, scenario.with_overrides(seed=9), sink=later.extend,
+                       first_id=len(records)).run()
+    captured = simulated_events(records)
     live = DuckDbAnalytics(platform.engine, full_rebuild_share=share)
-    for part in (captured[1::3], captured[::3], captured[2::3], later[::2], later[1::2]):
-        ingest_events(part, uow=platform.uow(), clock=platform.clock)
+    for part in (records[1::3], records[::3], records[2::3], later[::2], later[1::2]):
+        ingest(part, uow=platform.uow(), clock=platform.clock, source="sim")
         assert live.refresh() > 0
-    captured += later
+    captured += simulated_events(later)
     fresh = DuckDbAnalytics(platform.engine)
     assert fresh.refresh() == live.events_copied() == len(captured)
     first = min(e.occurred_at for e in captured).date()

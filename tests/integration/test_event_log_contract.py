@@ -26,7 +26,7 @@ from silkpost.domain.status import track
 from silkpost.domain.tracked import TrackedObject
 from silkpost.settings import Settings
 from silkpost.tracking.ports import ObjectQuery
-from silkpost.tracking.service import ingest_events, list_objects
+from silkpost.tracking.service import list_objects
 
 T0 = datetime(2026, 11, 1, tzinfo=UTC)
 ITEM_CODES = sorted(c.code for c in event_codes().values() if ObjectKind.ITEM in c.objects)
@@ -51,6 +51,13 @@ def log_platform(request: pytest.FixtureRequest, tmp_path: Path, clock: FixedClo
 def ev(object_id: str, code: str, hours: float, place: str = "CNURM") -> TrackingEvent:
     return TrackingEvent(ObjectKind.ITEM, object_id, code, T0 + timedelta(hours=hours), "test",
                          location=place, office="CNURCA", received_at=T0 + timedelta(days=30))
+
+
+def store(platform: Platform, events: list[TrackingEvent]) -> None:
+    """Append built events straight to the log, as a repository test does."""
+    with platform.uow() as uow:
+        uow.events.append(events)
+        uow.commit()
 
 
 def test_append_stores_each_event_once(log_platform: Platform) -> None:
@@ -85,7 +92,7 @@ def test_timeline_reads_back_with_offsets(log_platform: Platform) -> None:
     e = TrackingEvent(ObjectKind.ITEM, IDS[0], "EMD", datetime(2026, 11, 20, 9, 30, tzinfo=almaty),
                       "kazpost", location="KZALA", office="KZALAA", event_id="kz-1",
                       payload={"destination": "KZALA", "weight_kg": 1.2}, received_at=T0)
-    ingest_events([e], uow=log_platform.uow(), clock=log_platform.clock)
+    store(log_platform, [e])
     with log_platform.uow() as uow:
         [back] = uow.events.timeline(ObjectKind.ITEM, IDS[0])
         tracked = uow.events.tracked(ObjectKind.ITEM, IDS[0])
@@ -100,7 +107,7 @@ def test_listing_filters_and_pages(log_platform: Platform) -> None:
     ids = list(s10.id_range("CA", "CN", 100, 25))
     for n, object_id in enumerate(ids):
         batch.append(ev(object_id, "EMB" if n % 2 else "EMC", n, "CNURM" if n % 3 else "CNHRS"))
-    ingest_events(batch, uow=log_platform.uow(), clock=log_platform.clock)
+    store(log_platform, batch)
 
     def page(**kw: object) -> list[str]:
         out: list[str] = []

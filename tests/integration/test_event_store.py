@@ -29,6 +29,13 @@ def ev(object_id: str, code: str, hours: float, place: str = "CNURM") -> Trackin
                          received_at=T0 + timedelta(days=30))
 
 
+def store(platform: Platform, events: list[TrackingEvent]) -> None:
+    """Append built events straight to the log, as a repository test does."""
+    with platform.uow() as uow:
+        uow.events.append(events)
+        uow.commit()
+
+
 def test_migrations_create_exactly_the_schema_the_code_uses(platform: Platform) -> None:
     """Alembic's head and the SQLAlchemy tables agree: no drift between the two."""
     with platform.engine.connect() as conn:
@@ -54,14 +61,16 @@ def _partner_file() -> list[tuple[int, dict[str, object]]]:
 
 def test_parallel_ingest_stores_what_the_in_line_ingest_stores(platform: Platform) -> None:
     """Through the writer process: same counts, each event once, the same read model."""
+    from silkpost.store.uow import SqlUnitOfWork
     from silkpost.tracking.service import ingest, track
 
     records = _partner_file()
     memory = bootstrap(Settings(), clock=platform.clock, in_memory=True)
     batches: list[int] = []
     expected = ingest(records, uow=memory.uow(), clock=memory.clock, source="p", batch_size=9)
-    got = ingest(records, uow=platform.uow(), clock=platform.clock, source="p", batch_size=9,
-                 parallel_after=20, on_batch=lambda r: batches.append(r.received))
+    got = ingest(records, uow=SqlUnitOfWork(platform.engine, parallel_after=20),
+                 clock=platform.clock, source="p", batch_size=9,
+                 on_batch=lambda r: batches.append(r.received))
     assert (got.received, got.accepted, got.duplicates, got.rejected) == (
         expected.received, expected.accepted, expected.duplicates, expected.rejected)
     assert got.rejections == expected.rejections
@@ -79,34 +88,42 @@ def test_parallel_ingest_stores_what_the_in_line_ingest_stores(platform: Platfor
 def test_writer_failure_keeps_whole_batches_only(platform: Platform) -> None:
     """A batch the writer cannot store is rolled back, nothing after it is stored, and the
     failure reaches the caller."""
+    from silkpost.store.appender import SqlAppender
     from silkpost.store.writer import WriterFailed
 
     good = [ev(IDS[0], "EMA", 0), ev(IDS[0], "EMB", 1)]
     bad = [ev(IDS[1], "EMA", 0), ev(IDS[1], "EMB", 1)._replace(source=None)]  # NOT NULL
-    with platform.uow() as uow:
-        writer = uow.background_writer()
-    assert writer is not None
-    writer.submit(good)
-    writer.submit(bad)
-    writer.submit([ev(IDS[2], "EMA", 0)])
+    appender = SqlAppender(platform.engine, parallel_after=0)
+    appender.append(good)
+    appender.append(bad)
+    appender.append([ev(IDS[2], "EMA", 0)])
     with pytest.raises(WriterFailed):
-        writer.close()
+        appender.close()
     with platform.uow() as uow:
         assert uow.events.count_events() == 2
         assert uow.events.tracked(ObjectKind.ITEM, IDS[1]) is None
         assert uow.events.tracked(ObjectKind.ITEM, IDS[2]) is None
 
 
-def test_event_feed_through_the_writer_stores_everything_by_exit(platform: Platform) -> None:
-    """The simulator's feed: batches stored by the writer process, all of them on leaving."""
-    from silkpost.tracking.service import EventFeed
+def test_an_intake_fed_in_parts_through_the_writer_stores_everything_by_exit(
+        platform: Platform) -> None:
+    """The simulator's way in: parts fed one after another, stored by the writer process,
+    all of them on leaving, duplicates across parts once."""
+    from silkpost.store.uow import SqlUnitOfWork
+    from silkpost.tracking.service import Intake
 
-    batches = [[ev(i, c, h) for i in IDS for c, h in (("EMA", 0), ("EMB", 30))],
-               [ev(IDS[0], "EMB", 30), ev(IDS[0], "EMD", 60)]]
-    with EventFeed(uow=platform.uow(), clock=platform.clock) as feed:
-        for batch in batches:
-            feed(batch)
-    assert (feed.result.received, feed.result.accepted, feed.result.duplicates) == (8, 7, 1)
+    def record(object_id: str, code: str, hours: float) -> dict[str, object]:
+        return {"object_id": object_id, "code": code, "location": "CNURM", "office": "CNURCA",
+                "occurred_at": T0 + timedelta(hours=hours)}
+
+    parts = [[record(i, c, h) for i in IDS for c, h in (("EMA", 0), ("EMB", 30))],
+             [record(IDS[0], "EMB", 30), record(IDS[0], "EMD", 60)]]
+    with Intake(uow=SqlUnitOfWork(platform.engine, parallel_after=0), clock=platform.clock,
+                source="sim", batch_size=4) as intake:
+        for part in parts:
+            intake.feed(enumerate(part, start=1))
+    assert (intake.result.received, intake.result.accepted, intake.result.duplicates) == (
+        8, 7, 1)
     with platform.uow() as uow:
         assert uow.events.count_events() == 7
         tracked = uow.events.tracked(ObjectKind.ITEM, IDS[0])

@@ -23,10 +23,15 @@ from silkpost.tracking import formats
 
 
 def _lines(path: Path, progress: Progress, task: TaskID) -> Iterator[bytes]:
+    # The bar moves per 1,000 lines: moving it per line took a sixth of a large import.
+    read = 0
     with path.open("rb") as fh:
-        for line in fh:
-            progress.advance(task, len(line))
+        for number, line in enumerate(fh, start=1):
+            read += len(line)
+            if number % 1000 == 0:
+                progress.update(task, completed=read)
             yield line
+    progress.update(task, completed=read)
 
 
 def import_file(

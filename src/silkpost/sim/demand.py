@@ -2,7 +2,9 @@
 
 Figures from the seeds: 9610 exports through the Urumqi platform averaged about US$ 43 an
 order (213,400 orders, US$ 9.19 million); the Cainiao Kazakhstan line carried 1.53 million
-items weighing 591 t (about 0.39 kg an item) by August 2023.
+items weighing 591 t (about 0.39 kg an item) by August 2023. The customs regime mix comes
+from the scenario's ``[regimes]`` (the shipped scenarios' mix is this simulator's assumption,
+documented in docs/simulator.md).
 """
 
 from __future__ import annotations
@@ -10,12 +12,13 @@ from __future__ import annotations
 import math
 import random
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from silkpost.domain import s10
 from silkpost.domain.codes import default_regime
 
+SERIALS_PER_INDICATOR = 100_000_000
 MEAN_VALUE_USD = 43.0
 MEAN_WEIGHT_KG = 591_000 / 1_530_000  # 0.386 kg
 _VALUE_SIGMA = 0.8
@@ -44,17 +47,43 @@ class DemandProfile:
     origin_shares: Mapping[str, float]
     destination_shares: Mapping[str, float]
     battery_share: float = 0.08
-    regime_shares: Mapping[str, float] | None = None
+    # The mix of customs regimes: a scenario's [regimes]; without one, all the default regime.
+    regime_shares: Mapping[str, float] = field(
+        default_factory=lambda: {default_regime(): 1.0})
 
     def __post_init__(self) -> None:
         if self.parcels_per_day < 0:
             raise ValueError("parcels_per_day must not be negative")
         for name, shares in (("origin_shares", self.origin_shares),
-                             ("destination_shares", self.destination_shares)):
+                             ("destination_shares", self.destination_shares),
+                             ("regime_shares", self.regime_shares)):
             if not shares or any(v < 0 for v in shares.values()) or sum(shares.values()) <= 0:
                 raise ValueError(f"{name} must be non-negative and not all zero")
         if not 0 <= self.battery_share <= 1:
             raise ValueError("battery_share must be between 0 and 1")
+
+
+@dataclass(slots=True)
+class ItemIds:
+    """The S10 ids a run issues to its parcels: ``CA``-``CZ``, eight-digit serial, ``CN``.
+
+    Id number ``start + i`` of a run is serial ``n % 10^8`` under the indicator letter
+    ``(seed + n // 10^8) % 26``. The simulate use case starts a run at the event log's
+    position: a run stores at least one event per parcel, so the next run into the same store
+    starts past every id of the one before (2.6 billion ids before the letters come round);
+    two runs started at once differ by their seed's letter.
+    """
+
+    start: int
+    seed: int
+    issued: int = 0
+
+    def next(self) -> str:
+        """The next id of the run."""
+        n = self.start + self.issued
+        self.issued += 1
+        letter = chr(ord("A") + (self.seed + n // SERIALS_PER_INDICATOR) % 26)
+        return s10.build("C" + letter, n % SERIALS_PER_INDICATOR, "CN")
 
 
 def _lognormal(rng: random.Random, mean: float, sigma: float) -> float:
@@ -63,26 +92,22 @@ def _lognormal(rng: random.Random, mean: float, sigma: float) -> float:
 
 
 def parcels_for_day(profile: DemandProfile, *, day_start: datetime, rng: random.Random,
-                    serials: dict[str, int]) -> Iterator[Parcel]:
+                    ids: ItemIds) -> Iterator[Parcel]:
     """The parcels posted on one day, in posting order (times spread over the working day).
 
-    ``serials`` holds the next S10 serial per origin country and is advanced: ids are issued
-    from the operator's range, never invented twice.
+    Ids come from the run's range ``ids`` and are never issued twice.
     """
     origins, o_weights = zip(*profile.origin_shares.items(), strict=True)
     dests, d_weights = zip(*profile.destination_shares.items(), strict=True)
-    regimes = profile.regime_shares or {default_regime(): 1.0}
-    r_names, r_weights = zip(*regimes.items(), strict=True)
+    r_names, r_weights = zip(*profile.regime_shares.items(), strict=True)
     n = profile.parcels_per_day
     offsets = sorted(rng.uniform(8 * 3600, 20 * 3600) for _ in range(n))
     chosen_o = rng.choices(origins, o_weights, k=n)
     chosen_d = rng.choices(dests, d_weights, k=n)
     chosen_r = rng.choices(r_names, r_weights, k=n)
     for i in range(n):
-        serial = serials.get("CN", 1)
-        serials["CN"] = serial + 1
         yield Parcel(
-            item_id=s10.build("CA", serial % 100_000_000, "CN"),
+            item_id=ids.next(),
             origin=chosen_o[i],
             destination=chosen_d[i],
             posted_at=day_start + timedelta(seconds=offsets[i]),

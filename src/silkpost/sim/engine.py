@@ -2,8 +2,9 @@
 
 Parcels travel in batches (what arrived on one truck, what one office closed into one dispatch),
 which is how they move in reality and what keeps 100,000 parcels a day cheap to simulate; each
-parcel still gets its own scans. Every scan is a TrackingEvent handed to ``sink`` — in the CLI
-that is the tracking hub's ingest — so simulated traffic takes the same path as real traffic.
+parcel still gets its own scans. Every scan is an event record, as a partner's file holds them,
+handed to ``sink`` — in the simulate use case that is the tracking hub's ingest, which validates
+it as any partner's record — so simulated traffic takes the same path as real traffic.
 """
 
 from __future__ import annotations
@@ -19,14 +20,14 @@ from zoneinfo import ZoneInfo
 import simpy
 
 from silkpost.domain.codes import ObjectKind
-from silkpost.domain.events import TrackingEvent
 from silkpost.network.corridor import Network, Node, Service
 from silkpost.network.itinerary import NoRoute
 from silkpost.network.service import next_departure, plan
 from silkpost.network.workhours import work_starts
 from silkpost.sim.consolidation import DispatchCounter, close_dispatch
-from silkpost.sim.demand import DemandProfile, Parcel, parcels_for_day
+from silkpost.sim.demand import DemandProfile, ItemIds, Parcel, parcels_for_day
 from silkpost.sim.scenario import Scenario
+from silkpost.tracking.formats import Record
 
 # A SimPy process body: yields events to wait on, returns what the caller needs.
 Steps = Generator[simpy.Event, Any, Any]
@@ -38,7 +39,7 @@ SOURCE = "silkpost-sim"
 # 125 s at 1M; the hub's writer process stores one batch while the next is simulated. The
 # buffer and its rows take ~1 GB at this size.
 FLUSH_AT = 2_000_000
-ITEM = ObjectKind.ITEM
+ITEM = ObjectKind.ITEM.value
 
 
 @dataclass(slots=True)
@@ -65,8 +66,8 @@ class CorridorSimulation:
     """One run of a scenario on a network."""
 
     def __init__(self, network: Network, scenario: Scenario, *,
-                 sink: Callable[[list[TrackingEvent]], None],
-                 on_hour: Callable[[int], None] | None = None) -> None:
+                 sink: Callable[[list[Record]], None],
+                 on_hour: Callable[[int], None] | None = None, first_id: int = 0) -> None:
         self.network = network
         self.scenario = scenario
         self.sink = sink
@@ -76,12 +77,12 @@ class CorridorSimulation:
         beijing = ZoneInfo("Asia/Shanghai")
         self.t0 = datetime.combine(scenario.start, time(0), beijing).astimezone(UTC)
         self.stats = Stats()
-        self.buffer: list[TrackingEvent] = []
-        self.routes: dict[tuple[str, str, bool, bool, int], Service | None] = {}
+        self.buffer: list[Record] = []
+        self.routes: dict[tuple[str, str, str, bool, bool, int], Service | None] = {}
         self.trip_load: dict[tuple[str, datetime], float] = {}
         self.busy_until: dict[str, float] = {}
         self.dispatches = DispatchCounter()
-        self.serials: dict[str, int] = {"CN": 10_000_001 + scenario.seed * 1000}
+        self.ids = ItemIds(start=first_id, seed=scenario.seed)
         for node in scenario.customs_hours:
             network.node(node)
         for closure in scenario.closures:
@@ -98,15 +99,18 @@ class CorridorSimulation:
     # -- events -----------------------------------------------------------------------------
     def scan(self, parcels: list[Parcel], code: str, node: Node, *,
              at: datetime | None = None, payload: Mapping[str, object] | None = None,
-             kind: ObjectKind = ITEM, ids: list[str] | None = None) -> None:
-        """One scan per parcel (or per id given), at ``node``'s place, in its local time."""
+             kind: str = ITEM, ids: list[str] | None = None) -> None:
+        """One record per parcel (or per id given), at ``node``'s place, in its local time."""
         moment = (at or self.now()).astimezone(node.tz)
-        now = self.now()
+        add, position = self.buffer.append, self.stats.events + len(self.buffer)
+        locode, office = node.locode, node.code
         for object_id in ids if ids is not None else [p.item_id for p in parcels]:
-            self.buffer.append(TrackingEvent(
-                kind, object_id, code, moment, SOURCE, node.locode, node.code, None, payload,
-                now,
-            ))
+            position += 1
+            record = {"object_kind": kind, "object_id": object_id, "code": code,
+                      "occurred_at": moment, "location": locode, "office": office}
+            if payload is not None:
+                record["payload"] = payload
+            add((position, record))
         if len(self.buffer) >= FLUSH_AT:
             self.flush()
 
@@ -125,6 +129,7 @@ class CorridorSimulation:
             origin_shares=self.scenario.origins,
             destination_shares=self.scenario.destinations,
             battery_share=self.scenario.battery_share,
+            regime_shares=self.scenario.regimes,
         )
         for code in list(profile.origin_shares) + list(profile.destination_shares):
             self.network.node(code)
@@ -147,7 +152,7 @@ class CorridorSimulation:
             day_start = self.t0 + timedelta(days=day)
             by_hour: dict[tuple[int, str], list[Parcel]] = defaultdict(list)
             for p in parcels_for_day(profile, day_start=day_start, rng=self.rng,
-                                     serials=self.serials):
+                                     ids=self.ids):
                 by_hour[(int(self.hours_at(p.posted_at)) + 1, p.origin)].append(p)
             for (hour, origin), parcels in sorted(by_hour.items()):
                 if hour > self.env.now:
@@ -167,7 +172,8 @@ class CorridorSimulation:
         """The first service of the earliest itinerary from here (cached per hour of week)."""
         if node.code == parcel.destination:
             return None
-        key = (node.code, parcel.destination, parcel.battery, express, int(self.env.now) % 168)
+        key = (node.code, parcel.destination, parcel.regime, parcel.battery, express,
+               int(self.env.now) % 168)
         if key not in self.routes:
             try:
                 itinerary = plan(
@@ -213,17 +219,17 @@ class CorridorSimulation:
         yield env.timeout(finish - env.now + node.handling_hours)
         at_destination = [p for p in parcels if p.destination == node.code]
         onward = [p for p in parcels if p.destination != node.code]
-        if at_destination:
-            env.process(self._deliver(at_destination, node))
-        if onward:
-            regime = onward[0].regime
+        # Customs clears each regime's parcels on its own (its own times).
+        for group in _by_regime(at_destination):
+            env.process(self._deliver(group, node))
+        for group in _by_regime(onward):
             # Transit through a partner's office travels under customs seal: no clearance there.
             transit = node.kind == "partner_post_office"
-            mean = 0.0 if transit else self.customs_mean(node, regime)
+            mean = 0.0 if transit else self.customs_mean(node, group[0].regime)
             if mean > 0:
-                yield from self._customs(onward, node, mean, export=True)
+                env.process(self._customs(group, node, mean, export=True))
             else:
-                self._route_onward(onward, node, arrival_h)
+                self._route_onward(group, node, arrival_h)
 
     def _customs(self, parcels: list[Parcel], node: Node, mean: float, *, export: bool) -> Steps:
         env = self.env
@@ -281,7 +287,8 @@ class CorridorSimulation:
             for bag in bags:
                 items = [index[i] for i in bag.item_ids]
                 self.scan(items, "SIB", node, payload={"receptacle_id": bag.receptacle_id})
-                self.scan([], "SRC", node, kind=ObjectKind.RECEPTACLE, ids=[bag.receptacle_id],
+                self.scan([], "SRC", node, kind=ObjectKind.RECEPTACLE.value,
+                          ids=[bag.receptacle_id],
                           payload={"dispatch_id": bag.dispatch_id, "items": len(bag.item_ids),
                                    "weight_kg": bag.weight_kg})
 
@@ -330,7 +337,7 @@ class CorridorSimulation:
         ride = service.duration_hours
         if self.rng.random() < self.scenario.breakdown_share:
             ride += self.rng.uniform(6, 24)
-            self.scan([], "SXD", node, kind=ObjectKind.CONVEYANCE,
+            self.scan([], "SXD", node, kind=ObjectKind.CONVEYANCE.value,
                       ids=[conveyance["conveyance_id"]], payload={"reason": "vehicle breakdown"})
         yield env.timeout(ride + service.border_dwell_hours)
         if service.crosses_border:
@@ -377,6 +384,13 @@ class CorridorSimulation:
         journeys = self.stats.journeys
         for p in parcels:
             journeys[p.item_id].delivered_h = self.env.now
+
+
+def _by_regime(parcels: list[Parcel]) -> list[list[Parcel]]:
+    groups: dict[str, list[Parcel]] = defaultdict(list)
+    for p in parcels:
+        groups[p.regime].append(p)
+    return list(groups.values())
 
 
 def _arrival_code(node: Node, parcel: Parcel) -> str:

@@ -6,11 +6,20 @@ from collections.abc import Callable
 from datetime import datetime
 
 from silkpost.network.corridor import Network
-from silkpost.sim.engine import CorridorSimulation
+from silkpost.sim.engine import FLUSH_AT, SOURCE, CorridorSimulation
 from silkpost.sim.report import Report, build_report
 from silkpost.sim.scenario import Scenario
 from silkpost.tracking.ports import UnitOfWork
-from silkpost.tracking.service import EventFeed
+from silkpost.tracking.service import Intake
+
+# Each hand-over of scans is stored in transactions of this many events: large ones are
+# cheaper (each commit rewrites the pages it touched), small ones keep another writer of the
+# same SQLite file (the API, an import) from waiting long.
+STORE_BATCH = 500_000
+
+
+class SimulatedScansRejected(RuntimeError):
+    """The hub rejected scans the simulator made: the simulator is wrong, not the hub."""
 
 
 class SimClock:
@@ -33,12 +42,24 @@ def simulate(
     uow: UnitOfWork,
     on_hour: Callable[[int], None] | None = None,
 ) -> Report:
-    """Run ``scenario``; every simulated scan is ingested by the tracking hub."""
+    """Run ``scenario``; every simulated scan is validated and stored by the tracking hub.
+
+    Parcel ids start at the event log's position (see :class:`~silkpost.sim.demand.ItemIds`),
+    so runs into one store never share an id. The hub's store keeps storing one simulated day
+    while the simulation computes the next.
+    """
+    with uow:
+        first_id = uow.events.high_water_mark()
     clock = SimClock()
-    # The hub stores each batch of scans in a writer process while the simulation runs on:
-    # storing costs more than simulating, and the two overlap on two cores.
-    with EventFeed(uow=uow, clock=clock) as feed:
-        simulation = CorridorSimulation(network, scenario, sink=feed, on_hour=on_hour)
+    with Intake(uow=uow, clock=clock, source=SOURCE,
+                batch_size=min(STORE_BATCH, FLUSH_AT)) as intake:
+        simulation = CorridorSimulation(network, scenario, sink=intake.feed, on_hour=on_hour,
+                                        first_id=first_id)
         clock.simulation = simulation
         stats = simulation.run()
+    if intake.result.rejected:
+        first = intake.result.rejections[0]
+        raise SimulatedScansRejected(
+            f"{intake.result.rejected} simulated scans rejected, e.g. record {first.position}:"
+            f" {first.field} {first.reason}")
     return build_report(stats, scenario, started=simulation.t0, promises=network.promises_days)

@@ -3,14 +3,35 @@
 SQLite runs in WAL mode (one writer, many readers, readers never block the writer) with
 ``synchronous=NORMAL``: a power cut can lose the last transactions but never corrupts the file.
 PostgreSQL URLs are routed to the psycopg 3 driver, whose COPY the ingest path uses.
+
+SQLite has one writer at a time, and the API server, an import and the simulator may all write
+to one file at once. :func:`in_write_transaction` is how every bulk write goes in, so that they
+take turns instead of failing with "database is locked": in a process, writers queue on one lock
+per database file (datasette's single write thread, without the thread); across processes, each
+write transaction starts with ``BEGIN IMMEDIATE`` (it takes the write lock first, so it never
+has to give up a snapshot half-way), waits for the lock up to a generous busy timeout, and a
+transaction that still finds the file locked is rolled back and run again a bounded number of
+times. Reads keep pysqlite's own handling (no BEGIN before a SELECT: a lookup pays for no
+transaction statements).
 """
 
 from __future__ import annotations
 
-from typing import Any
+import threading
+from collections.abc import Callable
+from typing import Any, TypeVar
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import OperationalError
+
+T = TypeVar("T")
+# A writer may wait this long for another one's transaction (the simulator's largest batches
+# take a few seconds), and is run again this many times if the file is still locked.
+BUSY_TIMEOUT_S = 60
+WRITE_ATTEMPTS = 5
+_locks: dict[str, threading.Lock] = {}
+_locks_guard = threading.Lock()
 
 
 def normalise_url(url: str) -> str:
@@ -21,22 +42,58 @@ def normalise_url(url: str) -> str:
     return parsed.render_as_string(hide_password=False)
 
 
-def make_engine(url: str) -> Engine:
+def make_engine(url: str, *, busy_timeout_s: float = BUSY_TIMEOUT_S) -> Engine:
     """An engine for a SQLite path or a PostgreSQL server."""
     url = normalise_url(url)
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
-        event.listen(engine, "connect", _sqlite_pragmas)
+        engine = create_engine(
+            url, connect_args={"check_same_thread": False, "timeout": busy_timeout_s})
+        event.listen(engine, "connect", _sqlite_connect)
         return engine
     return create_engine(url, pool_pre_ping=True)
 
 
-def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+def in_write_transaction(conn: Connection, work: Callable[[Connection], T]) -> T:
+    """Run ``work`` in one write transaction on ``conn`` and commit it; return its result.
+
+    On SQLite, writers of this process queue for the file, and a transaction that finds it
+    locked by another process after the busy timeout is rolled back and run again (at most
+    ``WRITE_ATTEMPTS`` times); ``work`` must therefore do nothing but database work.
+    """
+    if conn.dialect.name != "sqlite":
+        with conn.begin():
+            return work(conn)
+    with _lock_of(conn.engine):
+        for attempt in range(1, WRITE_ATTEMPTS + 1):
+            try:
+                with conn.begin():
+                    # Takes the write lock now (pysqlite would BEGIN DEFERRED before the first
+                    # write, after any read, and a deferred transaction that read may have
+                    # to give up at once instead of waiting).
+                    conn.exec_driver_sql("BEGIN IMMEDIATE")
+                    return work(conn)
+            except OperationalError as exc:
+                if attempt == WRITE_ATTEMPTS or not _is_locked(exc):
+                    raise
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def _lock_of(engine: Engine) -> threading.Lock:
+    key = str(engine.url.database)
+    with _locks_guard:
+        return _locks.setdefault(key, threading.Lock())
+
+
+def _is_locked(exc: OperationalError) -> bool:
+    text = str(exc.orig).lower()
+    return "database is locked" in text or "database is busy" in text
+
+
+def _sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
     for pragma in (
         "journal_mode=WAL",
         "synchronous=NORMAL",
-        "busy_timeout=30000",
         "cache_size=-65536",
         "temp_store=MEMORY",
         # Reads of a large log go through the page cache without a read() copy per page.
@@ -44,8 +101,3 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     ):
         cursor.execute(f"PRAGMA {pragma}")
     cursor.close()
-
-
-def is_postgres(engine: Engine) -> bool:
-    """True when the engine talks to PostgreSQL."""
-    return engine.dialect.name == "postgresql"

@@ -34,7 +34,6 @@ from silkpost.domain.status import (
     effective_status,
 )
 from silkpost.domain.tracked import StatusCount, TrackedObject
-from silkpost.gcpause import gc_paused
 from silkpost.store.schema import events, object_status
 from silkpost.tracking.ports import ObjectQuery
 
@@ -264,7 +263,7 @@ def write(conn: Connection, rows: Rows, summaries: Rows) -> int:
     if not rows:
         return 0
     if conn.dialect.name == "postgresql":
-        from silkpost.store.pgcopy import copy_append
+        from silkpost.store.postgres_append import copy_append
 
         return copy_append(conn, rows, summaries)
     result = conn.exec_driver_sql(_SQLITE_INSERT_EVENTS, rows)
@@ -282,10 +281,6 @@ class SqlEventLog:
         """Store events not stored before; return how many were new."""
         if not batch:
             return 0
-        with gc_paused():
-            return self._append(batch)
-
-    def _append(self, batch: Sequence[TrackingEvent]) -> int:
         rows, summaries = prepare(batch)
         return write(self._conn, rows, summaries)
 

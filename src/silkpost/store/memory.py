@@ -166,9 +166,9 @@ class InMemoryUnitOfWork:
     ) -> None:
         self.rollback()
 
-    def background_writer(self) -> None:
-        """None: the in-memory log lives in this process only."""
-        return None
+    def appender(self) -> InMemoryAppender:
+        """An appender that commits each batch to the shared log at once."""
+        return InMemoryAppender(self.committed_log)
 
     def commit(self) -> None:
         """Apply the pending events to the shared log."""
@@ -182,6 +182,30 @@ class InMemoryUnitOfWork:
         """Forget the pending events and notices."""
         self.events = _PendingLog(self.committed_log)
         self.notices = InMemoryNotices(self.committed_notices)
+
+
+class InMemoryAppender:
+    """Each batch appended is committed at once, as the SQL appender's in-line path does."""
+
+    def __init__(self, log: InMemoryEventLog) -> None:
+        self._log = log
+        self._stored: list[tuple[int, int]] = []
+
+    def append(self, events: Sequence[TrackingEvent]) -> None:
+        """Store a batch."""
+        self._stored.append((len(events), self._log.append(events)))
+
+    def stored(self) -> list[tuple[int, int]]:
+        """(events, new events) of the batches stored since last asked."""
+        done, self._stored = self._stored, []
+        return done
+
+    def close(self) -> list[tuple[int, int]]:
+        """Nothing to wait for: what is left to tell."""
+        return self.stored()
+
+    def abort(self) -> None:
+        """Nothing in flight to stop."""
 
 
 class _PendingLog(InMemoryEventLog):

@@ -12,9 +12,9 @@ from typing import Self
 
 from sqlalchemy import Connection, Engine
 
+from silkpost.store.appender import PARALLEL_AFTER, SqlAppender
 from silkpost.store.events import SqlEventLog
 from silkpost.store.notices import SqlNoticeRepository
-from silkpost.store.writer import BackgroundWriter
 
 
 class SqlUnitOfWork:
@@ -23,8 +23,9 @@ class SqlUnitOfWork:
     events: SqlEventLog
     notices: SqlNoticeRepository
 
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, *, parallel_after: int | None = PARALLEL_AFTER) -> None:
         self._engine = engine
+        self._parallel_after = parallel_after
         self._conn: Connection | None = None
 
     def __enter__(self) -> Self:
@@ -47,16 +48,9 @@ class SqlUnitOfWork:
             self._conn.close()
             self._conn = None
 
-    def background_writer(self) -> BackgroundWriter | None:
-        """A writer process on the same database (None for an in-memory SQLite database, or
-        when no process can be started)."""
-        url = self._engine.url
-        if url.get_backend_name() == "sqlite" and url.database in (None, "", ":memory:"):
-            return None
-        try:
-            return BackgroundWriter(url.render_as_string(hide_password=False))
-        except OSError:  # no process to be had: the caller stores in-line
-            return None
+    def appender(self) -> SqlAppender:
+        """The appender of large streams: batches stored in order, one transaction each."""
+        return SqlAppender(self._engine, parallel_after=self._parallel_after)
 
     def commit(self) -> None:
         """Make this transaction's work durable."""

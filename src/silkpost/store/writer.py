@@ -1,4 +1,4 @@
-"""A writer process for large imports: it stores one batch while the caller prepares the next.
+"""The writer process of large imports: it stores one batch while the caller prepares the next.
 
 An import is two jobs of similar cost: validating records and building rows (Python, in the
 caller), and inserting them (SQLite's B-trees, or a COPY and PostgreSQL's inserts). In one
@@ -30,8 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from silkpost.domain.events import TrackingEvent
-from silkpost.gcpause import gc_paused
-from silkpost.store.events import prepare, write
+from silkpost.store.events import Rows, prepare, write
 
 # Events in flight: enough to hide the writer's start (~0.5 s of imports) behind the caller's
 # first batches, few enough to bound memory (20k events are ~4 MB of rows). A larger batch
@@ -45,7 +44,7 @@ class WriterFailed(RuntimeError):
     """The writer process could not store a batch (that batch and later ones are not stored)."""
 
 
-class BackgroundWriter:
+class WriterProcess:
     """Stores batches of events in a child process, in order, one transaction each."""
 
     def __init__(self, url: str, in_flight: int = IN_FLIGHT) -> None:
@@ -71,8 +70,7 @@ class BackgroundWriter:
 
     def submit(self, events: Sequence[TrackingEvent]) -> None:
         """Queue a batch: its rows are built here, stored there."""
-        with gc_paused():
-            rows, summaries = prepare(events)
+        rows, summaries = prepare(events)  # the appender keeps the GC paused meanwhile
         while self._sizes and sum(self._sizes) + len(events) > self._in_flight:
             self._receive()
         try:
@@ -143,7 +141,7 @@ def _serve(inbox: PipeConnection, outbox: PipeConnection) -> None:
     unpickling a batch makes a million tuples, which would otherwise set off collections
     over all of them, and the writer makes next to no cyclic garbage.
     """
-    from silkpost.store.engine import make_engine
+    from silkpost.store.engine import in_write_transaction, make_engine
 
     gc.disable()
     batches = 0
@@ -159,8 +157,7 @@ def _serve(inbox: PipeConnection, outbox: PipeConnection) -> None:
             while (message := _next(inbox)) is not None:
                 rows, summaries = message
                 try:
-                    with conn.begin():
-                        new = write(conn, rows, summaries)
+                    new = in_write_transaction(conn, _writing(rows, summaries))
                 except Exception as exc:  # reported to the caller, which raises it
                     outbox.send(("error", _picklable(exc)))
                     return
@@ -171,6 +168,10 @@ def _serve(inbox: PipeConnection, outbox: PipeConnection) -> None:
                     gc.collect()
     finally:
         engine.dispose()
+
+
+def _writing(rows: Rows, summaries: Rows) -> Any:
+    return lambda conn: write(conn, rows, summaries)
 
 
 def _next(inbox: PipeConnection) -> Any:
@@ -189,7 +190,7 @@ def _picklable(exc: Exception) -> Any:
     return exc
 
 
-__all__ = ["BackgroundWriter", "WriterFailed"]
+__all__ = ["WriterFailed", "WriterProcess"]
 
 if __name__ == "__main__":
     # Ctrl-C reaches the whole process group: the caller decides (it aborts, and the writer

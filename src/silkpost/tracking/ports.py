@@ -63,15 +63,16 @@ class EventLog(Protocol):
         ...
 
 
-class BatchWriter(Protocol):
-    """Stores batches of events elsewhere (another process) while the caller goes on.
+class EventAppender(Protocol):
+    """Stores batches of validated events, in the order given, each one transaction.
 
-    Batches are stored in the order submitted, each in a transaction of its own; the first
-    failure stops the writer and is raised by the next call.
+    A batch may still be being stored when ``append`` returns (the store decides how: in-line,
+    or beside the caller); what is stored is always a run of whole batches from the first, and
+    the first failure is raised by a later call.
     """
 
-    def submit(self, events: Sequence[TrackingEvent]) -> None:
-        """Queue a batch (may wait while too many are queued)."""
+    def append(self, events: Sequence[TrackingEvent]) -> None:
+        """Hand over a batch (may wait while the store catches up)."""
         ...
 
     def stored(self) -> list[tuple[int, int]]:
@@ -79,11 +80,11 @@ class BatchWriter(Protocol):
         ...
 
     def close(self) -> list[tuple[int, int]]:
-        """Wait until every batch is committed and stop; (events, new) of those not yet told."""
+        """Wait until every batch is committed; (events, new) of those not yet told."""
         ...
 
     def abort(self) -> None:
-        """Stop after the batches already queued, without reporting on them."""
+        """Stop after the batches already handed over, without reporting on them."""
         ...
 
 
@@ -95,8 +96,8 @@ class UnitOfWork(Transaction, Protocol):
         """The event log inside this transaction."""
         ...
 
-    def background_writer(self) -> BatchWriter | None:
-        """A writer for a large import running beside the caller, or None where there is none.
+    def appender(self) -> EventAppender:
+        """The event log's appender for a stream of batches, each committed on its own.
 
         Used outside any transaction of this unit of work.
         """

@@ -1,16 +1,17 @@
 """Tracking use cases: ingest events, show an item, list items.
 
 These functions are the only way events enter or leave the hub: the HTTP API, the CLI
-importer and the simulator all call them.
+importer and the simulator all call them (the simulator through :class:`Intake`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 from itertools import islice
-from typing import Any, Protocol
+from types import TracebackType
+from typing import Protocol, Self
 
 from silkpost.domain.codes import ObjectKind, terminal_statuses
 from silkpost.domain.events import TrackingEvent, to_epoch_us
@@ -18,17 +19,9 @@ from silkpost.domain.objects import validate_object_id
 from silkpost.domain.status import in_time_order, is_stuck, lives
 from silkpost.domain.tracked import StatusCount, TrackedObject
 from silkpost.errors import InvalidRequest, NotFound
-from silkpost.gcpause import gc_paused
-from silkpost.tracking.fastpath import FastValidator
 from silkpost.tracking.formats import Record
-from silkpost.tracking.ports import BatchWriter, Clock, ObjectQuery, UnitOfWork
-from silkpost.tracking.records import Problem, to_event
-
-MAX_CLOCK_AHEAD = timedelta(hours=24)
-# Below this many records an import stays in one process: starting the writer costs ~0.5 s of
-# CPU, which a small import would not win back.
-PARALLEL_AFTER = 50_000
-EARLIEST_PLAUSIBLE = datetime.fromisoformat("2000-01-01T00:00:00+00:00")
+from silkpost.tracking.ports import Clock, EventAppender, ObjectQuery, UnitOfWork
+from silkpost.tracking.validation import RecordValidator, validate_batch
 
 
 class InvalidObjectId(InvalidRequest):
@@ -76,178 +69,87 @@ def ingest(
     uow: UnitOfWork,
     clock: Clock,
     source: str,
-    batch_size: int = 5000,
+    batch_size: int = 20_000,
     max_listed: int = 1000,
     on_batch: Callable[[IngestResult], None] | None = None,
-    parallel_after: int | None = PARALLEL_AFTER,
 ) -> IngestResult:
     """Validate and store events; each batch of ``batch_size`` records is one transaction.
 
     A bad record is rejected alone (with its position, field and reason): the good records
     around it are stored. Stored events are never changed, and an event already stored (same
-    sender event id, or same object, code, time and place) counts as a duplicate.
-
-    Once ``parallel_after`` records are handled (None: never), the remaining batches are
-    stored by the store's background writer, when it has one, while the next batch is
-    validated: a large file takes half the time on two cores. Batches are still stored in
-    order, one transaction each; on a failure, the batches before it are stored, as in-line.
-    ``on_batch`` then sees the accepted and duplicate counts a batch or two late.
+    sender event id, or same object, code, time and place) counts as a duplicate. Batches are
+    stored in order; on a failure, the batches before it are stored. The store may store a
+    batch while the next is validated, so ``on_batch`` may see the accepted and duplicate
+    counts a batch or two late.
     """
-    if batch_size < 1:
-        raise InvalidRequest("batch_size must be at least 1", field="batch_size")
-    result = IngestResult()
-    fast = FastValidator()
-    iterator = iter(records)
-    writer: BatchWriter | None = None
-    try:
-        while batch := list(islice(iterator, batch_size)):
-            if (writer is None and parallel_after is not None
-                    and result.received >= parallel_after):
-                writer = uow.background_writer()
-                parallel_after = None  # asked once
-            with gc_paused():  # a fifth of the time otherwise (see silkpost.gcpause)
-                events = _validate(batch, fast=fast, source=source, received_at=clock.now(),
-                                   result=result, max_listed=max_listed)
-                result.received += len(batch)
-                if writer is not None:
-                    writer.submit(events)
-                    _count(result, writer.stored())
-                else:
-                    with uow:
-                        new = uow.events.append(events)
-                        uow.commit()
-                    _count(result, [(len(events), new)])
-                del events, batch
-            if on_batch is not None:
-                on_batch(result)
-        if writer is not None:
-            last = writer.close()
-            writer = None
-            _count(result, last)
-            if last and on_batch is not None:
-                on_batch(result)
-    finally:
-        if writer is not None:
-            writer.abort()
-    return result
+    with Intake(uow=uow, clock=clock, source=source, batch_size=batch_size,
+                max_listed=max_listed, on_batch=on_batch) as intake:
+        intake.feed(records)
+    return intake.result
 
 
-def _validate(batch: list[Record], *, fast: FastValidator, source: str,
-              received_at: datetime, result: IngestResult, max_listed: int
-              ) -> list[TrackingEvent]:
-    """The events of the good records of a batch; the bad ones are counted in ``result``."""
-    window = (EARLIEST_PLAUSIBLE, received_at + MAX_CLOCK_AHEAD)
-    events: list[TrackingEvent] = []
-    keep, fast_event = events.append, fast.event
-    for position, record in batch:
-        # The common case inline: a plain record the fast path takes, in the time window.
-        if type(record) is dict:
-            event = fast_event(record, source=source, received_at=received_at, window=window)
-            if event is not None:
-                keep(event)
-                continue
-        checked = _check(record, fast=fast, source=source, received_at=received_at,
-                         window=window)
-        if isinstance(checked, list):
-            result.rejected += 1
-            for problem in checked:
-                if len(result.rejections) < max_listed:
-                    result.rejections.append(Rejection(position, problem.field,
-                                                       problem.reason))
-        else:
-            keep(checked)
-    return events
+class Intake:
+    """One stream of records into the hub, fed in parts: what :func:`ingest` does in one call.
 
-
-def _count(result: IngestResult, stored: list[tuple[int, int]]) -> None:
-    for size, new in stored:
-        result.accepted += new
-        result.duplicates += size - new
-
-
-def ingest_events(
-    events: Iterable[TrackingEvent], *, uow: UnitOfWork, clock: Clock
-) -> IngestResult:
-    """Store events built by Silkpost itself (simulator, office screens): already validated."""
-    received_at = clock.now()
-    batch = [
-        e if e.received_at is not None else _with_received(e, received_at) for e in events
-    ]
-    with uow:
-        new = uow.events.append(batch)
-        uow.commit()
-    return IngestResult(received=len(batch), accepted=new, duplicates=len(batch) - new)
-
-
-class EventFeed:
-    """A stream of batches of Silkpost's own events (the simulator's), stored as they come.
-
-    Where the store has a background writer, batches are stored by it while the caller goes
-    on (the simulator computes the next simulated hours meanwhile); otherwise each batch is
-    stored in-line, as :func:`ingest_events` does. Each batch is one transaction, in order.
-    Use as a context manager: leaving it waits until everything is stored (or, on an error,
-    stops after the batches already handed over).
+    The simulator feeds it a simulated day at a time; the store keeps storing the last part
+    while the caller computes the next. Every record goes through the same validation as a
+    partner file's. Leaving the context waits until everything is stored (on an error, it
+    stops after the batches already handed over); ``result`` then holds the counts.
     """
 
-    def __init__(self, *, uow: UnitOfWork, clock: Clock) -> None:
-        self._uow = uow
-        self._clock = clock
-        self._writer: BatchWriter | None = None
-        self._started = False
+    def __init__(self, *, uow: UnitOfWork, clock: Clock, source: str, batch_size: int = 20_000,
+                 max_listed: int = 1000,
+                 on_batch: Callable[[IngestResult], None] | None = None) -> None:
+        if batch_size < 1:
+            raise InvalidRequest("batch_size must be at least 1", field="batch_size")
+        self._uow, self._clock, self._source = uow, clock, source
+        self._batch_size, self._max_listed, self._on_batch = batch_size, max_listed, on_batch
+        self._validator = RecordValidator()
+        self._appender: EventAppender | None = None
         self.result = IngestResult()
 
-    def __call__(self, events: list[TrackingEvent]) -> None:
-        """Store a batch (events without a receipt time get the clock's now)."""
-        if not self._started:  # on the first batch: a feed that gets none starts nothing
-            self._started = True
-            self._writer = self._uow.background_writer()
-        if self._writer is None:
-            done = ingest_events(events, uow=self._uow, clock=self._clock)
-            _count(self.result, [(done.received, done.accepted)])
-        else:
-            received_at = self._clock.now()
-            self._writer.submit([e if e.received_at is not None
-                                 else _with_received(e, received_at) for e in events])
-            _count(self.result, self._writer.stored())
-        self.result.received += len(events)
+    def feed(self, records: Iterable[Record]) -> None:
+        """Validate the records batch by batch and hand each batch's events to the store."""
+        result, iterator = self.result, iter(records)
+        while batch := list(islice(iterator, self._batch_size)):
+            events, rejected = validate_batch(batch, validator=self._validator,
+                                              source=self._source,
+                                              received_at=self._clock.now())
+            result.received += len(batch)
+            result.rejected += len(rejected)
+            for position, problems in rejected:
+                for problem in problems:
+                    if len(result.rejections) < self._max_listed:
+                        result.rejections.append(
+                            Rejection(position, problem.field, problem.reason))
+            if self._appender is None:
+                self._appender = self._uow.appender()
+            self._appender.append(events)
+            del events, batch
+            self._count(self._appender.stored())
+            if self._on_batch is not None:
+                self._on_batch(result)
 
-    def __enter__(self) -> EventFeed:
+    def _count(self, stored: list[tuple[int, int]]) -> None:
+        for size, new in stored:
+            self.result.accepted += new
+            self.result.duplicates += size - new
+
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
-                 tb: object) -> None:
-        if self._writer is None:
+                 tb: TracebackType | None) -> None:
+        if self._appender is None:
             return
-        writer, self._writer = self._writer, None
-        if exc_type is None:
-            _count(self.result, writer.close())
-        else:
-            writer.abort()
-
-
-def _with_received(e: TrackingEvent, received_at: datetime) -> TrackingEvent:
-    return e._replace(received_at=received_at)
-
-
-def _check(
-    record: Mapping[str, Any] | Problem, *, fast: FastValidator, source: str,
-    received_at: datetime, window: tuple[datetime, datetime],
-) -> TrackingEvent | list[Problem]:
-    if isinstance(record, Problem):
-        return [record]
-    event = fast.event(record, source=source, received_at=received_at)
-    if event is None:
-        checked = to_event(record, default_source=source)
-        if isinstance(checked, list):
-            return checked
-        event = _with_received(checked, received_at)
-    earliest, latest = window
-    if earliest <= event.occurred_at <= latest:
-        return event
-    if event.occurred_at > latest:
-        return [Problem("occurred_at", "is more than 24 h after it was received: check the "
-                        "scanner's clock and time zone")]
-    return [Problem("occurred_at", "is before the year 2000: not a plausible scan time")]
+        appender, self._appender = self._appender, None
+        if exc_type is not None:
+            appender.abort()
+            return
+        last = appender.close()
+        self._count(last)
+        if last and self._on_batch is not None:
+            self._on_batch(self.result)
 
 
 class EtaEstimator(Protocol):

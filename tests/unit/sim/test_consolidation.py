@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from silkpost.domain import s9
 from silkpost.sim.consolidation import MAX_BAG_KG, DispatchCounter, close_dispatch
-from silkpost.sim.demand import MEAN_VALUE_USD, DemandProfile, parcels_for_day
+from silkpost.sim.demand import MEAN_VALUE_USD, DemandProfile, ItemIds, parcels_for_day
 
 
 @given(st.lists(st.floats(min_value=0.05, max_value=29.0), min_size=1, max_size=400))
@@ -47,9 +47,20 @@ def test_demand_matches_the_seed_average_value() -> None:
     profile = DemandProfile(parcels_per_day=20_000, origin_shares={"CNDGGA": 1.0},
                             destination_shares={"KZALAA": 0.7, "UZTASA": 0.3})
     parcels = list(parcels_for_day(profile, day_start=datetime(2026, 11, 1, tzinfo=UTC),
-                                   rng=random.Random(3), serials={}))
+                                   rng=random.Random(3), ids=ItemIds(0, seed=3)))
     mean = sum(p.declared_value_usd for p in parcels) / len(parcels)
     assert abs(mean - MEAN_VALUE_USD) < 2.0
     assert len({p.item_id for p in parcels}) == len(parcels)
     share = sum(p.destination == "UZTASA" for p in parcels) / len(parcels)
     assert 0.27 < share < 0.33
+
+
+def test_a_run_past_a_hundred_million_ids_goes_on_under_the_next_letter() -> None:
+    """Ids of a run are valid S10, distinct, and roll over to the next indicator letter."""
+    from silkpost.domain import s10
+
+    ids = ItemIds(99_999_998, seed=0)
+    issued = [ids.next() for _ in range(4)]
+    assert issued[:2] == [s10.build("CA", 99_999_998, "CN"), s10.build("CA", 99_999_999, "CN")]
+    assert issued[2:] == [s10.build("CB", 0, "CN"), s10.build("CB", 1, "CN")]
+    assert ItemIds(0, seed=25).next() == s10.build("CZ", 0, "CN")

@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
+from collections import Counter
+from dataclasses import replace
 from datetime import timedelta
+from typing import Any
 
 import pytest
 
 from silkpost.bootstrap import Platform
 from silkpost.domain import s9
 from silkpost.domain.codes import ObjectKind, Status
-from silkpost.domain.events import TrackingEvent
 from silkpost.network.corridor import default_network_path, load_network
 from silkpost.sim.engine import CorridorSimulation
 from silkpost.sim.scenario import Scenario, load_scenario
-from silkpost.sim.service import simulate
+from silkpost.sim.service import SimulatedScansRejected, simulate
 from silkpost.tracking.service import track
 
 NETWORK = load_network(default_network_path())
@@ -25,9 +27,10 @@ def small(name: str, **kw: int) -> Scenario:
                                               seed=kw.get("seed", 7))
 
 
-def run(scenario: Scenario) -> tuple[CorridorSimulation, list[TrackingEvent]]:
-    out: list[TrackingEvent] = []
-    sim = CorridorSimulation(NETWORK, scenario, sink=out.extend)
+def run(scenario: Scenario) -> tuple[CorridorSimulation, list[dict[str, Any]]]:
+    out: list[dict[str, Any]] = []
+    sim = CorridorSimulation(NETWORK, scenario,
+                             sink=lambda records: out.extend(r for _, r in records))  # type: ignore[misc]
     sim.run()
     return sim, out
 
@@ -91,9 +94,9 @@ def test_closed_port_sends_nothing_while_closed(code: str) -> None:
     closure = sim.scenario.closures[0]
     start = sim.t0 + timedelta(hours=closure.from_hour)
     end = start + timedelta(hours=closure.hours)
-    leaving = [e for e in events if e.office == "CNHRS-XS" and e.code == code]
+    leaving = [e for e in events if e["office"] == "CNHRS-XS" and e["code"] == code]
     assert leaving
-    assert not [e for e in leaving if start <= e.occurred_at < end]
+    assert not [e for e in leaving if start <= e["occurred_at"] < end]
 
 
 def test_report_measures_lanes_against_the_network_promises(memory_platform: Platform) -> None:
@@ -111,3 +114,39 @@ def test_report_measures_lanes_against_the_network_promises(memory_platform: Pla
     promised = {lane.lane: lane.promise_days for lane in report.lanes}
     assert promised["CNDGGA>KZALAA"] == 6.0
     assert promised["CNDGGA>KZASTA"] == NETWORK.promises_days["CNDGGA>KZASTA"]
+
+
+def test_two_seeds_into_one_store_share_no_id(memory_platform: Platform) -> None:
+    """Runs of two seeds (and the same seed again) into one store: every parcel its own id,
+    so the store holds as many items as the runs posted."""
+    reports = [simulate(small("seeds-2023", days=1, per_day=1500, seed=seed), network=NETWORK,
+                        uow=memory_platform.uow()) for seed in (1, 2, 1)]
+    log = memory_platform.uow().committed_log  # type: ignore[attr-defined]
+    items = [oid for kind, oid in log.by_object if kind == "item"]
+    assert len(items) == sum(r.parcels for r in reports) == 4500
+
+
+def test_parcels_travel_under_the_four_export_regimes() -> None:
+    """The baseline scenario's mix: 9610, 9710, 9810 and 1210 near their shares, each on the
+    EMA scan."""
+    scenario = small("seeds-2023", days=1, per_day=4000)
+    shares = scenario.regimes
+    assert len(shares) == 4
+    sim, records = run(scenario)
+    regimes = Counter(r["payload"]["regime"] for r in records if r["code"] == "EMA")
+    assert set(regimes) == set(shares)
+    for regime, share in shares.items():
+        assert abs(regimes[regime] / 4000 - share) < 0.03
+    assert {j.parcel.regime for j in sim.stats.journeys.values()} == set(shares)
+
+
+def test_the_hub_validates_simulated_scans_as_any_partner_record(
+        memory_platform: Platform) -> None:
+    """A simulated office whose place code the hub's rules reject gets its scans rejected,
+    with the partner's message: the simulator has no way around validation."""
+    urumqi = NETWORK.nodes["CNURCA"]
+    broken = replace(NETWORK, nodes={**NETWORK.nodes,
+                                     "CNURCA": replace(urumqi, locode="ZZURM")})
+    with pytest.raises(SimulatedScansRejected, match=r"location.*ZZ"):
+        simulate(small("seeds-2023", days=1, per_day=100), network=broken,
+                 uow=memory_platform.uow())

@@ -77,26 +77,25 @@ def test_unknown_and_malformed_ids_on_lookup(memory_platform: Platform) -> None:
     assert info.value.field == "id"
 
 
-def test_event_feed_stores_batches_in_line_on_the_memory_store(memory_platform: Platform) -> None:
-    """Without a background writer, each batch is stored as it comes, duplicates once."""
-    from silkpost.tracking.records import to_event
-    from silkpost.tracking.service import EventFeed
+def test_an_intake_fed_in_parts_stores_each_part_on_the_memory_store(
+        memory_platform: Platform) -> None:
+    """Parts fed one after another are validated and stored as they come, duplicates once."""
+    from silkpost.tracking.service import Intake
 
-    events = [to_event(r, default_source="sim") for r in JOURNEY]
-    with EventFeed(uow=memory_platform.uow(), clock=memory_platform.clock) as feed:
-        feed(events[:3])  # type: ignore[arg-type]
-        feed(events)  # type: ignore[arg-type]
-    assert (feed.result.received, feed.result.accepted, feed.result.duplicates) == (8, 5, 3)
+    with Intake(uow=memory_platform.uow(), clock=memory_platform.clock, source="sim") as intake:
+        intake.feed(numbered(JOURNEY[:3]))
+        intake.feed(numbered([*JOURNEY, {"code": "EMA"}]))
+    result = intake.result
+    assert (result.received, result.accepted, result.duplicates, result.rejected) == (9, 5, 3, 1)
     view = track("CA000000014CN", uow=memory_platform.uow(), clock=memory_platform.clock)
     assert view.tracked.status == Status.DEPARTED
 
 
-def test_a_store_without_a_writer_process_stores_in_line(memory_platform: Platform) -> None:
-    """Asked to go parallel from the start, ingest on the memory store stays in-line, same
-    counts, and reports after every batch."""
+def test_ingest_reports_after_every_batch(memory_platform: Platform) -> None:
+    """Each batch's counts reach ``on_batch`` as it is stored (in-line on the memory store)."""
     seen: list[int] = []
     records = JOURNEY + JOURNEY[:2] + [{"code": "EMA"}]
-    result = run(memory_platform, records, batch_size=2, parallel_after=0,
+    result = run(memory_platform, records, batch_size=2,
                  on_batch=lambda r: seen.append(r.accepted))
     assert (result.accepted, result.duplicates, result.rejected) == (5, 2, 1)
     assert seen == [2, 4, 5, 5]

@@ -20,7 +20,7 @@ from silkpost.store.schema import object_status
 
 # After a batch with duplicates, this many batches on the connection go straight to ON CONFLICT.
 CAREFUL_BATCHES = 8
-_CAREFUL = "silkpost.pgcopy.careful"  # key in the connection's info: batches left
+_CAREFUL = "silkpost.postgres_append.careful"  # key in the connection's info: batches left
 
 
 @cache

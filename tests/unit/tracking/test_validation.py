@@ -1,16 +1,17 @@
-"""The fast path accepts only what the reference (Pydantic) validator accepts, identically."""
+"""The record validator accepts only what the reference (Pydantic) validator accepts,
+identically."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from silkpost.domain.events import TrackingEvent
-from silkpost.tracking.fastpath import FastValidator
 from silkpost.tracking.records import to_event
+from silkpost.tracking.validation import RecordValidator
 
 NOW = datetime(2026, 11, 24, tzinfo=UTC)
 MISSING = object()
@@ -24,6 +25,9 @@ times = st.sampled_from([
     "2026-11-20T10:00:00", "2026-11-20 10:00:00+08:00", "20261120T100000+0800",
     "2026-02-30T10:00:00+08:00", "2026-11-20T10:00:60+08:00", "yesterday", 1_700_000_000,
     "2026-11-20T10:00:00+08:0x", "2026-11-20T1\uff10:00:00+08:00", "2026-11-20T10:00:00-08:00",
+    # the simulator's records carry datetime objects: aware, and naive (which is wrong)
+    datetime(2026, 11, 20, 10, tzinfo=timezone(timedelta(hours=6))),
+    datetime(2026, 11, 20, 10, tzinfo=UTC), datetime(2026, 11, 20, 10),
 ])
 places = st.sampled_from([MISSING, None, "", "  ", "KZALA", "kz ala", "XXABC", "KZAL1", 5])
 offices = st.sampled_from([MISSING, None, "", "CNURCA", "cnhrs-xs", "a b", "Z"])
@@ -55,7 +59,7 @@ def same(a: TrackingEvent, b: TrackingEvent) -> bool:
 @given(records())
 def test_fast_path_never_accepts_what_the_reference_rejects(record: dict[str, Any]) -> None:
     """Whenever the fast path gives an event, the reference gives the same event."""
-    fast = FastValidator().event(record, source="default", received_at=NOW)
+    fast = RecordValidator().event(record, source="default", received_at=NOW)
     reference = to_event(record, default_source="default")
     if fast is not None:
         assert isinstance(reference, TrackingEvent), (record, reference)
@@ -66,4 +70,40 @@ def test_fast_path_takes_the_common_record() -> None:
     """A plain partner record does not need the reference validator."""
     record = {"object_id": "CA000000014CN", "code": "EMB", "occurred_at":
               "2026-11-20T10:00:00+06:00", "location": "CNURM", "office": "CNURCA"}
-    assert FastValidator().event(record, source="s", received_at=NOW) is not None
+    assert RecordValidator().event(record, source="s", received_at=NOW) is not None
+
+
+WINDOW = (datetime(2026, 11, 20, 9, tzinfo=UTC), datetime(2026, 11, 25, tzinfo=UTC))
+
+
+@settings(max_examples=200)
+@given(st.lists(records(), min_size=1, max_size=12))
+def test_one_validator_over_a_file_agrees_with_the_reference(batch: list[dict[str, Any]]
+                                                             ) -> None:
+    """With its caches warm (ids, places, the last datetime object, the last record's fields
+    when only the id changes), a validator serving a whole file still accepts only what the
+    reference accepts, and only inside the window."""
+    validator = RecordValidator()
+    # Each record is followed by the same values under other ids (a truckload's scan).
+    others = ["CA000000028CN", "x", "RR123456789CN"]
+    for record in [r for rec in batch + batch
+                   for r in (rec, *({**rec, "object_id": i} for i in others))]:
+        fast = validator.event(record, source="default", received_at=NOW, window=WINDOW)
+        if fast is not None:
+            reference = to_event(record, default_source="default")
+            assert isinstance(reference, TrackingEvent), (record, reference)
+            assert same(fast, reference)
+            assert WINDOW[0] <= fast.occurred_at <= WINDOW[1]
+
+
+def test_the_simulators_record_needs_no_reference_either() -> None:
+    """A record with an aware datetime (the simulator's) is taken as it is; a naive one is
+    left to the reference, which rejects it."""
+    at = datetime(2026, 11, 20, 10, tzinfo=timezone(timedelta(hours=6)))
+    record = {"object_kind": "item", "object_id": "CA000000014CN", "code": "EMB",
+              "occurred_at": at, "location": "CNURM", "office": "CNURCA"}
+    event = RecordValidator().event(record, source="s", received_at=NOW)
+    assert event is not None and event.occurred_at is at
+    naive = {**record, "occurred_at": at.replace(tzinfo=None)}
+    assert RecordValidator().event(naive, source="s", received_at=NOW) is None
+    assert isinstance(to_event(naive, default_source="s"), list)
