@@ -196,3 +196,29 @@ def test_read_model_equals_the_domain_fold(log_platform: Platform,
             assert _fields(stored) == _fields(track(list(mine.values())))
             timeline = uow.events.timeline(ObjectKind.ITEM, object_id)
             assert {key_of(e) for e in timeline} == set(mine)
+
+
+@pytest.mark.parametrize("together", [False, True], ids=["resent-later", "same-batch"])
+def test_a_resend_with_other_content_changes_nothing(log_platform: Platform,
+                                                     together: bool) -> None:
+    """A sender that reuses its event id for other content (another time, place, payload,
+    receipt) gets a duplicate: the log keeps the first, and the read model stays the fold of
+    the events the log holds, field by field, in the same batch or a later one."""
+    first = TrackingEvent(ObjectKind.ITEM, IDS[0], "EMC", T0 + timedelta(hours=5), "kazpost",
+                          location="KZALA", office="KZALAA", event_id="kz-7",
+                          payload={"destination": "KZALA"}, received_at=T0 + timedelta(days=1))
+    resent = first._replace(code="EMH", occurred_at=T0 + timedelta(days=3), location="UZTAS",
+                            office="UZTASA", payload={"destination": "AAAAA"},
+                            received_at=T0 + timedelta(days=9))
+    before = ev(IDS[0], "EMA", 0)
+    if together:
+        store(log_platform, [before, first, resent])
+    else:
+        store(log_platform, [before, first])
+        store(log_platform, [resent, ev(IDS[1], "EMA", 1)])
+    with log_platform.uow() as uow:
+        timeline = uow.events.timeline(ObjectKind.ITEM, IDS[0])
+        stored = uow.events.tracked(ObjectKind.ITEM, IDS[0])
+    assert [e.code for e in timeline] == ["EMA", "EMC"]
+    assert stored is not None and stored.destination == "KZALA"
+    assert stored == track(timeline)

@@ -16,7 +16,18 @@ from operator import itemgetter
 from typing import Any
 
 import orjson
-from sqlalchemy import Connection, and_, case, func, literal_column, or_, select, tuple_
+from sqlalchemy import (
+    Connection,
+    and_,
+    case,
+    delete,
+    func,
+    insert,
+    literal_column,
+    or_,
+    select,
+    tuple_,
+)
 from sqlalchemy.dialects import sqlite
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -265,10 +276,49 @@ def write(conn: Connection, rows: Rows, summaries: Rows) -> int:
     if conn.dialect.name == "postgresql":
         from silkpost.store.postgres_append import copy_append
 
-        return copy_append(conn, rows, summaries)
+        accepted = copy_append(conn, rows, summaries)
+        if accepted < len(rows):
+            refold(conn, summaries)
+        return accepted
     result = conn.exec_driver_sql(_SQLITE_INSERT_EVENTS, rows)
     conn.exec_driver_sql(_SQLITE_UPSERT_STATUS, summaries)
-    return int(result.rowcount)
+    accepted = int(result.rowcount)
+    if accepted < len(rows):
+        refold(conn, summaries)
+    return accepted
+
+
+REFOLD_CHUNK = 500  # objects per read of their stored events
+
+
+def refold(conn: Connection, summaries: Rows) -> None:
+    """Rebuild these objects' read-model rows from the events the log holds.
+
+    The upsert folds the batch's own summaries, which count every event sent. When the log
+    dropped some as duplicates, a dropped event may differ from the stored one under the same
+    key (a sender reusing an event id for another time, place or payload); its maxima must not
+    stay in the read model. Only batches with duplicates pay for this, and only for their
+    objects: their stored events are read back and folded afresh, replacing the rows.
+    """
+    c = events.c
+    columns = [c[name] for name in EVENT_COLUMNS]
+    by_kind: dict[str, list[str]] = {}
+    for kind, object_id, *_ in summaries:
+        by_kind.setdefault(kind, []).append(object_id)
+    for kind, ids in by_kind.items():
+        for start in range(0, len(ids), REFOLD_CHUNK):
+            chunk = ids[start:start + REFOLD_CHUNK]
+            stored = conn.execute(
+                select(*columns).where(c.object_kind == kind, c.object_id.in_(chunk))
+                .order_by(c.seq)).all()
+            # status_rows reads the payload (index 8) of each event beside its row.
+            payloads = [(None,) * 8 + (orjson.loads(r[11]) if r[11] else None,) for r in stored]
+            fresh = status_rows(payloads, stored)  # type: ignore[arg-type]
+            os = object_status.c
+            conn.execute(delete(object_status).where(os.object_kind == kind,
+                                                     os.object_id.in_(chunk)))
+            conn.execute(insert(object_status),
+                         [dict(zip(STATUS_COLUMNS, row, strict=True)) for row in fresh])
 
 
 class SqlEventLog:
