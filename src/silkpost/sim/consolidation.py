@@ -18,14 +18,21 @@ MAX_BAG_ITEMS = 120
 
 @dataclass(slots=True)
 class DispatchCounter:
-    """Dispatch serials per (origin office, destination office, year digit)."""
+    """Dispatch serials per (origin office, destination office, year digit).
 
+    Every pair's numbering starts after ``start``. A run into a store that already holds R
+    receptacles starts at R: each earlier run made no more dispatches than it stored bags, so
+    its serials all lie below R and the new run's S9 ids are new (until the 9999 serials of
+    a year wrap, as the standard lets them).
+    """
+
+    start: int = 0
     last: dict[tuple[str, str, int], int] = field(default_factory=dict)
 
     def next(self, origin: str, destination: str, year_digit: int) -> int:
         """The next dispatch serial (1-9999, wrapping as the standard allows in a year)."""
         key = (origin, destination, year_digit)
-        serial = self.last.get(key, 0) % 9999 + 1
+        serial = self.last.get(key, self.start) % 9999 + 1
         self.last[key] = serial
         return serial
 

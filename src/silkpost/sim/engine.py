@@ -67,7 +67,8 @@ class CorridorSimulation:
 
     def __init__(self, network: Network, scenario: Scenario, *,
                  sink: Callable[[list[Record]], None],
-                 on_hour: Callable[[int], None] | None = None, first_id: int = 0) -> None:
+                 on_hour: Callable[[int], None] | None = None, first_id: int = 0,
+                 first_dispatch: int = 0) -> None:
         self.network = network
         self.scenario = scenario
         self.sink = sink
@@ -81,7 +82,7 @@ class CorridorSimulation:
         self.routes: dict[tuple[str, str, str, bool, bool, int], Service | None] = {}
         self.trip_load: dict[tuple[str, datetime], float] = {}
         self.busy_until: dict[str, float] = {}
-        self.dispatches = DispatchCounter()
+        self.dispatches = DispatchCounter(start=first_dispatch)
         self.ids = ItemIds(start=first_id, seed=scenario.seed)
         for node in scenario.customs_hours:
             network.node(node)

@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 
+from silkpost.domain.codes import ObjectKind
+from silkpost.domain.events import EPOCH
 from silkpost.network.corridor import Network
 from silkpost.sim.engine import FLUSH_AT, SOURCE, CorridorSimulation
 from silkpost.sim.report import Report, build_report
@@ -44,17 +46,22 @@ def simulate(
 ) -> Report:
     """Run ``scenario``; every simulated scan is validated and stored by the tracking hub.
 
-    Parcel ids start at the event log's position (see :class:`~silkpost.sim.demand.ItemIds`),
-    so runs into one store never share an id. The hub's store keeps storing one simulated day
+    Parcel ids start at the event log's position (see :class:`~silkpost.sim.demand.ItemIds`)
+    and dispatch serials past the receptacles stored (see
+    :class:`~silkpost.sim.consolidation.DispatchCounter`), so runs into one store never share
+    an item or a bag. The hub's store keeps storing one simulated day
     while the simulation computes the next.
     """
     with uow:
         first_id = uow.events.high_water_mark()
+        # (stuck_at only sets the stuck counts, which are not used here)
+        bags = sum(c.total for c in uow.events.count_by_status(ObjectKind.RECEPTACLE,
+                                                                stuck_at=EPOCH))
     clock = SimClock()
     with Intake(uow=uow, clock=clock, source=SOURCE,
                 batch_size=min(STORE_BATCH, FLUSH_AT)) as intake:
         simulation = CorridorSimulation(network, scenario, sink=intake.feed, on_hour=on_hour,
-                                        first_id=first_id)
+                                        first_id=first_id, first_dispatch=bags)
         clock.simulation = simulation
         stats = simulation.run()
     if intake.result.rejected:

@@ -126,6 +126,24 @@ def test_two_seeds_into_one_store_share_no_id(memory_platform: Platform) -> None
     assert len(items) == sum(r.parcels for r in reports) == 4500
 
 
+def test_two_runs_into_one_store_share_no_receptacle(memory_platform: Platform) -> None:
+    """A second run into the same store numbers its dispatches past the first run's, so no
+    bag's S9 id (office pair, dispatch serial, bag serial, weight) names two bags."""
+    def receptacles() -> dict[str, int]:
+        log = memory_platform.uow().committed_log  # type: ignore[attr-defined]
+        return {oid: len(events) for (kind, oid), events in log.by_object.items()
+                if kind == "receptacle"}
+
+    simulate(small("seeds-2023", days=1, per_day=1500, seed=1), network=NETWORK,
+             uow=memory_platform.uow())
+    first = receptacles()
+    simulate(small("seeds-2023", days=1, per_day=1500, seed=1), network=NETWORK,
+             uow=memory_platform.uow())
+    both = receptacles()
+    assert first and set(first) < set(both)
+    assert all(both[oid] == count for oid, count in first.items())  # no event added to them
+
+
 def test_parcels_travel_under_the_four_export_regimes() -> None:
     """The baseline scenario's mix: 9610, 9710, 9810 and 1210 near their shares, each on the
     EMA scan."""
