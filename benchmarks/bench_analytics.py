@@ -45,15 +45,16 @@ from silkpost.api.app import create_app
 from silkpost.bootstrap import Platform, bootstrap
 from silkpost.clock import FixedClock
 from silkpost.domain.codes import event_codes
-from silkpost.domain.events import TrackingEvent
 from silkpost.network.corridor import default_network_path, load_network
 from silkpost.settings import Settings
-from silkpost.sim.engine import CorridorSimulation
+from silkpost.sim.engine import SOURCE, CorridorSimulation
 from silkpost.sim.scenario import load_scenario
 from silkpost.store.events import EVENT_COLUMNS, event_rows
+from silkpost.tracking.formats import Record
+from silkpost.tracking.validation import RecordValidator, validate_batch
 
 START = date(2026, 10, 1)
-# The added day's serials start at 10,000,001 + seed × 1,000: far past the 10M store's.
+# The added day's parcels: another seed, ids past the store's (see fill).
 DAY_SEED = 1000
 
 
@@ -72,12 +73,22 @@ def fill(path: Path, days: int, per_day: int, *, start: date = START, seed: int 
     insert = (f"INSERT OR IGNORE INTO events ({', '.join(EVENT_COLUMNS)}) "
               f"VALUES ({', '.join('?' * len(EVENT_COLUMNS))})")
 
-    def sink(events: list[TrackingEvent]) -> None:
+    received = datetime.combine(start + timedelta(days=days + 60), datetime.min.time(), UTC)
+    validator = RecordValidator()
+
+    def sink(records: list[Record]) -> None:
+        # The product's own validation turns the simulator's records into events.
+        events, rejected = validate_batch(records, validator=validator, source=SOURCE,
+                                          received_at=received)
+        if rejected:
+            raise SystemExit(f"simulated records rejected: {rejected[:3]}")
         conn.executemany(insert, event_rows(events))
         conn.commit()
 
     t0 = time.perf_counter()
-    CorridorSimulation(network, scenario, sink=sink).run()
+    # New ids: past every id the store holds (the simulate use case starts at the log's
+    # position the same way).
+    CorridorSimulation(network, scenario, sink=sink, first_id=before).run()
     if statuses:
         codes = " ".join(f"WHEN '{c.code}' THEN '{c.status.value}'"
                          for c in event_codes().values())
