@@ -42,6 +42,7 @@ from silkpost.bootstrap import bootstrap
 from silkpost.domain.events import to_epoch_us
 from silkpost.domain.status import code_facts
 from silkpost.settings import Settings
+from silkpost.store.events import STATUS_COLUMNS
 from silkpost.tracking.service import track
 
 PER_DELIVERED = len(ROUTE)
@@ -86,11 +87,15 @@ def fill(path: Path, n_events: int) -> tuple[int, int]:
         )
         conn.execute(
             "WITH RECURSIVE n(x) AS (SELECT ? UNION ALL SELECT x + 1 FROM n WHERE x + 1 < ?) "
-            "INSERT INTO object_status SELECT 'item', printf('CA%08d0CN', x), r.status, "
+            f"INSERT INTO object_status ({', '.join(STATUS_COLUMNS)}) "
+            "SELECT 'item', printf('CA%08d0CN', x), r.status, "
             f"({posted} + r.h * 3600000000) * 1024 + r.bits, r.code, r.status, "
             f"{posted} + r.h * 3600000000, r.off, r.loc, r.office, "
             f"CASE WHEN r.terminal THEN ({posted} + r.h * 3600000000) * 1024 + r.bits END, "
             f"CASE WHEN r.terminal THEN r.status END, {posted}, 'KZALAA', "
+            # the destination comes from the posting event, route step 0
+            f"({posted} + (SELECT h FROM route WHERE i = 0) * 3600000000) * 1024 "
+            "+ (SELECT bits FROM route WHERE i = 0), "
             f"{posted} + r.h * 3600000000 FROM n JOIN route r ON r.i = {k} - 1",
             (first, last),
         )
@@ -226,7 +231,9 @@ def main() -> None:
         ids_file = Path(tmp) / "ids.json"
         ids_file.write_text(json.dumps(local))
         done = subprocess.run([sys.executable, __file__, "--lookup-pass", str(path),
-                               str(ids_file)], check=True, capture_output=True, text=True)
+                               str(ids_file)], capture_output=True, text=True)
+        if done.returncode:
+            raise SystemExit(f"the lookup pass failed:\n{done.stderr}")
         lat = json.loads(done.stdout.strip().splitlines()[-1])
         print(note)
         show(f"in-process track() cold ({cold_n})", lat["cold"], "", b99)
