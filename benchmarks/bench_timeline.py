@@ -7,7 +7,9 @@ mixes delivered parcels (14 events) and parcels still on their way (3-13 events)
 posting payload naming its destination. Ids are drawn at random, and no id is looked up twice
 in a run. Each side has a cold pass, right after a restart (a new process with a fresh engine;
 the OS page cache is dropped first when this user may, which the output says), then a warm
-pass on other ids. Baseline, same run: a raw sqlite3 primary-key lookup of one read-model row.
+pass on other ids in the same process with the database file in the OS page cache, as a
+server that has run for a while has it (the rows of those ids still untouched).
+Baseline, same run: a raw sqlite3 primary-key lookup of one read-model row.
 Goals with 10M events, warm pass: p99 < 2 ms in-process, < 20 ms over HTTP; cold reported.
 The in-process warm pass is also given in the thread's CPU time, which a busy machine's
 scheduler does not inflate (wall-clock p99 then counts time slices given to others).
@@ -133,6 +135,17 @@ def drop_page_cache() -> str:
     return "OS page cache dropped before each cold pass"
 
 
+def into_page_cache(db: Path) -> None:
+    """Read the database file once, as a server that has run for a while has it cached.
+
+    The warm pass stands for that steady state: same process as the cold pass, the file in
+    the OS page cache, and still ids never asked for before (their rows not yet touched).
+    """
+    with db.open("rb") as f:
+        while f.read(8 << 20):
+            pass
+
+
 def lookup_pass(db: Path, ids_file: Path) -> None:
     """In a fresh process: the cold pass (first half of the ids), then the warm pass."""
     ids = json.loads(ids_file.read_text())
@@ -140,6 +153,8 @@ def lookup_pass(db: Path, ids_file: Path) -> None:
     out: dict[str, list[float]] = {}
     etas = 0
     for name, part in (("cold", ids["cold"]), ("warm", ids["warm"])):
+        if name == "warm":
+            into_page_cache(db)
         lat, cpu = [], []
         for object_id in part:
             t, c = time.perf_counter(), time.thread_time()
@@ -171,6 +186,8 @@ def http_pass(db: Path, ids: dict[str, list[str]]) -> dict[str, list[float]]:
                 except httpx.TransportError:
                     time.sleep(0.1)
             for name in ("cold", "warm"):
+                if name == "warm":
+                    into_page_cache(db)
                 lat = []
                 for object_id in ids[name]:
                     t = time.perf_counter()
