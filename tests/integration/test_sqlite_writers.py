@@ -5,11 +5,17 @@ from __future__ import annotations
 
 import sqlite3
 import threading
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from sqlalchemy import Connection
 
+from silkpost.bootstrap import Platform
+from silkpost.domain.notices import Severity
+from silkpost.notices.service import NoticeDraft, create_notice
 from silkpost.store.engine import in_write_transaction, make_engine
+
+NOW = datetime(2026, 11, 24, 12, 0, tzinfo=UTC)
 
 
 def _table(path: Path) -> None:
@@ -72,3 +78,42 @@ def test_a_lock_held_past_the_busy_timeout_is_waited_out(tmp_path: Path) -> None
         other.close()
     with sqlite3.connect(path) as conn:
         assert sorted(conn.execute("SELECT n FROM t").fetchall()) == [(-1,), (1,)]
+
+
+def test_notices_are_written_while_another_writer_commits_in_a_loop(
+        sqlite_platform: Platform) -> None:
+    """An operator writes notices while an import commits batch after batch into the same
+    file from another connection: every notice is stored with its own number, none fails
+    with "locked" (a notice is read-then-write: its number counts the notices before it)."""
+    platform = sqlite_platform
+    assert platform.engine is not None
+    path = Path(str(platform.engine.url.database))
+    other = sqlite3.connect(path, check_same_thread=False, isolation_level=None, timeout=60)
+    other.execute("CREATE TABLE scratch (n INTEGER)")
+    stop = threading.Event()
+    commits = [0]
+
+    def importer() -> None:
+        while not stop.is_set():
+            other.execute("BEGIN IMMEDIATE")
+            other.execute("INSERT INTO scratch VALUES (1)")
+            other.execute("SELECT count(*) FROM scratch").fetchone()
+            other.execute("COMMIT")
+            commits[0] += 1
+            # the next batch is prepared between commits, as the importer's writer does
+            sum(n * n for n in range(20_000))
+
+    thread = threading.Thread(target=importer)
+    thread.start()
+    try:
+        views = [create_notice(NoticeDraft(title={"en": f"Khorgos {i}"},
+                                           severity=Severity.INFO, valid_from=NOW,
+                                           valid_until=NOW + timedelta(days=1)),
+                               uow=platform.notice_uow(), clock=platform.clock)
+                 for i in range(40)]
+    finally:
+        stop.set()
+        thread.join()
+        other.close()
+    assert commits[0] > 0
+    assert len({v.notice.notice_id for v in views}) == 40
