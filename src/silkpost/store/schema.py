@@ -73,6 +73,8 @@ object_status = Table(
     Index("ix_object_status_status", "status", "latest_us"),
     Index("ix_object_status_location", "latest_location", "latest_us"),
     Index("ix_object_status_latest", "latest_us"),
+    # Covers count_by_status (the dashboard's status and stuck counts): an index-only scan.
+    Index("ix_object_status_counts", "object_kind", "status", "latest_office", "latest_us"),
 )
 
 # Operators' notices (silkpost.domain.notices). Texts are JSON objects by language, codes JSON
