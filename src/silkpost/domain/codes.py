@@ -171,6 +171,12 @@ def terminal_statuses() -> frozenset[Status]:
     return frozenset(s for s, info in statuses().items() if info.terminal)
 
 
+def _header(*columns: str) -> tuple[str, str]:
+    """A Markdown table's head: the given columns, then one per language."""
+    names = (*columns, *LANGUAGES)
+    return "| " + " | ".join(names) + " |", "|" + "---|" * len(names)
+
+
 def markdown() -> str:
     """The status and event code tables as Markdown (docs/event-codes.md is this, verbatim)."""
     out = [
@@ -181,8 +187,7 @@ def markdown() -> str:
         "",
         "## Statuses",
         "",
-        "| status | rank | terminal | stuck after (h) | " + " | ".join(LANGUAGES) + " |",
-        "|---|---|---|---|" + "---|" * len(LANGUAGES),
+        *_header("status", "rank", "terminal", "stuck after (h)"),
     ]
     for s in statuses().values():
         hours = "" if s.stuck_after_hours is None else f"{s.stuck_after_hours:g}"
@@ -198,8 +203,7 @@ def markdown() -> str:
         "time, leaving ends a dwell, presented and released bound customs time, inspected "
         "counts an inspection.",
         "",
-        "| code | origin | status | reported on | marks | " + " | ".join(LANGUAGES) + " |",
-        "|---|---|---|---|---|" + "---|" * len(LANGUAGES),
+        *_header("code", "origin", "status", "reported on", "marks"),
     ]
     for c in event_codes().values():
         objects = ", ".join(k.value for k in ObjectKind if k in c.objects)
@@ -210,8 +214,7 @@ def markdown() -> str:
         "",
         "## Customs regimes",
         "",
-        "| regime | default | " + " | ".join(LANGUAGES) + " |",
-        "|---|---|" + "---|" * len(LANGUAGES),
+        *_header("regime", "default"),
     ]
     for r in customs_regimes().values():
         out.append(f"| `{r.regime}` | {'yes' if r.default else ''} | "

@@ -39,6 +39,11 @@ class Parcel:
     regime: str
 
 
+def single_regime() -> dict[str, float]:
+    """The regime mix of a scenario without ``[regimes]``: all parcels under the default."""
+    return {default_regime(): 1.0}
+
+
 @dataclass(frozen=True, slots=True)
 class DemandProfile:
     """Daily parcels per origin, destination shares, goods mix."""
@@ -47,9 +52,7 @@ class DemandProfile:
     origin_shares: Mapping[str, float]
     destination_shares: Mapping[str, float]
     battery_share: float = 0.08
-    # The mix of customs regimes: a scenario's [regimes]; without one, all the default regime.
-    regime_shares: Mapping[str, float] = field(
-        default_factory=lambda: {default_regime(): 1.0})
+    regime_shares: Mapping[str, float] = field(default_factory=single_regime)
 
     def __post_init__(self) -> None:
         if self.parcels_per_day < 0:

@@ -14,8 +14,8 @@ from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
-from silkpost.domain.codes import default_regime
 from silkpost.errors import InvalidRequest, NotFound
+from silkpost.sim.demand import single_regime
 
 
 class UnknownScenario(NotFound):
@@ -62,7 +62,7 @@ class Scenario:
     closures: tuple[Closure, ...] = ()
     promises_days: Mapping[str, float] = field(default_factory=dict)
     drain_days: int = 12
-    regimes: Mapping[str, float] = field(default_factory=lambda: {default_regime(): 1.0})
+    regimes: Mapping[str, float] = field(default_factory=single_regime)
 
     def with_overrides(self, *, days: int | None = None, parcels_per_day: int | None = None,
                        seed: int | None = None, start: date | None = None,
@@ -119,7 +119,7 @@ def load_scenario(name_or_path: str) -> Scenario:
             promises_days={str(k): float(v) for k, v in doc.get("promises_days", {}).items()},
             drain_days=int(doc.get("drain_days", 12)),
             regimes={str(k): float(v) for k, v in
-                     doc.get("regimes", {default_regime(): 1.0}).items()},
+                     doc.get("regimes", single_regime()).items()},
         )
     except (KeyError, TypeError, ValueError) as exc:
         raise InvalidScenario(f"{path.name}: {exc!r}", field="scenario") from None
