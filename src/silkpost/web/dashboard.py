@@ -129,10 +129,9 @@ def build_view(platform: Platform, period: Period, lang: str) -> DashboardView:
     view.charts["customs"] = range_bars(
         [(name(p.office), p.p50_hours, p.p90_hours) for p in ports],
         label=text("customs", lang), unit="h", bar_colour=PALETTE[1])
-    if platform.network is not None:
-        flows = service.flows(period, analytics=analytics)
-        view.charts["network"] = network_svg(platform.network, flows=flows_by_service(
-            platform.network, ((f.origin, f.destination, f.mode, f.items) for f in flows)))
+    flows = service.flows(period, analytics=analytics)
+    view.charts["network"] = network_svg(platform.network, flows=flows_by_service(
+        platform.network, ((f.origin, f.destination, f.mode, f.items) for f in flows)))
     page = list_objects(ObjectQuery(stuck_at=clock.now(), limit=LISTED), uow=platform.uow())
     status_info = statuses()
     view.stuck = [{"id": t.object_id,

@@ -9,26 +9,13 @@ from pydantic import BaseModel, Field
 
 from silkpost.api.deps import PlatformDep
 from silkpost.api.problems import PROBLEM_RESPONSES
-from silkpost.errors import InvalidRequest, NotFound
+from silkpost.errors import InvalidRequest
 from silkpost.network.corridor import MODES, Network
 from silkpost.network.draw import network_svg
 from silkpost.network.itinerary import Itinerary
 from silkpost.network.service import pareto_plans, plan, sort_plan
 
 router = APIRouter(prefix="/api/v1", tags=["network"], responses=PROBLEM_RESPONSES)
-
-
-class NetworkUnavailable(NotFound):
-    """The platform runs without a network file."""
-
-    code = "network.unavailable"
-    title = "No network loaded"
-
-
-def _network(platform: PlatformDep) -> Network:
-    if platform.network is None:
-        raise NetworkUnavailable("no corridor network is loaded (SILKPOST_NETWORK_FILE)")
-    return platform.network
 
 
 class NodeOut(BaseModel):
@@ -69,7 +56,7 @@ class NetworkOut(BaseModel):
 @router.get("/network", response_model=NetworkOut)
 def get_network(platform: PlatformDep) -> NetworkOut:
     """Nodes and services of the loaded corridor network."""
-    n = _network(platform)
+    n = platform.network
     return NetworkOut(
         name=n.name,
         nodes=[NodeOut(code=x.code, kind=x.kind, country=x.country, locode=x.locode, lat=x.lat,
@@ -84,7 +71,7 @@ def get_network(platform: PlatformDep) -> NetworkOut:
 @router.get("/network.svg", response_class=Response)
 def get_network_svg(platform: PlatformDep) -> Response:
     """The network as an SVG picture."""
-    return Response(network_svg(_network(platform)), media_type="image/svg+xml")
+    return Response(network_svg(platform.network), media_type="image/svg+xml")
 
 
 class PlanRequest(BaseModel):
@@ -150,7 +137,7 @@ def _plan_out(n: Network, it: Itinerary, ready: datetime) -> PlanOut:
 @router.post("/routes/plan", response_model=PlanOut)
 def post_plan(body: PlanRequest, platform: PlatformDep) -> PlanOut:
     """The earliest arrival from a ready time, under mode and goods constraints."""
-    n = _network(platform)
+    n = platform.network
     _checked(body)
     it = plan(n, body.origin.upper(), body.destination.upper(), body.ready, goods=body.goods,
               exclude_modes=body.exclude_modes, latest=body.latest)
@@ -166,7 +153,7 @@ class ParetoRequest(PlanRequest):
 @router.post("/routes/pareto", response_model=list[PlanOut])
 def post_pareto(body: ParetoRequest, platform: PlatformDep) -> list[PlanOut]:
     """Every plan not beaten on arrival, cost and transfers at once, earliest first."""
-    n = _network(platform)
+    n = platform.network
     _checked(body)
     plans = pareto_plans(n, body.origin.upper(), body.destination.upper(), body.ready,
                          goods=body.goods, exclude_modes=body.exclude_modes,
@@ -189,7 +176,7 @@ class SortPlanOut(BaseModel):
 def get_sort_plan(code: str, platform: PlatformDep, at: datetime | None = None
                   ) -> list[SortPlanOut]:
     """For each destination, the next service parcels sorted now should go on."""
-    entries = sort_plan(_network(platform), code.upper(), at or platform.clock.now())
+    entries = sort_plan(platform.network, code.upper(), at or platform.clock.now())
     return [SortPlanOut(destination=e.destination, service=e.service_id, mode=e.mode,
                         next_node=e.next_node, departs=e.departs,
                         arrives_destination=e.arrives_destination) for e in entries]
