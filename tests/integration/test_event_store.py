@@ -128,3 +128,27 @@ def test_an_intake_fed_in_parts_through_the_writer_stores_everything_by_exit(
         assert uow.events.count_events() == 7
         tracked = uow.events.tracked(ObjectKind.ITEM, IDS[0])
         assert tracked is not None and tracked.last_code == "EMD"
+
+
+def test_the_writer_leaves_no_spooled_batch_behind(platform: Platform) -> None:
+    """Batches wait for the writer as files in a private folder: it is gone once the writer
+    stops, whether it stored everything or failed on a batch and never read the rest."""
+    from silkpost.store.writer import WriterFailed, WriterProcess
+
+    url = platform.engine.url.render_as_string(hide_password=False)
+    done = WriterProcess(url)
+    done.submit([ev(IDS[0], "EMA", 0)])
+    done.submit([ev(IDS[0], "EMB", 1)])
+    assert done.spool.is_dir()
+    assert [new for _, new in done.close()] == [1, 1]
+    assert not done.spool.exists()
+
+    failed = WriterProcess(url)
+    failed.submit([ev(IDS[1], "EMA", 0)._replace(source=None)])  # NOT NULL: fails
+    for hours in range(1, 4):
+        failed.submit([ev(IDS[2], "EMA", hours)])
+    with pytest.raises(WriterFailed):
+        failed.close()
+    assert not failed.spool.exists()
+    with platform.uow() as uow:
+        assert uow.events.count_events() == 2

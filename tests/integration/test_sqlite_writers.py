@@ -117,3 +117,23 @@ def test_notices_are_written_while_another_writer_commits_in_a_loop(
         other.close()
     assert commits[0] > 0
     assert len({v.notice.notice_id for v in views}) == 40
+
+
+def test_a_new_store_has_large_pages_and_an_old_one_keeps_its_own(tmp_path: Path) -> None:
+    """New files get PAGE_SIZE pages (set before WAL fixes the size); a file made with 4 KiB
+    pages is opened as it is, not rewritten."""
+    from silkpost.store.engine import PAGE_SIZE
+
+    fresh, old = tmp_path / "new.db", tmp_path / "old.db"
+    _table(old)  # sqlite3's default page size
+    for path in (fresh, old):
+        engine = make_engine(f"sqlite:///{path}")
+        with engine.connect() as conn:
+            conn.exec_driver_sql("CREATE TABLE IF NOT EXISTS u (n INTEGER)")
+            conn.commit()
+        engine.dispose()
+    with sqlite3.connect(fresh) as conn:
+        assert conn.execute("PRAGMA page_size").fetchone() == (PAGE_SIZE,)
+        assert conn.execute("PRAGMA journal_mode").fetchone() == ("wal",)
+    with sqlite3.connect(old) as conn:
+        assert conn.execute("PRAGMA page_size").fetchone() == (4096,)

@@ -30,6 +30,7 @@ T = TypeVar("T")
 # take a few seconds), and is run again this many times if the file is still locked.
 BUSY_TIMEOUT_S = 60
 WRITE_ATTEMPTS = 5
+PAGE_SIZE = 16_384
 _locks: dict[str, threading.Lock] = {}
 _locks_guard = threading.Lock()
 
@@ -92,6 +93,10 @@ def _is_locked(exc: OperationalError) -> bool:
 def _sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
     for pragma in (
+        # A new file gets 16 KiB pages (an existing one keeps its own): appends to the log and
+        # its per-object index touch fewer pages, and commits write fewer of them (an eighth
+        # less time storing simulated days than with 4 KiB). Set before WAL, which fixes it.
+        f"page_size={PAGE_SIZE}",
         "journal_mode=WAL",
         "synchronous=NORMAL",
         "cache_size=-65536",

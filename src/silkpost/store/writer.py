@@ -3,8 +3,11 @@
 An import is two jobs of similar cost: validating records and building rows (Python, in the
 caller), and inserting them (SQLite's B-trees, or a COPY and PostgreSQL's inserts). In one
 process they take turns; with the writer in a second process they overlap, which on two cores
-nearly halves a large import. Rows cross the pipe as plain tuples (pickling them costs 0.4 µs
-an event; TrackingEvents would cost 6 µs).
+nearly halves a large import. Rows go over as plain tuples (pickling them costs 0.4 µs an
+event; TrackingEvents would cost 6 µs), pickled into a spool file in a private temporary
+folder; the pipe carries only the file's name. The caller thus never waits for the writer to
+read (a pipe holds 64 KiB, and the writer reads only between transactions): it goes on with
+the next batch as long as the batches waiting stay under ``IN_FLIGHT`` events.
 
 Each batch is one transaction in the writer, committed in the order submitted. The writer
 stops at the first failure and reports it, so what is stored is always a run of whole batches
@@ -23,6 +26,7 @@ import pickle
 import signal
 import subprocess
 import sys
+import tempfile
 from collections import deque
 from collections.abc import Sequence
 from multiprocessing.connection import Connection as PipeConnection
@@ -32,9 +36,10 @@ from typing import Any
 from silkpost.domain.events import TrackingEvent
 from silkpost.store.events import Rows, prepare, write
 
-# Events in flight: enough to hide the writer's start (~0.5 s of imports) behind the caller's
-# first batches, few enough to bound memory (20k events are ~4 MB of rows). A larger batch
-# (the simulator's 1M) goes alone: the caller prepares the next while the writer stores it.
+# Events waiting for the writer beside the batch it is storing: enough to hide the writer's
+# start (~0.5 s of imports) behind the caller's first batches, few enough to bound the spool
+# (20k events are ~3 MB). A larger batch (the simulator's 500k) may wait alone, so that the
+# writer has the next batch at hand when it commits one while the caller computes the next.
 IN_FLIGHT = 200_000
 WRITER_CACHE_KIB = 1 << 20
 COLLECT_EVERY = 50
@@ -54,6 +59,8 @@ class WriterProcess:
         env = dict(os.environ)
         env["PYTHONPATH"] = os.pathsep.join(filter(None, [package_root,
                                                           env.get("PYTHONPATH")]))
+        self._spool = tempfile.TemporaryDirectory(prefix="silkpost-writer-")
+        self._spooled = 0
         self._process = subprocess.Popen(
             [sys.executable, "-m", "silkpost.store.writer", str(to_child), str(from_child)],
             pass_fds=(to_child, from_child), env=env, stdin=subprocess.DEVNULL,
@@ -68,13 +75,24 @@ class WriterProcess:
         self._closed = False
         self._out.send(url)
 
+    @property
+    def spool(self) -> Path:
+        """The folder where batches wait for the writer (removed when the writer stops)."""
+        return Path(self._spool.name)
+
     def submit(self, events: Sequence[TrackingEvent]) -> None:
         """Queue a batch: its rows are built here, stored there."""
         rows, summaries = prepare(events)  # the appender keeps the GC paused meanwhile
-        while self._sizes and sum(self._sizes) + len(events) > self._in_flight:
+        # The first batch in ``_sizes`` is the one being stored; the others wait for it.
+        while (len(self._sizes) > 1
+               and sum(self._sizes) - self._sizes[0] + len(events) > self._in_flight):
             self._receive()
+        self._spooled += 1
+        path = self.spool / f"{self._spooled}.batch"
+        path.write_bytes(pickle.dumps((rows, summaries), protocol=pickle.HIGHEST_PROTOCOL))
+        del rows, summaries
         try:
-            self._out.send((rows, summaries))
+            self._out.send(str(path))
         except OSError:  # the writer is gone: its reply, if any, says why
             while self._sizes:
                 self._receive()
@@ -132,6 +150,7 @@ class WriterProcess:
             self._process.kill()
             self._process.wait()
         self._in.close()
+        self._spool.cleanup()  # batches a failed or stopped writer did not take
 
 
 def _serve(inbox: PipeConnection, outbox: PipeConnection) -> None:
@@ -155,7 +174,7 @@ def _serve(inbox: PipeConnection, outbox: PipeConnection) -> None:
                 conn.exec_driver_sql(f"PRAGMA cache_size=-{WRITER_CACHE_KIB}")
                 conn.commit()
             while (message := _next(inbox)) is not None:
-                rows, summaries = message
+                rows, summaries = _unspool(message)
                 try:
                     new = in_write_transaction(conn, _writing(rows, summaries))
                 except Exception as exc:  # reported to the caller, which raises it
@@ -180,6 +199,15 @@ def _next(inbox: PipeConnection) -> Any:
         return inbox.recv()
     except EOFError:
         return None
+
+
+def _unspool(path: str) -> tuple[Rows, Rows]:
+    """The rows of a spooled batch; its file goes."""
+    spooled = Path(path)
+    data = spooled.read_bytes()
+    spooled.unlink()
+    rows, summaries = pickle.loads(data)
+    return rows, summaries
 
 
 def _picklable(exc: Exception) -> Any:
