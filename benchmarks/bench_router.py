@@ -138,15 +138,24 @@ def baseline(graph: nx.DiGraph, events_at: list[list[int]], table: CompiledTimet
     return int(times[i] + dist)
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
+def arguments(description: str | None, *, queries: int) -> tuple[argparse.Namespace, int, int]:
+    """The command line of the router benchmarks and the network size it asks for.
+
+    Also pins this process to one core, so that both routers of a comparison get the same.
+    """
+    parser = argparse.ArgumentParser(description=description)
     parser.add_argument("--nodes", type=int, default=5000)
     parser.add_argument("--connections", type=int, default=1_000_000)
-    parser.add_argument("--queries", type=int, default=200)
+    parser.add_argument("--queries", type=int, default=queries)
     parser.add_argument("--quick", action="store_true", help="500 nodes, 100k connections")
     args = parser.parse_args()
-    os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})  # one core, for both routers
+    os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})
     n_nodes, n_conn = (500, 100_000) if args.quick else (args.nodes, args.connections)
+    return args, n_nodes, n_conn
+
+
+def main() -> None:
+    args, n_nodes, n_conn = arguments(__doc__, queries=200)
     rng = random.Random(5)
 
     default = load_network(default_network_path())

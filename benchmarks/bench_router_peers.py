@@ -20,7 +20,6 @@ keeps inside them: rides in whole minutes, a transfer time of 60 minutes.
 
 from __future__ import annotations
 
-import argparse
 import contextlib
 import csv
 import os
@@ -38,7 +37,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import pynigiri as ng
 
 from _common import percentile
-from bench_router import START, TZ, queries, synthetic, timed_plan
+from bench_router import START, TZ, arguments, queries, synthetic, timed_plan
 from silkpost.network.corridor import DAYS, Network
 from silkpost.network.service import router_for
 from silkpost.network.timetable import to_seconds
@@ -113,14 +112,7 @@ def nigiri_earliest(tt: Any, locations: dict[str, Any], origin: str, destination
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--nodes", type=int, default=5000)
-    parser.add_argument("--connections", type=int, default=1_000_000)
-    parser.add_argument("--queries", type=int, default=300)
-    parser.add_argument("--quick", action="store_true", help="500 nodes, 100k connections")
-    args = parser.parse_args()
-    os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})  # one core, for both routers
-    n_nodes, n_conn = (500, 100_000) if args.quick else (args.nodes, args.connections)
+    args, n_nodes, n_conn = arguments(__doc__, queries=300)
     rng = random.Random(5)
     network = synthetic(n_nodes, n_conn, rng)
     sample = queries(network, args.queries, rng)

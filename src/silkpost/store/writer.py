@@ -38,7 +38,7 @@ from silkpost.store.events import Rows, prepare, write
 
 # Events waiting for the writer beside the batch it is storing: enough to hide the writer's
 # start (~0.5 s of imports) behind the caller's first batches, few enough to bound the spool
-# (20k events are ~3 MB). A larger batch (the simulator's 500k) may wait alone, so that the
+# (20k events are ~3 MB). A larger batch (the simulator's 1M) may wait alone, so that the
 # writer has the next batch at hand when it commits one while the caller computes the next.
 IN_FLIGHT = 200_000
 WRITER_CACHE_KIB = 1 << 20
@@ -174,8 +174,8 @@ def _serve(inbox: PipeConnection, outbox: PipeConnection) -> None:
                 conn.exec_driver_sql(f"PRAGMA cache_size=-{WRITER_CACHE_KIB}")
                 conn.commit()
             while (message := _next(inbox)) is not None:
-                rows, summaries = _unspool(message)
                 try:
+                    rows, summaries = _unspool(message)
                     new = in_write_transaction(conn, _writing(rows, summaries))
                 except Exception as exc:  # reported to the caller, which raises it
                     outbox.send(("error", _picklable(exc)))
