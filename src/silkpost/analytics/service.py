@@ -25,7 +25,9 @@ from silkpost.analytics.kpis import (
 )
 from silkpost.analytics.ports import KpiStore
 from silkpost.domain.codes import Status, terminal_statuses
+from silkpost.domain.errors import InvalidValue
 from silkpost.domain.events import to_epoch_us
+from silkpost.domain.lanes import lane_ends
 from silkpost.domain.tracked import StatusCount
 from silkpost.errors import InvalidRequest
 from silkpost.tracking.ports import Clock, UnitOfWork
@@ -67,8 +69,10 @@ def transit(lane: str, period: Period, *, analytics: KpiStore,
     """How one lane's delivered items spread over transit times."""
     if not 0 < width_days <= 30:
         raise InvalidRequest("width must be more than 0 and at most 30 days", field="width")
-    if lane.count(">") != 1:
-        raise InvalidRequest(f"lane {lane!r} is not ORIGIN>DESTINATION", field="lane")
+    try:
+        lane_ends(lane)
+    except InvalidValue as exc:
+        raise InvalidRequest(exc.message, field="lane") from None
     analytics.refresh()
     return analytics.transit_buckets(lane, period, width_days=width_days)
 
