@@ -28,6 +28,7 @@ from silkpost.domain.codes import Status, terminal_statuses
 from silkpost.domain.errors import InvalidValue
 from silkpost.domain.events import to_epoch_us
 from silkpost.domain.lanes import lane_ends
+from silkpost.domain.times import check_day
 from silkpost.domain.tracked import StatusCount
 from silkpost.errors import InvalidRequest
 from silkpost.tracking.ports import Clock, UnitOfWork
@@ -41,6 +42,12 @@ IN_FLIGHT = frozenset(Status) - terminal_statuses()
 def period_of(since: date | None, until: date | None, *, clock: Clock,
               days: int = DEFAULT_DAYS) -> Period:
     """The period asked for: ``until`` defaults to today, ``since`` to ``days`` before it."""
+    for day, name in ((since, "since"), (until, "until")):
+        try:
+            if day is not None:
+                check_day(day, field=name)
+        except InvalidValue as exc:
+            raise InvalidRequest(exc.message, field=name) from None
     end = until or clock.now().date()
     start = since or end - timedelta(days=days - 1)
     if end < start:
