@@ -179,3 +179,19 @@ def test_analytics_periods_refuse_far_days(client: TestClient, params: dict[str,
         assert response.status_code == 400, (path, response.text)
         assert problem_field(response) == next(iter(params))
     assert client.get("/dashboard", params=params).status_code == 400
+
+
+def test_the_feed_builder_strips_what_xml_cannot_carry() -> None:
+    """Whatever text reaches the Atom builder, the document parses."""
+    from datetime import UTC, datetime
+
+    from silkpost.domain.notices import Notice
+    from silkpost.notices import atom
+
+    t0 = datetime(2026, 12, 1, tzinfo=UTC)
+    notice = Notice(notice_id="N-2026-0001", title={"en": "ok"}, body={"en": "two\nlines"},
+                    severity="info", nodes=(), services=(), valid_from=t0, valid_until=None,
+                    created_at=t0, published_at=t0)
+    object.__setattr__(notice, "title", {"en": "esc\x1b bell\x07"})  # past the checks
+    root = ET.fromstring(atom.feed([notice], lang="en", base_url="https://p.example", now=t0))
+    assert "esc bell" in "".join(root.itertext()) and "two\nlines" in "".join(root.itertext())
