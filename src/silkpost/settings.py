@@ -9,6 +9,7 @@ import hashlib
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
 
 @dataclass(frozen=True, slots=True)
@@ -22,6 +23,22 @@ class Settings:
     ingest_batch_size: int = 20_000
     analytics_file: str | None = None  # None: derived from the database (analytics_path)
     analytics_refresh_seconds: float = 10.0
+    public_url: str | None = None  # None: http://HOST:PORT (see base_url)
+
+    def __post_init__(self) -> None:
+        if self.public_url is not None:
+            parts = urlsplit(self.public_url)
+            if parts.scheme not in ("http", "https") or not parts.netloc:
+                raise ValueError(f"SILKPOST_PUBLIC_URL: {self.public_url!r} is not an http(s) "
+                                 "URL such as https://post.example.kz")
+
+    def base_url(self) -> str:
+        """The address people and feed readers reach the server at, without a trailing slash.
+
+        Links the server writes into documents that leave it (the Atom feed) are built on
+        this, never on the request's Host header, which the client chooses.
+        """
+        return (self.public_url or f"http://{self.host}:{self.port}").rstrip("/")
 
     def analytics_path(self) -> str:
         """Where analytics keeps its DuckDB copy of the event log.
@@ -60,6 +77,7 @@ class Settings:
             analytics_refresh_seconds=float(
                 env.get("SILKPOST_ANALYTICS_REFRESH_SECONDS", defaults.analytics_refresh_seconds)
             ),
+            public_url=env.get("SILKPOST_PUBLIC_URL") or None,
         )
 
 
@@ -71,4 +89,5 @@ SETTING_NAMES = (
     "SILKPOST_INGEST_BATCH_SIZE",
     "SILKPOST_ANALYTICS_FILE",
     "SILKPOST_ANALYTICS_REFRESH_SECONDS",
+    "SILKPOST_PUBLIC_URL",
 )

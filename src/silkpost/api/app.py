@@ -7,6 +7,7 @@ from fastapi import FastAPI
 from silkpost import __version__
 from silkpost.api import problems
 from silkpost.api.routers import analytics, health, network, notices, tracking
+from silkpost.api.security import SecurityHeaders
 from silkpost.bootstrap import Platform, bootstrap
 from silkpost.tracking.records import EventRecord
 from silkpost.web import dashboard, pages
@@ -32,7 +33,13 @@ def create_app(platform: Platform | None = None) -> FastAPI:
     app.include_router(dashboard.router)
     app.mount("/static", pages.static_files(), name="static")
     _add_schema(app, "EventRecord", EventRecord)
+    _add_security_headers(app)
     return app
+
+
+def _add_security_headers(app: FastAPI) -> None:
+    """CSP without outside hosts, nosniff, no referrer, no framing: on every response."""
+    app.add_middleware(SecurityHeaders)
 
 
 def _add_schema(app: FastAPI, name: str, model: type[EventRecord]) -> None:

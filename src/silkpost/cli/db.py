@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from silkpost.cli.output import console, reported_errors
+from silkpost.cli.output import console, plain, reported_errors
 
 app = typer.Typer(help="Database schema: migrations.", no_args_is_help=True)
 
@@ -19,5 +19,6 @@ def upgrade(
     with reported_errors():
         platform = bootstrap(migrate=False)
         before, after = platform.upgrade_schema(revision)
-    console.print(f"database {platform.settings.database_url}: {before or 'empty'} → {after}")
+    console.print(f"database {plain(platform.settings.database_url)}: "
+                  f"{before or 'empty'} → {after}")
     platform.dispose()

@@ -8,7 +8,7 @@ from pathlib import Path
 import typer
 
 from silkpost.bootstrap import Platform
-from silkpost.cli.output import console, err_console, reported_errors
+from silkpost.cli.output import console, err_console, plain, reported_errors
 
 
 def demo(
@@ -57,7 +57,7 @@ def demo(
     _publish_demo_notices(platform)
     platform.analytics().refresh(force=True)  # the first dashboard visit need not wait
     ids = [t.object_id for t in list_objects(ObjectQuery(limit=5), uow=platform.uow()).objects]
-    console.print(f"Store: {db}  ·  tracking numbers to try: {', '.join(ids)}")
+    console.print(f"Store: {plain(db)}  ·  tracking numbers to try: {plain(', '.join(ids))}")
     if not serve:
         platform.dispose()
         return
@@ -68,8 +68,8 @@ def demo(
     base = f"http://{host}:{port}"
     console.print(f"[bold green]Silkpost demo on {base}[/]\n"
                   f"  dashboard     {base}/dashboard\n"
-                  f"  tracking page {base}/track?id={'+'.join(ids[:3])}\n"
-                  f"  item API      {base}/api/v1/items/{ids[0] if ids else ''}\n"
+                  f"  tracking page {base}/track?id={plain('+'.join(ids[:3]))}\n"
+                  f"  item API      {base}/api/v1/items/{plain(ids[0] if ids else '')}\n"
                   f"  notices feed  {base}/notices.atom\n"
                   f"  API docs      {base}/docs")
     uvicorn.run(create_app(platform), host=host, port=port, log_level="warning")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from silkpost.cli.output import console, err_console
+from silkpost.cli.output import console, err_console, plain
 from silkpost.domain import s9, s10
 
 app = typer.Typer(help="UPU S10 item ids and S9 receptacle ids.", no_args_is_help=True)
@@ -20,7 +20,7 @@ def check(ids: list[str] = typer.Argument(..., help="ids to check")) -> None:
             if len(compact) == 29:
                 r = s9.parse(compact)
                 console.print(
-                    f"[green]valid[/] S9 {compact}: {r.origin} → {r.destination}, category "
+                    f"[green]valid[/] S9 {plain(compact)}: {r.origin} → {r.destination}, category "
                     f"{r.mail_category}, subclass {r.subclass}, dispatch {r.dispatch_number}, "
                     f"receptacle {r.receptacle_number}, {r.weight_kg} kg"
                 )
@@ -32,7 +32,7 @@ def check(ids: list[str] = typer.Argument(..., help="ids to check")) -> None:
                 )
         except ValueError as exc:
             bad += 1
-            err_console.print(f"[red]invalid[/] {raw}: {exc}")
+            err_console.print(f"[red]invalid[/] {plain(raw)}: {plain(exc)}")
     if bad:
         raise typer.Exit(1)
 
@@ -49,5 +49,5 @@ def new(
         for number in s10.id_range(indicator.upper(), country.upper(), first, count):
             console.print(number)
     except ValueError as exc:
-        err_console.print(f"[red]error[/]: {exc}")
+        err_console.print(f"[red]error[/]: {plain(exc)}")
         raise typer.Exit(2) from None

@@ -12,7 +12,7 @@ from rich.table import Table
 
 from silkpost.analytics.kpis import CustomsFigures, LaneFigures
 from silkpost.api.analytics_schemas import SummaryOut
-from silkpost.cli.output import console, err_console, reported_errors
+from silkpost.cli.output import console, err_console, plain, reported_errors
 
 
 def kpi(
@@ -57,13 +57,14 @@ def kpi(
     table = Table("lane", "posted", "delivered", "p50 d", "p90 d", "promise", "on time",
                   title="lanes (items posted in the period)")
     for lane in lanes:
-        table.add_row(lane.lane, f"{lane.posted:,}", f"{lane.delivered:,}", _n(lane.p50_days),
-                      _n(lane.p90_days), _n(lane.promise_days), _pct(lane.on_time_share))
+        table.add_row(plain(lane.lane), f"{lane.posted:,}", f"{lane.delivered:,}",
+                      _n(lane.p50_days), _n(lane.p90_days), _n(lane.promise_days),
+                      _pct(lane.on_time_share))
     console.print(table)
     table = Table("place", "presented", "released", "inspected", "p50 h", "p90 h",
                   title="customs (presented → released)")
     for port in ports:
-        table.add_row(port.office, f"{port.presented:,}", f"{port.released:,}",
+        table.add_row(plain(port.office), f"{port.presented:,}", f"{port.released:,}",
                       f"{port.inspected:,}", _n(port.p50_hours), _n(port.p90_hours))
     console.print(table)
 

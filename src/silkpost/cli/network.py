@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 import typer
 from rich.table import Table
 
-from silkpost.cli.output import console, err_console, reported_errors
+from silkpost.cli.output import console, err_console, plain, reported_errors
 
 network_app = typer.Typer(help="The corridor network: check, draw, sort plans.",
                           no_args_is_help=True)
@@ -36,9 +36,9 @@ def check(file: Path = typer.Argument(..., help="network TOML file")) -> None:
         network = load_network(file)
     except NetworkFileError as exc:
         for problem in exc.problems:
-            err_console.print(f"[red]✗[/] {problem}")
+            err_console.print(f"[red]✗[/] {plain(problem)}")
         raise typer.Exit(2) from None
-    console.print(f"[green]✓[/] {file}: {len(network.nodes)} nodes, "
+    console.print(f"[green]✓[/] {plain(file)}: {len(network.nodes)} nodes, "
                   f"{len(network.services)} services")
 
 
@@ -49,7 +49,7 @@ def draw(out: Path = typer.Option(Path("network.svg"), help="SVG file to write")
 
     with reported_errors():
         out.write_text(network_svg(_platform().network), encoding="utf-8")
-    console.print(f"wrote {out}")
+    console.print(f"wrote {plain(out)}")
 
 
 @network_app.command("sortplan")
@@ -62,11 +62,12 @@ def sortplan(office: str = typer.Argument(..., help="office node code, e.g. CNUR
     with reported_errors():
         platform = _platform()
         entries = sort_plan(platform.network, office.upper(), at or platform.clock.now())
-    table = Table(title=f"Sort plan at {office.upper()}")
+    table = Table(title=f"Sort plan at {plain(office.upper())}")
     for col in ("destination", "service", "mode", "next node", "departs (UTC)", "arrives"):
         table.add_column(col)
     for e in entries:
-        table.add_row(e.destination, e.service_id, e.mode, e.next_node,
+        table.add_row(plain(e.destination), plain(e.service_id), plain(e.mode),
+                      plain(e.next_node),
                       f"{e.departs:%Y-%m-%d %H:%M}", f"{e.arrives_destination:%Y-%m-%d %H:%M}")
     console.print(table)
 
@@ -96,14 +97,15 @@ def plan(
             network = _platform().network
             plans = pareto_plans(network, origin.upper(), destination.upper(), ready,
                                  goods=goods, exclude_modes=exclude_mode, budget=budget)
-        table = Table(title=f"{origin.upper()} → {destination.upper()}: {len(plans)} plans")
+        table = Table(title=f"{plain(origin.upper())} → {plain(destination.upper())}: "
+                            f"{len(plans)} plans")
         for col in ("arrives (UTC)", "days", "cost (1 kg)", "legs", "route"):
             table.add_column(col)
         for p in plans:
             table.add_row(f"{p.arrives:%Y-%m-%d %H:%M}",
                           f"{(p.arrives - ready).total_seconds() / 86400:.1f}",
                           f"{p.cost():.2f}", str(len(p.legs)),
-                          " → ".join(leg.service.id for leg in p.legs))
+                          plain(" → ".join(leg.service.id for leg in p.legs)))
         console.print(table)
         return
 
@@ -127,11 +129,12 @@ def plan(
                                        "hours": round(total, 2), "cost_per_kg": it.cost(),
                                        "legs": legs}))
         return
-    table = Table(title=f"{it.origin} → {it.destination}: {total / 24:.1f} days")
+    table = Table(title=f"{plain(it.origin)} → {plain(it.destination)}: {total / 24:.1f} days")
     for col in ("service", "mode", "from", "to", "waits h", "departs (local)", "arrives (local)"):
         table.add_column(col)
     for leg in legs:
-        table.add_row(str(leg["service"]), str(leg["mode"]), str(leg["from"]), str(leg["to"]),
-                      str(leg["wait_hours"]), str(leg["departs_local"])[:16],
-                      str(leg["arrives_local"])[:16])
+        table.add_row(plain(leg["service"]), plain(leg["mode"]), plain(leg["from"]),
+                      plain(leg["to"]), plain(leg["wait_hours"]),
+                      plain(str(leg["departs_local"])[:16]),
+                      plain(str(leg["arrives_local"])[:16]))
     console.print(table)

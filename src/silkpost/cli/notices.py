@@ -8,8 +8,9 @@ from typing import TYPE_CHECKING
 
 import typer
 from rich.table import Table
+from rich.text import Text
 
-from silkpost.cli.output import console, reported_errors
+from silkpost.cli.output import console, plain, reported_errors
 from silkpost.domain.notices import NoticeState, Severity
 from silkpost.notices.errors import InvalidNotice
 
@@ -42,8 +43,8 @@ def _print(view: NoticeView, as_json: bool) -> None:
         console.print_json(json.dumps(out.model_dump(mode="json")))
         return
     style = _STATE_STYLE.get(out.state.value, "")
-    console.print(f"[bold]{out.id}[/] · [{style}]{out.state.value}[/] · {out.severity.value} · "
-                  f"{view.notice.title_in('en')}")
+    console.print(f"[bold]{plain(out.id)}[/] · [{style}]{out.state.value}[/] · "
+                  f"{out.severity.value} · {plain(view.notice.title_in('en'))}")
 
 
 @app.command("create")
@@ -147,8 +148,9 @@ def list_(
         window = f"{n.valid_from.astimezone(UTC):%Y-%m-%d %H:%M} → " + (
             f"{n.valid_until.astimezone(UTC):%Y-%m-%d %H:%M}" if n.valid_until else "")
         table.add_row(
-            n.notice_id, f"[{_STATE_STYLE[v.state.value]}]{v.state.value}[/]",
-            f"[{_SEVERITY_STYLE[n.severity.value]}]{n.severity.value}[/]", n.title_in(lang),
-            " ".join(n.nodes + n.services) or "all", window,
+            # Styled as Text, not markup: "info" has no style, and "[]info[/]" is no markup.
+            plain(n.notice_id), Text(v.state.value, style=_STATE_STYLE[v.state.value]),
+            Text(n.severity.value, style=_SEVERITY_STYLE[n.severity.value]),
+            plain(n.title_in(lang)), plain(" ".join(n.nodes + n.services) or "all"), window,
         )
     console.print(table)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from silkpost.cli.output import console, reported_errors
+from silkpost.cli.output import console, plain, reported_errors
 
 
 def serve(
@@ -23,8 +23,8 @@ def serve(
         platform = bootstrap()
     host = host or platform.settings.host
     port = port or platform.settings.port
-    console.print(f"Silkpost on http://{host}:{port}  ·  dashboard http://{host}:{port}/dashboard"
-                  f"  ·  API docs http://{host}:{port}/docs")
+    base = plain(f"http://{host}:{port}")
+    console.print(f"Silkpost on {base}  ·  dashboard {base}/dashboard  ·  API docs {base}/docs")
     if platform.analytics_factory is not None:
         # Copy the event log into analytics while the server starts, so the first dashboard
         # visit does not wait for it (a large log takes tens of seconds).

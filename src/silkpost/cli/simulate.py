@@ -9,7 +9,7 @@ import typer
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from silkpost.cli.output import console, err_console, reported_errors
+from silkpost.cli.output import console, err_console, plain, reported_errors
 
 
 def simulate(
@@ -42,7 +42,7 @@ def simulate(
     print_report(result)
     if report is not None:
         report.write_text(json.dumps(result.as_dict(), indent=2, ensure_ascii=False))
-        console.print(f"report written to {report}")
+        console.print(f"report written to {plain(report)}")
 
 
 def print_report(result: object) -> None:
@@ -50,14 +50,15 @@ def print_report(result: object) -> None:
     from silkpost.sim.report import Report
 
     assert isinstance(result, Report)
-    console.print(f"[bold]{result.scenario}[/]: {result.parcels:,} parcels, {result.events:,} "
-                  f"events stored, {result.in_flight:,} still in flight at the end")
+    console.print(f"[bold]{plain(result.scenario)}[/]: {result.parcels:,} parcels, "
+                  f"{result.events:,} events stored, {result.in_flight:,} still in flight at "
+                  "the end")
     lanes = Table(title="Lanes (door to door, days; on time over delivered and overdue)")
     for col in ("lane", "parcels", "delivered", "in flight", "p50", "p90", "promise J+",
                 "on time"):
         lanes.add_column(col, justify="left" if col == "lane" else "right")
     for lane in result.lanes:
-        lanes.add_row(lane.lane, f"{lane.parcels:,}", f"{lane.delivered:,}",
+        lanes.add_row(plain(lane.lane), f"{lane.parcels:,}", f"{lane.delivered:,}",
                       f"{lane.in_flight:,}", f"{lane.p50_days}", f"{lane.p90_days}",
                       f"{lane.promise_days:g}",
                       "" if lane.on_time_share is None else f"{lane.on_time_share:.1%}")
@@ -66,7 +67,7 @@ def print_report(result: object) -> None:
     for col in ("node", "dwell p50", "customs p50", "customs p90"):
         nodes.add_column(col, justify="left" if col == "node" else "right")
     for code in sorted(set(result.dwell_hours_p50) | set(result.customs_hours_p50)):
-        nodes.add_row(code, str(result.dwell_hours_p50.get(code, "")),
+        nodes.add_row(plain(code), str(result.dwell_hours_p50.get(code, "")),
                       str(result.customs_hours_p50.get(code, "")),
                       str(result.customs_hours_p90.get(code, "")))
     console.print(nodes)

@@ -17,7 +17,7 @@ from rich.progress import (
 )
 from rich.table import Table
 
-from silkpost.cli.output import console, err_console, reported_errors
+from silkpost.cli.output import console, err_console, plain, reported_errors
 from silkpost.domain.codes import ObjectKind, event_code, statuses
 from silkpost.tracking import formats
 
@@ -81,7 +81,7 @@ def import_file(
         for col in ("position", "field", "reason"):
             rejected.add_column(col)
         for r in result.rejections[:show]:
-            rejected.add_row(str(r.position), r.field, r.reason)
+            rejected.add_row(str(r.position), plain(r.field), plain(r.reason))
         console.print(rejected)
         if result.rejected > show:
             console.print(f"… and {result.rejected - show:,} more rejected records")
@@ -111,8 +111,9 @@ def track_id(
     t = view.tracked
     status = statuses()[t.status].names.get(lang, t.status.value)
     place = " ".join(p for p in (t.last_location, t.last_office) if p) or "unknown place"
-    console.print(f"[bold]{t.object_id}[/] · {status}{' · [red]STUCK[/]' if view.stuck else ''}"
-                  f" · last seen {place} at {t.last_at.isoformat()}")
+    console.print(f"[bold]{plain(t.object_id)}[/] · {plain(status)}"
+                  f"{' · [red]STUCK[/]' if view.stuck else ''}"
+                  f" · last seen {plain(place)} at {t.last_at.isoformat()}")
     if view.eta:
         console.print(f"ETA {view.eta.isoformat()}")
     table = Table()
@@ -120,9 +121,9 @@ def track_id(
         table.add_column(col)
     for e in view.timeline:
         code = event_code(e.code)
-        table.add_row(e.occurred_at.strftime("%Y-%m-%d %H:%M %z"), e.code,
-                      code.names.get(lang, e.code) if code else e.code,
-                      e.location or "", e.office or "", e.source)
+        table.add_row(e.occurred_at.strftime("%Y-%m-%d %H:%M %z"), plain(e.code),
+                      plain(code.names.get(lang, e.code) if code else e.code),
+                      plain(e.location), plain(e.office), plain(e.source))
     console.print(table)
     if view.earlier_lives:
         console.print(f"({view.earlier_lives} earlier item(s) carried this id more than a year "

@@ -26,6 +26,8 @@ from types import MappingProxyType
 
 from silkpost.domain.codes import LANGUAGES
 from silkpost.domain.errors import InvalidFormat, InvalidValue
+from silkpost.domain.text import LINE_BREAKS, check_printable
+from silkpost.domain.times import check_time
 
 # Kazakh readers on the corridor read Russian more often than English; everyone else falls
 # back to English, then to whatever the operator wrote.
@@ -101,6 +103,9 @@ def _texts(value: Mapping[str, str], field: str, *, required: bool, limit: int
     for lang, text in cleaned.items():
         if len(text) > limit:
             raise InvalidValue(f"{lang} text is longer than {limit} characters", field=field)
+        # A title is one line; a body may break lines. Nothing else that is not printable
+        # (it would make the Atom feed ill-formed or draw on a terminal).
+        check_printable(text, field=field, keep=LINE_BREAKS if field == "body" else "")
     return MappingProxyType({lang: cleaned[lang] for lang in LANGUAGES if lang in cleaned})
 
 
@@ -115,10 +120,9 @@ def _codes(values: Iterable[str], field: str) -> tuple[str, ...]:
     return tuple(codes)
 
 
-def _aware(moment: datetime | None, field: str) -> None:
-    if moment is not None and moment.utcoffset() is None:
-        raise InvalidValue("needs a UTC offset (a time without one is ambiguous across the "
-                           "corridor's time zones)", field=field)
+def _in_window(moment: datetime | None, field: str) -> None:
+    if moment is not None:
+        check_time(moment, field=field)
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,7 +130,9 @@ class Notice:
     """One notice, checked on construction: every instance keeps the invariants below.
 
     Texts are normalised (stripped, empty ones dropped, languages in a fixed order) and codes
-    upper-cased without repeats, so two notices written alike compare equal.
+    upper-cased without repeats, so two notices written alike compare equal. Texts carry no
+    control characters and every time lies in the window of :mod:`silkpost.domain.times`:
+    a notice valid "from year 1" used to be stored and then broke every page that shows it.
     """
 
     notice_id: str
@@ -157,7 +163,7 @@ class Notice:
         set_(self, "services", _codes(self.services, "services"))
         for name in ("valid_from", "valid_until", "created_at", "published_at",
                      "withdrawn_at"):
-            _aware(getattr(self, name), name)
+            _in_window(getattr(self, name), name)
         if self.valid_until is not None and self.valid_until <= self.valid_from:
             raise InvalidValue("must be after valid_from", field="valid_until")
 

@@ -23,6 +23,9 @@ from datetime import UTC, datetime, timedelta
 from typing import TypeVar
 
 from silkpost.domain.codes import default_regime
+from silkpost.domain.errors import InvalidValue
+from silkpost.domain.times import check_time
+from silkpost.errors import InvalidRequest
 from silkpost.network.corridor import Network, Service
 from silkpost.network.itinerary import Itinerary, Leg, NoRoute
 from silkpost.network.timetable import (
@@ -171,7 +174,7 @@ def plan(network: Network, origin: str, destination: str, ready: datetime, *,
          regime: str | None = DEFAULT_REGIME, goods: Collection[str] = (),
          exclude_modes: Collection[str] = (), latest: datetime | None = None) -> Itinerary:
     """The earliest itinerary from ``origin`` ready at ``ready``, or NoRoute."""
-    _check(network, origin, destination, ready)
+    _check(network, origin, destination, ready, latest)
     itinerary = router_for(network).earliest(origin, destination, ready, regime=regime,
                                              goods=goods, exclude_modes=exclude_modes)
     if latest is not None and itinerary.arrives > latest:
@@ -186,7 +189,7 @@ def pareto_plans(network: Network, origin: str, destination: str, ready: datetim
                  latest: datetime | None = None, budget: float | None = None
                  ) -> list[Itinerary]:
     """Every itinerary not beaten on arrival, cost for ``weight_kg`` and transfers at once."""
-    _check(network, origin, destination, ready)
+    _check(network, origin, destination, ready, latest)
     return router_for(network).pareto(origin, destination, ready, weight_kg=weight_kg,
                                       regime=regime, goods=goods, exclude_modes=exclude_modes,
                                       latest=latest, budget=budget)
@@ -214,6 +217,7 @@ def sort_plan(network: Network, office: str, at: datetime, *, goods: Collection[
     """At an office, the next outbound service per reachable destination (partner offices
     and railheads): the first leg of the earliest itinerary from ``at``."""
     network.node(office)
+    _in_window(at, "at")
     entries = []
     for code, node in sorted(network.nodes.items()):
         if code == office or node.kind not in ("partner_post_office", "rail_terminal"):
@@ -228,8 +232,19 @@ def sort_plan(network: Network, office: str, at: datetime, *, goods: Collection[
     return entries
 
 
-def _check(network: Network, origin: str, destination: str, ready: datetime) -> None:
+def _check(network: Network, origin: str, destination: str, ready: datetime,
+           latest: datetime | None = None) -> None:
     network.node(origin)
     network.node(destination)
-    if ready.tzinfo is None:
-        raise ValueError("ready needs a time zone")
+    _in_window(ready, "ready")
+    if latest is not None:
+        _in_window(latest, "latest")
+
+
+def _in_window(moment: datetime, field: str) -> None:
+    """Every driver (API, CLI, ETA) passes its times through here: outside the window a
+    search would run for centuries or overflow, so it is the caller's error, named."""
+    try:
+        check_time(moment, field=field)
+    except InvalidValue as exc:
+        raise InvalidRequest(exc.message, field=field) from None

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 
 from silkpost.domain.notices import Notice
+from silkpost.domain.text import LINE_BREAKS, strip_control
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
 MEDIA_TYPE = "application/atom+xml"
@@ -39,7 +40,9 @@ def _stamp(moment: datetime) -> str:
 def _sub(parent: ET.Element, tag: str, text: str | None = None, **attrs: str) -> ET.Element:
     element = ET.SubElement(parent, f"{{{ATOM_NS}}}{tag}", attrs)
     if text is not None:
-        element.text = text
+        # Notices refuse control characters when written; this keeps the document well-formed
+        # whatever a notice was built from (XML 1.0 cannot carry them at all).
+        element.text = strip_control(text, keep=LINE_BREAKS)
     return element
 
 

@@ -13,6 +13,7 @@ from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
 
 from silkpost.domain.events import to_epoch_us
+from silkpost.domain.lanes import lane_key
 from silkpost.domain.transit import LaneItems, outcome, percentile
 from silkpost.sim.engine import Stats
 from silkpost.sim.scenario import Scenario
@@ -74,7 +75,7 @@ def build_report(stats: Stats, scenario: Scenario, *, started: datetime,
     items: dict[str, LaneItems] = {}
     in_flight = 0
     for journey in stats.journeys.values():
-        lane = f"{journey.parcel.origin}>{journey.parcel.destination}"
+        lane = lane_key(journey.parcel.origin, journey.parcel.destination)
         group = items.get(lane)
         if group is None:
             group = items[lane] = LaneItems(promised.get(lane, default))

@@ -23,6 +23,7 @@ from silkpost.analytics.kpis import (
     Period,
     TransitBucket,
 )
+from silkpost.domain.lanes import lane_ends, lane_key
 from silkpost.domain.transit import LaneItems, outcome, overdue_before
 from silkpost.store.analytics_copy import FULL_REBUILD_SHARE, PARALLEL_AFTER, AnalyticsCopy
 
@@ -65,23 +66,26 @@ class DuckDbAnalytics(AnalyticsCopy):
         domain's, the same function the simulator's report calls.
         """
         default = promises.get("default")
+        # Grouped by the two ends, never by a key built in SQL: lane_key() makes the key.
         rows = self._query(f"""
             WITH lane_items AS (
-                SELECT origin || '>' || destination AS lane, weight_kg, posted_us,
+                SELECT origin, destination, weight_kg, posted_us,
                        delivered_us - posted_us AS transit_us
                 FROM items
                 WHERE posted_day BETWEEN $since AND $until AND origin IS NOT NULL
                   AND destination IS NOT NULL AND posted_us IS NOT NULL)
-            SELECT l.lane, coalesce(p.days, $default), count(*), coalesce(sum(weight_kg), 0),
+            SELECT l.origin, l.destination, coalesce(p.days, $default), count(*),
+                   coalesce(sum(weight_kg), 0),
                    list(transit_us) FILTER (transit_us IS NOT NULL),
                    list(posted_us) FILTER (transit_us IS NULL)
-            FROM lane_items l LEFT JOIN ({_promise_values(promises)}) p USING (lane)
-            GROUP BY l.lane, p.days ORDER BY count(*) DESC, 1""",
+            FROM lane_items l LEFT JOIN ({_promise_values(promises)}) p
+                 USING (origin, destination)
+            GROUP BY l.origin, l.destination, p.days ORDER BY count(*) DESC, 1, 2""",
             {**_period(period), "default": default})
         by_lane: dict[str, list[tuple[float | None, float, LaneItems]]] = {}
-        for lane, promise, _, weight, transit, open_ in rows:
+        for origin, destination, promise, _, weight, transit, open_ in rows:
             days = None if promise is None else float(promise)
-            by_lane.setdefault("*" if overall else lane, []).append(
+            by_lane.setdefault("*" if overall else lane_key(origin, destination), []).append(
                 (days, float(weight), LaneItems(days, transit or [], open_ or [])))
         out = []
         for lane, groups in by_lane.items():
@@ -100,12 +104,14 @@ class DuckDbAnalytics(AnalyticsCopy):
         """Delivered items of one lane counted per ``width_days`` of transit time."""
         if width_days <= 0:
             raise ValueError("width_days must be > 0")
+        origin, destination = lane_ends(lane)
         rows = self._query(f"""
             SELECT floor((delivered_us - posted_us) / {_US_PER_DAY}::DOUBLE / $w) AS b, count(*)
             FROM items
             WHERE posted_day BETWEEN $since AND $until AND delivered_us IS NOT NULL
-              AND origin || '>' || destination = $lane
-            GROUP BY 1 ORDER BY 1""", {**_period(period), "w": width_days, "lane": lane})
+              AND origin = $origin AND destination = $destination
+            GROUP BY 1 ORDER BY 1""", {**_period(period), "w": width_days, "origin": origin,
+                                       "destination": destination})
         return [TransitBucket(round(float(r[0]) * width_days, 3), width_days, int(r[1]))
                 for r in rows]
 
@@ -159,25 +165,25 @@ class DuckDbAnalytics(AnalyticsCopy):
         default = promises.get("default")
         rows = self._query(f"""
             WITH open AS (
-                SELECT i.object_id, i.origin || '>' || i.destination AS lane, i.posted_day,
+                SELECT i.object_id, i.origin, i.destination, i.posted_day,
                        i.posted_us, i.last_office,
                        coalesce(p.days, $default) AS promise,
                        coalesce(p.cutoff_us, $default_cutoff) AS cutoff_us
                 FROM items i LEFT JOIN ({_promise_values(promises, now_us)}) p
-                     ON p.lane = i.origin || '>' || i.destination
+                     ON p.origin = i.origin AND p.destination = i.destination
                 WHERE i.posted_day BETWEEN $since AND $until AND i.delivered_us IS NULL
                   AND i.origin IS NOT NULL AND i.destination IS NOT NULL
                   AND i.posted_us IS NOT NULL)
-            SELECT object_id, lane, posted_day, promise,
+            SELECT object_id, origin, destination, posted_day, promise,
                    ($now - posted_us) / {_US_PER_DAY}::DOUBLE - promise AS late_days,
                    last_office, count(*) OVER ()
             FROM open WHERE posted_us < cutoff_us
             ORDER BY late_days DESC, object_id LIMIT $limit""",
             {**_period(period), "default": default, "now": now_us, "limit": limit,
              "default_cutoff": None if default is None else overdue_before(now_us, default)})
-        total = int(rows[0][6]) if rows else 0
-        return total, [OverdueItem(r[0], r[1], r[2], float(r[3]), round(float(r[4]), 2), r[5])
-                       for r in rows]
+        total = int(rows[0][7]) if rows else 0
+        return total, [OverdueItem(r[0], lane_key(r[1], r[2]), r[3], float(r[4]),
+                                   round(float(r[5]), 2), r[6]) for r in rows]
 
 
 def _period(period: Period) -> dict[str, date]:
@@ -185,18 +191,20 @@ def _period(period: Period) -> dict[str, date]:
 
 
 def _promise_values(promises: Mapping[str, float], now_us: int = 0) -> str:
-    """The lane promises as an inline table (numbers and checked lane codes only), with the
-    instant before which an undelivered item posted on the lane is overdue at ``now_us``."""
-    pairs = [(lane, float(days)) for lane, days in promises.items() if lane != "default"]
-    if not pairs:
-        return ("SELECT NULL::VARCHAR AS lane, NULL::DOUBLE AS days, NULL::BIGINT AS cutoff_us "
-                "WHERE false")
-    for lane, _ in pairs:
-        if "'" in lane:
-            raise ValueError(f"lane {lane!r}: quote in a lane code")
-    values = ", ".join(f"('{lane}', {days!r}, {overdue_before(now_us, days)})"
-                       for lane, days in pairs)
-    return f"SELECT * FROM (VALUES {values}) AS p(lane, days, cutoff_us)"
+    """The lane promises as an inline table of (origin, destination, days, cutoff_us): the
+    network's checked codes and numbers only, with the instant before which an undelivered
+    item posted on the lane is overdue at ``now_us``."""
+    rows = [(*lane_ends(lane), float(days)) for lane, days in promises.items()
+            if lane != "default"]
+    if not rows:
+        return ("SELECT NULL::VARCHAR AS origin, NULL::VARCHAR AS destination, "
+                "NULL::DOUBLE AS days, NULL::BIGINT AS cutoff_us WHERE false")
+    for origin, destination, _ in rows:
+        if "'" in origin + destination:
+            raise ValueError(f"lane {origin}>{destination}: quote in a lane code")
+    values = ", ".join(f"('{origin}', '{destination}', {days!r}, "
+                       f"{overdue_before(now_us, days)})" for origin, destination, days in rows)
+    return f"SELECT * FROM (VALUES {values}) AS p(origin, destination, days, cutoff_us)"
 
 
 def _round(value: Any, digits: int) -> float | None:

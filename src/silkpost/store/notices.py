@@ -17,6 +17,8 @@ from sqlalchemy.exc import IntegrityError
 
 from silkpost.domain.events import from_epoch_us, to_epoch_us
 from silkpost.domain.notices import Notice, NoticeState, Severity
+from silkpost.domain.text import LINE_BREAKS, strip_control
+from silkpost.domain.times import LATEST_US, clamp_us
 from silkpost.notices.errors import NoticeConflict
 from silkpost.notices.ports import NoticeQuery
 from silkpost.store.schema import notices as t
@@ -27,7 +29,22 @@ def _us(moment: datetime | None) -> int | None:
 
 
 def _dt(us: int | None) -> datetime | None:
-    return None if us is None else from_epoch_us(us)
+    return None if us is None else from_epoch_us(clamp_us(us))
+
+
+def _window(from_us: int, until_us: int | None) -> tuple[datetime, datetime | None]:
+    """The validity window of a row, moved into the time window (see :func:`from_row`)."""
+    start = clamp_us(from_us)
+    if until_us is None or until_us > LATEST_US:
+        # Ends after 2100 (or never): open; one that also starts after 2100 stays scheduled.
+        return from_epoch_us(start), None
+    end = max(clamp_us(until_us), start + 1)  # ended before 2000: expired all along
+    return from_epoch_us(start), from_epoch_us(end)
+
+
+def _texts(stored: str) -> dict[str, str]:
+    return {lang: strip_control(text, keep=LINE_BREAKS)
+            for lang, text in json.loads(stored).items()}
 
 
 def _json(value: object) -> str:
@@ -47,13 +64,21 @@ def to_row(n: Notice) -> dict[str, Any]:
 
 
 def from_row(row: Mapping[Any, Any]) -> Notice:
-    """The notice of a table row (times come back in UTC)."""
+    """The notice of a table row (times come back in UTC).
+
+    Before the time window was enforced a notice could be stored valid from year 1 or until
+    9999, which no aware datetime west of UTC can hold: such times come back clamped into the
+    window, with the same state now, so the notice is shown and can be withdrawn (which
+    rewrites its row with the clamped times). Control characters stored then are dropped.
+    """
+    valid_from, valid_until = _window(row["valid_from_us"], row["valid_until_us"])
     return Notice(
-        notice_id=row["notice_id"], title=json.loads(row["title"]),
-        body=json.loads(row["body"]), severity=Severity(row["severity"]),
+        notice_id=row["notice_id"], title=_texts(row["title"]), body=_texts(row["body"]),
+        severity=Severity(row["severity"]),
         nodes=tuple(json.loads(row["nodes"])), services=tuple(json.loads(row["services"])),
-        valid_from=from_epoch_us(row["valid_from_us"]), valid_until=_dt(row["valid_until_us"]),
-        created_at=from_epoch_us(row["created_us"]), published_at=_dt(row["published_us"]),
+        valid_from=valid_from, valid_until=valid_until,
+        created_at=from_epoch_us(clamp_us(row["created_us"])),
+        published_at=_dt(row["published_us"]),
         withdrawn_at=_dt(row["withdrawn_us"]),
     )
 

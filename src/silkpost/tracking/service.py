@@ -14,9 +14,11 @@ from types import TracebackType
 from typing import Protocol, Self
 
 from silkpost.domain.codes import ObjectKind, terminal_statuses
+from silkpost.domain.errors import InvalidValue
 from silkpost.domain.events import TrackingEvent, to_epoch_us
 from silkpost.domain.objects import validate_object_id
 from silkpost.domain.status import in_time_order, is_stuck, lives
+from silkpost.domain.times import check_time, check_us
 from silkpost.domain.tracked import StatusCount, TrackedObject
 from silkpost.errors import InvalidRequest, NotFound
 from silkpost.tracking.formats import Record
@@ -210,6 +212,8 @@ def list_objects(query: ObjectQuery, *, uow: UnitOfWork) -> ObjectPage:
     """One page of objects matching the filters, most recently active first."""
     if not 1 <= query.limit <= 1000:
         raise InvalidRequest("limit must be between 1 and 1000", field="limit")
+    if query.since is not None:
+        _in_window(query.since, "since")
     with uow:
         found = uow.events.find(query)
     cursor = None
@@ -240,6 +244,17 @@ def encode_cursor(latest_us: int, object_id: str) -> str:
 def decode_cursor(cursor: str) -> tuple[int, str]:
     """The keyset position of a cursor, or an error naming the parameter."""
     us, sep, object_id = cursor.partition("~")
-    if not sep or not us.lstrip("-").isdigit() or not object_id:
+    if not sep or not us.lstrip("-").isdigit() or not object_id or len(us) > 20:
         raise InvalidRequest("cursor is not one this API returned", field="cursor")
-    return int(us), object_id
+    try:
+        return check_us(int(us), field="cursor"), object_id
+    except InvalidValue:  # a number no store column holds (PostgreSQL's bigint overflowed)
+        raise InvalidRequest("cursor is not one this API returned", field="cursor") from None
+
+
+def _in_window(moment: datetime, field: str) -> None:
+    """The domain's time window as the caller's error (a 400 naming the parameter)."""
+    try:
+        check_time(moment, field=field)
+    except InvalidValue as exc:
+        raise InvalidRequest(exc.message, field=field) from None

@@ -20,11 +20,11 @@ from silkpost.domain.codes import ObjectKind, event_codes
 from silkpost.domain.events import TrackingEvent
 from silkpost.domain.locations import validate_locode, validate_office
 from silkpost.domain.objects import validate_object_id
+from silkpost.domain.times import EARLIEST as EARLIEST_PLAUSIBLE
 from silkpost.tracking.formats import Record
 from silkpost.tracking.records import Problem, to_event
 
 MAX_CLOCK_AHEAD = timedelta(hours=24)
-EARLIEST_PLAUSIBLE = datetime.fromisoformat("2000-01-01T00:00:00+00:00")
 
 _FIELDS = frozenset(("object_kind", "object_id", "code", "occurred_at", "location", "office",
                      "source", "event_id", "payload"))

@@ -21,6 +21,7 @@ from silkpost.analytics.kpis import LaneFigures, Period, Summary
 from silkpost.api.deps import PlatformDep
 from silkpost.bootstrap import AnalyticsUnavailable, NoticesUnavailable, Platform
 from silkpost.domain.codes import statuses
+from silkpost.domain.lanes import lane_ends
 from silkpost.domain.notices import NoticeState
 from silkpost.network.draw import MODE_COLOURS, flows_by_service, network_svg
 from silkpost.notices.service import list_notices
@@ -115,7 +116,7 @@ def build_view(platform: Platform, period: Period, lang: str) -> DashboardView:
     view.lanes = service.lanes(period, analytics=analytics, clock=clock, promises=promises)
     for lane in view.lanes[:LANE_CHARTS]:
         buckets = service.transit(lane.lane, period, analytics=analytics)
-        origin, _, destination = lane.lane.partition(">")
+        origin, destination = lane_ends(lane.lane)
         view.lane_charts.append(histogram(
             [(b.from_days, b.width_days, b.items) for b in buckets],
             label=f"{origin} → {destination} · {name(destination)}",

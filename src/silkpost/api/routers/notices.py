@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Path, Query, Request, Response
+from fastapi import APIRouter, Path, Query, Response
 
 from silkpost.api.deps import PlatformDep
 from silkpost.api.notice_schemas import NoticeIn, NoticeListOut, NoticeOut
@@ -82,9 +82,11 @@ def post_withdraw(platform: PlatformDep, notice_id: NoticeId) -> NoticeOut:
     "/notices.atom", response_class=Response,
     responses={200: {"content": {atom.MEDIA_TYPE: {}}, "description": "Atom 1.0 feed"}},
 )
-def get_feed(request: Request, platform: PlatformDep, lang: Lang = Language.EN) -> Response:
-    """Published notices that were not withdrawn, as an Atom feed in ``lang``."""
+def get_feed(platform: PlatformDep, lang: Lang = Language.EN) -> Response:
+    """Published notices that were not withdrawn, as an Atom feed in ``lang``; its links are
+    on SILKPOST_PUBLIC_URL, never on the Host header a client sends."""
     views = published_notices(uow=platform.notice_uow(), clock=platform.clock)
-    body = atom.feed([v.notice for v in views], lang=lang, base_url=str(request.base_url),
+    body = atom.feed([v.notice for v in views], lang=lang,
+                     base_url=platform.settings.base_url(),
                      now=platform.clock.now())
     return Response(body, media_type=f"{atom.MEDIA_TYPE}; charset=utf-8")
