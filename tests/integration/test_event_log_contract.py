@@ -29,7 +29,8 @@ from silkpost.tracking.ports import ObjectQuery
 from silkpost.tracking.service import list_objects
 
 T0 = datetime(2026, 11, 1, tzinfo=UTC)
-ITEM_CODES = sorted(c.code for c in event_codes().values() if ObjectKind.ITEM in c.objects)
+ITEM_CODES = sorted(c.code for c in event_codes().values() if ObjectKind.ITEM in c.objects
+              and c.status is not None)
 IDS = ["CA000000014CN", "CA000000028CN", "CA000000031CN"]
 _EXAMPLE = itertools.count()
 
@@ -199,17 +200,18 @@ def test_read_model_equals_the_domain_fold(log_platform: Platform,
 
 
 @pytest.mark.parametrize("together", [False, True], ids=["resent-later", "same-batch"])
-def test_a_resend_with_other_content_changes_nothing(log_platform: Platform,
-                                                     together: bool) -> None:
-    """A sender that reuses its event id for other content (another time, place, payload,
-    receipt) gets a duplicate: the log keeps the first, and the read model stays the fold of
-    the events the log holds, field by field, in the same batch or a later one."""
+def test_a_resend_of_the_same_scan_changes_nothing(log_platform: Platform,
+                                                   together: bool) -> None:
+    """The same scan (code, instant, place) resent with other content (another sender, event
+    id, offset, payload, receipt) is a duplicate: the log keeps the first, and the read model
+    stays the fold of the events the log holds, field by field, in the same batch or later."""
     first = TrackingEvent(ObjectKind.ITEM, IDS[0], "EMC", T0 + timedelta(hours=5), "kazpost",
                           location="KZALA", office="KZALAA", event_id="kz-7",
                           payload={"destination": "KZALA"}, received_at=T0 + timedelta(days=1))
-    resent = first._replace(code="EMH", occurred_at=T0 + timedelta(days=3), location="UZTAS",
-                            office="UZTASA", payload={"destination": "AAAAA"},
-                            received_at=T0 + timedelta(days=9))
+    resent = first._replace(
+        source="relay", event_id="relay-99", payload={"destination": "AAAAA"},
+        occurred_at=first.occurred_at.astimezone(timezone(timedelta(hours=5))),
+        received_at=T0 + timedelta(days=9))
     before = ev(IDS[0], "EMA", 0)
     if together:
         store(log_platform, [before, first, resent])
@@ -219,6 +221,17 @@ def test_a_resend_with_other_content_changes_nothing(log_platform: Platform,
     with log_platform.uow() as uow:
         timeline = uow.events.timeline(ObjectKind.ITEM, IDS[0])
         stored = uow.events.tracked(ObjectKind.ITEM, IDS[0])
-    assert [e.code for e in timeline] == ["EMA", "EMC"]
+    assert [(e.code, e.source) for e in timeline] == [("EMA", "test"), ("EMC", "kazpost")]
     assert stored is not None and stored.destination == "KZALA"
+    assert stored.last_at.utcoffset() == timedelta(0)
     assert stored == track(timeline)
+
+
+def test_an_event_id_resent_with_another_scan_is_another_event(log_platform: Platform) -> None:
+    """An event id names, it does not key: the same id sent with another code, time or place
+    is another scan, stored beside the first (a correction is a retraction, docs/events.md)."""
+    first = TrackingEvent(ObjectKind.ITEM, IDS[0], "EMC", T0 + timedelta(hours=5), "kazpost",
+                          location="KZALA", office="KZALAA", event_id="kz-7")
+    store(log_platform, [first, first._replace(code="EMH", occurred_at=T0 + timedelta(days=3))])
+    with log_platform.uow() as uow:
+        assert [e.code for e in uow.events.timeline(ObjectKind.ITEM, IDS[0])] == ["EMC", "EMH"]
