@@ -22,7 +22,7 @@ from silkpost.clock import FixedClock
 from silkpost.domain import s10
 from silkpost.domain.codes import ObjectKind, Status, event_codes
 from silkpost.domain.events import TrackingEvent, key_of
-from silkpost.domain.status import track
+from silkpost.domain.status import in_time_order, track
 from silkpost.domain.tracked import TrackedObject
 from silkpost.settings import Settings
 from silkpost.tracking.ports import ObjectQuery
@@ -180,7 +180,7 @@ def test_read_model_equals_the_domain_fold(log_platform: Platform,
                                            specs: list[tuple[int, str, int, int]], cut: int,
                                            order) -> None:  # type: ignore[no-untyped-def]
     """Whatever batches and order events arrive in (with resends), every field of the stored
-    record is the fold's, over the events stored."""
+    record is the fold's, over the events stored, and the timeline is the domain's order."""
     n = next(_EXAMPLE)
     ids = [s10.build("CT", n * 3 + slot + 1, "CN") for slot in range(3)]
     events = [_build(ids[slot], code, hours, place) for slot, code, hours, place in specs]
@@ -197,6 +197,8 @@ def test_read_model_equals_the_domain_fold(log_platform: Platform,
             assert _fields(stored) == _fields(track(list(mine.values())))
             timeline = uow.events.timeline(ObjectKind.ITEM, object_id)
             assert {key_of(e) for e in timeline} == set(mine)
+            # One total order on the events' own fields: the same list whatever the arrival.
+            assert timeline == in_time_order(mine.values())
 
 
 @pytest.mark.parametrize("together", [False, True], ids=["resent-later", "same-batch"])
@@ -235,3 +237,44 @@ def test_an_event_id_resent_with_another_scan_is_another_event(log_platform: Pla
     store(log_platform, [first, first._replace(code="EMH", occurred_at=T0 + timedelta(days=3))])
     with log_platform.uow() as uow:
         assert [e.code for e in uow.events.timeline(ObjectKind.ITEM, IDS[0])] == ["EMC", "EMH"]
+
+
+def _retraction(target: TrackingEvent, n: int) -> TrackingEvent:
+    """A retraction naming ``target`` by code and time (it has no event id)."""
+    return TrackingEvent(ObjectKind.ITEM, target.object_id, "SXR",
+                         target.occurred_at + timedelta(minutes=n), "operator",
+                         payload={"retracts": f"{target.code}@{target.occurred_at.isoformat()}",
+                                  "reason": "test"},
+                         received_at=T0 + timedelta(days=901, minutes=n))
+
+
+@settings(max_examples=120, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(specs=event_specs, retract=st.lists(st.integers(0, 29), max_size=6),
+       cut=st.integers(1, 10), order=st.randoms())
+def test_read_model_with_retractions_equals_the_domain_fold(
+        log_platform: Platform, specs: list[tuple[int, str, int, int]], retract: list[int],
+        cut: int, order) -> None:  # type: ignore[no-untyped-def]
+    """Retractions arriving before or after the events they name, in any batches: every field
+    of the stored record is the fold's over the events stored (retracted ones left out, an
+    object with nothing left has no record), and the timeline is the domain's order."""
+    n = next(_EXAMPLE)
+    ids = [s10.build("CR", n * 3 + slot + 1, "CN") for slot in range(3)]
+    events = [_build(ids[slot], code, hours, place) for slot, code, hours, place in specs]
+    events += [_retraction(events[i % len(events)], k) for k, i in enumerate(retract)]
+    shuffled = list(events)
+    order.shuffle(shuffled)
+    for start in range(0, len(shuffled), cut):
+        with log_platform.uow() as uow:
+            uow.events.append(shuffled[start:start + cut])
+            uow.commit()
+    with log_platform.uow() as uow:
+        for object_id in ids:
+            mine = {key_of(e): e for e in events if e.object_id == object_id}
+            stored = uow.events.tracked(ObjectKind.ITEM, object_id)
+            assert _fields(stored) == _fields(track(list(mine.values())))
+            timeline = uow.events.timeline(ObjectKind.ITEM, object_id)
+            assert timeline == in_time_order(mine.values())
+        listed = {t.object_id for t in list_objects(
+            ObjectQuery(object_kind=ObjectKind.ITEM, limit=1000), uow=log_platform.uow()).objects}
+    assert listed & set(ids) == {i for i in ids if track([e for e in events if e.object_id == i])}

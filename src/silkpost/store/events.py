@@ -289,7 +289,8 @@ def write(conn: Connection, rows: Rows, summaries: Rows) -> int:
         accepted = copy_append(conn, rows, summaries)
     else:
         result = conn.exec_driver_sql(_SQLITE_INSERT_EVENTS, rows)
-        conn.exec_driver_sql(_SQLITE_UPSERT_STATUS, summaries)
+        if summaries:  # none when the batch holds retractions only
+            conn.exec_driver_sql(_SQLITE_UPSERT_STATUS, summaries)
         accepted = int(result.rowcount)
     retracting = {(r[1], r[2]) for r in rows if r[3] in RETRACTION_CODES}
     if retracting:
