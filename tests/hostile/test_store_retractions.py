@@ -138,3 +138,35 @@ def test_the_tracking_page_strikes_a_retracted_event_through(client: TestClient)
     assert 'class="retracted"' in row and "<del>" in row
     assert 'data-code="EMC" class="retracted"' not in page
     assert 'data-status="departed"' in page
+
+
+def test_analytics_counts_neither_the_forged_delivery_nor_its_destination(
+        platform: Platform) -> None:
+    """Lanes (and transit times) are read from the events: a forged delivery, and a forged
+    posting with another destination, stop counting once retracted, whichever arrived first,
+    including events copied by an earlier refresh."""
+    from datetime import date
+
+    from silkpost.analytics import service
+    from silkpost.analytics.kpis import Period
+    from silkpost.tracking.service import ingest
+    from tests.factories import numbered
+
+    period = Period(date(2026, 11, 1), date(2026, 11, 30))
+    forged_post = event(ITEM, "EMA", "2026-11-19T10:00:00+08:00", location="CNURM",
+                        office="CNURCA", event_id="forged-0",
+                        payload={"destination": "RUMOW"})
+
+    def send(records: list[dict[str, Any]]) -> list[tuple[str, int, int]]:
+        result = ingest(numbered(records), uow=platform.uow(), clock=platform.clock,
+                        source="test")
+        assert result.rejected == 0, result.rejections
+        platform.analytics().refresh(force=True)
+        lanes = service.lanes(period, analytics=platform.analytics(), clock=platform.clock,
+                              promises={"default": 12.0})
+        return [(lane.lane, lane.posted, lane.delivered) for lane in lanes if lane.lane != "*"]
+
+    assert send([*REAL, forged_post, FORGED]) == [("CNURCA>RUMOW", 1, 1)]
+    assert send([retraction("forged-1")]) == [("CNURCA>RUMOW", 1, 0)]
+    assert send([retraction("forged-0", at="2026-11-25T12:05:00+06:00")]) == [
+        ("CNURCA>KZALA", 1, 0)]
