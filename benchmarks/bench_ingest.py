@@ -13,6 +13,10 @@ PostgreSQL). Baseline, same run, same rows: a raw ``executemany`` into an uninde
 table in one process (for PostgreSQL: a raw COPY into an unindexed table). Goals: ≥ 150k
 events/s for each case, ≥ 0.3× baseline.
 
+Durability: the store commits with SQLite's ``synchronous=FULL`` (acknowledged events survive
+a power cut). The SQLite best case and NDJSON import run again on a ``?synchronous=normal``
+URL, and the FULL/NORMAL rate ratio of the same run is printed.
+
     python benchmarks/bench_ingest.py [--events N] [--quick] [--postgres URL]
 """
 
@@ -160,12 +164,30 @@ def main() -> None:
         secs, accepted = service_ingest(fresh_sqlite(folder, "best.db"), records)
         assert accepted == len(records)
         report("SQLite   best case", n, secs, base_rate, "raw executemany")
+        full = {"best case": secs}
         for fmt, path in files.items():
             secs, stored = cli_import(fresh_sqlite(folder, f"cli-{fmt}.db"), path)
             assert stored == len(records), stored
             report(f"SQLite   CLI import {fmt}", n, secs, base_rate, "raw executemany")
+            full[f"CLI import {fmt}"] = secs
+        durability(folder, records, files["NDJSON"], full)
         if args.postgres:
             postgres(args.postgres, records, rows, files)
+
+
+def durability(folder: Path, records: Records, ndjson: Path, full: dict[str, float]) -> None:
+    """The same SQLite cases with ``synchronous=normal``: what FULL's sync per commit costs."""
+    normal = "?synchronous=normal"
+    secs, accepted = service_ingest(fresh_sqlite(folder, "best-normal.db") + normal, records)
+    assert accepted == len(records)
+    cases = {"best case": secs}
+    secs, stored = cli_import(fresh_sqlite(folder, "cli-normal.db") + normal, ndjson)
+    assert stored == len(records), stored
+    cases["CLI import NDJSON"] = secs
+    for case, normal_secs in cases.items():
+        n = len(records)
+        print(f"SQLite   {case:<18} FULL {n / full[case]:10,.0f} events/s | NORMAL "
+              f"{n / normal_secs:10,.0f} events/s | FULL/NORMAL {normal_secs / full[case]:.2f}×")
 
 
 def postgres(server: str, records: Records, rows: list[tuple[object, ...]],

@@ -19,7 +19,8 @@ from silkpost.settings import Settings
 from silkpost.store.schema import metadata
 
 T0 = datetime(2026, 11, 1, tzinfo=UTC)
-ITEM_CODES = sorted(c.code for c in event_codes().values() if ObjectKind.ITEM in c.objects)
+ITEM_CODES = sorted(c.code for c in event_codes().values() if ObjectKind.ITEM in c.objects
+              and c.status is not None)
 IDS = ["CA000000014CN", "CA000000028CN", "CA000000031CN"]
 
 

@@ -45,7 +45,8 @@ class EventOut(BaseModel):
 
     code: str
     description: str
-    status: Status
+    status: Status | None = Field(description="the status the code implies (none for a "
+                                  "retraction)")
     occurred_at: datetime
     received_at: datetime | None
     location: str | None
@@ -53,9 +54,12 @@ class EventOut(BaseModel):
     source: str
     event_id: str | None
     payload: dict[str, object] | None
+    retracted: bool = Field(
+        default=False, description="a later retraction event (code SXR) says this event did "
+        "not happen: it counts for nothing (docs/events.md, Retractions)")
 
     @classmethod
-    def of(cls, e: TrackingEvent, lang: str) -> EventOut:
+    def of(cls, e: TrackingEvent, lang: str, *, retracted: bool = False) -> EventOut:
         """From a domain event, described in ``lang``."""
         code = event_code(e.code)
         assert code is not None
@@ -63,7 +67,7 @@ class EventOut(BaseModel):
             code=e.code, description=code.names.get(lang, code.names["en"]), status=code.status,
             occurred_at=e.occurred_at, received_at=e.received_at, location=e.location,
             office=e.office, source=e.source, event_id=e.event_id,
-            payload=dict(e.payload) if e.payload else None,
+            payload=dict(e.payload) if e.payload else None, retracted=retracted,
         )
 
 
@@ -106,7 +110,8 @@ class ObjectOut(ObjectSummaryOut):
         base = ObjectSummaryOut.of(v.tracked, lang).model_dump()
         return cls(
             **base, stuck=v.stuck, eta=v.eta, earlier_lives=v.earlier_lives,
-            timeline=[EventOut.of(e, lang) for e in v.timeline],
+            timeline=[EventOut.of(e, lang, retracted=r) for e, r
+                      in zip(v.timeline, v.retracted or [False] * len(v.timeline), strict=True)],
         )
 
 

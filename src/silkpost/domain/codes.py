@@ -40,6 +40,9 @@ class Mark(StrEnum):
     PRESENTED = "presented"  # presented to customs: customs time starts
     RELEASED = "released"  # released by customs: customs time ends
     INSPECTED = "inspected"  # held for a closer look: counts as an inspection
+    # Says that an earlier event did not happen (payload ``retracts`` and ``reason``): implies no
+    # status, and every fold and count leaves out the event it names (domain/retractions.py).
+    RETRACTION = "retraction"
 
 
 class ObjectKind(StrEnum):
@@ -81,11 +84,14 @@ class StatusInfo:
 
 @dataclass(frozen=True, slots=True)
 class EventCode:
-    """One tracking event code: the status it implies and what it may be reported on."""
+    """One tracking event code: the status it implies and what it may be reported on.
+
+    ``status`` is None only for a retraction: it says nothing about where the object is.
+    """
 
     code: str
     origin: str  # "upu" or "silkpost"
-    status: Status
+    status: Status | None
     objects: frozenset[ObjectKind]
     marks: frozenset[Mark]
     names: dict[str, str]
@@ -120,7 +126,7 @@ def event_codes() -> dict[str, EventCode]:
         out[row["code"]] = EventCode(
             code=row["code"],
             origin=row["origin"],
-            status=Status(row["status"]),
+            status=Status(row["status"]) if row["status"] else None,
             objects=frozenset(ObjectKind(k) for k in row["objects"].split()),
             marks=frozenset(Mark(m) for m in row["marks"].split()),
             names={lang: row[lang] for lang in LANGUAGES},
@@ -201,14 +207,16 @@ def markdown() -> str:
         "",
         "Marks say what analytics reads from a code: posted and delivered bound the transit "
         "time, leaving ends a dwell, presented and released bound customs time, inspected "
-        "counts an inspection.",
+        "counts an inspection; retraction takes the event its payload names out of status, "
+        "place, destination and analytics (docs/events.md, Retractions).",
         "",
         *_header("code", "origin", "status", "reported on", "marks"),
     ]
     for c in event_codes().values():
         objects = ", ".join(k.value for k in ObjectKind if k in c.objects)
         marks = ", ".join(m.value for m in Mark if m in c.marks)
-        out.append(f"| `{c.code}` | {c.origin} | `{c.status.value}` | {objects} | {marks} | "
+        status = "—" if c.status is None else f"`{c.status.value}`"
+        out.append(f"| `{c.code}` | {c.origin} | {status} | {objects} | {marks} | "
                    + " | ".join(c.names[lang] for lang in LANGUAGES) + " |")
     out += [
         "",

@@ -25,7 +25,8 @@ class TrackingEvent(NamedTuple):
     ``occurred_at`` is timezone-aware (the scanner's offset is kept for local display).
     ``location`` is a UN/LOCODE (the place), ``office`` the operator's office or node code there
     (an IMPC code such as CNURCA, or a network node code); both optional because a partner may
-    know only one. ``event_id`` is the sender's own id for the event, used for idempotency.
+    know only one. ``event_id`` is the sender's own id for the event: kept for reference and
+    for naming the event in a retraction, not for idempotency (see :func:`idempotency_key`).
 
     A NamedTuple rather than a frozen dataclass: it is as immutable and four times cheaper to
     build, and a million-event partner file builds a million of them.
@@ -71,31 +72,24 @@ def from_epoch_us(us: int, offset_minutes: int = 0) -> datetime:
 
 def idempotency_key(
     object_kind: str,
-    object_id: str,
     code: str,
     occurred_us: int,
     location: str | None,
     office: str | None,
-    source: str,
-    event_id: str | None,
 ) -> bytes:
     """The 16-byte key under which an event is stored once (per object).
 
-    With a sender's event id, the key is (source, event id): a sender may correct the time of an
-    event it already sent and must not create a second one. Without it, the key is the event's
-    natural identity (code, time, place), so the same scan relayed by two partners is one
-    event. The store keeps keys unique per object, so senders may number events per parcel.
+    The key is the event's natural identity in the world: what happened (code), when (to the
+    microsecond, whatever the offset) and where (location and office). The same scan resent
+    under a new event id, or relayed by two partners, is one event; who sent it and under
+    which id are not part of what happened. The store keeps keys unique per object (its one
+    unique index is on object and key), so the object is not hashed in.
     """
-    if event_id:
-        raw = f"e\x1f{source}\x1f{event_id}"
-    else:
-        raw = f"n\x1f{object_kind}\x1f{code}\x1f{occurred_us}\x1f{location or ''}\x1f{office or ''}"
+    raw = f"n\x1f{object_kind}\x1f{code}\x1f{occurred_us}\x1f{location or ''}\x1f{office or ''}"
     return blake2b(raw.encode(), digest_size=16).digest()
 
 
 def key_of(event: TrackingEvent) -> bytes:
     """The idempotency key of a domain event."""
-    return idempotency_key(
-        event.object_kind.value, event.object_id, event.code, event.occurred_us,
-        event.location, event.office, event.source, event.event_id,
-    )
+    return idempotency_key(event.object_kind.value, event.code, event.occurred_us,
+                           event.location, event.office)

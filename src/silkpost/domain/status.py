@@ -18,7 +18,11 @@ Because "latest event" and "latest terminal event" are both maxima, the derivati
 depend on the order events arrive in, and applying an event twice changes nothing. The store
 keeps its read model with the same two maxima (see :func:`order_key`). Two events that tie on
 the order key (same instant and code, other place) are ordered by location, office and UTC
-offset (:func:`latest_rank`), so the last known place does not depend on arrival order either.
+offset (:func:`event_rank`, one total order on the event's own fields, which timelines sort
+by too), so the last known place and the timeline do not depend on arrival order either.
+
+A **retraction** takes the event it names out of every fold here (status, last place, first
+time, destination); it implies no status itself (:mod:`silkpost.domain.retractions`).
 
 The **destination** of an object is the payload destination of its earliest event that carries
 one (by :func:`order_key`; ties: the smallest destination code): the one declared at posting,
@@ -43,25 +47,27 @@ from typing import TypeVar
 
 from silkpost.domain.codes import ObjectKind, Status, event_codes, statuses
 from silkpost.domain.events import TrackingEvent, from_epoch_us
+from silkpost.domain.retractions import live, retracted_in
 from silkpost.domain.tracked import TrackedObject
 
 ID_REUSE_GAP = timedelta(days=365)
 ID_REUSE_GAP_US = ID_REUSE_GAP // timedelta(microseconds=1)
 
 
-def _code_ranks() -> dict[str, tuple[int, bool, Status]]:
+def _code_ranks() -> tuple[dict[str, int], dict[str, tuple[int, bool, Status]]]:
     infos = statuses()
     ordered = sorted(event_codes().values(), key=lambda c: c.code)
     # 64 code slots per rank and 16 ranks keep the key below 1024 per microsecond.
     if len(ordered) > 64 or max(i.rank for i in infos.values()) > 15:
         raise RuntimeError("the event code table outgrew order_key: widen its bit layout")
-    return {
-        c.code: (infos[c.status].rank * 64 + i, infos[c.status].terminal, c.status)
-        for i, c in enumerate(ordered)
-    }
+    # A retraction implies no status: it orders at rank 0, before any step at its instant.
+    bits = {c.code: (0 if c.status is None else infos[c.status].rank) * 64 + i
+            for i, c in enumerate(ordered)}
+    return bits, {c.code: (bits[c.code], infos[c.status].terminal, c.status)
+                  for c in ordered if c.status is not None}
 
 
-_RANKS = _code_ranks()
+_BITS, _RANKS = _code_ranks()
 
 
 def order_key(occurred_us: int, code: str) -> int:
@@ -69,7 +75,7 @@ def order_key(occurred_us: int, code: str) -> int:
 
     It fits a signed 64-bit column until the year 2255, so a database can keep the maximum.
     """
-    return occurred_us * 1024 + _RANKS[code][0]
+    return occurred_us * 1024 + _BITS[code]
 
 
 def implied_status(code: str) -> Status:
@@ -79,14 +85,16 @@ def implied_status(code: str) -> Status:
 
 def is_terminal(code: str) -> bool:
     """True if the code ends the item's life (delivered, returned)."""
-    return _RANKS[code][1]
+    facts = _RANKS.get(code)
+    return facts is not None and facts[1]
 
 
 def code_facts() -> dict[str, tuple[int, bool, str]]:
     """Per event code: the tie-break bits of :func:`order_key`, terminal or not, the status.
 
     For hot loops over many events (the store's read-model fold): one dict lookup instead of
-    three calls, and the status as its plain string value.
+    three calls, and the status as its plain string value. Retraction codes imply no status
+    and are not in it: folds leave them out.
     """
     return {code: (bits, terminal, status.value) for code, (bits, terminal, status)
             in _RANKS.items()}
@@ -141,28 +149,36 @@ def is_stuck(status: Status, last_at: datetime, now: datetime) -> bool:
     return hours is not None and now - last_at > timedelta(hours=hours)
 
 
-def in_time_order(events: Iterable[TrackingEvent]) -> list[TrackingEvent]:
-    """Events sorted as a timeline: by occurrence, then by step in the process.
+def event_rank(e: TrackingEvent) -> tuple[int, str, str, int, str, str]:
+    """The one total order of an object's events, on the event's own fields only.
 
-    The sort is stable, so events that tie completely keep their stored order.
+    By :func:`order_key` (time, step, code), then location, office, UTC offset, source and
+    event id (missing ones as empty). Timelines sort by it and the fold's "latest event" is
+    its maximum, so neither depends on arrival order. Since the log stores an object's event
+    once per (code, time, location, office) (:func:`silkpost.domain.events.idempotency_key`),
+    two stored events never tie on the first three fields; the rest only keep the order total
+    for any list of events (one that was never stored, a test's).
     """
-    return sorted(events, key=lambda e: order_key(e.occurred_us, e.code))
+    return (*latest_rank(order_key(e.occurred_us, e.code), e.location, e.office, _offset_min(e)),
+            e.source, e.event_id or "")
+
+
+def in_time_order(events: Iterable[TrackingEvent]) -> list[TrackingEvent]:
+    """Events sorted as a timeline, by :func:`event_rank`: the same whatever their arrival."""
+    return sorted(events, key=event_rank)
 
 
 def latest_rank(key: int, location: str | None, office: str | None, offset_min: int
                 ) -> tuple[int, str, str, int]:
-    """The total order that picks an object's latest event: the order key, then location,
-    office and UTC offset (missing places as empty), so ties do not depend on arrival order."""
+    """The leading fields of :func:`event_rank` from stored values: the order key, then
+    location, office and UTC offset (missing places as empty). The SQL read model keeps its
+    latest event by this (its rows hold no source or event id, which never decide there)."""
     return key, location or "", office or "", offset_min
 
 
 def _offset_min(e: TrackingEvent) -> int:
     delta = e.occurred_at.utcoffset()
     return 0 if delta is None else int(delta.total_seconds()) // 60
-
-
-def _rank(e: TrackingEvent) -> tuple[int, str, str, int]:
-    return latest_rank(order_key(e.occurred_us, e.code), e.location, e.office, _offset_min(e))
 
 
 def payload_destination(e: TrackingEvent) -> str | None:
@@ -184,13 +200,16 @@ def destination_of(events: Iterable[TrackingEvent]) -> str | None:
 
 
 def derive(events: Iterable[TrackingEvent]) -> Standing | None:
-    """The standing of an object from its events, in any order; None when it has none."""
+    """The standing of an object from its events, in any order; None when none counts.
+
+    Retractions and the events they retract do not count (:mod:`silkpost.domain.retractions`).
+    """
     latest: TrackingEvent | None = None
-    latest_rank_: tuple[int, str, str, int] | None = None
+    latest_rank_: tuple[int, str, str, int, str, str] | None = None
     terminal_key = -1
     terminal: TrackingEvent | None = None
-    for e in events:
-        rank = _rank(e)
+    for e in live(list(events)):
+        rank = event_rank(e)
         if latest_rank_ is None or rank > latest_rank_:
             latest, latest_rank_ = e, rank
         if is_terminal(e.code) and rank[0] > terminal_key:
@@ -207,23 +226,25 @@ def derive(events: Iterable[TrackingEvent]) -> Standing | None:
 
 
 def track(events: Sequence[TrackingEvent]) -> TrackedObject | None:
-    """The read-model record of one object from all its stored events; None when none.
+    """The read-model record of one object from all its stored events; None when none counts.
 
-    ``updated_at`` is when the hub last received an event of it (the occurrence when no
-    receipt time is known); ``first_at`` its earliest occurrence, in UTC.
+    Retractions and the events they retract are left out, except from ``updated_at``: when
+    the hub last received an event of it (the occurrence when no receipt time is known).
+    ``first_at`` is its earliest occurrence, in UTC.
     """
-    standing = derive(events)
+    counted = live(events)
+    standing = derive(counted)
     if standing is None:
         return None
     last = standing.last_event
-    first_us = min(e.occurred_us for e in events)
+    first_us = min(e.occurred_us for e in counted)
     updated = max(e.received_at or e.occurred_at for e in events)
     return TrackedObject(
         object_kind=ObjectKind(last.object_kind), object_id=last.object_id,
         status=standing.status, last_code=last.code, last_at=last.occurred_at,
         last_location=last.location, last_office=last.office,
         first_at=from_epoch_us(first_us),
-        destination=destination_of(events), updated_at=updated,
+        destination=destination_of(counted), updated_at=updated,
     )
 
 
@@ -236,6 +257,7 @@ def lives(timeline: Sequence[TrackingEvent]) -> list[list[TrackingEvent]]:
     parts: list[list[TrackingEvent]] = []
     previous_us: int | None = None
     terminal_us: int | None = None
+    taken = retracted_in(timeline)  # a retracted delivery ends no life
     for e in timeline:
         us = e.occurred_us
         if (previous_us is None or us - previous_us > ID_REUSE_GAP_US
@@ -244,6 +266,6 @@ def lives(timeline: Sequence[TrackingEvent]) -> list[list[TrackingEvent]]:
             terminal_us = None
         parts[-1].append(e)
         previous_us = us
-        if is_terminal(e.code):
+        if is_terminal(e.code) and not (taken and taken.names(e.code, us, e.event_id)):
             terminal_us = us
     return parts

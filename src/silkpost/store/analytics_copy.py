@@ -25,10 +25,12 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
+import orjson
 import pyarrow as pa
 import pyarrow.compute as pc
 from sqlalchemy import Engine
 
+from silkpost.domain.retractions import RETRACTION_CODES, retracted_by
 from silkpost.store.analytics_sql import (
     DERIVED,
     INSERT,
@@ -160,6 +162,7 @@ class AnalyticsCopy:
             self._duck.execute("UPDATE sync_state SET watermark = ?", [max(mark, lower)])
             if copied:
                 self._duck.execute("UPDATE sync_state SET generation = ?", [generation])
+                self._exclude_retracted(generation)
                 self._derive()
             return copied
 
@@ -222,6 +225,46 @@ class AnalyticsCopy:
         finally:
             self._duck.unregister("batch")
         return self._scalar("SELECT count(*) FROM ev") - before
+
+    def _exclude_retracted(self, generation: int) -> None:
+        """Mark the retracted events of the objects this refresh touched, by the domain's rule.
+
+        A retraction or the event it names may arrive in either order, and either arrival
+        touches the object; the store lists the objects with retractions
+        (``retracted_objects``, few), so only those are read back and judged in Python.
+        """
+        raw = self._engine.raw_connection()
+        try:
+            cursor = raw.cursor()
+            cursor.execute("SELECT object_kind, object_id FROM retracted_objects")
+            listed = cursor.fetchall()
+            if not listed:
+                return
+            self._duck.execute("CREATE OR REPLACE TEMP TABLE listed (kind VARCHAR, "
+                               "object_id VARCHAR)")
+            self._duck.executemany("INSERT INTO listed VALUES (?, ?)", listed)
+            touched = self._duck.execute(
+                "SELECT DISTINCT kind, object_id FROM ev WHERE generation = ? "
+                "INTERSECT SELECT kind, object_id FROM listed", [generation]).fetchall()
+            excluded: list[int] = []
+            judged: list[str] = []
+            for kind, object_id in touched:
+                cursor.execute(f"SELECT seq, code, occurred_us, event_id, payload FROM events "
+                               f"WHERE object_kind = {self._param} AND object_id = "
+                               f"{self._param}", (kind, object_id))
+                rows = cursor.fetchall()
+                taken = retracted_by((code, orjson.loads(payload) if payload else None)
+                                     for _, code, _, _, payload in rows
+                                     if code in RETRACTION_CODES)
+                excluded += [seq for seq, code, us, event_id, _ in rows
+                             if code in RETRACTION_CODES or taken.names(code, us, event_id)]
+                judged.append(f"{kind}/{object_id}")
+        finally:
+            raw.close()
+        if judged:
+            self._duck.execute("UPDATE ev SET excluded = list_contains($seqs, seq) "
+                               "WHERE list_contains($ids, kind || '/' || object_id)",
+                               {"seqs": excluded, "ids": judged})
 
     def _derive(self) -> None:
         """Bring items, visits and legs up to date with the events copied since last time.

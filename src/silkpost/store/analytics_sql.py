@@ -22,7 +22,7 @@ def _order_bits() -> str:
 
 
 # Bumped when the copy's tables change: a DuckDB file of another version is copied afresh.
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 _KINDS = list(ObjectKind)
 # The store's object kind as a small number (read cheaply), and back to its name in DuckDB.
@@ -36,11 +36,14 @@ SCHEMA = """
 CREATE TABLE IF NOT EXISTS ev (
     seq BIGINT, kind VARCHAR, object_id VARCHAR, code VARCHAR, occurred_us BIGINT,
     offset_min INTEGER, local_day DATE, office VARCHAR, destination VARCHAR,
-    destination_key BIGINT, weight_kg DOUBLE, mode VARCHAR, generation BIGINT);
+    destination_key BIGINT, weight_kg DOUBLE, mode VARCHAR, generation BIGINT,
+    excluded BOOLEAN);
 CREATE TABLE IF NOT EXISTS sync_state (watermark BIGINT, generation BIGINT, derived BIGINT);
 CREATE TABLE IF NOT EXISTS copy_version (version INTEGER);
 """
 
+# ``excluded`` marks what no KPI counts: retractions, and the events they retract (set by
+# ``AnalyticsCopy`` from the domain's rule, silkpost.domain.retractions).
 # ``generation`` numbers the refreshes: the events a refresh copied carry its number, so the
 # next derive knows which objects changed (on PostgreSQL, late-visible events can have old
 # sequence numbers, so the sequence alone would not tell).
@@ -52,7 +55,8 @@ SELECT b.seq, {_KIND_NAME}, b.object_id, b.code, b.occurred_us, b.utc_offset_min
        CASE WHEN b.destination IS NOT NULL THEN b.occurred_us * 1024 + {_order_bits()} END,
        TRY_CAST(json_extract_string(b.payload, '$.weight_kg') AS DOUBLE),
        json_extract_string(b.payload, '$.mode'),
-       $generation
+       $generation,
+       b.code IN ({_codes(Mark.RETRACTION)})
 FROM (SELECT seq, object_kind, object_id, code, occurred_us, utc_offset_min,
              nullif(office, '') AS office, nullif(payload, '') AS payload,
              nullif(json_extract_string(nullif(payload, ''), '$.destination'), '')
@@ -82,7 +86,7 @@ SELECT object_id,
        min(occurred_us) FILTER (code IN ({_codes(Mark.DELIVERED)})) AS delivered_us,
        min(local_day) FILTER (code IN ({_codes(Mark.DELIVERED)})) AS delivered_day,
        arg_max(office, occurred_us) AS last_office
-FROM ev WHERE kind = 'item' {{scope}} GROUP BY object_id
+FROM ev WHERE kind = 'item' AND NOT excluded {{scope}} GROUP BY object_id
 """
 VISITS = f"""
 SELECT object_id, office,
@@ -95,7 +99,8 @@ SELECT object_id, office,
        min(local_day) FILTER (code IN ({_codes(Mark.PRESENTED)})) AS presented_day,
        max(occurred_us) FILTER (code IN ({_codes(Mark.RELEASED)})) AS released_us,
        bool_or(code IN ({_codes(Mark.INSPECTED)})) AS inspected
-FROM ev WHERE kind = 'item' AND office IS NOT NULL {{scope}} GROUP BY object_id, office
+FROM ev WHERE kind = 'item' AND NOT excluded AND office IS NOT NULL {{scope}}
+GROUP BY object_id, office
 """
 LEGS = """
 SELECT * FROM (

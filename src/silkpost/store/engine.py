@@ -1,7 +1,12 @@
 """Engines for the two supported databases, configured the way the event log needs them.
 
 SQLite runs in WAL mode (one writer, many readers, readers never block the writer) with
-``synchronous=NORMAL``: a power cut can lose the last transactions but never corrupts the file.
+``synchronous=FULL``: each commit waits for the write-ahead log to reach the disk, so an event
+the platform acknowledged survives an OS crash or a power cut. ``NORMAL`` skips that wait
+(the WAL is synced only at checkpoints): it never corrupts the file, but a power cut or OS
+crash can lose the last acknowledged transactions (a crash of the process alone loses
+nothing in either mode). A store may choose it with ``?synchronous=normal`` on its SQLite URL;
+``benchmarks/bench_ingest.py`` prints what FULL costs against it (docs/events.md, Durability).
 PostgreSQL URLs are routed to the psycopg 3 driver, whose COPY the ingest path uses.
 
 SQLite has one writer at a time, and the API server, an import and the simulator may all write
@@ -31,6 +36,9 @@ T = TypeVar("T")
 BUSY_TIMEOUT_S = 60
 WRITE_ATTEMPTS = 5
 PAGE_SIZE = 16_384
+# How SQLite commits (module docstring); a SQLite URL may say ``?synchronous=normal``.
+DEFAULT_SYNCHRONOUS = "FULL"
+SYNCHRONOUS_MODES = ("FULL", "NORMAL", "EXTRA")
 _locks: dict[str, threading.Lock] = {}
 _locks_guard = threading.Lock()
 
@@ -47,9 +55,18 @@ def make_engine(url: str, *, busy_timeout_s: float = BUSY_TIMEOUT_S) -> Engine:
     """An engine for a SQLite path or a PostgreSQL server."""
     url = normalise_url(url)
     if url.startswith("sqlite"):
+        parsed = make_url(url)
+        synchronous = parsed.query.get("synchronous", DEFAULT_SYNCHRONOUS)
+        if not isinstance(synchronous, str) or synchronous.upper() not in SYNCHRONOUS_MODES:
+            raise ValueError(f"database_url: synchronous={synchronous!r} is not one of "
+                             + ", ".join(m.lower() for m in SYNCHRONOUS_MODES))
+        # The mode stays in the URL (the driver ignores it), so the writer process the
+        # appender starts with this URL commits the same way.
         engine = create_engine(
             url, connect_args={"check_same_thread": False, "timeout": busy_timeout_s})
-        event.listen(engine, "connect", _sqlite_connect)
+        mode = synchronous.upper()
+        event.listen(engine, "connect",
+                     lambda connection, _record: _sqlite_connect(connection, mode))
         return engine
     return create_engine(url, pool_pre_ping=True)
 
@@ -90,7 +107,7 @@ def _is_locked(exc: OperationalError) -> bool:
     return "database is locked" in text or "database is busy" in text
 
 
-def _sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
+def _sqlite_connect(dbapi_connection: Any, synchronous: str) -> None:
     cursor = dbapi_connection.cursor()
     for pragma in (
         # A new file gets 16 KiB pages (an existing one keeps its own): appends to the log and
@@ -98,7 +115,8 @@ def _sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
         # less time storing simulated days than with 4 KiB). Set before WAL, which fixes it.
         f"page_size={PAGE_SIZE}",
         "journal_mode=WAL",
-        "synchronous=NORMAL",
+        # FULL unless the URL says otherwise (module docstring): acknowledged means durable.
+        f"synchronous={synchronous}",
         "cache_size=-65536",
         "temp_store=MEMORY",
         # Reads of a large log go through the page cache without a read() copy per page.

@@ -28,7 +28,7 @@ from sqlalchemy import (
     select,
     tuple_,
 )
-from sqlalchemy.dialects import sqlite
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.sql.elements import ColumnElement
 
 from silkpost.domain.codes import ObjectKind, Status, statuses
@@ -39,13 +39,15 @@ from silkpost.domain.events import (
     idempotency_key,
     to_epoch_us,
 )
+from silkpost.domain.retractions import RETRACTION_CODES, retracted_by
 from silkpost.domain.status import (
     ID_REUSE_GAP_US,
     code_facts,
     effective_status,
+    in_time_order,
 )
 from silkpost.domain.tracked import StatusCount, TrackedObject
-from silkpost.store.schema import events, object_status
+from silkpost.store.schema import events, object_status, retracted_objects
 from silkpost.tracking.ports import ObjectQuery
 
 _US = timedelta(microseconds=1)
@@ -188,8 +190,7 @@ def event_rows(batch: Sequence[TrackingEvent]) -> list[tuple[Any, ...]]:
                 received_us = received[r] = to_epoch_us(r) if known is None else known
             kind_value = kinds[kind]
             shared = (
-                key(kind_value, object_id, code, occurred_us, location, office, source,
-                    event_id),
+                key(kind_value, code, occurred_us, location, office),
                 kind_value, code, occurred_us, offset_min, received_us, location, office,
                 source, event_id, None if payload is None else dumps(payload).decode(),
             )
@@ -210,7 +211,10 @@ def status_rows(batch: Sequence[TrackingEvent], rows: Sequence[tuple[Any, ...]]
     facts = _CODE_FACTS
     for (_, kind, object_id, code, occurred_us, offset_min, received_us, location, office,
          *_rest), e in zip(rows, batch, strict=True):
-        bits, terminal, status = facts[code]
+        fact = facts.get(code)
+        if fact is None:  # a retraction implies no status: write() refolds its object
+            continue
+        bits, terminal, status = fact
         key = occurred_us * 1024 + bits
         payload = e[8]
         named = payload.get("destination") if payload else None
@@ -270,40 +274,81 @@ def prepare(batch: Sequence[TrackingEvent]) -> tuple[Rows, Rows]:
 
 
 def write(conn: Connection, rows: Rows, summaries: Rows) -> int:
-    """Insert prepared rows in the connection's transaction; return how many events were new."""
+    """Insert prepared rows in the connection's transaction; return how many events were new.
+
+    The upsert folds the batch into the read model by maxima. Two cases need more, and get
+    their objects' rows rebuilt from the log (:func:`refold`): a batch with duplicates (the
+    dropped event may differ from the stored one), and objects with a retraction in the log
+    (a retraction takes an event out of the fold, which no maximum can do).
+    """
     if not rows:
         return 0
     if conn.dialect.name == "postgresql":
         from silkpost.store.postgres_append import copy_append
 
         accepted = copy_append(conn, rows, summaries)
-        if accepted < len(rows):
-            refold(conn, summaries)
-        return accepted
-    result = conn.exec_driver_sql(_SQLITE_INSERT_EVENTS, rows)
-    conn.exec_driver_sql(_SQLITE_UPSERT_STATUS, summaries)
-    accepted = int(result.rowcount)
+    else:
+        result = conn.exec_driver_sql(_SQLITE_INSERT_EVENTS, rows)
+        if summaries:  # none when the batch holds retractions only
+            conn.exec_driver_sql(_SQLITE_UPSERT_STATUS, summaries)
+        accepted = int(result.rowcount)
+    retracting = {(r[1], r[2]) for r in rows if r[3] in RETRACTION_CODES}
+    if retracting:
+        conn.execute(_insert_ignore(conn, retracted_objects),
+                     [{"object_kind": k, "object_id": i} for k, i in retracting])
+    batch = [(s[0], s[1]) for s in summaries]
     if accepted < len(rows):
-        refold(conn, summaries)
+        refold(conn, [*batch, *retracting])
+    elif retracting or _any_retracted(conn):
+        refold(conn, [*retracting, *_retracted_among(conn, batch)])
     return accepted
+
+
+def _insert_ignore(conn: Connection, table: Any) -> Any:
+    """An INSERT that skips rows already there, in the connection's dialect."""
+    if conn.dialect.name == "postgresql":
+        return postgresql.insert(table).on_conflict_do_nothing()
+    return sqlite.insert(table).on_conflict_do_nothing()
+
+
+def _any_retracted(conn: Connection) -> bool:
+    """Whether the log holds any retraction at all (nearly always not: one cheap lookup)."""
+    return conn.execute(select(retracted_objects.c.object_id).limit(1)).first() is not None
+
+
+def _retracted_among(conn: Connection, objects: Sequence[tuple[str, str]]
+                     ) -> list[tuple[str, str]]:
+    """Those of ``objects`` (kind, id) that have a retraction in the log."""
+    c = retracted_objects.c
+    wanted = set(objects)
+    ids = sorted({i for _, i in objects})
+    found: list[tuple[str, str]] = []
+    for start in range(0, len(ids), REFOLD_CHUNK):
+        rows = conn.execute(select(c.object_kind, c.object_id)
+                            .where(c.object_id.in_(ids[start:start + REFOLD_CHUNK]))).all()
+        found += [(k, i) for k, i in rows if (k, i) in wanted]
+    return found
 
 
 REFOLD_CHUNK = 500  # objects per read of their stored events
 
 
-def refold(conn: Connection, summaries: Rows) -> None:
-    """Rebuild these objects' read-model rows from the events the log holds.
+def refold(conn: Connection, objects: Sequence[tuple[str, str]]) -> None:
+    """Rebuild these objects' read-model rows (by kind and id) from the events the log holds.
 
     The upsert folds the batch's own summaries, which count every event sent. When the log
     dropped some as duplicates, a dropped event may differ from the stored one under the same
-    key (a sender reusing an event id for another time, place or payload); its maxima must not
-    stay in the read model. Only batches with duplicates pay for this, and only for their
-    objects: their stored events are read back and folded afresh, replacing the rows.
+    key (other payload, offset or sender); its maxima must not stay in the read model. When
+    an object has a retraction, the event it names must leave the fold. Only such batches pay
+    for this, and only for those objects: their stored events are read back and folded afresh
+    without retractions and retracted events (``updated_us`` still counts every event, as the
+    domain's :func:`~silkpost.domain.status.track` does), replacing the rows; an object left
+    with no event that counts has no row.
     """
     c = events.c
     columns = [c[name] for name in EVENT_COLUMNS]
     by_kind: dict[str, list[str]] = {}
-    for kind, object_id, *_ in summaries:
+    for kind, object_id in dict.fromkeys(objects):
         by_kind.setdefault(kind, []).append(object_id)
     for kind, ids in by_kind.items():
         for start in range(0, len(ids), REFOLD_CHUNK):
@@ -311,14 +356,37 @@ def refold(conn: Connection, summaries: Rows) -> None:
             stored = conn.execute(
                 select(*columns).where(c.object_kind == kind, c.object_id.in_(chunk))
                 .order_by(c.seq)).all()
+            counted = _counted(stored)
             # status_rows reads the payload (index 8) of each event beside its row.
-            payloads = [(None,) * 8 + (orjson.loads(r[11]) if r[11] else None,) for r in stored]
-            fresh = status_rows(payloads, stored)  # type: ignore[arg-type]
+            payloads = [(None,) * 8 + (orjson.loads(r[11]) if r[11] else None,) for r in counted]
+            updated: dict[str, int] = {}
+            for r in stored:
+                updated[r[2]] = max(updated.get(r[2], r[6]), r[6])
+            fresh = [(*row[:-1], updated[row[1]])
+                     for row in status_rows(payloads, counted)]  # type: ignore[arg-type]
             os = object_status.c
             conn.execute(delete(object_status).where(os.object_kind == kind,
                                                      os.object_id.in_(chunk)))
-            conn.execute(insert(object_status),
-                         [dict(zip(STATUS_COLUMNS, row, strict=True)) for row in fresh])
+            if fresh:
+                conn.execute(insert(object_status),
+                             [dict(zip(STATUS_COLUMNS, row, strict=True)) for row in fresh])
+
+
+def _counted(stored: Sequence[Any]) -> list[Any]:
+    """The stored rows (EVENT_COLUMNS order) that count: not retractions nor retracted."""
+    payloads: dict[str, list[tuple[str, Any]]] = {}
+    for r in stored:
+        if r[3] in RETRACTION_CODES:
+            payloads.setdefault(r[2], []).append((r[3], orjson.loads(r[11]) if r[11] else None))
+    if not payloads:
+        return list(stored)
+    taken = {object_id: retracted_by(found) for object_id, found in payloads.items()}
+    out = []
+    for r in stored:
+        t = taken.get(r[2])
+        if t is None or not (r[3] in RETRACTION_CODES or t.names(r[3], r[4], r[10])):
+            out.append(r)
+    return out
 
 
 class SqlEventLog:
@@ -335,15 +403,14 @@ class SqlEventLog:
         return write(self._conn, rows, summaries)
 
     def timeline(self, kind: ObjectKind, object_id: str) -> list[TrackingEvent]:
-        """All events of one object, in stored occurrence order."""
+        """All events of one object, in the domain's total order (not arrival order)."""
         c = events.c
         rows = self._conn.execute(
             select(c.object_kind, c.object_id, c.code, c.occurred_us, c.utc_offset_min,
                    c.received_us, c.location, c.office, c.source, c.event_id, c.payload)
             .where(c.object_id == object_id, c.object_kind == kind.value)
-            .order_by(c.occurred_us, c.seq)
         ).all()
-        return [
+        return in_time_order(
             TrackingEvent(
                 object_kind=ObjectKind(r[0]), object_id=r[1], code=r[2],
                 occurred_at=from_epoch_us(r[3], r[4]), received_at=from_epoch_us(r[5]),
@@ -351,7 +418,7 @@ class SqlEventLog:
                 payload=orjson.loads(r[10]) if r[10] else None,
             )
             for r in rows
-        ]
+        )
 
     def tracked(self, kind: ObjectKind, object_id: str) -> TrackedObject | None:
         """The read-model row of one object."""

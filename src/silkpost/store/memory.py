@@ -15,7 +15,7 @@ from typing import Self
 from silkpost.domain.codes import ObjectKind, Status
 from silkpost.domain.events import TrackingEvent, key_of, to_epoch_us
 from silkpost.domain.notices import Notice, concerns, state_at
-from silkpost.domain.status import is_stuck, track
+from silkpost.domain.status import in_time_order, is_stuck, track
 from silkpost.domain.tracked import StatusCount, TrackedObject
 from silkpost.notices.errors import NoticeConflict
 from silkpost.notices.ports import NoticeQuery
@@ -42,8 +42,8 @@ class InMemoryEventLog:
         return new
 
     def timeline(self, kind: ObjectKind, object_id: str) -> list[TrackingEvent]:
-        """All events of one object, in arrival order."""
-        return list(self.by_object.get((kind.value, object_id), []))
+        """All events of one object, in the domain's total order (not arrival order)."""
+        return in_time_order(self.by_object.get((kind.value, object_id), []))
 
     def tracked(self, kind: ObjectKind, object_id: str) -> TrackedObject | None:
         """The object's read-model record: the domain's fold over its stored events."""
@@ -56,7 +56,8 @@ class InMemoryEventLog:
             if kind != query.object_kind.value:
                 continue
             t = self.tracked(query.object_kind, object_id)
-            assert t is not None
+            if t is None:  # every event it has is retracted, or a retraction
+                continue
             if query.status is not None and t.status != query.status:
                 continue
             if query.location is not None and t.last_location != query.location:
@@ -83,7 +84,8 @@ class InMemoryEventLog:
             if k != kind.value:
                 continue
             t = self.tracked(kind, object_id)
-            assert t is not None
+            if t is None:
+                continue
             entry = counts.setdefault((t.status, t.last_office), [0, 0])
             entry[0] += 1
             entry[1] += is_stuck(t.status, t.last_at, stuck_at)

@@ -42,8 +42,9 @@ events = Table(
     Column("source", String(64), nullable=False),
     Column("event_id", String(128)),
     Column("payload", Text),
-    # One index serves both the timeline lookup (by object) and idempotency (key per object):
-    # a second index would cost a third of the append throughput.
+    # One index serves both the timeline lookup (by object) and idempotency (key per object:
+    # the natural key, see silkpost.domain.events.idempotency_key): a second index would cost
+    # a third of the append throughput.
     Index("ux_events_object_key", "object_id", "idem_key", unique=True),
 )
 
@@ -75,6 +76,17 @@ object_status = Table(
     Index("ix_object_status_latest", "latest_us"),
     # Covers count_by_status (the dashboard's status and stuck counts): an index-only scan.
     Index("ix_object_status_counts", "object_kind", "status", "latest_office", "latest_us"),
+)
+
+# The objects that have a retraction in the log (silkpost.domain.retractions): few, so a batch
+# checks its objects against this small table rather than reading their events, and refolds
+# those found (a retraction may come before or after the event it names).
+retracted_objects = Table(
+    "retracted_objects",
+    metadata,
+    Column("object_id", String(64), nullable=False),
+    Column("object_kind", String(16), nullable=False),
+    PrimaryKeyConstraint("object_id", "object_kind"),
 )
 
 # Operators' notices (silkpost.domain.notices). Texts are JSON objects by language, codes JSON

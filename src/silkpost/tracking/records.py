@@ -27,6 +27,7 @@ from silkpost.domain.codes import ObjectKind, event_code
 from silkpost.domain.events import TrackingEvent
 from silkpost.domain.locations import validate_locode, validate_office
 from silkpost.domain.objects import validate_object_id
+from silkpost.domain.retractions import check_retraction, is_retraction
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,6 +90,9 @@ class EventRecord(BaseModel):
         if code is not None and self.object_kind not in code.objects:
             kinds = ", ".join(sorted(code.objects))
             raise _FieldError("code", f"{self.code} is reported on {kinds}, not {self.object_kind}")
+        problem = check_retraction(self.payload) if is_retraction(self.code) else None
+        if problem is not None:
+            raise _FieldError(*problem)
         return self
 
 

@@ -17,6 +17,7 @@ from silkpost.domain.codes import ObjectKind, terminal_statuses
 from silkpost.domain.errors import InvalidValue
 from silkpost.domain.events import TrackingEvent, to_epoch_us
 from silkpost.domain.objects import validate_object_id
+from silkpost.domain.retractions import retracted_in
 from silkpost.domain.status import in_time_order, is_stuck, lives
 from silkpost.domain.times import check_time, check_us
 from silkpost.domain.tracked import StatusCount, TrackedObject
@@ -169,6 +170,8 @@ class ObjectView:
     earlier_lives: int
     stuck: bool
     eta: datetime | None
+    # Per timeline event: True when a retraction takes it back (shown struck through).
+    retracted: tuple[bool, ...] = ()
 
 
 def track(
@@ -189,14 +192,18 @@ def track(
         if tracked is None:
             raise ObjectNotFound(f"no {kind.value} {object_id} is known", field="id")
         timeline = in_time_order(uow.events.timeline(kind, object_id))
+    taken = retracted_in(timeline)
     parts = lives(timeline)
     now = clock.now()
     stuck = is_stuck(tracked.status, tracked.last_at, now)
     terminal = tracked.status in terminal_statuses()
     estimate = None if terminal or eta is None else eta(tracked, now=now)
+    shown = parts[-1] if parts else []
     return ObjectView(
-        tracked=tracked, timeline=parts[-1] if parts else [], earlier_lives=len(parts) - 1,
+        tracked=tracked, timeline=shown, earlier_lives=len(parts) - 1,
         stuck=stuck, eta=estimate,
+        retracted=tuple(bool(taken) and taken.names(e.code, e.occurred_us, e.event_id)
+                        for e in shown),
     )
 
 

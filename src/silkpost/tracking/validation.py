@@ -197,7 +197,9 @@ class RecordValidator:
     def _new_code(self, raw: str, kind: ObjectKind) -> str | None:
         value: str | None = raw.strip().upper()
         entry = event_codes().get(value or "")
-        if entry is None or not 3 <= len(raw.strip()) <= 8 or kind not in entry.objects:
+        # A retraction's payload is checked by the reference (records.py): defer it there.
+        if (entry is None or not 3 <= len(raw.strip()) <= 8 or kind not in entry.objects
+                or entry.status is None):
             value = None
         if len(self._codes) < _CACHE_LIMIT:
             self._codes[(raw, kind)] = value

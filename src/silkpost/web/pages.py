@@ -116,9 +116,11 @@ def card_for(platform: Platform, raw: str, lang: str) -> Card:
     t = view.tracked
     info = statuses()[t.status]
     timeline = []
-    for e in reversed(view.timeline):
+    flags = view.retracted or (False,) * len(view.timeline)
+    for e, retracted in zip(reversed(view.timeline), reversed(flags), strict=True):
         code = event_code(e.code)
         timeline.append({
+            "retracted": "retracted" if retracted else "",
             "code": e.code,
             "time": local_time(e.occurred_at),
             "text": code.names.get(lang, code.names["en"]) if code else e.code,

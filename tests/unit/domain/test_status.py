@@ -12,7 +12,8 @@ from silkpost.domain.events import TrackingEvent
 from silkpost.domain.status import derive, destination_of, in_time_order, is_stuck, lives
 
 T0 = datetime(2026, 11, 1, tzinfo=UTC)
-ITEM_CODES = sorted(c.code for c in event_codes().values() if ObjectKind.ITEM in c.objects)
+ITEM_CODES = sorted(c.code for c in event_codes().values() if ObjectKind.ITEM in c.objects
+              and c.status is not None)
 
 
 def ev(code: str, hours: float, place: str = "CNURM") -> TrackingEvent:

@@ -39,12 +39,14 @@ def test_the_same_event_twice_is_stored_once(memory_platform: Platform) -> None:
     assert (first.accepted, first.duplicates, again.accepted, again.duplicates) == (1, 1, 0, 1)
 
 
-def test_event_ids_make_resent_corrections_duplicates(memory_platform: Platform) -> None:
-    """With a sender's event id, the id decides: a resend with another time is the same event."""
+def test_the_natural_key_decides_not_the_event_id(memory_platform: Platform) -> None:
+    """The same scan under a new event id is a duplicate; the same event id with another time
+    is another scan (a correction is a retraction, docs/events.md)."""
     run(memory_platform, [{**JOURNEY[0], "event_id": "scan-1"}])
-    result = run(memory_platform, [{**JOURNEY[0], "event_id": "scan-1",
-                                    "occurred_at": "2026-11-15T09:05:00+08:00"}])
-    assert result.duplicates == 1
+    renamed = run(memory_platform, [{**JOURNEY[0], "event_id": "scan-2"}])
+    moved = run(memory_platform, [{**JOURNEY[0], "event_id": "scan-1",
+                                   "occurred_at": "2026-11-15T09:05:00+08:00"}])
+    assert (renamed.duplicates, moved.accepted) == (1, 1)
 
 
 def test_out_of_order_arrival_gives_the_right_timeline(memory_platform: Platform) -> None:
