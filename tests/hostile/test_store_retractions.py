@@ -170,3 +170,27 @@ def test_analytics_counts_neither_the_forged_delivery_nor_its_destination(
     assert send([retraction("forged-1")]) == [("CNURCA>RUMOW", 1, 0)]
     assert send([retraction("forged-0", at="2026-11-25T12:05:00+06:00")]) == [
         ("CNURCA>KZALA", 1, 0)]
+
+
+def test_the_cli_marks_a_retracted_event(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+                                         ) -> None:
+    """`silkpost track` keeps the forged event in its timeline, marked retracted; the real
+    scans are not marked."""
+    from typer.testing import CliRunner
+
+    from silkpost.cli import app
+
+    monkeypatch.setenv("SILKPOST_DATABASE_URL", f"sqlite:///{tmp_path / 'cli.db'}")
+    monkeypatch.setenv("COLUMNS", "200")
+    f = tmp_path / "events.ndjson"
+    import orjson
+
+    f.write_bytes(b"\n".join(orjson.dumps(r) for r in [*REAL, FORGED, retraction("forged-1")]))
+    runner = CliRunner()
+    assert runner.invoke(app, ["import", str(f)]).exit_code == 0
+    out = runner.invoke(app, ["track", ITEM])
+    assert out.exit_code == 0, out.output
+    rows = {line.split("│")[2].strip(): line for line in out.output.splitlines()
+            if line.count("│") > 6}
+    assert "retracted" in rows["EMI"]
+    assert all("retracted" not in rows[code] for code in ("EMA", "EMC"))

@@ -117,13 +117,17 @@ def track_id(
     if view.eta:
         console.print(f"ETA {view.eta.isoformat()}")
     table = Table()
-    for col in ("time (local)", "code", "event", "place", "office", "source"):
+    for col in ("time (local)", "code", "event", "place", "office", "source", ""):
         table.add_column(col)
-    for e in view.timeline:
+    flags = view.retracted or (False,) * len(view.timeline)
+    for e, retracted in zip(view.timeline, flags, strict=True):
         code = event_code(e.code)
+        # A retracted event stays in the timeline, struck through, as on the tracking page.
         table.add_row(e.occurred_at.strftime("%Y-%m-%d %H:%M %z"), plain(e.code),
                       plain(code.names.get(lang, e.code) if code else e.code),
-                      plain(e.location), plain(e.office), plain(e.source))
+                      plain(e.location), plain(e.office), plain(e.source),
+                      "retracted" if retracted else "",
+                      style="strike dim" if retracted else None)
     console.print(table)
     if view.earlier_lives:
         console.print(f"({view.earlier_lives} earlier item(s) carried this id more than a year "
