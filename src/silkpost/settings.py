@@ -22,6 +22,7 @@ class Settings:
     ingest_batch_size: int = 20_000
     analytics_file: str | None = None  # None: derived from the database (analytics_path)
     analytics_refresh_seconds: float = 10.0
+    max_body_bytes: int = 128 * 1024 * 1024
 
     def analytics_path(self) -> str:
         """Where analytics keeps its DuckDB copy of the event log.
@@ -60,6 +61,7 @@ class Settings:
             analytics_refresh_seconds=float(
                 env.get("SILKPOST_ANALYTICS_REFRESH_SECONDS", defaults.analytics_refresh_seconds)
             ),
+            max_body_bytes=int(env.get("SILKPOST_MAX_BODY_BYTES", defaults.max_body_bytes)),
         )
 
 
@@ -71,4 +73,5 @@ SETTING_NAMES = (
     "SILKPOST_INGEST_BATCH_SIZE",
     "SILKPOST_ANALYTICS_FILE",
     "SILKPOST_ANALYTICS_REFRESH_SECONDS",
+    "SILKPOST_MAX_BODY_BYTES",
 )
