@@ -10,6 +10,7 @@ and the loop stays free to answer other requests (``/healthz``) meanwhile.
 from __future__ import annotations
 
 import contextlib
+import os
 import threading
 from collections.abc import Iterator
 from datetime import datetime
@@ -17,6 +18,7 @@ from typing import Annotated, Literal
 
 import anyio
 import anyio.from_thread
+import anyio.lowlevel
 import anyio.to_thread
 from fastapi import APIRouter, Header, Path, Query, Request
 
@@ -91,6 +93,7 @@ _TURN = threading.Lock()
 Records are read and validated in Python, holding the GIL; with three bodies at work the
 event loop waited for the GIL behind three threads (/healthz p99 250 ms), with one behind
 one. A body whose sender is slow does not hold the turn while it waits for bytes."""
+_INGEST_NICE = 10
 _BUFFERED_CHUNKS = 16  # chunks (64 KiB from uvicorn) between the loop and the worker
 
 
@@ -112,16 +115,28 @@ _JSON_HINT = " for a JSON document (parsed whole): send larger batches as NDJSON
 
 
 class _Cut(Exception):
-    """The body stopped being read (over its limit, or the client went away)."""
+    """The body stopped being read before its end (over its limit, the client went away)."""
+
+
+def _as_background_work() -> None:
+    """Lower the calling thread's CPU priority (Linux: a thread's own nice value).
+
+    Bulk ingest yields the CPU to the requests the loop answers meanwhile (/healthz, item
+    lookups); the store's writer process, started from this thread, inherits the priority.
+    """
+    with contextlib.suppress(AttributeError, OSError):
+        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), _INGEST_NICE)
 
 
 async def _ingest_stream(request: Request, fmt: Literal["ndjson", "csv"], *,
                          platform: Platform, source: str) -> IngestResult:
-    """Store a body as it arrives; see the module docstring."""
-    send, receive = anyio.create_memory_object_stream[bytes | None](_BUFFERED_CHUNKS)
+    """Store a body as it arrives; see the module docstring and :data:`_TURN`."""
+    send, receive = anyio.create_memory_object_stream[bytes](_BUFFERED_CHUNKS)
+    token = anyio.lowlevel.current_token()
+    finished = anyio.Event()
     outcome: list[IngestResult | Exception] = []
-
-    held = False  # this body's worker holds the turn (chunks and work run in one thread)
+    whole = False  # set by the loop once the body was read to its end
+    held = False  # the worker holds the turn (chunks() and work() run in its thread)
 
     def chunks() -> Iterator[bytes]:
         # The turn is held from a chunk's arrival until the next is asked for (reading its
@@ -133,18 +148,23 @@ async def _ingest_stream(request: Request, fmt: Literal["ndjson", "csv"], *,
                 _TURN.release()
                 held = False
             try:
-                chunk = anyio.from_thread.run(receive.receive)
-            except anyio.EndOfStream:
+                chunk = anyio.from_thread.run(receive.receive, token=token)
+            except (anyio.EndOfStream, anyio.ClosedResourceError):
+                if not whole:
+                    raise _Cut from None  # a part of a line is not a record: stop before it
                 chunk = b""
-            if chunk is None:
-                raise _Cut  # a part of a line is not a record: stop before it
             _TURN.acquire()
             held = True
             if not chunk:
                 return
             yield chunk
 
+    def finish() -> None:
+        receive.close()  # a sender waiting for room stops waiting
+        finished.set()
+
     def work() -> None:
+        _as_background_work()
         try:
             outcome.append(ingest(formats.read_stream(chunks(), fmt), uow=platform.uow(),
                                   clock=platform.clock, source=source,
@@ -154,24 +174,21 @@ async def _ingest_stream(request: Request, fmt: Literal["ndjson", "csv"], *,
         finally:
             if held:
                 _TURN.release()
-            anyio.from_thread.run_sync(receive.close)  # a sender waiting on it stops waiting
+            anyio.from_thread.run_sync(finish, token=token)
 
-    failure: Exception | None = None
-    async with anyio.create_task_group() as group:
-        group.start_soon(anyio.to_thread.run_sync, work)
+    # Its own thread, not the shared pool: a thread cannot raise its priority back.
+    threading.Thread(target=work, name="silkpost-ingest", daemon=True).start()
+    try:
         with send:
-            try:
-                async for chunk in request.stream():
-                    if chunk:
-                        await send.send(chunk)
-            except (anyio.BrokenResourceError, anyio.ClosedResourceError):
-                pass  # the worker stopped early: its outcome says why
-            except Exception as exc:  # over the limit, or the client went away
-                failure = exc
-                with contextlib.suppress(anyio.BrokenResourceError, anyio.ClosedResourceError):
-                    await send.send(None)
-    if failure is not None:
-        raise failure
+            async for chunk in request.stream():
+                if chunk:
+                    await send.send(chunk)
+            whole = True
+    except (anyio.BrokenResourceError, anyio.ClosedResourceError):
+        pass  # the worker stopped early: its outcome says why
+    finally:
+        with anyio.CancelScope(shield=True):
+            await finished.wait()  # stored or not, nothing of this body is in flight after
     [result] = outcome
     if isinstance(result, Exception):
         raise result
