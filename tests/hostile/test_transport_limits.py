@@ -125,3 +125,26 @@ def test_item_view_can_leave_payloads_out(sqlite_platform: Platform, path: str) 
     assert full["timeline"][0]["payload"] == {"destination": "KZALA"}
     assert bare["timeline"][0]["payload"] is None
     assert bare["destination"] == "KZALA"
+
+
+def test_the_limit_holds_for_every_route_whoever_reads_the_body(
+    small_platform: Platform,
+) -> None:
+    """A chunked body over the limit to a route whose body FastAPI parses (route planning)
+    is a 413 naming the limit too, not FastAPI's "error parsing the body" 400."""
+    filler = b'{"origin": "CNURM", "destination": "KZALA", "pad": "' + b"x" * (LIMIT + 10) + b'"}'
+
+    def chunks() -> Iterator[bytes]:
+        for start in range(0, len(filler), 8192):
+            yield filler[start:start + 8192]
+
+    with served(create_app(small_platform)) as port:
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+        conn.request("POST", "/api/v1/routes/plan", body=chunks(), encode_chunked=True,
+                     headers={"content-type": "application/json",
+                              "transfer-encoding": "chunked"})
+        response = conn.getresponse()
+        assert response.status == 413
+        problem = _problem(response)
+        conn.close()
+    assert problem["code"] == "request.too_large" and f"{LIMIT:,}" in str(problem["detail"])
