@@ -83,3 +83,28 @@ def test_readers_keep_memory_to_one_record(fmt: formats.Format) -> None:
     assert line == (2 if fmt == "csv" else 1)
     assert isinstance(problem, formats.Problem) and problem.field == "(record)"
     assert isinstance(good, dict) and good["object_id"] == "A"
+
+
+def test_csv_quoted_line_breaks_crlf_and_bom_still_read() -> None:
+    """A quoted cell may span lines (the record has its first line's number, the next record
+    its own); CRLF line ends and a byte-order mark are read as before."""
+    data = (b"\xef\xbb\xbfobject_id,code,source\r\n"
+            b'A,EMA,"two\r\nlines"\r\n'
+            b"B,EMB,x\r\n")
+    out = list(formats.read_bytes(data, "csv"))
+    assert out == [(2, {"object_id": "A", "code": "EMA", "source": "two\r\nlines"}),
+                   (4, {"object_id": "B", "code": "EMB", "source": "x"})]
+
+
+def test_the_limit_is_exact_and_an_unclosed_quote_is_one_problem() -> None:
+    """A line of exactly MAX_RECORD_BYTES is read, one byte more is rejected; a quote left
+    open at the end of the file is one rejected record, not an error of the file."""
+    pad = formats.MAX_RECORD_BYTES - len(b'{"object_id": "A", "p": ""}')
+    fits = b'{"object_id": "A", "p": "' + b"x" * pad + b'"}'
+    assert len(fits) == formats.MAX_RECORD_BYTES
+    out = list(formats.read_stream([fits + b"\r\n", fits[:-2] + b'x"}\n'], "ndjson"))
+    assert isinstance(out[0][1], dict)
+    assert isinstance(out[1][1], formats.Problem) and "65,536" in out[1][1].reason
+    csv_out = list(formats.read_bytes(b'object_id,code\nA,EMA\nB,"open\n', "csv"))
+    assert csv_out[0] == (2, {"object_id": "A", "code": "EMA"})
+    assert csv_out[1][0] == 3 and isinstance(csv_out[1][1], formats.Problem)
