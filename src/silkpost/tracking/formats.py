@@ -173,7 +173,7 @@ def _csv_records(lines: Iterable[bytes | None]) -> Iterator[tuple[int, list[str]
         parts.append(line)
         size += len(line) + (len(parts) > 1)
         quotes += line.count(b'"')
-        if size > MAX_RECORD_BYTES:
+        if size - line.endswith(b"\r") > MAX_RECORD_BYTES:  # its own line break not counted
             yield first, _too_long()
             parts, size, quotes, first = [], 0, 0, 0
             continue
