@@ -23,6 +23,7 @@ class Settings:
     ingest_batch_size: int = 20_000
     analytics_file: str | None = None  # None: derived from the database (analytics_path)
     analytics_refresh_seconds: float = 10.0
+    max_body_bytes: int = 128 * 1024 * 1024
     public_url: str | None = None  # None: http://HOST:PORT (see base_url)
 
     def __post_init__(self) -> None:
@@ -78,6 +79,7 @@ class Settings:
                 env.get("SILKPOST_ANALYTICS_REFRESH_SECONDS", defaults.analytics_refresh_seconds)
             ),
             public_url=env.get("SILKPOST_PUBLIC_URL") or None,
+            max_body_bytes=int(env.get("SILKPOST_MAX_BODY_BYTES", defaults.max_body_bytes)),
         )
 
 
@@ -90,4 +92,5 @@ SETTING_NAMES = (
     "SILKPOST_ANALYTICS_FILE",
     "SILKPOST_ANALYTICS_REFRESH_SECONDS",
     "SILKPOST_PUBLIC_URL",
+    "SILKPOST_MAX_BODY_BYTES",
 )

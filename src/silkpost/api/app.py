@@ -6,6 +6,7 @@ from fastapi import FastAPI
 
 from silkpost import __version__
 from silkpost.api import problems
+from silkpost.api.middleware import RequestGuard
 from silkpost.api.routers import analytics, health, network, notices, tracking
 from silkpost.api.security import SecurityHeaders
 from silkpost.bootstrap import Platform, bootstrap
@@ -23,6 +24,8 @@ def create_app(platform: Platform | None = None) -> FastAPI:
     )
     app.state.platform = platform or bootstrap()
     problems.install(app)
+    app.add_middleware(RequestGuard,
+                       max_body_bytes=app.state.platform.settings.max_body_bytes)
     app.include_router(health.router)
     app.include_router(tracking.router)
     app.include_router(network.router)

@@ -1,11 +1,15 @@
 """RFC 9457 problem details: the one place errors become HTTP.
 
 Every :class:`~silkpost.errors.SilkpostError` maps to a status by its ``kind``; request
-validation errors name each field at fault. Responses use ``application/problem+json``.
+validation errors name each field at fault; a body over its limit is a 413; anything else
+that escapes a route is a 500 whose traceback is logged under the request's id, which the
+answer carries so that a report can be matched to the log. Responses use
+``application/problem+json``.
 """
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -15,6 +19,8 @@ from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from silkpost.errors import SilkpostError
+
+log = logging.getLogger("silkpost.api")
 
 STATUS_BY_KIND = {"invalid": 400, "not_found": 404, "conflict": 409, "unavailable": 503}
 MEDIA_TYPE = "application/problem+json"
@@ -37,25 +43,61 @@ class Problem(BaseModel):
     code: str
     field: str | None = None
     errors: list[FieldProblem] = []
+    request_id: str | None = None
 
 
 PROBLEM_RESPONSES: dict[int | str, dict[str, Any]] = {
     400: {"model": Problem, "description": "Malformed request", "content": {MEDIA_TYPE: {}}},
     404: {"model": Problem, "description": "Not found", "content": {MEDIA_TYPE: {}}},
+    413: {"model": Problem, "description": "Request body over its limit",
+          "content": {MEDIA_TYPE: {}}},
     422: {"model": Problem, "description": "Invalid parameters", "content": {MEDIA_TYPE: {}}},
+    500: {"model": Problem, "description": "Unexpected error (with the request id to quote)",
+          "content": {MEDIA_TYPE: {}}},
 }
+
+
+class BodyTooLarge(Exception):
+    """A request body went past its limit (raised while it is read)."""
+
+    def __init__(self, limit: int, hint: str = "") -> None:
+        super().__init__(f"the request body is over its limit of {limit:,} bytes{hint}")
+        self.limit = limit
 
 
 def problem_response(
     *, status: int, code: str, title: str, detail: str, field: str | None = None,
-    errors: list[FieldProblem] | None = None,
+    errors: list[FieldProblem] | None = None, request_id: str | None = None,
 ) -> JSONResponse:
     """A problem+json response."""
     body = Problem(
         type=f"/problems/{code}", title=title, status=status, detail=detail, code=code,
         field=field, errors=errors or ([FieldProblem(field=field, reason=detail)] if field else []),
+        request_id=request_id,
+    ).model_dump()
+    if request_id is None:
+        del body["request_id"]
+    return JSONResponse(body, status_code=status, media_type=MEDIA_TYPE)
+
+
+def too_large(exc: BodyTooLarge) -> JSONResponse:
+    """The 413 for a body over its limit."""
+    return problem_response(status=413, code="request.too_large",
+                            title="Request body too large", detail=str(exc), field="(body)")
+
+
+def unexpected_error(exc: Exception, request_id: str) -> JSONResponse:
+    """The 500 for an error no handler knows: logged with its traceback, answered with the id.
+
+    The answer says nothing of the error itself (it may hold data or paths); the log does.
+    """
+    log.error("unexpected error in request %s: %s", request_id, type(exc).__name__,
+              exc_info=exc)
+    return problem_response(
+        status=500, code="server.error", title="Internal server error",
+        detail=f"an unexpected error; quote request id {request_id} when reporting it",
+        request_id=request_id,
     )
-    return JSONResponse(body.model_dump(), status_code=status, media_type=MEDIA_TYPE)
 
 
 def install(app: FastAPI) -> None:

@@ -2,14 +2,19 @@
 
 Each reader yields ``(position, record)`` where a record is a mapping ready for validation, or a
 :class:`~silkpost.tracking.records.Problem` when the line itself cannot be read. Position is the
-1-based line number for NDJSON and CSV (the header is line 1), and the 1-based index of the
-element for a JSON array, so a rejection points at the place to fix.
+1-based line number for NDJSON and CSV (the header is line 1; a CSV record whose quoted cell
+spans lines has the number of its first line), and the 1-based index of the element for a
+JSON array, so a rejection points at the place to fix.
+
+NDJSON and CSV are read as a stream of byte chunks (a file read piece by piece, an HTTP body
+as it arrives), so memory does not grow with the file: a line over :data:`MAX_RECORD_BYTES`
+is not kept but skipped to its end and rejected alone, and so is a line that is not UTF-8.
+A JSON document is parsed whole, hence its own, smaller limit (:data:`MAX_JSON_BYTES`).
 """
 
 from __future__ import annotations
 
 import csv
-import io
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any, Literal
 
@@ -25,6 +30,21 @@ CSV_FIELDS = (
     "object_kind", "object_id", "code", "occurred_at", "location", "office", "source",
     "event_id", "payload",
 )
+
+MAX_RECORD_BYTES = 65_536
+"""The longest NDJSON line or CSV record read, in bytes, its line break not counted.
+
+Four times a record with the largest payload allowed, and half the csv module's 128 KiB cell
+limit, so no cell of a record that fits can make the csv module fail the rest of the file.
+"""
+
+MAX_JSON_BYTES = 16 * 1024 * 1024
+"""The largest JSON document taken over HTTP. orjson has no streaming mode: a document becomes
+Python objects all at once, about ten times its size, so three at once stay within a few
+hundred MB. Larger batches go as NDJSON or CSV, which are read record by record."""
+
+READ_CHUNK = 1 << 20
+"""Bytes read from a file at a time (a chunk is the most kept beside one record)."""
 
 
 class UnreadableFile(InvalidRequest):
@@ -45,30 +65,86 @@ def guess_format(name: str) -> Format:
                          field="format")
 
 
-def read_json(data: bytes) -> Iterator[Record]:
-    """A JSON array of event objects (or one object, or {"events": [...]})."""
+def read_json(data: bytes, *, whole: str = "(file)") -> Iterator[Record]:
+    """A JSON array of event objects (or one object, or {"events": [...]}).
+
+    ``whole`` names the document in an error: "(file)" for a file, "(body)" for a request.
+    """
     try:
         doc = orjson.loads(data)
     except orjson.JSONDecodeError as exc:
-        raise UnreadableFile(f"not valid JSON: {exc}", field="(file)") from None
+        raise UnreadableFile(f"not valid JSON: {exc}", field=whole) from None
     if isinstance(doc, dict):
         doc = doc["events"] if isinstance(doc.get("events"), list) else [doc]
     if not isinstance(doc, list):
-        raise UnreadableFile("a JSON event file is an array of event objects", field="(file)")
+        raise UnreadableFile("a JSON event file is an array of event objects", field=whole)
     for i, element in enumerate(doc, start=1):
         yield i, element if isinstance(element, dict) else Problem(
             "(record)", "an event is a JSON object"
         )
 
 
-def read_ndjson(lines: Iterable[bytes | str]) -> Iterator[Record]:
-    """One JSON object per line; blank lines are skipped."""
+def split_lines(chunks: Iterable[bytes]) -> Iterator[bytes | None]:
+    """The lines of a byte stream, without their ``\\n``; ``None`` for a line over the limit.
+
+    A line over :data:`MAX_RECORD_BYTES` is dropped as soon as it passes the limit and the
+    rest of it skipped, so memory holds at most the limit and one chunk however long it is.
+    """
+    pending: list[bytes] = []
+    size = 0
+    skipping = False
+    for chunk in chunks:
+        pieces = chunk.split(b"\n")
+        for piece in pieces[:-1]:
+            if skipping:
+                skipping = False
+                yield None
+                continue
+            if pending:
+                pending.append(piece)
+                piece = b"".join(pending)
+                pending, size = [], 0
+            yield piece if len(piece.rstrip(b"\r")) <= MAX_RECORD_BYTES else None
+        tail = pieces[-1]
+        if skipping or not tail:
+            continue
+        pending.append(tail)
+        size += len(tail)
+        if size > MAX_RECORD_BYTES + 1:  # + 1: a "\r" before the "\n" still to come
+            pending, size, skipping = [], 0, True
+    if skipping:
+        yield None
+    elif pending:
+        piece = b"".join(pending)
+        yield piece if len(piece.rstrip(b"\r")) <= MAX_RECORD_BYTES else None
+
+
+def _too_long() -> Problem:
+    return Problem("(record)", f"longer than {MAX_RECORD_BYTES:,} bytes")
+
+
+def _not_utf8(line: bytes, exc: UnicodeDecodeError) -> Problem:
+    return Problem("(record)", f"not UTF-8: byte 0x{line[exc.start]:02x} at byte "
+                   f"{exc.start + 1:,} of the record")
+
+
+def read_ndjson(lines: Iterable[bytes | str | None]) -> Iterator[Record]:
+    """One JSON object per line; blank lines are skipped; ``None`` is a line over the limit."""
     for number, line in enumerate(lines, start=1):
+        if line is None:
+            yield number, _too_long()
+            continue
         if not line.strip():
             continue
         try:
             value = orjson.loads(line)
         except orjson.JSONDecodeError as exc:
+            if isinstance(line, bytes):
+                try:
+                    line.decode()
+                except UnicodeDecodeError as bad:
+                    yield number, _not_utf8(line, bad)
+                    continue
             yield number, Problem("(record)", f"not valid JSON: {exc}")
             continue
         yield number, value if isinstance(value, dict) else Problem(
@@ -76,23 +152,82 @@ def read_ndjson(lines: Iterable[bytes | str]) -> Iterator[Record]:
         )
 
 
-def read_csv(text: Iterable[str]) -> Iterator[Record]:
+def _csv_records(lines: Iterable[bytes | None]) -> Iterator[tuple[int, list[str] | Problem]]:
+    """The rows of CSV lines, a quoted cell's line breaks joined, each read on its own.
+
+    A row is read by itself (not by one csv reader over the file) so that a row the csv
+    module refuses, or one that is not UTF-8, is one problem and the next row reads as usual.
+    An odd number of quotes so far means a quoted cell goes on to the next line (RFC 4180).
+    """
+    parts: list[bytes] = []
+    first = size = quotes = 0
+    for number, line in enumerate(lines, start=1):
+        if line is None:
+            if parts:  # the row went on into a line over the limit: it is that long
+                parts, size, quotes = [], 0, 0
+            yield first or number, _too_long()
+            first = 0
+            continue
+        if not parts:
+            first = number
+        parts.append(line)
+        size += len(line) + (len(parts) > 1)
+        quotes += line.count(b'"')
+        if size - line.endswith(b"\r") > MAX_RECORD_BYTES:  # its own line break not counted
+            yield first, _too_long()
+            parts, size, quotes, first = [], 0, 0, 0
+            continue
+        if quotes % 2:
+            continue
+        raw = b"\n".join(parts)
+        parts, size, quotes = [], 0, 0
+        try:
+            text = raw.decode("utf-8-sig" if first == 1 else "utf-8")
+        except UnicodeDecodeError as exc:
+            yield first, _not_utf8(raw, exc)
+            first = 0
+            continue
+        try:
+            row = next(csv.reader([text]), [])
+        except csv.Error as exc:
+            yield first, Problem("(record)", f"not a CSV row: {exc}")
+            first = 0
+            continue
+        yield first, row
+        first = 0
+    if parts:
+        yield first, Problem("(record)", "a quoted cell is not closed before the end")
+
+
+def read_csv(lines: Iterable[bytes | None]) -> Iterator[Record]:
     """A header row naming the fields (see CSV_FIELDS), one event per row.
 
-    Empty cells are absent values; ``payload`` holds a JSON object.
+    ``lines`` are byte lines as :func:`split_lines` gives them. Empty cells are absent
+    values; ``payload`` holds a JSON object.
     """
-    reader = csv.DictReader(text)
-    if reader.fieldnames is None:
+    rows = _csv_records(lines)
+    header: list[str] | None = None
+    for _, row in rows:
+        if isinstance(row, Problem):
+            raise UnreadableFile(f"the header row: {row.reason}", field="(header)")
+        if row:
+            header = row
+            break
+    if header is None:
         return
-    unknown = [f for f in reader.fieldnames if f not in CSV_FIELDS]
+    unknown = [f for f in header if f not in CSV_FIELDS]
     if unknown:
         raise UnreadableFile(f"unknown CSV column(s): {', '.join(unknown)}", field="(header)")
-    for row in reader:
-        number = reader.line_num
-        if None in row:
+    for number, row in rows:
+        if isinstance(row, Problem):
+            yield number, row
+            continue
+        if not row:
+            continue
+        if len(row) > len(header):
             yield number, Problem("(record)", "more cells than header columns")
             continue
-        record: dict[str, Any] = {k: v for k, v in row.items() if v not in ("", None)}
+        record: dict[str, Any] = {k: v for k, v in zip(header, row, strict=False) if v != ""}
         if "payload" in record:
             try:
                 record["payload"] = orjson.loads(record["payload"])
@@ -102,10 +237,14 @@ def read_csv(text: Iterable[str]) -> Iterator[Record]:
         yield number, record
 
 
+def read_stream(chunks: Iterable[bytes], fmt: Literal["ndjson", "csv"]) -> Iterator[Record]:
+    """Records from a stream of byte chunks, read one line at a time."""
+    lines = split_lines(chunks)
+    return read_ndjson(lines) if fmt == "ndjson" else read_csv(lines)
+
+
 def read_bytes(data: bytes, fmt: Format) -> Iterator[Record]:
-    """Records from an in-memory document (an HTTP body, a small file)."""
+    """Records from an in-memory document (a small file, a test's body)."""
     if fmt == "json":
         return read_json(data)
-    if fmt == "ndjson":
-        return read_ndjson(data.splitlines())
-    return read_csv(io.StringIO(data.decode("utf-8-sig")))
+    return read_stream([data], fmt)
