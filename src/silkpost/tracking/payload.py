@@ -198,9 +198,10 @@ def payload_problem(payload: Mapping[str, Any], kind: ObjectKind) -> tuple[str, 
             if reason is not None:
                 return field, reason
             continue
-        found = _value_problem(value, field, 2)
+        found = _value_problem(value, "", 2)
         if found is not None:
-            return found
+            inner, reason = found
+            return field, reason if not inner else f"{reason} (at {key}{inner})"
     for key, other in _PAIRED:
         if key in payload and other not in payload:
             return f"payload.{other}", f"is required with {key}"
@@ -218,43 +219,47 @@ def _key_problem(key: str) -> str | None:
     return text_problem(key)
 
 
-def _value_problem(value: Any, field: str, depth: int) -> tuple[str, str] | None:
-    """Why an unknown field's value cannot be kept; ``depth`` is the level it would sit at."""
+def _value_problem(value: Any, path: str, depth: int) -> tuple[str, str] | None:
+    """Where in an unknown field's value (a path below the field) a rule is broken, and why.
+
+    ``depth`` is the level ``value`` sits at; the walk stops at the limit, so a value nested
+    a thousand levels deep costs no more than one nested nine.
+    """
     kind = type(value)
     if kind is str:
         if len(value) > MAX_STRING_LENGTH:
-            return field, (f"is {len(value):,} characters, over the limit of "
+            return path, (f"is {len(value):,} characters, over the limit of "
                            f"{MAX_STRING_LENGTH:,} for a string")
         reason = text_problem(value)
-        return None if reason is None else (field, reason)
+        return None if reason is None else (path, reason)
     if kind is bool or value is None:
         return None
     if kind is int:
         if -MAX_INTEGER <= value <= MAX_INTEGER:
             return None
-        return field, "is an integer beyond ±2^53, not exact in JSON"
+        return path, "is an integer beyond ±2^53, not exact in JSON"
     if kind is float:
-        return None if math.isfinite(value) else (field, "must be a finite number")
+        return None if math.isfinite(value) else (path, "must be a finite number")
     if kind is dict or kind is list:
         if depth >= MAX_DEPTH:
-            return field, f"is nested deeper than {MAX_DEPTH} levels"
+            return path, f"is nested deeper than {MAX_DEPTH} levels"
         if kind is list:
             for i, item in enumerate(value):
-                found = _value_problem(item, f"{field}[{i}]", depth + 1)
+                found = _value_problem(item, f"{path}[{i}]", depth + 1)
                 if found is not None:
                     return found
             return None
         for key, item in value.items():
             if type(key) is not str:
-                return field, "keys must be strings"
+                return path, "keys must be strings"
             reason = _key_problem(key)
             if reason is not None:
-                return f"{field}.{key[:MAX_KEY_LENGTH]}", reason
-            found = _value_problem(item, f"{field}.{key}", depth + 1)
+                return path, reason
+            found = _value_problem(item, f"{path}.{key}", depth + 1)
             if found is not None:
                 return found
         return None
-    return field, "must be a JSON value (string, number, true, false, null, array, object)"
+    return path, "must be a JSON value (string, number, true, false, null, array, object)"
 
 
 _CACHE_LIMIT = 100_000
@@ -293,7 +298,7 @@ class PayloadCheck:
                 chars += len(key) + len(value)
                 if (key, value) in good:
                     continue
-                if (_value_problem(value, key, 2) if spec is None
+                if (_value_problem(value, "", 2) if spec is None
                         else spec.check(value, kind)) is not None:
                     return False
                 if len(good) >= _CACHE_LIMIT:
@@ -304,7 +309,7 @@ class PayloadCheck:
             if spec is not None:
                 if spec.check(value, kind) is not None:
                     return False
-            elif vtype is dict or vtype is list or _value_problem(value, key, 2) is not None:
+            elif vtype is dict or vtype is list or _value_problem(value, "", 2) is not None:
                 return False
         if 4 * chars + _GUESS_PER_FIELD * len(payload) > MAX_BYTES:
             return payload_problem(payload, kind) is None
