@@ -23,7 +23,13 @@ _FORBIDDEN = re.compile(
 forbidden_character = _FORBIDDEN.search
 """The first character no text field may hold, as a match, or None (a compiled regex: cheap)."""
 
-TEXT = "any Unicode text but control characters, surrogates, bidi controls, U+2028/9, U+FFFE/F"
+TEXT = "*text*"
+TEXT_RULE = (
+    "*Text* (in these tables) is any Unicode text except the control characters U+0000–U+001F "
+    "(tab and newline too), U+007F–U+009F, the separators U+2028–U+2029, the bidirectional "
+    "controls U+202A–U+202E and U+2066–U+2069, lone surrogates U+D800–U+DFFF and U+FFFE–U+FFFF. "
+    "Spaces around a value are trimmed; characters are never dropped."
+)
 
 
 def text_problem(value: str) -> str | None:
@@ -84,4 +90,4 @@ def markdown_table() -> str:
     rows = ["| field | max length | allowed characters | type |", "|---|---|---|---|"]
     for f in RECORD_LIMITS.values():
         rows.append(f"| `{f.field}` | {f.max_length or ''} | {f.characters} | {f.type} |")
-    return "\n".join(rows)
+    return "\n".join([*rows, "", TEXT_RULE])

@@ -45,6 +45,10 @@ MAX_WEIGHT_KG: dict[ObjectKind, float] = {
 }
 MAX_DECLARED_USD = 1_000_000.0
 MAX_DECLARED_VALUE = 1e12  # in any currency (1 USD is thousands of some currencies)
+MAX_CODE_LENGTH = 32  # the read model's destination column, varchar(32)
+MAX_ID_LENGTH = 64
+MAX_RETRACTS_LENGTH = 128  # an event_id
+MAX_REASON_LENGTH = 500
 
 Check = Callable[[Any, ObjectKind], str | None]
 
@@ -119,7 +123,7 @@ def _destination(value: Any, kind: ObjectKind) -> str | None:
             return validate_locode(code)
         except ValueError:
             return validate_office(code)
-    return _canonical(value, 32, normalise,
+    return _canonical(value, MAX_CODE_LENGTH, normalise,
                       "a UN/LOCODE or node code (A-Z, 0-9, '-', '_', '.'; e.g. KZALA, CNHRS-XS)")
 
 
@@ -127,7 +131,7 @@ def _object_id(of: ObjectKind) -> Check:
     what = f"a {of.value} id (A-Z, 0-9, '-', '_', '.', '/')"
 
     def check(value: Any, kind: ObjectKind) -> str | None:
-        return _canonical(value, 64, lambda v: validate_object_id(of, v), what)
+        return _canonical(value, MAX_ID_LENGTH, lambda v: validate_object_id(of, v), what)
     return check
 
 
@@ -152,15 +156,16 @@ def _currency(value: Any, kind: ObjectKind) -> str | None:
 
 _CODE = "`A-Z 0-9 - _ .`"
 _ID = "`A-Z 0-9 - _ . /`"
+_LIGHT, _HEAVY = MAX_WEIGHT_KG[ObjectKind.ITEM], MAX_WEIGHT_KG[ObjectKind.CONVEYANCE]
 KNOWN: dict[str, PayloadField] = {f.name: f for f in (
-    PayloadField("destination", "string", 32, _CODE, "a UN/LOCODE or network node code, "
-                 "as written (capitals, no spaces)", _destination),
-    PayloadField("weight_kg", "number", None, "", "> 0 and ≤ 1,000 for an item or receptacle, "
-                 "≤ 5,000,000 for a dispatch or conveyance", _weight),
-    PayloadField("declared_value_usd", "number", None, "", "0 to 1,000,000",
+    PayloadField("destination", "string", MAX_CODE_LENGTH, _CODE, "a UN/LOCODE or network node "
+                 "code, as written (capitals, no spaces)", _destination),
+    PayloadField("weight_kg", "number", None, "", f"> 0 and ≤ {_LIGHT:,.0f} for an item or "
+                 f"receptacle, ≤ {_HEAVY:,.0f} for a dispatch or conveyance", _weight),
+    PayloadField("declared_value_usd", "number", None, "", f"0 to {MAX_DECLARED_USD:,.0f}",
                  _amount(MAX_DECLARED_USD)),
-    PayloadField("declared_value", "number", None, "", "0 to 10^12, with `currency`",
-                 _amount(MAX_DECLARED_VALUE)),
+    PayloadField("declared_value", "number", None, "", f"0 to {MAX_DECLARED_VALUE:,.0f}, "
+                 "with `currency`", _amount(MAX_DECLARED_VALUE)),
     PayloadField("currency", "string", 3, "`A-Z`", "ISO 4217 code, with `declared_value`",
                  _currency),
     PayloadField("regime", "string", 4, "`0-9`", "a customs regime of event-codes.md",
@@ -168,16 +173,16 @@ KNOWN: dict[str, PayloadField] = {f.name: f for f in (
     PayloadField("battery", "boolean", None, "", "goods flag", _flag),
     PayloadField("lithium_battery", "boolean", None, "", "goods flag", _flag),
     PayloadField("dangerous_goods", "boolean", None, "", "goods flag", _flag),
-    PayloadField("receptacle_id", "string", 64, _ID, "an S9 id (29 characters) or another "
-                 "receptacle id, as written", _object_id(ObjectKind.RECEPTACLE)),
-    PayloadField("dispatch_id", "string", 64, _ID, "a dispatch id, as written",
+    PayloadField("receptacle_id", "string", MAX_ID_LENGTH, _ID, "an S9 id (29 characters) or "
+                 "another receptacle id, as written", _object_id(ObjectKind.RECEPTACLE)),
+    PayloadField("dispatch_id", "string", MAX_ID_LENGTH, _ID, "a dispatch id, as written",
                  _object_id(ObjectKind.DISPATCH)),
-    PayloadField("conveyance_id", "string", 64, _ID, "a conveyance id, as written",
+    PayloadField("conveyance_id", "string", MAX_ID_LENGTH, _ID, "a conveyance id, as written",
                  _object_id(ObjectKind.CONVEYANCE)),
-    PayloadField("retracts", "string", 128, TEXT, "the `event_id` of the event retracted",
-                 _text(128)),
-    PayloadField("reason", "string", 500, TEXT, "why (a retraction's reason, a delay's)",
-                 _text(500)),
+    PayloadField("retracts", "string", MAX_RETRACTS_LENGTH, TEXT, "the `event_id` of the "
+                 "event retracted", _text(MAX_RETRACTS_LENGTH)),
+    PayloadField("reason", "string", MAX_REASON_LENGTH, TEXT, "why (a retraction's reason, a "
+                 "delay's)", _text(MAX_REASON_LENGTH)),
 )}
 # Each names the other: a value in an unknown currency cannot be compared or converted.
 _PAIRED = (("declared_value", "currency"), ("currency", "declared_value"))
