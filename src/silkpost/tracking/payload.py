@@ -113,8 +113,8 @@ def _canonical(value: Any, limit: int, normalise: Callable[[str], str], what: st
             return None
     except ValueError:
         pass
-    shown = value if forbidden_character(value) is None else ascii(value)
-    return f"{shown!r} is not {what}, written in capitals without spaces"
+    shown = repr(value) if forbidden_character(value) is None else ascii(value)
+    return f"{shown} is not {what}, written in capitals without spaces"
 
 
 def _destination(value: Any, kind: ObjectKind) -> str | None:

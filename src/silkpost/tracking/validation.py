@@ -3,8 +3,9 @@
 The Pydantic model in :mod:`records` is the reference: it defines what is valid and produces
 the messages. Running it costs ~15 µs a record, which caps a million-event partner file at a
 minute; :class:`RecordValidator` accepts the usual shape (ISO time with offset, or an aware
-datetime as the simulator gives, and string fields) in ~1-2 µs, memoising id and place checks,
-since a file names each parcel and office many times. Anything it is not sure of returns None
+datetime as the simulator gives, string fields within the limits of :mod:`limits`, a flat
+payload) in ~1-2 µs, memoising id, place, sender and payload text checks, since a file names
+each parcel, office and destination many times. Anything it is not sure of returns None
 and goes to the reference, so it can only accept what the reference accepts (a property test
 holds it to that). :func:`validate_batch` adds the time window and reports the rejections.
 """
