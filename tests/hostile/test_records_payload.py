@@ -17,6 +17,7 @@ import pytest
 from silkpost.bootstrap import Platform
 from silkpost.domain.codes import ObjectKind, customs_regimes
 from silkpost.domain.events import TrackingEvent
+from silkpost.tracking.limits import text_problem
 from silkpost.tracking.payload import MAX_BYTES, MAX_DEPTH
 from silkpost.tracking.records import to_event
 from silkpost.tracking.service import ingest
@@ -71,8 +72,8 @@ BAD: list[tuple[str, dict[str, Any], str, str]] = [
     ("unknown field nested too deep", {"extra": nested(MAX_DEPTH)}, "payload.extra",
      f"deeper than {MAX_DEPTH}"),
     ("unknown string over 1,024", {"note": "n" * 1025}, "payload.note", "1,024"),
-    ("unknown key over 64", {"k" * 65: 1}, "payload." + "k" * 65, "1 to 64"),
-    ("unknown key with NUL", {"a\x00": 1}, "payload.a\x00", "U+0000"),
+    ("unknown key over 64", {"k" * 65: 1}, "payload." + "k" * 64 + "…", "1 to 64"),
+    ("unknown key with NUL", {"a\x00": 1}, "payload.a\\u0000", "U+0000"),
     ("unknown NaN", {"score": math.nan}, "payload.score", "finite"),
     ("unknown integer past 2^53", {"n": 2**64}, "payload.n", "2^53"),
     ("payload over 16 KiB", {**{f"f{i:02d}": "x" * 1000 for i in range(16)}, "big": "y" * 1020},
@@ -176,3 +177,15 @@ def test_the_fast_path_takes_flat_valid_payloads(name: str) -> None:
     flat = {k: v for k, v in payload.items() if not isinstance(v, dict | list)}
     fast = RecordValidator().event(poison({"payload": flat}), source="t", received_at=NOW)
     assert fast is not None and fast.payload == flat
+
+
+@pytest.mark.parametrize("name", ["x" * 5000, "a\x1b[2J", "\x9b31mred", "k\ud800"])
+def test_names_from_the_input_are_shown_bounded_and_escaped(name: str) -> None:
+    """An unknown field or payload key is named in the rejection cut to 64 characters, with
+    control characters escaped: a report never carries 5,000 characters or an escape
+    sequence to the operator's terminal."""
+    for record in (poison({name: 1}), poison({"payload": {name: 1}})):
+        problems = to_event(record, default_source="t")
+        assert isinstance(problems, list) and len(problems) == 1
+        field = problems[0].field
+        assert len(field) <= len("payload.") + 65 and text_problem(field) is None, field

@@ -32,6 +32,23 @@ TEXT_RULE = (
 )
 
 
+MAX_NAME_SHOWN = 64
+
+
+def shown_name(name: str) -> str:
+    r"""A name taken from the input (an unknown field, a payload key) as a rejection shows it.
+
+    Rejections go back in API answers and to terminals: the name is cut at 64 characters and
+    forbidden characters are written as escapes, so a partner's key can neither flood a
+    report nor send escape sequences to the operator's terminal.
+
+    >>> shown_name("a\x1b[2J"), shown_name("k" * 70)[-3:]
+    ('a\\u001b[2J', 'kk…')
+    """
+    cut = _FORBIDDEN.sub(lambda m: f"\\u{ord(m.group()):04x}", name[:MAX_NAME_SHOWN])
+    return cut + "…" if len(name) > MAX_NAME_SHOWN else cut
+
+
 def text_problem(value: str) -> str | None:
     """Why ``value`` cannot be stored as text, or None when every character is allowed.
 

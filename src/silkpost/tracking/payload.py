@@ -25,7 +25,7 @@ import pycountry
 from silkpost.domain.codes import ObjectKind, customs_regimes
 from silkpost.domain.locations import validate_locode, validate_office
 from silkpost.domain.objects import validate_object_id
-from silkpost.tracking.limits import TEXT, forbidden_character, text_problem
+from silkpost.tracking.limits import TEXT, forbidden_character, shown_name, text_problem
 
 MAX_BYTES = 16_384
 """The longest payload, in bytes of compact JSON."""
@@ -191,9 +191,9 @@ _PAIRED = (("declared_value", "currency"), ("currency", "declared_value"))
 def payload_problem(payload: Mapping[str, Any], kind: ObjectKind) -> tuple[str, str] | None:
     """The first field of ``payload`` that breaks a rule, and why; None when it is valid."""
     for key, value in payload.items():
-        field = f"payload.{key}"
         if type(key) is not str:
             return "payload", "keys must be strings"
+        field = f"payload.{shown_name(key)}"
         reason = _key_problem(key)
         if reason is not None:
             return field, reason
@@ -206,7 +206,7 @@ def payload_problem(payload: Mapping[str, Any], kind: ObjectKind) -> tuple[str, 
         found = _value_problem(value, "", 2)
         if found is not None:
             inner, reason = found
-            return field, reason if not inner else f"{reason} (at {key}{inner})"
+            return field, reason if not inner else f"{reason} (at {shown_name(key + inner)})"
     for key, other in _PAIRED:
         if key in payload and other not in payload:
             return f"payload.{other}", f"is required with {key}"

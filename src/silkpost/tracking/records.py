@@ -28,7 +28,13 @@ from silkpost.domain.codes import ObjectKind, event_code
 from silkpost.domain.events import TrackingEvent
 from silkpost.domain.locations import validate_locode, validate_office
 from silkpost.domain.objects import validate_object_id
-from silkpost.tracking.limits import NOT_A_TIME, OCCURRED_AT_MAX, max_length, text_problem
+from silkpost.tracking.limits import (
+    NOT_A_TIME,
+    OCCURRED_AT_MAX,
+    max_length,
+    shown_name,
+    text_problem,
+)
 from silkpost.tracking.payload import payload_problem
 
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}[T ]")
@@ -166,7 +172,7 @@ def _problem(err: Any) -> Problem:
     inner = ctx.get("error")
     if isinstance(inner, _FieldError):
         return Problem(field=inner.field, reason=inner.reason)
-    field = ".".join(str(p) for p in err["loc"]) or "(record)"
+    field = ".".join(shown_name(str(p)) for p in err["loc"]) or "(record)"
     reason = str(inner) if isinstance(inner, ValueError) else err["msg"]
     if err["type"] == "extra_forbidden":
         reason = "unknown field (see docs/events.md for the fields of an event)"
