@@ -7,6 +7,7 @@ reason, so that a partner can fix its file without asking.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -28,6 +29,16 @@ from silkpost.domain.events import TrackingEvent
 from silkpost.domain.locations import validate_locode, validate_office
 from silkpost.domain.objects import validate_object_id
 from silkpost.domain.retractions import check_retraction, is_retraction
+from silkpost.tracking.limits import (
+    NOT_A_TIME,
+    OCCURRED_AT_MAX,
+    max_length,
+    shown_name,
+    text_problem,
+)
+from silkpost.tracking.payload import payload_problem
+
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}[T ]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,14 +55,40 @@ class EventRecord(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, frozen=True)
 
     object_kind: ObjectKind = ObjectKind.ITEM
-    object_id: str = Field(min_length=1, max_length=64)
-    code: str = Field(min_length=3, max_length=8)
+    object_id: str = Field(min_length=1, max_length=max_length("object_id"))
+    code: str = Field(min_length=3, max_length=max_length("code"))
     occurred_at: datetime
-    location: str | None = None
-    office: str | None = None
-    source: str | None = Field(default=None, min_length=1, max_length=64)
-    event_id: str | None = Field(default=None, min_length=1, max_length=128)
+    location: str | None = Field(default=None, max_length=max_length("location"))
+    office: str | None = Field(default=None, max_length=max_length("office"))
+    source: str | None = Field(default=None, min_length=1, max_length=max_length("source"))
+    event_id: str | None = Field(default=None, min_length=1, max_length=max_length("event_id"))
     payload: dict[str, Any] | None = None
+
+    @field_validator("object_kind", "object_id", "code", "location", "office", "source",
+                     "event_id", mode="before")
+    @classmethod
+    def _text(cls, value: Any) -> Any:
+        # Before trimming: str.strip() would drop a trailing \x1f or \x85 without a word.
+        if isinstance(value, str):
+            reason = text_problem(value)
+            if reason is not None:
+                raise ValueError(reason)
+        return value
+
+    @field_validator("occurred_at", mode="before")
+    @classmethod
+    def _iso_time(cls, value: Any) -> Any:
+        # Pydantic reads numbers (and digit strings) as Unix time in UTC: the scanner's offset
+        # would be lost without a word, so only text in the ISO layout (or a datetime) passes.
+        if isinstance(value, datetime):
+            return value
+        if (not isinstance(value, str) or len(value) > OCCURRED_AT_MAX
+                or not _ISO_DATE.match(value.strip())):
+            raise ValueError(NOT_A_TIME)
+        reason = text_problem(value)
+        if reason is not None:
+            raise ValueError(reason)
+        return value
 
     @field_validator("object_id")
     @classmethod
@@ -83,6 +120,16 @@ class EventRecord(BaseModel):
     @classmethod
     def _office(cls, value: str | None) -> str | None:
         return None if not value else validate_office(value)
+
+    @field_validator("payload")
+    @classmethod
+    def _payload(cls, value: dict[str, Any] | None, info: ValidationInfo
+                 ) -> dict[str, Any] | None:
+        if value is not None:
+            found = payload_problem(value, info.data.get("object_kind", ObjectKind.ITEM))
+            if found is not None:
+                raise _FieldError(*found)
+        return value
 
     @model_validator(mode="after")
     def _code_fits_kind(self) -> EventRecord:
@@ -129,7 +176,7 @@ def _problem(err: Any) -> Problem:
     inner = ctx.get("error")
     if isinstance(inner, _FieldError):
         return Problem(field=inner.field, reason=inner.reason)
-    field = ".".join(str(p) for p in err["loc"]) or "(record)"
+    field = ".".join(shown_name(str(p)) for p in err["loc"]) or "(record)"
     reason = str(inner) if isinstance(inner, ValueError) else err["msg"]
     if err["type"] == "extra_forbidden":
         reason = "unknown field (see docs/events.md for the fields of an event)"

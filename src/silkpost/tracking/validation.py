@@ -3,8 +3,9 @@
 The Pydantic model in :mod:`records` is the reference: it defines what is valid and produces
 the messages. Running it costs ~15 µs a record, which caps a million-event partner file at a
 minute; :class:`RecordValidator` accepts the usual shape (ISO time with offset, or an aware
-datetime as the simulator gives, and string fields) in ~1-2 µs, memoising id and place checks,
-since a file names each parcel and office many times. Anything it is not sure of returns None
+datetime as the simulator gives, string fields within the limits of :mod:`limits`, a flat
+payload) in ~1-2 µs, memoising id, place, sender and payload text checks, since a file names
+each parcel, office and destination many times. Anything it is not sure of returns None
 and goes to the reference, so it can only accept what the reference accepts (a property test
 holds it to that). :func:`validate_batch` adds the time window and reports the rejections.
 """
@@ -21,7 +22,10 @@ from silkpost.domain.events import TrackingEvent
 from silkpost.domain.locations import validate_locode, validate_office
 from silkpost.domain.objects import validate_object_id
 from silkpost.domain.times import EARLIEST as EARLIEST_PLAUSIBLE
+from silkpost.errors import InvalidRequest
 from silkpost.tracking.formats import Record
+from silkpost.tracking.limits import forbidden_character, max_length, text_problem
+from silkpost.tracking.payload import PayloadCheck
 from silkpost.tracking.records import Problem, to_event
 
 MAX_CLOCK_AHEAD = timedelta(hours=24)
@@ -36,6 +40,11 @@ _time_ok = _TIME.fullmatch
 _PLAIN_SEPARATORS = frozenset(("--T::+:", "--T::-:"))  # at[4::3] of seconds and ±hh:mm
 _fromiso = datetime.fromisoformat
 _CACHE_LIMIT = 200_000
+_ID_MAX, _CODE_MAX, _SOURCE_MAX, _EVENT_ID_MAX = (
+    max_length("object_id"), max_length("code"), max_length("source"), max_length("event_id"))
+_PLACE_MAX: dict[Callable[[str], str], int] = {validate_locode: max_length("location"),
+                                               validate_office: max_length("office")}
+_bad_char = forbidden_character
 
 
 _BAD: Any = object()  # cache value of a field that is present but invalid
@@ -55,6 +64,9 @@ class RecordValidator:
         self._places: dict[str, str | None] = {}
         self._offices: dict[str, str | None] = {}
         self._codes: dict[tuple[str, ObjectKind], str | None] = {}
+        self._sources: dict[str, str | None] = {}
+        self._payloads = PayloadCheck()
+        self._sender: tuple[str, str | None] | None = None  # the default source, checked
         self._window: tuple[datetime, datetime] | None = None
         self._days = (0, 0)
         self._last_time: datetime | None = None  # the last datetime object found valid
@@ -167,15 +179,23 @@ class RecordValidator:
         sender = get("source")
         if sender is None:
             sender = source
-        elif type(sender) is not str or not 0 < len(sender := sender.strip()) <= 64:
+        elif type(sender) is not str:
             return None
+        else:
+            raw = sender
+            sender = self._sources.get(raw, _MISS)
+            if sender is _MISS:
+                sender = self._new_source(raw)
+            if sender is None:
+                return None
         event_id = get("event_id")
-        if event_id is not None and (type(event_id) is not str
-                                     or not 0 < len(event_id := event_id.strip()) <= 128):
+        if event_id is not None and (type(event_id) is not str or _bad_char(event_id)
+                                     or not 0 < len(event_id := event_id.strip())
+                                     <= _EVENT_ID_MAX):
             return None
         payload = get("payload")
         if payload is not None and (type(payload) is not dict
-                                    or not all(type(k) is str for k in payload)):
+                                    or not self._payloads.ok(payload, kind)):
             return None
         if window is not None:
             self._run = (at, received_at, source, raw_kind, raw_code, get("location"),
@@ -188,7 +208,8 @@ class RecordValidator:
         self._trim(ids)
         stripped = raw.strip()
         try:
-            value = validate_object_id(kind, stripped) if 0 < len(stripped) <= 64 else None
+            value = (validate_object_id(kind, stripped)
+                     if 0 < len(stripped) <= _ID_MAX and not _bad_char(raw) else None)
         except ValueError:
             value = None
         ids[raw] = value
@@ -198,8 +219,8 @@ class RecordValidator:
         value: str | None = raw.strip().upper()
         entry = event_codes().get(value or "")
         # A retraction's payload is checked by the reference (records.py): defer it there.
-        if (entry is None or not 3 <= len(raw.strip()) <= 8 or kind not in entry.objects
-                or entry.status is None):
+        if (entry is None or not 3 <= len(raw.strip()) <= _CODE_MAX
+                or kind not in entry.objects or entry.status is None or _bad_char(raw)):
             value = None
         if len(self._codes) < _CACHE_LIMIT:
             self._codes[(raw, kind)] = value
@@ -209,12 +230,42 @@ class RecordValidator:
         """The normalised value (None when blank), or ``_BAD``; remembered."""
         self._trim(cache)
         stripped = raw.strip()
-        try:
-            value = check(stripped) if stripped else None
-        except ValueError:
+        if len(stripped) > _PLACE_MAX[check] or _bad_char(raw):
             value = _BAD
+        else:
+            try:
+                value = check(stripped) if stripped else None
+            except ValueError:
+                value = _BAD
         cache[raw] = value
         return value
+
+    def _new_source(self, raw: str) -> str | None:
+        self._trim(self._sources)
+        stripped = raw.strip()
+        value = stripped if 0 < len(stripped) <= _SOURCE_MAX and not _bad_char(raw) else None
+        self._sources[raw] = value
+        return value
+
+    def check_sender(self, source: str) -> None:
+        """Refuse a default sender name (a header, ``--source``) no record could be stored with.
+
+        Every record without its own ``source`` takes it, so it is one error for the whole
+        request, named before anything is stored, rather than the same rejection per record.
+        """
+        if self._sender is not None and self._sender[0] is source:
+            if self._sender[1] is not None:
+                raise InvalidRequest(self._sender[1], field="source")
+            return
+        reason = text_problem(source)
+        if reason is not None:
+            reason = f"the sender name {reason}"
+        elif not source.strip() or len(source) > _SOURCE_MAX:
+            reason = (f"the sender name must be 1 to {_SOURCE_MAX} characters, not "
+                      f"{len(source):,}")
+        self._sender = (source, reason)
+        if reason is not None:
+            raise InvalidRequest(reason, field="source")
 
     @staticmethod
     def _trim(cache: dict[Any, Any]) -> None:
@@ -230,6 +281,7 @@ def validate_batch(
     A record is good when the reference would accept it and its time lies between the year
     2000 and 24 h after ``received_at`` (a scanner clock far off is a mistake to point out).
     """
+    validator.check_sender(source)
     window = (EARLIEST_PLAUSIBLE, received_at + MAX_CLOCK_AHEAD)
     events: list[TrackingEvent] = []
     rejected: list[tuple[int, list[Problem]]] = []

@@ -30,7 +30,7 @@ def test_a_good_record_becomes_a_domain_event() -> None:
         ({"object_id": "RR123456789CN"}, "object_id", "check digit should be 5"),
         ({"code": "EZZ"}, "code", "unknown event code"),
         ({"occurred_at": "2026-11-20T10:00:00"}, "occurred_at", "UTC offset"),
-        ({"occurred_at": "yesterday"}, "occurred_at", "datetime"),
+        ({"occurred_at": "yesterday"}, "occurred_at", "not an ISO 8601 time with an offset"),
         ({"location": "XXABC"}, "location", "not an ISO 3166-1 country"),
         ({"location": "KZAL1"}, "location", "not a UN/LOCODE"),
         ({"office": "a b"}, "office", "not an office code"),

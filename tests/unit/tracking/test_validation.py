@@ -17,9 +17,11 @@ NOW = datetime(2026, 11, 24, tzinfo=UTC)
 MISSING = object()
 
 ids = st.sampled_from(["CA000000014CN", "ca 00000001 4 cn", "RR123456789CN", " CA000000028CN ",
-                       "YT2212345678901", "x", "", "CNURCAKZALAACCC60042001010153", 42])
+                       "YT2212345678901", "x", "", "CNURCAKZALAACCC60042001010153", 42,
+                       "CA000000014CN\x1f", "\x85CA000000014CN", "YT22\ud80012345", "Y" * 65])
 kinds = st.sampled_from([MISSING, "item", "receptacle", "dispatch", "truck", None])
-codes = st.sampled_from(["EMA", "ema", " EMB ", "SBO", "EZZ", "EM", 7, "SRC"])
+codes = st.sampled_from(["EMA", "ema", " EMB ", "SBO", "EZZ", "EM", 7, "SRC", "EMA\x1c",
+                         "EMA\n"])
 times = st.sampled_from([
     "2026-11-20T10:00:00+08:00", "2026-11-20T10:00+06:00", "2026-11-20T10:00:00.123456Z",
     "2026-11-20T10:00:00", "2026-11-20 10:00:00+08:00", "20261120T100000+0800",
@@ -28,11 +30,35 @@ times = st.sampled_from([
     # the simulator's records carry datetime objects: aware, and naive (which is wrong)
     datetime(2026, 11, 20, 10, tzinfo=timezone(timedelta(hours=6))),
     datetime(2026, 11, 20, 10, tzinfo=UTC), datetime(2026, 11, 20, 10),
+    # numbers and digit strings are not times; controls are not trimmed away
+    1_700_000_000.0, "1700000000", True, "2026-11-20T10:00:00+08:00\x1f",
+    "\t2026-11-20T10:00:00+08:00", "2026-11-20 10:00:00+08:00" + " " * 60,
 ])
-places = st.sampled_from([MISSING, None, "", "  ", "KZALA", "kz ala", "XXABC", "KZAL1", 5])
-offices = st.sampled_from([MISSING, None, "", "CNURCA", "cnhrs-xs", "a b", "Z"])
-texts = st.sampled_from([MISSING, None, "", "  ", "partner", "x" * 200])
-payloads = st.sampled_from([MISSING, None, {"destination": "KZALA"}, "text", [1], {}])
+places = st.sampled_from([MISSING, None, "", "  ", "KZALA", "kz ala", "XXABC", "KZAL1", 5,
+                          "K Z A L A" + " " * 20 + "X", "K  Z  A  L  A    ", "KZALA\x1f",
+                          "\x0bKZALA"])
+offices = st.sampled_from([MISSING, None, "", "CNURCA", "cnhrs-xs", "a b", "Z", "CNURCA\x85",
+                           "C" * 33])
+texts = st.sampled_from([MISSING, None, "", "  ", "partner", "x" * 200, "x" * 64, "x" * 65,
+                         "x" * 128, "x" * 129, "part\x00ner", "a\ud800", "e\x7f", "e\x9b",
+                         "\u202eevil", "Қазпошта", " spaced ", "tab\t"])
+payload_values = st.sampled_from([
+    "KZALA", "CNHRS-XS", "kzala", "KZ ALA", "CNDGG>KZALA", "K" * 33, 1.2, 0, -5e9, 1.5e308,
+    float("nan"), float("inf"), True, False, None, "heavy", "9610", "1234", 9610, "KZT", "USD",
+    "xyz", 150_000, 2**53, 2**53 + 1, "a\x00", "\ud800", "r" * 501, "e" * 129, "ok",
+    "CNURCAKZALAACCC60042001010153", "T-DGG-URC-202611201000", [1, "a"], {"k": "v"},
+    {"k": {"k": {"k": {"k": {"k": {"k": {"k": 1}}}}}}}, "x" * 1025, datetime(2026, 1, 1),
+])
+payload_keys = st.sampled_from([
+    "destination", "weight_kg", "declared_value_usd", "declared_value", "currency", "regime",
+    "battery", "lithium_battery", "dangerous_goods", "receptacle_id", "dispatch_id",
+    "conveyance_id", "retracts", "reason", "items", "mode", "k" * 65, "a\x00", "note",
+])
+payloads = st.one_of(
+    st.sampled_from([MISSING, None, {"destination": "KZALA"}, "text", [1], {},
+                     {f"f{i:02d}": "x" * 1000 for i in range(17)}]),
+    st.dictionaries(payload_keys, payload_values, max_size=4),
+)
 extras = st.sampled_from([MISSING, "colour"])
 
 
