@@ -180,7 +180,8 @@ KNOWN: dict[str, PayloadField] = {f.name: f for f in (
     PayloadField("conveyance_id", "string", MAX_ID_LENGTH, _ID, "a conveyance id, as written",
                  _object_id(ObjectKind.CONVEYANCE)),
     PayloadField("retracts", "string", MAX_RETRACTS_LENGTH, TEXT, "what a retraction "
-                 "retracts: an `event_id` or `CODE@TIME` ([Retractions](#retractions))", _text(MAX_RETRACTS_LENGTH)),
+                 "retracts: an `event_id` or `CODE@TIME` ([Retractions](#retractions))",
+                 _text(MAX_RETRACTS_LENGTH)),
     PayloadField("reason", "string", MAX_REASON_LENGTH, TEXT, "why (a retraction's reason, a "
                  "delay's)", _text(MAX_REASON_LENGTH)),
 )}
