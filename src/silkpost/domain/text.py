@@ -1,4 +1,4 @@
-"""Control characters: the one definition of what text shown to people must not carry.
+"""Control characters: the one definition of what text stored or shown must not carry.
 
 A BEL, an ESC starting a terminal sequence, a C1 control or a noncharacter such as U+FFFE
 makes an XML document (the Atom feed) ill-formed, or draws on an operator's terminal. Notices
@@ -15,9 +15,13 @@ import re
 
 from silkpost.domain.errors import InvalidFormat
 
-# C0 and DEL, C1, lone surrogates and the noncharacters XML 1.0 forbids (U+FFFE, U+FFFF).
-_CONTROL = "\x00-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff"
-_PATTERN = re.compile(f"[{_CONTROL}]")
+# C0 controls (tab and newline too), DEL, C1 controls, the line and paragraph separators, the
+# bidirectional embeddings and isolates (text that reads differently from what it is), lone
+# surrogates (UTF-8 cannot encode one) and the noncharacters XML 1.0 forbids (U+FFFE, U+FFFF).
+_CONTROL = "\x00-\x1f\x7f-\x9f\u2028-\u202e\u2066-\u2069\ud800-\udfff\ufffe\uffff"
+CONTROL_PATTERN = _PATTERN = re.compile(f"[{_CONTROL}]")
+forbidden_character = _PATTERN.search
+"""The first character no stored text may hold, as a match, or None (a compiled regex)."""
 LINE_BREAKS = "\n\t"  # what a multi-line text (a notice's body) may keep
 
 

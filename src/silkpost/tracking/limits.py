@@ -11,17 +11,9 @@ Pydantic reference) read their lengths from :data:`RECORD_LIMITS`; docs/events.m
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
-# C0 controls (all, tab and newline too), DEL, C1 controls, the line and paragraph separators,
-# the bidirectional embeddings and isolates (text that reads differently from what it is),
-# surrogates (not Unicode characters: UTF-8 cannot encode one) and the two noncharacters.
-_FORBIDDEN = re.compile(
-    "[\x00-\x1f\x7f-\x9f\u2028-\u202e\u2066-\u2069\ud800-\udfff\ufffe\uffff]"
-)
-forbidden_character = _FORBIDDEN.search
-"""The first character no text field may hold, as a match, or None (a compiled regex: cheap)."""
+from silkpost.domain.text import CONTROL_PATTERN as _FORBIDDEN
 
 TEXT = "*text*"
 TEXT_RULE = (
