@@ -25,7 +25,8 @@ import pycountry
 from silkpost.domain.codes import ObjectKind, customs_regimes
 from silkpost.domain.locations import validate_locode, validate_office
 from silkpost.domain.objects import validate_object_id
-from silkpost.tracking.limits import TEXT, forbidden_character, shown_name, text_problem
+from silkpost.domain.text import forbidden_character
+from silkpost.tracking.limits import TEXT, shown_name, text_problem
 
 MAX_BYTES = 16_384
 """The longest payload, in bytes of compact JSON."""

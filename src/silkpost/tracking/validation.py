@@ -21,10 +21,11 @@ from silkpost.domain.codes import ObjectKind, event_codes
 from silkpost.domain.events import TrackingEvent
 from silkpost.domain.locations import validate_locode, validate_office
 from silkpost.domain.objects import validate_object_id
+from silkpost.domain.text import forbidden_character
 from silkpost.domain.times import EARLIEST as EARLIEST_PLAUSIBLE
 from silkpost.errors import InvalidRequest
 from silkpost.tracking.formats import Record
-from silkpost.tracking.limits import forbidden_character, max_length, text_problem
+from silkpost.tracking.limits import max_length, text_problem
 from silkpost.tracking.payload import PayloadCheck
 from silkpost.tracking.records import Problem, to_event
 
