@@ -15,6 +15,7 @@ A JSON document is parsed whole, hence its own, smaller limit (:data:`MAX_JSON_B
 from __future__ import annotations
 
 import csv
+import json
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any, Literal
 
@@ -65,13 +66,31 @@ def guess_format(name: str) -> Format:
                          field="format")
 
 
+def _loads(data: bytes | str) -> Any:
+    """JSON as orjson reads it; else as the standard library reads it; else orjson's error.
+
+    orjson refuses some valid-looking JSON that a validator can still name a field in: a lone
+    surrogate escape (``"\\ud800"``), an integer past 64 bits. The standard library reads
+    those, so one bad value is rejected alone, naming its field, instead of the whole line or
+    document (the validator refuses surrogates, and numbers past its limits). Only a failed
+    read pays for the second attempt.
+    """
+    try:
+        return orjson.loads(data)
+    except orjson.JSONDecodeError as exc:
+        try:
+            return json.loads(data)
+        except (ValueError, RecursionError):
+            raise exc from None
+
+
 def read_json(data: bytes, *, whole: str = "(file)") -> Iterator[Record]:
     """A JSON array of event objects (or one object, or {"events": [...]}).
 
     ``whole`` names the document in an error: "(file)" for a file, "(body)" for a request.
     """
     try:
-        doc = orjson.loads(data)
+        doc = _loads(data)
     except orjson.JSONDecodeError as exc:
         raise UnreadableFile(f"not valid JSON: {exc}", field=whole) from None
     if isinstance(doc, dict):
@@ -137,7 +156,7 @@ def read_ndjson(lines: Iterable[bytes | str | None]) -> Iterator[Record]:
         if not line.strip():
             continue
         try:
-            value = orjson.loads(line)
+            value = _loads(line)
         except orjson.JSONDecodeError as exc:
             if isinstance(line, bytes):
                 try:
@@ -230,7 +249,7 @@ def read_csv(lines: Iterable[bytes | None]) -> Iterator[Record]:
         record: dict[str, Any] = {k: v for k, v in zip(header, row, strict=False) if v != ""}
         if "payload" in record:
             try:
-                record["payload"] = orjson.loads(record["payload"])
+                record["payload"] = _loads(record["payload"])
             except orjson.JSONDecodeError as exc:
                 yield number, Problem("payload", f"not valid JSON: {exc}")
                 continue
