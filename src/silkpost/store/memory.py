@@ -168,7 +168,7 @@ class InMemoryUnitOfWork:
     ) -> None:
         self.rollback()
 
-    def appender(self) -> InMemoryAppender:
+    def appender(self, *, in_line: bool = False) -> InMemoryAppender:
         """An appender that commits each batch to the shared log at once."""
         return InMemoryAppender(self.committed_log)
 

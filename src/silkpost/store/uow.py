@@ -48,9 +48,10 @@ class SqlUnitOfWork:
             self._conn.close()
             self._conn = None
 
-    def appender(self) -> SqlAppender:
+    def appender(self, *, in_line: bool = False) -> SqlAppender:
         """The appender of large streams: batches stored in order, one transaction each."""
-        return SqlAppender(self._engine, parallel_after=self._parallel_after)
+        return SqlAppender(self._engine,
+                           parallel_after=None if in_line else self._parallel_after)
 
     def commit(self) -> None:
         """Make this transaction's work durable."""

@@ -96,10 +96,12 @@ class UnitOfWork(Transaction, Protocol):
         """The event log inside this transaction."""
         ...
 
-    def appender(self) -> EventAppender:
+    def appender(self, *, in_line: bool = False) -> EventAppender:
         """The event log's appender for a stream of batches, each committed on its own.
 
-        Used outside any transaction of this unit of work.
+        Used outside any transaction of this unit of work. ``in_line`` keeps the storing in
+        the calling thread, where a store would otherwise hand a large stream to a helper
+        process (a server's requests: see :func:`silkpost.tracking.service.ingest`).
         """
         ...
 

@@ -75,18 +75,23 @@ def ingest(
     batch_size: int = 20_000,
     max_listed: int = 1000,
     on_batch: Callable[[IngestResult], None] | None = None,
+    in_line: bool = False,
 ) -> IngestResult:
     """Validate and store events; each batch of ``batch_size`` records is one transaction.
 
     A bad record is rejected alone (with its position, field and reason): the good records
     around it are stored. Stored events are never changed, and an event already stored (same
-    sender event id, or same object, code, time and place) counts as a duplicate. Batches are
-    stored in order; on a failure, the batches before it are stored. The store may store a
-    batch while the next is validated, so ``on_batch`` may see the accepted and duplicate
-    counts a batch or two late.
+    object, code, time and place) counts as a duplicate. Batches are stored in order; on a
+    failure, the batches before it are stored. The store may store a batch while the next is
+    validated, so ``on_batch`` may see the accepted and duplicate counts a batch or two late.
+
+    ``in_line`` stores in the calling thread even a large stream, which the SQL store would
+    otherwise hand to a writer process of its own: a server takes it for its requests, so
+    that three large bodies do not start three processes (80 MB each) that only take turns at
+    SQLite's one write lock (see docs/events.md, "Formats").
     """
     with Intake(uow=uow, clock=clock, source=source, batch_size=batch_size,
-                max_listed=max_listed, on_batch=on_batch) as intake:
+                max_listed=max_listed, on_batch=on_batch, in_line=in_line) as intake:
         intake.feed(records)
     return intake.result
 
@@ -102,11 +107,13 @@ class Intake:
 
     def __init__(self, *, uow: UnitOfWork, clock: Clock, source: str, batch_size: int = 20_000,
                  max_listed: int = 1000,
-                 on_batch: Callable[[IngestResult], None] | None = None) -> None:
+                 on_batch: Callable[[IngestResult], None] | None = None,
+                 in_line: bool = False) -> None:
         if batch_size < 1:
             raise InvalidRequest("batch_size must be at least 1", field="batch_size")
         self._uow, self._clock, self._source = uow, clock, source
         self._batch_size, self._max_listed, self._on_batch = batch_size, max_listed, on_batch
+        self._in_line = in_line
         self._validator = RecordValidator()
         self._appender: EventAppender | None = None
         self.result = IngestResult()
@@ -126,7 +133,7 @@ class Intake:
                         result.rejections.append(
                             Rejection(position, problem.field, problem.reason))
             if self._appender is None:
-                self._appender = self._uow.appender()
+                self._appender = self._uow.appender(in_line=self._in_line)
             self._appender.append(events)
             del events, batch
             self._count(self._appender.stored())
