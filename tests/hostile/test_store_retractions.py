@@ -194,3 +194,67 @@ def test_the_cli_marks_a_retracted_event(tmp_path: Path, monkeypatch: pytest.Mon
             if line.count("│") > 6}
     assert "retracted" in rows["EMI"]
     assert all("retracted" not in rows[code] for code in ("EMA", "EMC"))
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("first", ["forgery", "retraction"])
+def test_a_retraction_and_its_event_in_concurrent_transactions(pg_schema_url: str,
+                                                              clock: FixedClock,
+                                                              first: str) -> None:
+    """The forgery and its retraction written by two transactions at once, whichever begins
+    first: the second waits for the first to commit, and the item's record leaves the forgery
+    out. (Without the lock both commit, each folded without the other: EMI stays.)"""
+    import threading
+
+    from sqlalchemy import text
+
+    from silkpost.domain.codes import ObjectKind, Status
+    from silkpost.store.engine import in_write_transaction
+    from silkpost.store.events import prepare, write
+    from silkpost.tracking.records import to_event
+
+    p = bootstrap(Settings(database_url=pg_schema_url, analytics_file=":memory:"), clock=clock)
+    engine = p.engine
+    assert engine is not None
+
+    def rows(records: list[dict[str, Any]]) -> Any:
+        events = [to_event(r, default_source="test") for r in records]
+        return prepare([e for e in events if not isinstance(e, list)])
+
+    # A parcel new to the store: no read-model row yet whose lock would order the two.
+    one, other = ([*REAL, FORGED], [retraction("forged-1")]) if first == "forgery" else (
+        [retraction("forged-1")], [*REAL, FORGED])
+    holder = engine.connect()
+    holder.begin()
+    write(holder, *rows(one))  # written, not committed
+    pid = holder.exec_driver_sql("SELECT pg_backend_pid()").scalar_one()
+    done = threading.Event()
+
+    def second() -> None:
+        with engine.connect() as conn:
+            in_write_transaction(conn, lambda c: write(c, *rows(other)))
+        done.set()
+
+    worker = threading.Thread(target=second)
+    worker.start()
+    # Wait until the second transaction either finished (no lock: the defect) or waits for
+    # the first one's lock.
+    with engine.connect() as watch:
+        blocked = False
+        for _ in range(1000):
+            if done.wait(0.01):
+                break
+            blocked = bool(watch.execute(text(
+                "SELECT count(*) FROM pg_locks WHERE NOT granted AND pid <> :pid"
+            ), {"pid": pid}).scalar_one())
+            if blocked:
+                break
+    holder.commit()
+    holder.close()
+    worker.join(timeout=60)
+    assert blocked, "the second transaction did not wait for the first"
+    uow = p.uow()
+    with uow:
+        tracked = uow.events.tracked(ObjectKind.ITEM, ITEM)
+    assert tracked is not None and tracked.status == Status.DEPARTED
+    p.dispose()

@@ -283,16 +283,23 @@ def write(conn: Connection, rows: Rows, summaries: Rows) -> int:
     """
     if not rows:
         return 0
+    retracting = {(r[1], r[2]) for r in rows if r[3] in RETRACTION_CODES}
     if conn.dialect.name == "postgresql":
         from silkpost.store.postgres_append import copy_append
 
+        if retracting:
+            # A retraction and the event it names, written by two transactions at once, would
+            # each fold without the other's uncommitted row. A batch with a retraction (rare:
+            # an operator's correction) waits for the appends under way and holds new ones
+            # until it commits; those then see it among the retracted objects below. The mode
+            # lets readers on, and SQLite has one writer anyway.
+            conn.exec_driver_sql("LOCK TABLE events IN SHARE ROW EXCLUSIVE MODE")
         accepted = copy_append(conn, rows, summaries)
     else:
         result = conn.exec_driver_sql(_SQLITE_INSERT_EVENTS, rows)
         if summaries:  # none when the batch holds retractions only
             conn.exec_driver_sql(_SQLITE_UPSERT_STATUS, summaries)
         accepted = int(result.rowcount)
-    retracting = {(r[1], r[2]) for r in rows if r[3] in RETRACTION_CODES}
     if retracting:
         conn.execute(_insert_ignore(conn, retracted_objects),
                      [{"object_kind": k, "object_id": i} for k, i in retracting])
