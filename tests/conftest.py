@@ -94,6 +94,20 @@ def platform(request: pytest.FixtureRequest, tmp_path: Path, clock: FixedClock
     p.dispose()
 
 
+@pytest.fixture(params=["memory", "sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def any_platform(request: pytest.FixtureRequest, tmp_path: Path, clock: FixedClock
+                 ) -> Iterator[Platform]:
+    """The same tests on the in-memory fakes and on both SQL stores (the fakes' contract)."""
+    if request.param == "memory":
+        yield bootstrap(Settings(), clock=clock, in_memory=True)
+        return
+    url = (f"sqlite:///{tmp_path / 'silkpost.db'}" if request.param == "sqlite"
+           else request.getfixturevalue("pg_schema_url"))
+    p = bootstrap(Settings(database_url=url, analytics_file=":memory:"), clock=clock)
+    yield p
+    p.dispose()
+
+
 @pytest.fixture
 def memory_platform(clock: FixedClock) -> Platform:
     """A platform on the in-memory fakes."""

@@ -9,7 +9,6 @@ PostgreSQL, and over HTTP; plus the migration that re-keys an existing log.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from hashlib import blake2b
 from pathlib import Path
@@ -31,20 +30,6 @@ from tests.factories import event
 
 T0 = datetime(2026, 11, 1, tzinfo=UTC)
 ITEM = "CA000000014CN"
-
-
-@pytest.fixture(params=["memory", "sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def any_platform(request: pytest.FixtureRequest, tmp_path: Path, clock: FixedClock
-                 ) -> Iterator[Platform]:
-    """The fake, SQLite and PostgreSQL."""
-    if request.param == "memory":
-        yield bootstrap(Settings(), clock=clock, in_memory=True)
-        return
-    url = (f"sqlite:///{tmp_path / 'silkpost.db'}" if request.param == "sqlite"
-           else request.getfixturevalue("pg_schema_url"))
-    p = bootstrap(Settings(database_url=url, analytics_file=":memory:"), clock=clock)
-    yield p
-    p.dispose()
 
 
 def test_a_scan_resent_under_new_event_ids_is_stored_once(any_platform: Platform) -> None:

@@ -41,19 +41,11 @@ def retraction(retracts: str, reason: str = "delivery keyed in on the wrong parc
                  source="ops-kz")
 
 
-@pytest.fixture(params=["memory", "sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def client(request: pytest.FixtureRequest, tmp_path: Path, clock: FixedClock
-           ) -> Iterator[TestClient]:
+@pytest.fixture
+def client(any_platform: Platform) -> Iterator[TestClient]:
     """The API on the fake, SQLite and PostgreSQL."""
-    if request.param == "memory":
-        p = bootstrap(Settings(), clock=clock, in_memory=True)
-    else:
-        url = (f"sqlite:///{tmp_path / 'silkpost.db'}" if request.param == "sqlite"
-               else request.getfixturevalue("pg_schema_url"))
-        p = bootstrap(Settings(database_url=url, analytics_file=":memory:"), clock=clock)
-    with TestClient(create_app(p)) as c:
+    with TestClient(create_app(any_platform)) as c:
         yield c
-    p.dispose()
 
 
 def post(client: TestClient, records: list[dict[str, Any]]) -> dict[str, Any]:

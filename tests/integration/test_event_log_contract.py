@@ -1,6 +1,6 @@
 """The event log's contract, held on every store: the in-memory fake, SQLite and PostgreSQL.
 
-Each test runs three times (``log_platform``): what a unit test learns on the fake is what the
+Each test runs three times (``any_platform``): what a unit test learns on the fake is what the
 SQL stores do. The read model of every store is compared field by field with the domain's fold
 (:func:`silkpost.domain.status.track`) over events arriving in random orders and batches.
 """
@@ -9,22 +9,18 @@ from __future__ import annotations
 
 import itertools
 import zlib
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta, timezone
-from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from silkpost.bootstrap import Platform, bootstrap
-from silkpost.clock import FixedClock
+from silkpost.bootstrap import Platform
 from silkpost.domain import s10
 from silkpost.domain.codes import ObjectKind, Status, event_codes
 from silkpost.domain.events import TrackingEvent, key_of
 from silkpost.domain.status import in_time_order, track
 from silkpost.domain.tracked import TrackedObject
-from silkpost.settings import Settings
 from silkpost.tracking.ports import ObjectQuery
 from silkpost.tracking.service import list_objects
 
@@ -33,20 +29,6 @@ ITEM_CODES = sorted(c.code for c in event_codes().values() if ObjectKind.ITEM in
               and c.status is not None)
 IDS = ["CA000000014CN", "CA000000028CN", "CA000000031CN"]
 _EXAMPLE = itertools.count()
-
-
-@pytest.fixture(params=["memory", "sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def log_platform(request: pytest.FixtureRequest, tmp_path: Path, clock: FixedClock
-                 ) -> Iterator[Platform]:
-    """The same tests on the fake and on both SQL stores."""
-    if request.param == "memory":
-        yield bootstrap(Settings(), clock=clock, in_memory=True)
-        return
-    url = (f"sqlite:///{tmp_path / 'silkpost.db'}" if request.param == "sqlite"
-           else request.getfixturevalue("pg_schema_url"))
-    p = bootstrap(Settings(database_url=url, analytics_file=":memory:"), clock=clock)
-    yield p
-    p.dispose()
 
 
 def ev(object_id: str, code: str, hours: float, place: str = "CNURM") -> TrackingEvent:
@@ -61,40 +43,40 @@ def store(platform: Platform, events: list[TrackingEvent]) -> None:
         uow.commit()
 
 
-def test_append_stores_each_event_once(log_platform: Platform) -> None:
+def test_append_stores_each_event_once(any_platform: Platform) -> None:
     """Duplicates in a batch and across batches are dropped and counted."""
     e = ev(IDS[0], "EMA", 0)
-    with log_platform.uow() as uow:
+    with any_platform.uow() as uow:
         assert uow.events.append([e, e]) == 1
         uow.commit()
-    with log_platform.uow() as uow:
+    with any_platform.uow() as uow:
         assert uow.events.append([e, ev(IDS[0], "EMB", 1)]) == 1
         uow.commit()
         assert uow.events.count_events() == 2
 
 
-def test_uncommitted_work_leaves_nothing(log_platform: Platform) -> None:
+def test_uncommitted_work_leaves_nothing(any_platform: Platform) -> None:
     """A unit of work left without commit (an error mid-use-case) rolls everything back."""
     def crash_after_append() -> None:
-        with log_platform.uow() as uow:
+        with any_platform.uow() as uow:
             uow.events.append([ev(IDS[0], "EMA", 0)])
             raise RuntimeError("crash after append")
 
     with pytest.raises(RuntimeError):
         crash_after_append()
-    with log_platform.uow() as uow:
+    with any_platform.uow() as uow:
         assert uow.events.count_events() == 0
         assert uow.events.tracked(ObjectKind.ITEM, IDS[0]) is None
 
 
-def test_timeline_reads_back_with_offsets(log_platform: Platform) -> None:
+def test_timeline_reads_back_with_offsets(any_platform: Platform) -> None:
     """Local times keep the scanner's UTC offset; payloads come back as mappings."""
     almaty = timezone(timedelta(hours=5))
     e = TrackingEvent(ObjectKind.ITEM, IDS[0], "EMD", datetime(2026, 11, 20, 9, 30, tzinfo=almaty),
                       "kazpost", location="KZALA", office="KZALAA", event_id="kz-1",
                       payload={"destination": "KZALA", "weight_kg": 1.2}, received_at=T0)
-    store(log_platform, [e])
-    with log_platform.uow() as uow:
+    store(any_platform, [e])
+    with any_platform.uow() as uow:
         [back] = uow.events.timeline(ObjectKind.ITEM, IDS[0])
         tracked = uow.events.tracked(ObjectKind.ITEM, IDS[0])
     assert back.occurred_at == e.occurred_at and back.occurred_at.utcoffset() == timedelta(hours=5)
@@ -102,20 +84,20 @@ def test_timeline_reads_back_with_offsets(log_platform: Platform) -> None:
     assert tracked is not None and tracked.destination == "KZALA"
 
 
-def test_listing_filters_and_pages(log_platform: Platform) -> None:
+def test_listing_filters_and_pages(any_platform: Platform) -> None:
     """Status, place and stuck filters; pages follow each other without gaps or repeats."""
     batch = []
     ids = list(s10.id_range("CA", "CN", 100, 25))
     for n, object_id in enumerate(ids):
         batch.append(ev(object_id, "EMB" if n % 2 else "EMC", n, "CNURM" if n % 3 else "CNHRS"))
-    store(log_platform, batch)
+    store(any_platform, batch)
 
     def page(**kw: object) -> list[str]:
         out: list[str] = []
         cursor = None
         while True:
             q = ObjectQuery(limit=4, after=cursor, **kw)  # type: ignore[arg-type]
-            p = list_objects(q, uow=log_platform.uow())
+            p = list_objects(q, uow=any_platform.uow())
             out += [t.object_id for t in p.objects]
             if p.next_cursor is None:
                 return out
@@ -176,7 +158,7 @@ def _fields(t: TrackedObject | None) -> tuple[object, ...] | None:
 @settings(max_examples=200, deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(specs=event_specs, cut=st.integers(1, 10), order=st.randoms())
-def test_read_model_equals_the_domain_fold(log_platform: Platform,
+def test_read_model_equals_the_domain_fold(any_platform: Platform,
                                            specs: list[tuple[int, str, int, int]], cut: int,
                                            order) -> None:  # type: ignore[no-untyped-def]
     """Whatever batches and order events arrive in (with resends), every field of the stored
@@ -187,10 +169,10 @@ def test_read_model_equals_the_domain_fold(log_platform: Platform,
     shuffled = list(events)
     order.shuffle(shuffled)
     for start in range(0, len(shuffled), cut):
-        with log_platform.uow() as uow:
+        with any_platform.uow() as uow:
             uow.events.append(shuffled[start:start + cut] + shuffled[:1])  # resend one each time
             uow.commit()
-    with log_platform.uow() as uow:
+    with any_platform.uow() as uow:
         for object_id in ids:
             mine = {key_of(e): e for e in events if e.object_id == object_id}
             stored = uow.events.tracked(ObjectKind.ITEM, object_id)
@@ -202,7 +184,7 @@ def test_read_model_equals_the_domain_fold(log_platform: Platform,
 
 
 @pytest.mark.parametrize("together", [False, True], ids=["resent-later", "same-batch"])
-def test_a_resend_of_the_same_scan_changes_nothing(log_platform: Platform,
+def test_a_resend_of_the_same_scan_changes_nothing(any_platform: Platform,
                                                    together: bool) -> None:
     """The same scan (code, instant, place) resent with other content (another sender, event
     id, offset, payload, receipt) is a duplicate: the log keeps the first, and the read model
@@ -216,11 +198,11 @@ def test_a_resend_of_the_same_scan_changes_nothing(log_platform: Platform,
         received_at=T0 + timedelta(days=9))
     before = ev(IDS[0], "EMA", 0)
     if together:
-        store(log_platform, [before, first, resent])
+        store(any_platform, [before, first, resent])
     else:
-        store(log_platform, [before, first])
-        store(log_platform, [resent, ev(IDS[1], "EMA", 1)])
-    with log_platform.uow() as uow:
+        store(any_platform, [before, first])
+        store(any_platform, [resent, ev(IDS[1], "EMA", 1)])
+    with any_platform.uow() as uow:
         timeline = uow.events.timeline(ObjectKind.ITEM, IDS[0])
         stored = uow.events.tracked(ObjectKind.ITEM, IDS[0])
     assert [(e.code, e.source) for e in timeline] == [("EMA", "test"), ("EMC", "kazpost")]
@@ -229,13 +211,13 @@ def test_a_resend_of_the_same_scan_changes_nothing(log_platform: Platform,
     assert stored == track(timeline)
 
 
-def test_an_event_id_resent_with_another_scan_is_another_event(log_platform: Platform) -> None:
+def test_an_event_id_resent_with_another_scan_is_another_event(any_platform: Platform) -> None:
     """An event id names, it does not key: the same id sent with another code, time or place
     is another scan, stored beside the first (a correction is a retraction, docs/events.md)."""
     first = TrackingEvent(ObjectKind.ITEM, IDS[0], "EMC", T0 + timedelta(hours=5), "kazpost",
                           location="KZALA", office="KZALAA", event_id="kz-7")
-    store(log_platform, [first, first._replace(code="EMH", occurred_at=T0 + timedelta(days=3))])
-    with log_platform.uow() as uow:
+    store(any_platform, [first, first._replace(code="EMH", occurred_at=T0 + timedelta(days=3))])
+    with any_platform.uow() as uow:
         assert [e.code for e in uow.events.timeline(ObjectKind.ITEM, IDS[0])] == ["EMC", "EMH"]
 
 
@@ -253,7 +235,7 @@ def _retraction(target: TrackingEvent, n: int) -> TrackingEvent:
 @given(specs=event_specs, retract=st.lists(st.integers(0, 29), max_size=6),
        cut=st.integers(1, 10), order=st.randoms())
 def test_read_model_with_retractions_equals_the_domain_fold(
-        log_platform: Platform, specs: list[tuple[int, str, int, int]], retract: list[int],
+        any_platform: Platform, specs: list[tuple[int, str, int, int]], retract: list[int],
         cut: int, order) -> None:  # type: ignore[no-untyped-def]
     """Retractions arriving before or after the events they name, in any batches: every field
     of the stored record is the fold's over the events stored (retracted ones left out, an
@@ -265,10 +247,10 @@ def test_read_model_with_retractions_equals_the_domain_fold(
     shuffled = list(events)
     order.shuffle(shuffled)
     for start in range(0, len(shuffled), cut):
-        with log_platform.uow() as uow:
+        with any_platform.uow() as uow:
             uow.events.append(shuffled[start:start + cut])
             uow.commit()
-    with log_platform.uow() as uow:
+    with any_platform.uow() as uow:
         for object_id in ids:
             mine = {key_of(e): e for e in events if e.object_id == object_id}
             stored = uow.events.tracked(ObjectKind.ITEM, object_id)
@@ -276,5 +258,5 @@ def test_read_model_with_retractions_equals_the_domain_fold(
             timeline = uow.events.timeline(ObjectKind.ITEM, object_id)
             assert timeline == in_time_order(mine.values())
         listed = {t.object_id for t in list_objects(
-            ObjectQuery(object_kind=ObjectKind.ITEM, limit=1000), uow=log_platform.uow()).objects}
+            ObjectQuery(object_kind=ObjectKind.ITEM, limit=1000), uow=any_platform.uow()).objects}
     assert listed & set(ids) == {i for i in ids if track([e for e in events if e.object_id == i])}
