@@ -121,7 +121,8 @@ def app_client(tmp_path: Path) -> TestClient:
 
 
 @pytest.mark.parametrize("path", ["/dashboard", "/track?id=CA000000014CN", "/track",
-                                  "/notices.atom", "/api/v1/notices", "/static/track.css"])
+                                  "/notices.atom", "/api/v1/notices", "/static/track.css",
+                                  "/docs", "/docs/start.js", "/docs/assets/swagger-ui.css"])
 def test_pages_send_security_headers(app_client: TestClient, path: str) -> None:
     """Every page: a CSP naming no outside host and forbidding framing, nosniff, a referrer
     policy."""

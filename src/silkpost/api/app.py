@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import FastAPI
 
 from silkpost import __version__
-from silkpost.api import problems
+from silkpost.api import docs, problems
 from silkpost.api.middleware import RequestGuard
 from silkpost.api.routers import analytics, health, network, notices, tracking
 from silkpost.api.security import SecurityHeaders
@@ -20,7 +20,8 @@ def create_app(platform: Platform | None = None) -> FastAPI:
         title="Silkpost",
         version=__version__,
         summary="Track-and-trace and data exchange for the Silk Road Post corridors",
-        docs_url="/docs",
+        docs_url=None,  # served from the package by silkpost.api.docs, not from a CDN
+        redoc_url=None,
     )
     app.state.platform = platform or bootstrap()
     problems.install(app)
@@ -35,6 +36,8 @@ def create_app(platform: Platform | None = None) -> FastAPI:
     app.include_router(pages.router)
     app.include_router(dashboard.router)
     app.mount("/static", pages.static_files(), name="static")
+    app.include_router(docs.router)
+    app.mount(docs.ASSETS, docs.assets(), name="docs-assets")
     _add_schema(app, "EventRecord", EventRecord)
     _add_security_headers(app)
     return app
