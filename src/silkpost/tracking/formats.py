@@ -198,12 +198,20 @@ def _csv_records(lines: Iterable[bytes | None]) -> Iterator[tuple[int, list[str]
             continue
         if quotes % 2:
             continue
-        raw = b"\n".join(parts)
+        # The usual row has no quoted cell: split it without the csv module's reader, a
+        # third of the time of a large CSV import; a row with quotes is the csv module's.
+        plain = not quotes and len(parts) == 1
+        raw = b"\n".join(parts) if len(parts) > 1 else line
         parts, size, quotes = [], 0, 0
         try:
             text = raw.decode("utf-8-sig" if first == 1 else "utf-8")
         except UnicodeDecodeError as exc:
             yield first, _not_utf8(raw, exc)
+            first = 0
+            continue
+        if plain:
+            text = text[:-1] if text.endswith("\r") else text
+            yield first, text.split(",") if text else []
             first = 0
             continue
         try:

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import csv
+
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from silkpost.tracking import formats
 from silkpost.tracking.records import Problem
@@ -50,3 +54,19 @@ def test_format_is_guessed_from_the_extension() -> None:
     with pytest.raises(formats.UnreadableFile) as info:
         formats.guess_format("x.xml")
     assert info.value.field == "format"
+
+
+_CELL = st.text(st.characters(blacklist_characters='"\r\n', blacklist_categories=("Cs",)),
+                max_size=12)
+
+
+@given(cells=st.lists(_CELL, min_size=1, max_size=9), crlf=st.booleans())
+def test_a_row_without_quotes_reads_as_the_csv_module_reads_it(cells: list[str],
+                                                              crlf: bool) -> None:
+    """The reader splits a quote-free row itself (the fast path): the cells are exactly those
+    the csv module gives, with or without a CR before the line break."""
+    text = ",".join(cells)
+    line = (text + ("\r" if crlf else "")).encode()
+    # After a first line (a header's BOM is the first line's business, not this row's).
+    [_, (_, row)] = list(formats._csv_records([b"h", line]))
+    assert row == next(csv.reader([text + ("\r\n" if crlf else "")]), [])
