@@ -42,8 +42,16 @@ def _print_version(asked: bool) -> None:
         raise typer.Exit()
 
 
+def _restore(name: str, value: str | None) -> None:
+    if value is None:
+        os.environ.pop(name, None)
+    else:
+        os.environ[name] = value
+
+
 @app.callback()
 def main_options(
+    ctx: typer.Context,
     database: Path = typer.Option(
         None, "--db", dir_okay=False,
         help="SQLite file of the store to use (sets SILKPOST_DATABASE_URL for this run), "
@@ -60,8 +68,11 @@ def main_options(
 
     if database is not None:
         # An environment variable, not an argument passed down: every command, and any
-        # process it starts (the SQLite appender), opens the same store.
-        os.environ["SILKPOST_DATABASE_URL"] = f"sqlite:///{database}"
+        # process it starts (the SQLite appender), opens the same store. Restored when the
+        # command ends, for a caller that runs several in one process (tests, scripts).
+        name = "SILKPOST_DATABASE_URL"
+        ctx.call_on_close(lambda before=os.environ.get(name): _restore(name, before))
+        os.environ[name] = f"sqlite:///{database}"
     with reported_errors():
         Settings.from_env()
 

@@ -64,7 +64,8 @@ def demo(
     # afresh): every command reaches it through the global --db option, printed whole here.
     if ids:
         console.print("See one in the terminal: "
-                      f"[bold]{plain(f'silkpost --db {shlex.quote(str(db))} track {ids[0]}')}[/]")
+                      f"[bold]{plain(f'silkpost --db {shlex.quote(str(db))} track {ids[0]}')}[/]",
+                      soft_wrap=True)
     if not serve:
         platform.dispose()
         return
