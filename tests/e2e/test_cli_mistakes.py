@@ -28,7 +28,7 @@ BLOCKER = "not-a-folder"
 MISSING = f"{BLOCKER}/missing.file"
 EXISTING = "events.ndjson"  # an empty events file, in the working folder of every case
 TIME_WITHOUT_OFFSET = "2026-11-20T14:05"
-BAD_SETTINGS = {name: "not-a-number" for name in NUMERIC_LIMITS}
+BAD_SETTINGS = dict.fromkeys(NUMERIC_LIMITS, "not-a-number")
 
 
 Command = Any  # Typer's own Click command classes, which it does not export by name

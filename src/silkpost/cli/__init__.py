@@ -23,7 +23,7 @@ def _flag_type(self: TyperOption, ctx: object) -> str | None:
 # This Typer prints ``<bool>`` beside every flag (--help included); one patch here covers
 # every command's flags, present and future.
 _typed_display = TyperOption.display_type_rich
-TyperOption.display_type_rich = _flag_type  # type: ignore[method-assign,assignment]
+TyperOption.display_type_rich = _flag_type  # type: ignore[method-assign]
 
 app = typer.Typer(
     name="silkpost",
@@ -71,7 +71,8 @@ def main_options(
         # process it starts (the SQLite appender), opens the same store. Restored when the
         # command ends, for a caller that runs several in one process (tests, scripts).
         name = "SILKPOST_DATABASE_URL"
-        ctx.call_on_close(lambda before=os.environ.get(name): _restore(name, before))
+        before = os.environ.get(name)
+        ctx.call_on_close(lambda: _restore(name, before))
         os.environ[name] = f"sqlite:///{database}"
     with reported_errors():
         Settings.from_env()

@@ -14,10 +14,9 @@ def serve(
     """Serve the API, the dashboard and the tracking page on the configured database."""
     import sys
     import threading
+    from dataclasses import replace
 
     import uvicorn
-
-    from dataclasses import replace
 
     from silkpost.api.app import create_app
     from silkpost.bootstrap import bootstrap
