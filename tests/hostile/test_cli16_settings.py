@@ -109,3 +109,17 @@ def test_the_api_refuses_a_sort_plan_time_without_offset() -> None:
     response = client.get("/api/v1/offices/CNURCA/sort-plan", params={"at": "2026-11-20T14:05"})
     assert response.status_code == 400, response.text
     assert response.json()["field"] == "at"
+
+
+@pytest.mark.parametrize("text", ["name = [\n", "days = 'ten'\n", "\xff\xfe"])
+def test_a_broken_scenario_file_is_one_line_saying_what_to_do(
+        text: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A scenario file that is not TOML or misses its fields: exit 2 naming ``scenario``."""
+    monkeypatch.setenv(URL, f"sqlite:///{tmp_path / 'ok.db'}")
+    broken = tmp_path / "broken.toml"
+    broken.write_bytes(text.encode("latin-1"))
+    result = runner.invoke(app, ["simulate", "--scenario", str(broken)])
+    assert result.exit_code == 2, result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    lines = [line for line in result.output.splitlines() if line.strip()]
+    assert len(lines) == 1 and "(scenario)" in lines[0] and "broken.toml" in lines[0], lines
