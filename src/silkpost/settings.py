@@ -7,9 +7,57 @@ from __future__ import annotations
 
 import hashlib
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 from urllib.parse import urlsplit
+
+from silkpost.errors import SilkpostError
+
+N = TypeVar("N", int, float)
+
+
+class InvalidSetting(SilkpostError, ValueError):
+    """A ``SILKPOST_*`` setting whose value cannot be used: the platform does not start.
+
+    Also a ``ValueError``, which is what a bad constructor argument has always raised.
+    """
+
+    code = "settings.invalid"
+    kind = "invalid"
+    title = "Invalid setting"
+
+
+# The numeric settings and the least (and most) each accepts: the one place these limits live.
+NUMERIC_LIMITS: dict[str, tuple[float, float | None]] = {
+    "SILKPOST_PORT": (1, 65_535),
+    "SILKPOST_INGEST_BATCH_SIZE": (1, None),
+    "SILKPOST_ANALYTICS_REFRESH_SECONDS": (0, None),
+    "SILKPOST_MAX_BODY_BYTES": (1, None),
+}
+
+
+def _check_range(name: str, value: float) -> None:
+    low, high = NUMERIC_LIMITS[name]
+    if value < low or (high is not None and value > high) or value != value:
+        bound = f"from {low:g} to {high:g}" if high is not None else f"at least {low:g}"
+        raise InvalidSetting(f"{name}={value!r} is out of range: it must be {bound}",
+                             field=name)
+
+
+def _number(env: dict[str, str], name: str, parse: Callable[[str], N], default: N) -> N:
+    """The setting ``name`` as a number, or an error naming it and what it expects."""
+    raw = env.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = parse(raw)
+    except ValueError:
+        kind = "a whole number" if parse is int else "a number"
+        raise InvalidSetting(f"{name}={raw!r} is not {kind}; unset it for the default "
+                             f"{default!r}", field=name) from None
+    return value
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,11 +75,20 @@ class Settings:
     public_url: str | None = None  # None: http://HOST:PORT (see base_url)
 
     def __post_init__(self) -> None:
+        # Every way of building settings (environment, CLI options, tests) passes here.
+        _check_range("SILKPOST_PORT", self.port)
+        _check_range("SILKPOST_INGEST_BATCH_SIZE", self.ingest_batch_size)
+        _check_range("SILKPOST_ANALYTICS_REFRESH_SECONDS", self.analytics_refresh_seconds)
+        _check_range("SILKPOST_MAX_BODY_BYTES", self.max_body_bytes)
+        if not self.database_url.strip():
+            raise InvalidSetting("SILKPOST_DATABASE_URL is empty: give a URL such as "
+                                 "sqlite:///silkpost.db", field="SILKPOST_DATABASE_URL")
         if self.public_url is not None:
             parts = urlsplit(self.public_url)
             if parts.scheme not in ("http", "https") or not parts.netloc:
-                raise ValueError(f"SILKPOST_PUBLIC_URL: {self.public_url!r} is not an http(s) "
-                                 "URL such as https://post.example.kz")
+                raise InvalidSetting(f"SILKPOST_PUBLIC_URL: {self.public_url!r} is not an "
+                                     "http(s) URL such as https://post.example.kz",
+                                     field="SILKPOST_PUBLIC_URL")
 
     def base_url(self) -> str:
         """The address people and feed readers reach the server at, without a trailing slash.
@@ -70,16 +127,15 @@ class Settings:
             database_url=env.get("SILKPOST_DATABASE_URL", defaults.database_url),
             network_file=env.get("SILKPOST_NETWORK_FILE") or None,
             host=env.get("SILKPOST_HOST", defaults.host),
-            port=int(env.get("SILKPOST_PORT", defaults.port)),
-            ingest_batch_size=int(
-                env.get("SILKPOST_INGEST_BATCH_SIZE", defaults.ingest_batch_size)
-            ),
+            port=_number(env, "SILKPOST_PORT", int, defaults.port),
+            ingest_batch_size=_number(env, "SILKPOST_INGEST_BATCH_SIZE", int,
+                                      defaults.ingest_batch_size),
             analytics_file=env.get("SILKPOST_ANALYTICS_FILE") or None,
-            analytics_refresh_seconds=float(
-                env.get("SILKPOST_ANALYTICS_REFRESH_SECONDS", defaults.analytics_refresh_seconds)
-            ),
+            analytics_refresh_seconds=_number(env, "SILKPOST_ANALYTICS_REFRESH_SECONDS", float,
+                                              defaults.analytics_refresh_seconds),
             public_url=env.get("SILKPOST_PUBLIC_URL") or None,
-            max_body_bytes=int(env.get("SILKPOST_MAX_BODY_BYTES", defaults.max_body_bytes)),
+            max_body_bytes=_number(env, "SILKPOST_MAX_BODY_BYTES", int,
+                                   defaults.max_body_bytes),
         )
 
 

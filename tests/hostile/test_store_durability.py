@@ -51,5 +51,5 @@ def test_normal_is_asked_for_in_the_url_and_kept_for_the_writer(tmp_path: Path) 
     engine = make_engine(url)
     assert _mode(engine.url.render_as_string(hide_password=False)) == NORMAL
     engine.dispose()
-    with pytest.raises(ValueError, match="database_url: synchronous='off'"):
+    with pytest.raises(ValueError, match="SILKPOST_DATABASE_URL: synchronous='off'"):
         make_engine(f"sqlite:///{tmp_path / 'x.db'}?synchronous=off")

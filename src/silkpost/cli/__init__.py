@@ -2,9 +2,28 @@
 
 from __future__ import annotations
 
+import os
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+
 import typer
+from typer.core import TyperOption
 
 from silkpost.cli import db, demo, ids, kpi, network, notices, serve, simulate, tracking
+from silkpost.cli.output import console, reported_errors
+
+
+def _flag_type(self: TyperOption, ctx: object) -> str | None:
+    """No type column for a flag: ``--json <bool>`` reads as if the flag took a value."""
+    if self.is_flag:
+        return None
+    return _typed_display(self, ctx)  # type: ignore[arg-type]
+
+
+# This Typer prints ``<bool>`` beside every flag (--help included); one patch here covers
+# every command's flags, present and future.
+_typed_display = TyperOption.display_type_rich
+TyperOption.display_type_rich = _flag_type  # type: ignore[method-assign]
 
 app = typer.Typer(
     name="silkpost",
@@ -12,6 +31,53 @@ app = typer.Typer(
     no_args_is_help=True,
     pretty_exceptions_enable=False,
 )
+
+
+def _print_version(asked: bool) -> None:
+    if asked:
+        try:
+            console.print(f"silkpost {version('silkpost')}")
+        except PackageNotFoundError:  # pragma: no cover - run from a checkout not installed
+            console.print("silkpost (not installed)")
+        raise typer.Exit()
+
+
+def _restore(name: str, value: str | None) -> None:
+    if value is None:
+        os.environ.pop(name, None)
+    else:
+        os.environ[name] = value
+
+
+@app.callback()
+def main_options(
+    ctx: typer.Context,
+    database: Path = typer.Option(
+        None, "--db", dir_okay=False,
+        help="SQLite file of the store to use (sets SILKPOST_DATABASE_URL for this run), "
+             "e.g. demo/silkpost-demo.db after `silkpost demo`"),
+    show_version: bool = typer.Option(False, "--version", callback=_print_version,
+                                      is_eager=True, help="print the version and exit"),
+) -> None:
+    """Options every command shares; the settings are read and checked here, once per run.
+
+    A bad ``SILKPOST_*`` value is reported as one line by whatever command is run, not
+    by the few that happen to read it.
+    """
+    from silkpost.settings import Settings
+
+    if database is not None:
+        # An environment variable, not an argument passed down: every command, and any
+        # process it starts (the SQLite appender), opens the same store. Restored when the
+        # command ends, for a caller that runs several in one process (tests, scripts).
+        name = "SILKPOST_DATABASE_URL"
+        before = os.environ.get(name)
+        ctx.call_on_close(lambda: _restore(name, before))
+        os.environ[name] = f"sqlite:///{database}"
+    with reported_errors():
+        Settings.from_env()
+
+
 app.add_typer(db.app, name="db")
 app.add_typer(ids.app, name="id")
 app.add_typer(network.network_app, name="network")

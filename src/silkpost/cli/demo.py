@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+import shlex
 from datetime import timedelta
 from pathlib import Path
 
 import typer
 
 from silkpost.bootstrap import Platform
-from silkpost.cli.output import console, err_console, plain, reported_errors
+from silkpost.cli.output import console, err_console, output_path, plain, reported_errors
 
 
 def demo(
-    db: Path = typer.Option(Path("demo/silkpost-demo.db"), help="where the demo store goes"),
+    db: Path = typer.Option(Path("demo/silkpost-demo.db"), dir_okay=False,
+                            help="where the demo store goes (a SQLite file, replaced)"),
     serve: bool = typer.Option(True, "--serve/--no-serve", help="serve after loading"),
     scenario: str = typer.Option("seeds-2023", help="scenario to simulate"),
     days: int = typer.Option(10, min=1, help="days of demand to simulate, ending today"),
@@ -36,7 +38,7 @@ def demo(
         settings = Settings(database_url=f"sqlite:///{db}", host=host, port=port,
                             network_file=Settings.from_env().network_file)
         chosen = load_scenario(scenario)
-        db.parent.mkdir(parents=True, exist_ok=True)
+        output_path(db, option="db", create_folder=True)
         for suffix in ("", "-wal", "-shm"):
             Path(f"{db}{suffix}").unlink(missing_ok=True)
         platform = bootstrap(settings)
@@ -58,6 +60,12 @@ def demo(
     platform.analytics().refresh(force=True)  # the first dashboard visit need not wait
     ids = [t.object_id for t in list_objects(ObjectQuery(limit=5), uow=platform.uow()).objects]
     console.print(f"Store: {plain(db)}  ·  tracking numbers to try: {plain(', '.join(ids))}")
+    # The demo's store is not the default one (that may hold real data, and the demo starts
+    # afresh): every command reaches it through the global --db option, printed whole here.
+    if ids:
+        console.print("See one in the terminal: "
+                      f"[bold]{plain(f'silkpost --db {shlex.quote(str(db))} track {ids[0]}')}[/]",
+                      soft_wrap=True)
     if not serve:
         platform.dispose()
         return

@@ -10,7 +10,14 @@ from typing import TYPE_CHECKING
 import typer
 from rich.table import Table
 
-from silkpost.cli.output import console, err_console, plain, reported_errors
+from silkpost.cli.output import (
+    TIME_EXAMPLE,
+    console,
+    err_console,
+    plain,
+    reported_errors,
+    write_output,
+)
 
 network_app = typer.Typer(help="The corridor network: check, draw, sort plans.",
                           no_args_is_help=True)
@@ -48,13 +55,14 @@ def draw(out: Path = typer.Option(Path("network.svg"), help="SVG file to write")
     from silkpost.network.draw import network_svg
 
     with reported_errors():
-        out.write_text(network_svg(_platform().network), encoding="utf-8")
+        write_output(out, network_svg(_platform().network), option="out")
     console.print(f"wrote {plain(out)}")
 
 
 @network_app.command("sortplan")
 def sortplan(office: str = typer.Argument(..., help="office node code, e.g. CNURCA"),
-             at: datetime = typer.Option(None, help="time (default now), with UTC offset")
+             at: datetime = typer.Option(
+                 None, help=f"time (default now), with UTC offset, e.g. {TIME_EXAMPLE}")
              ) -> None:
     """Next outbound service per destination at an office."""
     from silkpost.network.service import sort_plan
@@ -75,7 +83,8 @@ def sortplan(office: str = typer.Argument(..., help="office node code, e.g. CNUR
 def plan(
     origin: str = typer.Option(..., "--from", help="origin node code"),
     destination: str = typer.Option(..., "--to", help="destination node code"),
-    ready: datetime = typer.Option(..., help="ready time with UTC offset"),
+    ready: datetime = typer.Option(...,
+                                   help=f"ready time with UTC offset, e.g. {TIME_EXAMPLE}"),
     exclude_mode: list[str] = typer.Option([], help="truck, rail or air (repeatable)"),
     goods: list[str] = typer.Option([], help="goods flags, e.g. battery (repeatable)"),
     as_json: bool = typer.Option(False, "--json", help="print JSON"),
@@ -90,7 +99,7 @@ def plan(
 
     with reported_errors():
         if ready.tzinfo is None:
-            raise InvalidRequest("ready needs a UTC offset, e.g. 2026-11-24T09:00+08:00",
+            raise InvalidRequest(f"ready needs a UTC offset, e.g. {TIME_EXAMPLE}",
                                  field="ready")
     if pareto:
         with reported_errors():

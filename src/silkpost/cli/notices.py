@@ -10,7 +10,7 @@ import typer
 from rich.table import Table
 from rich.text import Text
 
-from silkpost.cli.output import console, plain, reported_errors
+from silkpost.cli.output import TIME_EXAMPLE, console, plain, reported_errors
 from silkpost.domain.notices import NoticeState, Severity
 from silkpost.notices.errors import InvalidNotice
 
@@ -31,7 +31,7 @@ def _moment(value: str | None, field: str) -> datetime | None:
     try:
         return datetime.fromisoformat(value)
     except ValueError:
-        raise InvalidNotice(f"{value!r} is not an ISO 8601 time (e.g. 2026-12-01T08:00+06:00)",
+        raise InvalidNotice(f"{value!r} is not an ISO 8601 time (e.g. {TIME_EXAMPLE})",
                             field=field) from None
 
 
@@ -60,8 +60,10 @@ def create(
     severity: Severity = typer.Option(..., help="info, warning or disruption"),
     node: list[str] = typer.Option([], help="node code it concerns (repeatable; none: all)"),
     service: list[str] = typer.Option([], help="service id it concerns (repeatable)"),
-    valid_from: str = typer.Option(..., "--from", help="ISO time with UTC offset"),
-    valid_until: str = typer.Option(None, "--until", help="ISO time with UTC offset"),
+    valid_from: str = typer.Option(..., "--from",
+                              help=f"ISO time with UTC offset, e.g. {TIME_EXAMPLE}"),
+    valid_until: str = typer.Option(None, "--until",
+                               help=f"ISO time with UTC offset, e.g. {TIME_EXAMPLE}"),
     publish: bool = typer.Option(False, "--publish", help="publish at once"),
     as_json: bool = typer.Option(False, "--json", help="print the API's JSON"),
 ) -> None:

@@ -5,18 +5,21 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 import typer
 from rich.console import Console
 from rich.markup import escape
 
 from silkpost.domain.text import strip_control
-from silkpost.errors import SilkpostError
+from silkpost.errors import InvalidRequest, SilkpostError
 
 console = Console()
 err_console = Console(stderr=True)
 
 EXIT_CODES = {"invalid": 2, "not_found": 3, "conflict": 4, "unavailable": 5}
+# Examples shown in the help of every option that takes a time.
+TIME_EXAMPLE = "2026-11-20T14:05+06:00"
 
 
 def plain(value: object) -> str:
@@ -45,3 +48,36 @@ def reported_errors() -> Iterator[None]:
                           soft_wrap=True)
         raise typer.Exit(EXIT_CODES[exc.kind]) from None
 
+
+
+def output_path(path: Path, *, option: str, create_folder: bool = False) -> Path:
+    """``path`` if a file can be written there, else an error naming the option.
+
+    Checked before the work, so a long simulation does not end in a failed write.
+    """
+    folder = path.parent
+    if folder.exists() and not folder.is_dir():
+        raise InvalidRequest(f"{str(folder)!r} is a file, not a folder; choose another path",
+                             field=option)
+    if create_folder:
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise InvalidRequest(f"cannot create the folder {str(folder)!r}: "
+                                 f"{exc.strerror or exc}", field=option) from None
+    elif not folder.is_dir():
+        raise InvalidRequest(f"the folder {str(folder)!r} does not exist; create it or choose "
+                             "another path", field=option)
+    if path.is_dir():
+        raise InvalidRequest(f"{str(path)!r} is a folder; give a file name", field=option)
+    return path
+
+
+def write_output(path: Path, text: str, *, option: str) -> None:
+    """Write ``text`` to ``path``; a failure is an error naming the option, not a traceback."""
+    output_path(path, option=option)
+    try:
+        path.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise InvalidRequest(f"cannot write {str(path)!r}: {exc.strerror or exc}",
+                             field=option) from None

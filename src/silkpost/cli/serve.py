@@ -14,16 +14,21 @@ def serve(
     """Serve the API, the dashboard and the tracking page on the configured database."""
     import sys
     import threading
+    from dataclasses import replace
 
     import uvicorn
 
     from silkpost.api.app import create_app
     from silkpost.bootstrap import bootstrap
+    from silkpost.settings import Settings
 
     with reported_errors():
-        platform = bootstrap()
-    host = host or platform.settings.host
-    port = port or platform.settings.port
+        # The options go through Settings, so --port is checked as SILKPOST_PORT is.
+        settings = Settings.from_env()
+        settings = replace(settings, host=host or settings.host,
+                           port=settings.port if port is None else port)
+        platform = bootstrap(settings)
+    host, port = platform.settings.host, platform.settings.port
     base = plain(f"http://{host}:{port}")
     console.print(f"Silkpost on {base}  ·  dashboard {base}/dashboard  ·  API docs {base}/docs")
     if platform.analytics_factory is not None:

@@ -9,7 +9,14 @@ import typer
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from silkpost.cli.output import console, err_console, plain, reported_errors
+from silkpost.cli.output import (
+    console,
+    err_console,
+    output_path,
+    plain,
+    reported_errors,
+    write_output,
+)
 
 
 def simulate(
@@ -27,6 +34,8 @@ def simulate(
     from silkpost.sim.service import simulate as run
 
     with reported_errors():
+        if report is not None:
+            output_path(report, option="report")
         chosen = load_scenario(scenario).with_overrides(
             days=days, parcels_per_day=parcels_per_day, seed=seed)
         platform = bootstrap()
@@ -41,7 +50,9 @@ def simulate(
         platform.dispose()
     print_report(result)
     if report is not None:
-        report.write_text(json.dumps(result.as_dict(), indent=2, ensure_ascii=False))
+        with reported_errors():
+            write_output(report, json.dumps(result.as_dict(), indent=2, ensure_ascii=False),
+                         option="report")
         console.print(f"report written to {plain(report)}")
 
 

@@ -95,7 +95,9 @@ def load_scenario(name_or_path: str) -> Scenario:
     try:
         doc: dict[str, Any] = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        raise InvalidScenario(f"{path}: {exc}", field="scenario") from None
+        raise InvalidScenario(f"{path} is not a readable TOML scenario: {exc}; fix the file, "
+                              "or copy a shipped one (silkpost/sim/scenarios/*.toml)",
+                              field="scenario") from None
     try:
         closures = tuple(Closure(str(c["node"]), float(c["from_hour"]), float(c["hours"]))
                          for c in doc.get("closures", []))

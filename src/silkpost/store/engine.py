@@ -24,11 +24,15 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any, TypeVar
 
 from sqlalchemy import Connection, Engine, create_engine, event
-from sqlalchemy.engine import make_url
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.engine import ExceptionContext, make_url
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
+
+from silkpost.errors import SilkpostError
+from silkpost.settings import InvalidSetting
 
 T = TypeVar("T")
 # A writer may wait this long for another one's transaction (the simulator's largest batches
@@ -41,34 +45,83 @@ DEFAULT_SYNCHRONOUS = "FULL"
 SYNCHRONOUS_MODES = ("FULL", "NORMAL", "EXTRA")
 _locks: dict[str, threading.Lock] = {}
 _locks_guard = threading.Lock()
+SETTING = "SILKPOST_DATABASE_URL"
+EXAMPLES = "e.g. sqlite:///silkpost.db or postgresql://user@host:5432/db"
+
+
+class DatabaseUnavailable(SilkpostError):
+    """The database of SILKPOST_DATABASE_URL cannot be opened or reached."""
+
+    code = "settings.database_url"
+    kind = "unavailable"
+    title = "Database unavailable"
 
 
 def normalise_url(url: str) -> str:
     """Route plain ``postgresql://`` URLs to psycopg 3."""
-    parsed = make_url(url)
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        raise InvalidSetting(f"{SETTING}: {url!r} is not a database URL ({EXAMPLES})",
+                             field=SETTING) from None
     if parsed.drivername in ("postgresql", "postgres"):
         parsed = parsed.set(drivername="postgresql+psycopg")
+    if parsed.get_backend_name() not in ("sqlite", "postgresql"):
+        raise InvalidSetting(f"{SETTING}: {parsed.get_backend_name()!r} is not a supported "
+                             f"database ({EXAMPLES})", field=SETTING)
     return parsed.render_as_string(hide_password=False)
 
 
 def make_engine(url: str, *, busy_timeout_s: float = BUSY_TIMEOUT_S) -> Engine:
-    """An engine for a SQLite path or a PostgreSQL server."""
+    """An engine for a SQLite path or a PostgreSQL server.
+
+    A malformed URL, an unknown driver, a SQLite file in a folder that does not exist and a
+    server that cannot be reached all become one error naming SILKPOST_DATABASE_URL: the
+    driver's own exception says what failed, not which setting to change.
+    """
     url = normalise_url(url)
     if url.startswith("sqlite"):
         parsed = make_url(url)
         synchronous = parsed.query.get("synchronous", DEFAULT_SYNCHRONOUS)
         if not isinstance(synchronous, str) or synchronous.upper() not in SYNCHRONOUS_MODES:
-            raise ValueError(f"database_url: synchronous={synchronous!r} is not one of "
-                             + ", ".join(m.lower() for m in SYNCHRONOUS_MODES))
+            raise InvalidSetting(f"{SETTING}: synchronous={synchronous!r} is not one of "
+                                 + ", ".join(m.lower() for m in SYNCHRONOUS_MODES),
+                                 field=SETTING)
+        database = parsed.database or ""
+        if database and database != ":memory:" and not database.startswith("file:"):
+            folder = Path(database).parent
+            if not folder.is_dir():
+                raise DatabaseUnavailable(f"{SETTING}: the folder {str(folder)!r} of the SQLite "
+                                          "file does not exist; create it or choose another "
+                                          "path", field=SETTING)
         # The mode stays in the URL (the driver ignores it), so the writer process the
         # appender starts with this URL commits the same way.
-        engine = create_engine(
-            url, connect_args={"check_same_thread": False, "timeout": busy_timeout_s})
+        engine = _engine(url, connect_args={"check_same_thread": False,
+                                            "timeout": busy_timeout_s})
         mode = synchronous.upper()
         event.listen(engine, "connect",
                      lambda connection, _record: _sqlite_connect(connection, mode))
-        return engine
-    return create_engine(url, pool_pre_ping=True)
+    else:
+        engine = _engine(url, pool_pre_ping=True)
+    event.listen(engine, "handle_error", _unreachable)
+    return engine
+
+
+def _engine(url: str, **options: Any) -> Engine:
+    try:
+        return create_engine(url, **options)
+    except (NoSuchModuleError, ImportError):
+        raise InvalidSetting(f"{SETTING}: no driver for {make_url(url).drivername!r} "
+                             f"({EXAMPLES})", field=SETTING) from None
+
+
+def _unreachable(context: ExceptionContext) -> None:
+    """A failed connection attempt becomes an error naming the setting (password hidden)."""
+    if context.connection is not None or context.engine is None:
+        return  # an error of a statement on an open connection: the caller's to handle
+    where = context.engine.url.render_as_string(hide_password=True)
+    reason = str(context.original_exception).strip().splitlines()[0]
+    raise DatabaseUnavailable(f"{SETTING}: cannot open {where}: {reason}", field=SETTING)
 
 
 def in_write_transaction(conn: Connection, work: Callable[[Connection], T]) -> T:
