@@ -198,10 +198,11 @@ def read_ndjson(lines: Iterable[bytes | str | None], *, encoding: str = "utf-8"
             yield number, _too_long()
             continue
         if encoding != "utf-8" and isinstance(line, bytes):
+            raw = line
             try:
-                line = line.decode(encoding)
+                line = raw.decode(encoding)
             except UnicodeDecodeError as bad:
-                yield number, _not_in(line, bad, encoding)
+                yield number, _not_in(raw, bad, encoding)
                 continue
         if not line.strip():
             continue

@@ -12,6 +12,7 @@ from datetime import datetime, tzinfo
 from itertools import islice
 from types import TracebackType
 from typing import Protocol, Self
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from silkpost.domain.codes import ObjectKind, terminal_statuses
 from silkpost.domain.errors import InvalidValue
@@ -64,6 +65,15 @@ class IngestResult:
     def ok(self) -> bool:
         """True when nothing was rejected."""
         return self.rejected == 0
+
+
+def time_zone(name: str, *, field: str) -> ZoneInfo:
+    """The IANA zone a sender names for its times without an offset (``Asia/Almaty``)."""
+    try:
+        return ZoneInfo(name.strip())
+    except (ZoneInfoNotFoundError, ValueError):
+        raise InvalidRequest(f"{name!r} is not an IANA time zone, e.g. Asia/Almaty or "
+                             "Asia/Shanghai", field=field) from None
 
 
 def ingest(
