@@ -153,7 +153,7 @@ def test_gb18030_bytes_out_of_place_are_rejected_alone(
 ) -> None:
     """A GB18030 lead byte followed by a space is no character: the CLI lists that line."""
     file = tmp_path / "cn.csv"
-    file.write_bytes("object_id\tcode\toccurred_at\tlocation\n".encode()
+    file.write_bytes(b"object_id\tcode\toccurred_at\tlocation\n"
                      + f"{IDS[0]}\tEMC\t2026-11-19T08:00:00+08:00\t霍尔果斯\n".encode("gb18030")
                      + f"{IDS[1]}\tEMC\t2026-11-19T08:00:00+08:00\t".encode() + b"\x81 \n")
     result = _import(platform, file, "--encoding", "gb18030", monkeypatch=monkeypatch)
