@@ -242,3 +242,23 @@ def test_the_limits_still_hold_in_another_encoding() -> None:
     assert isinstance(records[0][1], formats.Problem)
     assert records[1][1] == {"object_id": IDS[0], "code": "EMD",
                              "occurred_at": "2026-11-21T09:15:00+05:00", "location": "Алматы"}
+
+
+def test_a_file_of_codes_never_loads_the_place_names() -> None:
+    """Records that carry a UN/LOCODE do not pay for the name index; the first name builds
+    it, once, and the fast path takes records with a name."""
+    from silkpost.tracking import places
+    from silkpost.tracking.validation import RecordValidator
+
+    places._index.cache_clear()
+    validator = RecordValidator()
+    at = datetime(2026, 11, 21, 9, 15, tzinfo=ALMATY).isoformat()
+    for object_id in IDS:
+        record = {"object_id": object_id, "code": "EMD", "occurred_at": at, "location": "KZALA"}
+        assert validator.event(record, source="s", received_at=datetime.now(ALMATY))
+    assert places._index.cache_info().currsize == 0
+    for object_id in IDS:
+        record = {"object_id": object_id, "code": "EMD", "occurred_at": at, "location": "Алматы"}
+        event = validator.event(record, source="s", received_at=datetime.now(ALMATY))
+        assert event is not None and event.location == "KZALA"
+    assert places._index.cache_info().misses == 1
