@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Annotated
 
 import typer
 from rich.progress import (
@@ -37,28 +38,40 @@ def import_file(
     fmt: str = typer.Option(None, "--format", help="json, ndjson or csv (default: by extension)"),
     source: str = typer.Option("import", help="who the events come from"),
     show: int = typer.Option(20, help="how many rejections to list"),
+    # Annotated, so that a caller in Python (benchmarks/bench_ingest.py) gets real defaults.
+    encoding: Annotated[str, typer.Option(
+        help="utf-8 (with or without BOM), windows-1251 or gb18030")] = "utf-8",
+    delimiter: Annotated[str | None, typer.Option(
+        help="CSV cell delimiter: , ; or tab (default: the header line's)")] = None,
+    timezone: Annotated[str | None, typer.Option(
+        help="IANA zone of times without a UTC offset, e.g. Asia/Almaty")] = None,
 ) -> None:
     """Import events from a JSON, NDJSON or CSV file; exit 1 if any record was rejected."""
     from silkpost.bootstrap import bootstrap
-    from silkpost.tracking.service import ingest
+    from silkpost.tracking.service import ingest, time_zone
 
     with reported_errors():
         kind: formats.Format = fmt or formats.guess_format(file.name)  # type: ignore[assignment]
         if kind not in ("json", "ndjson", "csv"):
             raise formats.UnreadableFile(f"unknown format {kind!r}", field="format")
+        codec = formats.encoding_named(encoding, field="--encoding")
+        delim = None if delimiter is None else formats.delimiter_named(delimiter,
+                                                                      field="--delimiter")
+        zone = None if timezone is None else time_zone(timezone, field="--timezone")
         platform = bootstrap()
         columns = (TextColumn("[bold]{task.description}"), BarColumn(), TransferSpeedColumn(),
                    TimeRemainingColumn(), TextColumn("{task.fields[counts]}"))
         with Progress(*columns, console=err_console, transient=False) as progress:
             task = progress.add_task(file.name, total=file.stat().st_size, counts="")
             if kind == "json":
-                records = formats.read_json(file.read_bytes())
+                records = formats.read_json(file.read_bytes(), encoding=codec)
                 progress.update(task, completed=file.stat().st_size)
             else:
-                records = formats.read_stream(_chunks(file, progress, task), kind)
+                records = formats.read_stream(_chunks(file, progress, task), kind,
+                                              delimiter=delim, encoding=codec)
             result = ingest(
                 records, uow=platform.uow(), clock=platform.clock, source=source,
-                batch_size=platform.settings.ingest_batch_size,
+                batch_size=platform.settings.ingest_batch_size, zone=zone,
                 on_batch=lambda r: progress.update(
                     task, counts=f"{r.accepted:,} new · {r.duplicates:,} dup · "
                     f"{r.rejected:,} rejected"),

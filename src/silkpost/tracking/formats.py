@@ -8,8 +8,14 @@ JSON array, so a rejection points at the place to fix.
 
 NDJSON and CSV are read as a stream of byte chunks (a file read piece by piece, an HTTP body
 as it arrives), so memory does not grow with the file: a line over :data:`MAX_RECORD_BYTES`
-is not kept but skipped to its end and rejected alone, and so is a line that is not UTF-8.
-A JSON document is parsed whole, hence its own, smaller limit (:data:`MAX_JSON_BYTES`).
+is not kept but skipped to its end and rejected alone, and so is a line that is not in the
+file's encoding. A JSON document is parsed whole, hence its own, smaller limit
+(:data:`MAX_JSON_BYTES`).
+
+Partners' spreadsheets save CSV their own way: ``;`` or tab between cells (a Russian or Kazakh
+Excel), Windows-1251 or GB18030 instead of UTF-8. The encodings in :data:`ENCODINGS` keep
+``\n``, ``"`` and the delimiters single bytes that never occur inside a multi-byte character,
+so lines and quotes are still found on the bytes and each record is decoded alone.
 """
 
 from __future__ import annotations
@@ -47,12 +53,42 @@ hundred MB. Larger batches go as NDJSON or CSV, which are read record by record.
 READ_CHUNK = 1 << 20
 """Bytes read from a file at a time (a chunk is the most kept beside one record)."""
 
+ENCODINGS = {"utf-8": "UTF-8", "windows-1251": "Windows-1251", "gb18030": "GB18030"}
+"""The encodings a file may be in (Python codec name: name shown in messages)."""
+_ENCODING_LABELS = {"utf-8": "utf-8", "utf8": "utf-8", "utf-8-sig": "utf-8",
+                    "windows-1251": "windows-1251", "cp1251": "windows-1251",
+                    "gb18030": "gb18030", "gbk": "gb18030", "gb2312": "gb18030"}
+# GBK and GB2312 are subsets of GB18030: a file labelled so is read as GB18030.
+
+DELIMITERS = {",": "comma", ";": "semicolon", "\t": "tab"}
+"""The CSV cell delimiters read; without one said, the header line's most frequent one."""
+_DELIMITER_LABELS = {**{d: d for d in DELIMITERS}, **{n: d for d, n in DELIMITERS.items()},
+                     "\\t": "\t"}
+
 
 class UnreadableFile(InvalidRequest):
     """The file as a whole cannot be read in the format it claims."""
 
     code = "tracking.unreadable_file"
     title = "Unreadable event file"
+
+
+def encoding_named(label: str, *, field: str = "encoding") -> str:
+    """The codec for an encoding label (``--encoding``, a content type's ``charset``)."""
+    codec = _ENCODING_LABELS.get(label.strip().strip('"').lower())
+    if codec is None:
+        raise UnreadableFile(f"encoding {label!r} is not one of "
+                             f"{', '.join(ENCODINGS.values())}", field=field)
+    return codec
+
+
+def delimiter_named(label: str, *, field: str = "delimiter") -> str:
+    """The CSV delimiter a label names: ``,``, ``;``, a tab, or their names (``tab``)."""
+    raw = label.strip('"')
+    delimiter = _DELIMITER_LABELS.get(raw) or _DELIMITER_LABELS.get(raw.strip().lower())
+    if delimiter is None:
+        raise UnreadableFile(f"delimiter {label!r} is not one of: , ; tab", field=field)
+    return delimiter
 
 
 def guess_format(name: str) -> Format:
@@ -84,11 +120,17 @@ def _loads(data: bytes | str) -> Any:
             raise exc from None
 
 
-def read_json(data: bytes, *, whole: str = "(file)") -> Iterator[Record]:
+def read_json(data: bytes, *, whole: str = "(file)", encoding: str = "utf-8"
+              ) -> Iterator[Record]:
     """A JSON array of event objects (or one object, or {"events": [...]}).
 
     ``whole`` names the document in an error: "(file)" for a file, "(body)" for a request.
     """
+    if encoding != "utf-8":
+        try:
+            data = data.decode(encoding).encode()
+        except UnicodeDecodeError as exc:
+            raise UnreadableFile(_not_in(data, exc, encoding).reason, field=whole) from None
     try:
         doc = _loads(data)
     except orjson.JSONDecodeError as exc:
@@ -142,17 +184,26 @@ def _too_long() -> Problem:
     return Problem("(record)", f"longer than {MAX_RECORD_BYTES:,} bytes")
 
 
-def _not_utf8(line: bytes, exc: UnicodeDecodeError) -> Problem:
-    return Problem("(record)", f"not UTF-8: byte 0x{line[exc.start]:02x} at byte "
-                   f"{exc.start + 1:,} of the record")
+def _not_in(line: bytes, exc: UnicodeDecodeError, encoding: str = "utf-8") -> Problem:
+    return Problem("(record)", f"not {ENCODINGS[encoding]}: byte 0x{line[exc.start]:02x} at "
+                   f"byte {exc.start + 1:,} of the record (say the file's encoding: --encoding, "
+                   "HTTP: charset)")
 
 
-def read_ndjson(lines: Iterable[bytes | str | None]) -> Iterator[Record]:
+def read_ndjson(lines: Iterable[bytes | str | None], *, encoding: str = "utf-8"
+                ) -> Iterator[Record]:
     """One JSON object per line; blank lines are skipped; ``None`` is a line over the limit."""
     for number, line in enumerate(lines, start=1):
         if line is None:
             yield number, _too_long()
             continue
+        if encoding != "utf-8" and isinstance(line, bytes):
+            raw = line
+            try:
+                line = raw.decode(encoding)
+            except UnicodeDecodeError as bad:
+                yield number, _not_in(raw, bad, encoding)
+                continue
         if not line.strip():
             continue
         try:
@@ -162,7 +213,7 @@ def read_ndjson(lines: Iterable[bytes | str | None]) -> Iterator[Record]:
                 try:
                     line.decode()
                 except UnicodeDecodeError as bad:
-                    yield number, _not_utf8(line, bad)
+                    yield number, _not_in(line, bad)
                     continue
             yield number, Problem("(record)", f"not valid JSON: {exc}")
             continue
@@ -171,26 +222,31 @@ def read_ndjson(lines: Iterable[bytes | str | None]) -> Iterator[Record]:
         )
 
 
-def _csv_records(lines: Iterable[bytes | None]) -> Iterator[tuple[int, list[str] | Problem]]:
+def _csv_records(lines: Iterable[bytes | None], delimiter: str | None = None,
+                 encoding: str = "utf-8") -> Iterator[tuple[int, list[str] | Problem]]:
     """The rows of CSV lines, a quoted cell's line breaks joined, each read on its own.
 
     A row is read by itself (not by one csv reader over the file) so that a row the csv
-    module refuses, or one that is not UTF-8, is one problem and the next row reads as usual.
-    An odd number of quotes so far means a quoted cell goes on to the next line (RFC 4180).
+    module refuses, or one not in the file's encoding, is one problem and the next row reads
+    as usual. An odd number of quotes so far means a quoted cell goes on to the next line
+    (RFC 4180). Without a ``delimiter``, the first non-blank line (the header) decides it.
     """
     parts: list[bytes] = []
     first = size = quotes = 0
+    delim = delimiter
     for number, line in enumerate(lines, start=1):
-        # The usual row: one line, no quoted cell, valid UTF-8, not the header line (its
-        # BOM): split without the csv module's reader, a third of a large CSV import's time.
-        if not parts and number > 1 and line is not None and b'"' not in line:
+        # The usual row: one line, no quoted cell, in the encoding, after the header line
+        # (its BOM, its delimiter): split without the csv module's reader, a third of a large
+        # CSV import's time.
+        if not parts and delim is not None and number > 1 and line is not None and (
+                b'"' not in line):
             try:
-                text = line.decode()
+                text = line.decode(encoding)
             except UnicodeDecodeError:
                 pass  # reported below, with its byte position
             else:
                 text = text[:-1] if text.endswith("\r") else text
-                yield number, text.split(",") if text else []
+                yield number, text.split(delim) if text else []
                 continue
         if line is None:
             if parts:  # the row went on into a line over the limit: it is that long
@@ -212,13 +268,17 @@ def _csv_records(lines: Iterable[bytes | None]) -> Iterator[tuple[int, list[str]
         raw = b"\n".join(parts)
         parts, size, quotes = [], 0, 0
         try:
-            text = raw.decode("utf-8-sig" if first == 1 else "utf-8")
+            text = raw.decode(encoding)
         except UnicodeDecodeError as exc:
-            yield first, _not_utf8(raw, exc)
+            yield first, _not_in(raw, exc, encoding)
             first = 0
             continue
+        if first == 1:
+            text = text.removeprefix("\ufeff")  # a byte order mark (UTF-8 or GB18030)
+        if delim is None and text.strip():
+            delim = max(DELIMITERS, key=text.count)  # ties: the comma, first
         try:
-            row = next(csv.reader([text]), [])
+            row = next(csv.reader([text], delimiter=delim or ","), [])
         except csv.Error as exc:
             yield first, Problem("(record)", f"not a CSV row: {exc}")
             first = 0
@@ -229,13 +289,14 @@ def _csv_records(lines: Iterable[bytes | None]) -> Iterator[tuple[int, list[str]
         yield first, Problem("(record)", "a quoted cell is not closed before the end")
 
 
-def read_csv(lines: Iterable[bytes | None]) -> Iterator[Record]:
+def read_csv(lines: Iterable[bytes | None], *, delimiter: str | None = None,
+             encoding: str = "utf-8") -> Iterator[Record]:
     """A header row naming the fields (see CSV_FIELDS), one event per row.
 
     ``lines`` are byte lines as :func:`split_lines` gives them. Empty cells are absent
-    values; ``payload`` holds a JSON object.
+    values; ``payload`` holds a JSON object. ``delimiter``: see :func:`_csv_records`.
     """
-    rows = _csv_records(lines)
+    rows = _csv_records(lines, delimiter, encoding)
     header: list[str] | None = None
     for _, row in rows:
         if isinstance(row, Problem):
@@ -267,14 +328,21 @@ def read_csv(lines: Iterable[bytes | None]) -> Iterator[Record]:
         yield number, record
 
 
-def read_stream(chunks: Iterable[bytes], fmt: Literal["ndjson", "csv"]) -> Iterator[Record]:
-    """Records from a stream of byte chunks, read one line at a time."""
+def read_stream(chunks: Iterable[bytes], fmt: Literal["ndjson", "csv"], *,
+                delimiter: str | None = None, encoding: str = "utf-8") -> Iterator[Record]:
+    """Records from a stream of byte chunks, read one line at a time.
+
+    ``encoding`` is a codec of :data:`ENCODINGS` (see :func:`encoding_named`).
+    """
     lines = split_lines(chunks)
-    return read_ndjson(lines) if fmt == "ndjson" else read_csv(lines)
+    if fmt == "ndjson":
+        return read_ndjson(lines, encoding=encoding)
+    return read_csv(lines, delimiter=delimiter, encoding=encoding)
 
 
-def read_bytes(data: bytes, fmt: Format) -> Iterator[Record]:
+def read_bytes(data: bytes, fmt: Format, *, delimiter: str | None = None,
+               encoding: str = "utf-8") -> Iterator[Record]:
     """Records from an in-memory document (a small file, a test's body)."""
     if fmt == "json":
-        return read_json(data)
-    return read_stream([data], fmt)
+        return read_json(data, encoding=encoding)
+    return read_stream([data], fmt, delimiter=delimiter, encoding=encoding)

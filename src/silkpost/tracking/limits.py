@@ -76,10 +76,10 @@ RECORD_LIMITS: dict[str, FieldLimit] = {f.field: f for f in (
     FieldLimit("object_id", 64, "`A-Z 0-9 - _ . /` (lower case and spaces are folded)",
                "string"),
     FieldLimit("code", 8, "an event code from event-codes.md", "string"),
-    FieldLimit("occurred_at", OCCURRED_AT_MAX, "ISO 8601 time with offset (never a number)",
-               "string"),
-    FieldLimit("location", 16, "UN/LOCODE: `A-Z 2-9` (spaces and lower case are folded)",
-               "string"),
+    FieldLimit("occurred_at", OCCURRED_AT_MAX, "ISO 8601 time with offset, or without one "
+               "in the zone given (never a number)", "string"),
+    FieldLimit("location", 64, "UN/LOCODE: `A-Z 2-9` (spaces and lower case are folded), or "
+               "the name of one place", "string"),
     FieldLimit("office", 32, "`A-Z 0-9 - _ .` (lower case is folded)", "string"),
     FieldLimit("source", 64, TEXT, "string"),
     FieldLimit("event_id", 128, TEXT, "string"),

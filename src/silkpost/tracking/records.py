@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, tzinfo
 from typing import Any
 
 import orjson
@@ -26,7 +26,7 @@ from pydantic import (
 
 from silkpost.domain.codes import ObjectKind, event_code
 from silkpost.domain.events import TrackingEvent
-from silkpost.domain.locations import validate_locode, validate_office
+from silkpost.domain.locations import validate_office
 from silkpost.domain.objects import validate_object_id
 from silkpost.domain.retractions import check_retraction, is_retraction
 from silkpost.tracking.limits import (
@@ -37,6 +37,7 @@ from silkpost.tracking.limits import (
     text_problem,
 )
 from silkpost.tracking.payload import payload_problem
+from silkpost.tracking.places import location_code
 
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}[T ]")
 
@@ -106,15 +107,15 @@ class EventRecord(BaseModel):
 
     @field_validator("occurred_at")
     @classmethod
-    def _has_offset(cls, value: datetime) -> datetime:
+    def _has_offset(cls, value: datetime, info: ValidationInfo) -> datetime:
         if value.tzinfo is None or value.utcoffset() is None:
-            raise ValueError("time needs a UTC offset, e.g. 2026-11-20T14:05:00+06:00")
+            return local_time(value, (info.context or {}).get("zone"))
         return value
 
     @field_validator("location")
     @classmethod
     def _locode(cls, value: str | None) -> str | None:
-        return None if not value else validate_locode(value)
+        return None if not value else location_code(value)
 
     @field_validator("office")
     @classmethod
@@ -143,6 +144,22 @@ class EventRecord(BaseModel):
         return self
 
 
+NO_OFFSET = ("time needs a UTC offset, e.g. 2026-11-20T14:05:00+06:00, or the zone of the "
+             "file's times: --timezone Asia/Almaty (HTTP: header X-Silkpost-Timezone)")
+
+
+def local_time(value: datetime, zone: tzinfo | None) -> datetime:
+    """A time without an offset, read in the zone the sender said its file uses.
+
+    The one place a naive time becomes an aware one (the record validator's fast path calls
+    it too). Without a zone it is refused: guessing UTC would shift a Kazakh scan by 5 hours.
+    A time a DST change repeats is read as the first of the two (``fold=0``).
+    """
+    if zone is None or value.tzinfo is not None:
+        raise ValueError(NO_OFFSET)
+    return value.replace(tzinfo=zone)
+
+
 class _FieldError(ValueError):
     """A cross-field check that knows which field is at fault."""
 
@@ -152,10 +169,14 @@ class _FieldError(ValueError):
         self.reason = reason
 
 
-def to_event(record: Mapping[str, Any], *, default_source: str) -> TrackingEvent | list[Problem]:
-    """The domain event for a record, or the problems that keep it from being one."""
+def to_event(record: Mapping[str, Any], *, default_source: str, zone: tzinfo | None = None
+             ) -> TrackingEvent | list[Problem]:
+    """The domain event for a record, or the problems that keep it from being one.
+
+    ``zone``: where the sender's times without an offset were taken (see :func:`local_time`).
+    """
     try:
-        r = EventRecord.model_validate(record)
+        r = EventRecord.model_validate(record, context={"zone": zone})
     except ValidationError as exc:
         return [_problem(err) for err in exc.errors(include_url=False, include_input=False)]
     return TrackingEvent(

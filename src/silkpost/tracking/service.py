@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, tzinfo
 from itertools import islice
 from types import TracebackType
 from typing import Protocol, Self
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from silkpost.domain.codes import ObjectKind, terminal_statuses
 from silkpost.domain.errors import InvalidValue
@@ -66,6 +67,15 @@ class IngestResult:
         return self.rejected == 0
 
 
+def time_zone(name: str, *, field: str) -> ZoneInfo:
+    """The IANA zone a sender names for its times without an offset (``Asia/Almaty``)."""
+    try:
+        return ZoneInfo(name.strip())
+    except (ZoneInfoNotFoundError, ValueError):
+        raise InvalidRequest(f"{name!r} is not an IANA time zone, e.g. Asia/Almaty or "
+                             "Asia/Shanghai", field=field) from None
+
+
 def ingest(
     records: Iterable[Record],
     *,
@@ -76,6 +86,7 @@ def ingest(
     max_listed: int = 1000,
     on_batch: Callable[[IngestResult], None] | None = None,
     in_line: bool = False,
+    zone: tzinfo | None = None,
 ) -> IngestResult:
     """Validate and store events; each batch of ``batch_size`` records is one transaction.
 
@@ -89,9 +100,13 @@ def ingest(
     otherwise hand to a writer process of its own: a server takes it for its requests, so
     that three large bodies do not start three processes (80 MB each) that only take turns at
     SQLite's one write lock (see docs/events.md, "Formats").
+
+    ``zone`` is where the records' times without a UTC offset were taken (``--timezone``);
+    without it such a time is rejected.
     """
     with Intake(uow=uow, clock=clock, source=source, batch_size=batch_size,
-                max_listed=max_listed, on_batch=on_batch, in_line=in_line) as intake:
+                max_listed=max_listed, on_batch=on_batch, in_line=in_line,
+                zone=zone) as intake:
         intake.feed(records)
     return intake.result
 
@@ -108,13 +123,13 @@ class Intake:
     def __init__(self, *, uow: UnitOfWork, clock: Clock, source: str, batch_size: int = 20_000,
                  max_listed: int = 1000,
                  on_batch: Callable[[IngestResult], None] | None = None,
-                 in_line: bool = False) -> None:
+                 in_line: bool = False, zone: tzinfo | None = None) -> None:
         if batch_size < 1:
             raise InvalidRequest("batch_size must be at least 1", field="batch_size")
         self._uow, self._clock, self._source = uow, clock, source
         self._batch_size, self._max_listed, self._on_batch = batch_size, max_listed, on_batch
         self._in_line = in_line
-        self._validator = RecordValidator()
+        self._validator = RecordValidator(zone=zone)
         self._appender: EventAppender | None = None
         self.result = IngestResult()
 

@@ -14,12 +14,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping, Sequence
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, tzinfo
 from typing import Any
 
 from silkpost.domain.codes import ObjectKind, event_codes
 from silkpost.domain.events import TrackingEvent
-from silkpost.domain.locations import validate_locode, validate_office
+from silkpost.domain.locations import validate_office
 from silkpost.domain.objects import validate_object_id
 from silkpost.domain.text import forbidden_character
 from silkpost.domain.times import EARLIEST as EARLIEST_PLAUSIBLE
@@ -27,7 +27,8 @@ from silkpost.errors import InvalidRequest
 from silkpost.tracking.formats import Record
 from silkpost.tracking.limits import max_length, text_problem
 from silkpost.tracking.payload import PayloadCheck
-from silkpost.tracking.records import Problem, to_event
+from silkpost.tracking.places import location_code
+from silkpost.tracking.records import Problem, local_time, to_event
 
 MAX_CLOCK_AHEAD = timedelta(hours=24)
 
@@ -36,14 +37,16 @@ _FIELDS = frozenset(("object_kind", "object_id", "code", "occurred_at", "locatio
 _TIME = re.compile(
     r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,6})?)?(?:Z|[+-]\d{2}:\d{2})"
 )
+_NAIVE_TIME = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,6})?)?")
 _KINDS = {k.value: k for k in ObjectKind}
 _time_ok = _TIME.fullmatch
+_naive_ok = _NAIVE_TIME.fullmatch
 _PLAIN_SEPARATORS = frozenset(("--T::+:", "--T::-:"))  # at[4::3] of seconds and ±hh:mm
 _fromiso = datetime.fromisoformat
 _CACHE_LIMIT = 200_000
 _ID_MAX, _CODE_MAX, _SOURCE_MAX, _EVENT_ID_MAX = (
     max_length("object_id"), max_length("code"), max_length("source"), max_length("event_id"))
-_PLACE_MAX: dict[Callable[[str], str], int] = {validate_locode: max_length("location"),
+_PLACE_MAX: dict[Callable[[str], str], int] = {location_code: max_length("location"),
                                                validate_office: max_length("office")}
 _bad_char = forbidden_character
 
@@ -60,7 +63,8 @@ class RecordValidator:
     the raw value to its normalised form, None (empty: absent) or ``_BAD`` (defer).
     """
 
-    def __init__(self) -> None:
+    def __init__(self, *, zone: tzinfo | None = None) -> None:
+        self.zone = zone  # where the file's times without an offset were taken, if said
         self._ids: dict[ObjectKind, dict[str, str | None]] = {k: {} for k in ObjectKind}
         self._places: dict[str, str | None] = {}
         self._offices: dict[str, str | None] = {}
@@ -133,11 +137,17 @@ class RecordValidator:
             # The usual layout (2026-11-20T10:00:00+06:00) by its separators, else the regex;
             # in either case fromisoformat rejects anything but ASCII digits around them.
             if not (len(at) == 25 and at[4::3] in _PLAIN_SEPARATORS) and not _time_ok(at):
-                return None
-            try:
-                occurred_at = _fromiso(at)
-            except ValueError:
-                return None
+                if self.zone is None or not _naive_ok(at):
+                    return None
+                try:  # a partner's local time, in the zone the import was told
+                    occurred_at = local_time(_fromiso(at), self.zone)
+                except ValueError:
+                    return None
+            else:
+                try:
+                    occurred_at = _fromiso(at)
+                except ValueError:
+                    return None
         elif type(at) is datetime:
             # One scan of a truckload is one datetime object shared by its records.
             if at is not self._last_time and at.utcoffset() is None:
@@ -164,7 +174,7 @@ class RecordValidator:
                 return None
             location = self._places.get(raw, _MISS)
             if location is _MISS:
-                location = self._new_place(raw, self._places, validate_locode)
+                location = self._new_place(raw, self._places, location_code)
             if location is _BAD:
                 return None
         raw = get("office")
@@ -311,7 +321,7 @@ def _check(
         return [record]
     event = validator.event(record, source=source, received_at=received_at)
     if event is None:
-        checked = to_event(record, default_source=source)
+        checked = to_event(record, default_source=source, zone=validator.zone)
         if isinstance(checked, list):
             return checked
         event = checked._replace(received_at=received_at)

@@ -3,8 +3,9 @@ identically."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone, tzinfo
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -33,10 +34,14 @@ times = st.sampled_from([
     # numbers and digit strings are not times; controls are not trimmed away
     1_700_000_000.0, "1700000000", True, "2026-11-20T10:00:00+08:00\x1f",
     "\t2026-11-20T10:00:00+08:00", "2026-11-20 10:00:00+08:00" + " " * 60,
+    # naive times, read in the zone given (if any); Warsaw's DST gap and repeated hour
+    "2026-11-20T10:00", "2026-11-20T10:00:00.5", "2026-11-20 10:00", "2026-03-29T02:30:00",
+    "2026-10-25T02:30:00", "2026-11-20T10:00:00 ", "45981.375",
 ])
 places = st.sampled_from([MISSING, None, "", "  ", "KZALA", "kz ala", "XXABC", "KZAL1", 5,
                           "K Z A L A" + " " * 20 + "X", "K  Z  A  L  A    ", "KZALA\x1f",
-                          "\x0bKZALA"])
+                          "\x0bKZALA", "Алматы", "almaty", "阿拉木图", "Urumqi", "Atlantis",
+                          " Қорғас "])
 offices = st.sampled_from([MISSING, None, "", "CNURCA", "cnhrs-xs", "a b", "Z", "CNURCA\x85",
                            "C" * 33])
 texts = st.sampled_from([MISSING, None, "", "  ", "partner", "x" * 200, "x" * 64, "x" * 65,
@@ -81,12 +86,17 @@ def same(a: TrackingEvent, b: TrackingEvent) -> bool:
         and a.occurred_at.utcoffset() == b.occurred_at.utcoffset())
 
 
+zones = st.sampled_from([None, ZoneInfo("Asia/Almaty"), ZoneInfo("Europe/Warsaw"), UTC])
+
+
 @settings(max_examples=600)
-@given(records())
-def test_fast_path_never_accepts_what_the_reference_rejects(record: dict[str, Any]) -> None:
-    """Whenever the fast path gives an event, the reference gives the same event."""
-    fast = RecordValidator().event(record, source="default", received_at=NOW)
-    reference = to_event(record, default_source="default")
+@given(records(), zones)
+def test_fast_path_never_accepts_what_the_reference_rejects(record: dict[str, Any],
+                                                            zone: tzinfo | None) -> None:
+    """Whenever the fast path gives an event, the reference gives the same event (with the
+    zone of the file's times without an offset, if one was given)."""
+    fast = RecordValidator(zone=zone).event(record, source="default", received_at=NOW)
+    reference = to_event(record, default_source="default", zone=zone)
     if fast is not None:
         assert isinstance(reference, TrackingEvent), (record, reference)
         assert same(fast, reference)
@@ -103,20 +113,20 @@ WINDOW = (datetime(2026, 11, 20, 9, tzinfo=UTC), datetime(2026, 11, 25, tzinfo=U
 
 
 @settings(max_examples=200)
-@given(st.lists(records(), min_size=1, max_size=12))
-def test_one_validator_over_a_file_agrees_with_the_reference(batch: list[dict[str, Any]]
-                                                             ) -> None:
+@given(st.lists(records(), min_size=1, max_size=12), zones)
+def test_one_validator_over_a_file_agrees_with_the_reference(batch: list[dict[str, Any]],
+                                                             zone: tzinfo | None) -> None:
     """With its caches warm (ids, places, the last datetime object, the last record's fields
     when only the id changes), a validator serving a whole file still accepts only what the
     reference accepts, and only inside the window."""
-    validator = RecordValidator()
+    validator = RecordValidator(zone=zone)
     # Each record is followed by the same values under other ids (a truckload's scan).
     others = ["CA000000028CN", "x", "RR123456789CN"]
     for record in [r for rec in batch + batch
                    for r in (rec, *({**rec, "object_id": i} for i in others))]:
         fast = validator.event(record, source="default", received_at=NOW, window=WINDOW)
         if fast is not None:
-            reference = to_event(record, default_source="default")
+            reference = to_event(record, default_source="default", zone=zone)
             assert isinstance(reference, TrackingEvent), (record, reference)
             assert same(fast, reference)
             assert WINDOW[0] <= fast.occurred_at <= WINDOW[1]
@@ -133,3 +143,14 @@ def test_the_simulators_record_needs_no_reference_either() -> None:
     naive = {**record, "occurred_at": at.replace(tzinfo=None)}
     assert RecordValidator().event(naive, source="s", received_at=NOW) is None
     assert isinstance(to_event(naive, default_source="s"), list)
+
+
+def test_fast_path_takes_naive_times_and_place_names_when_the_zone_is_given() -> None:
+    """A partner file of local times and city names stays on the fast path, and agrees."""
+    zone = ZoneInfo("Asia/Almaty")
+    record = {"object_id": "CA000000014CN", "code": "EMB", "occurred_at": "2026-11-20T10:00:00",
+              "location": "Алматы"}
+    fast = RecordValidator(zone=zone).event(record, source="s", received_at=NOW)
+    assert fast is not None and fast.location == "KZALA"
+    assert fast.occurred_at == datetime(2026, 11, 20, 10, tzinfo=zone)
+    assert RecordValidator().event(record, source="s", received_at=NOW) is None

@@ -17,7 +17,7 @@ import contextlib
 import os
 import threading
 from collections.abc import Iterator
-from datetime import datetime
+from datetime import datetime, tzinfo
 from typing import Annotated, Literal
 
 import anyio
@@ -34,7 +34,14 @@ from silkpost.domain.codes import Language, ObjectKind, Status
 from silkpost.errors import InvalidRequest
 from silkpost.tracking import formats
 from silkpost.tracking.ports import ObjectQuery
-from silkpost.tracking.service import IngestResult, decode_cursor, ingest, list_objects, track
+from silkpost.tracking.service import (
+    IngestResult,
+    decode_cursor,
+    ingest,
+    list_objects,
+    time_zone,
+    track,
+)
 
 router = APIRouter(prefix="/api/v1", tags=["tracking"], responses=PROBLEM_RESPONSES)
 
@@ -67,27 +74,46 @@ async def post_events(
     platform: PlatformDep,
     source: Annotated[str | None, Header(alias="X-Silkpost-Source",
                                          description="who sends the events")] = None,
+    timezone: Annotated[str | None, Header(
+        alias="X-Silkpost-Timezone",
+        description="IANA zone of the times without a UTC offset, e.g. Asia/Almaty")] = None,
+    delimiter: Annotated[str | None, Query(
+        description="CSV cell delimiter: , ; or tab (default: the header line's; also the "
+        "content type's delimiter parameter)")] = None,
 ) -> IngestOut:
-    """Store a batch of events: each bad record is rejected alone, with field and reason."""
-    media = request.headers.get("content-type", "application/json").split(";")[0].strip()
+    """Store a batch of events: each bad record is rejected alone, with field and reason.
+
+    The content type's ``charset`` says the body's encoding (utf-8, windows-1251, gb18030).
+    """
+    media, *params = request.headers.get("content-type", "application/json").split(";")
+    media = media.strip().lower()
     fmt = _CONTENT_TYPES.get(media)
     if fmt is None:
         raise InvalidRequest(
             f"content type {media!r} is not one of {', '.join(_CONTENT_TYPES)}",
             field="content-type",
         )
+    given = dict(p.partition("=")[::2] for p in params)
+    given = {k.strip().lower(): v.strip() for k, v in given.items()}
+    codec = formats.encoding_named(given.get("charset", "utf-8"), field="charset")
+    if delimiter is None:
+        delimiter = given.get("delimiter")
+    delim = None if delimiter is None else formats.delimiter_named(delimiter)
+    zone = None if timezone is None else time_zone(timezone, field="X-Silkpost-Timezone")
     if fmt == "json":
         body = await _read_json_body(request)
 
         def work() -> IngestResult:
             with _TURN:
-                return ingest(formats.read_json(body, whole="(body)"), uow=platform.uow(),
-                              clock=platform.clock, source=source or "api",
-                              batch_size=platform.settings.ingest_batch_size, in_line=True)
+                return ingest(formats.read_json(body, whole="(body)", encoding=codec),
+                              uow=platform.uow(), clock=platform.clock, source=source or "api",
+                              batch_size=platform.settings.ingest_batch_size, in_line=True,
+                              zone=zone)
 
         result = await anyio.to_thread.run_sync(work)
     else:
-        result = await _ingest_stream(request, fmt, platform=platform, source=source or "api")
+        result = await _ingest_stream(request, fmt, platform=platform, source=source or "api",
+                                      reading=(delim, codec, zone))
     return IngestOut.of(result)
 
 
@@ -133,8 +159,14 @@ def _as_background_work() -> None:
 
 
 async def _ingest_stream(request: Request, fmt: Literal["ndjson", "csv"], *,
-                         platform: Platform, source: str) -> IngestResult:
-    """Store a body as it arrives; see the module docstring and :data:`_TURN`."""
+                         platform: Platform, source: str,
+                         reading: tuple[str | None, str, tzinfo | None]) -> IngestResult:
+    """Store a body as it arrives; see the module docstring and :data:`_TURN`.
+
+    ``reading``: the CSV delimiter (None: the header's), the encoding and the zone of times
+    without an offset.
+    """
+    delim, codec, zone = reading
     send, receive = anyio.create_memory_object_stream[bytes](_BUFFERED_CHUNKS)
     token = anyio.lowlevel.current_token()
     finished = anyio.Event()
@@ -170,10 +202,11 @@ async def _ingest_stream(request: Request, fmt: Literal["ndjson", "csv"], *,
     def work() -> None:
         _as_background_work()
         try:
-            outcome.append(ingest(formats.read_stream(chunks(), fmt), uow=platform.uow(),
-                                  clock=platform.clock, source=source,
+            outcome.append(ingest(formats.read_stream(chunks(), fmt, delimiter=delim,
+                                                      encoding=codec),
+                                  uow=platform.uow(), clock=platform.clock, source=source,
                                   batch_size=platform.settings.ingest_batch_size,
-                                  in_line=True))
+                                  in_line=True, zone=zone))
         except Exception as exc:
             outcome.append(exc)
         finally:
