@@ -17,7 +17,8 @@ def demo(
                             help="where the demo store goes (a SQLite file, replaced)"),
     serve: bool = typer.Option(True, "--serve/--no-serve", help="serve after loading"),
     scenario: str = typer.Option("seeds-2023", help="scenario to simulate"),
-    days: int = typer.Option(10, min=1, help="days of demand to simulate, ending today"),
+    days: int = typer.Option(10, min=1,
+                             help="days of demand before today to simulate (today's: up to now)"),
     parcels_per_day: int = typer.Option(1500, min=1, help="parcels posted a day"),
     host: str = typer.Option("127.0.0.1"),
     port: int = typer.Option(8000),
@@ -28,6 +29,7 @@ def demo(
     from silkpost.bootstrap import bootstrap
     from silkpost.cli.simulate import print_report
     from silkpost.settings import Settings
+    from silkpost.sim.engine import run_hours
     from silkpost.sim.scenario import load_scenario
     from silkpost.sim.service import simulate
     from silkpost.tracking.ports import ObjectQuery
@@ -42,12 +44,14 @@ def demo(
         for suffix in ("", "-wal", "-shm"):
             Path(f"{db}{suffix}").unlink(missing_ok=True)
         platform = bootstrap(settings)
-    # The run ends today with parcels still on the way, as a live system would show them.
-    today = platform.clock.now().date()
+    # The run ends now, with parcels still on the way, as a live system would show them: the
+    # demand days end with today (posted up to now), and nothing is simulated past this
+    # moment, so "stuck now" on the dashboard means stuck in the simulated world.
+    now = platform.clock.now()
     chosen = chosen.with_overrides(
-        days=days, parcels_per_day=parcels_per_day, start=today - timedelta(days=days),
-        drain_days=0)
-    total = (chosen.days + chosen.drain_days) * 24
+        days=days + 1, parcels_per_day=parcels_per_day,
+        start=now.date() - timedelta(days=days), drain_days=0, end=now)
+    total = int(run_hours(chosen))
     with Progress(TextColumn("[bold]{task.description}"), BarColumn(),
                   TextColumn("{task.completed}/{task.total} simulated hours"),
                   console=err_console) as progress:

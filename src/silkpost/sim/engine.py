@@ -62,6 +62,18 @@ class Stats:
     events: int = 0
 
 
+def start_of(scenario: Scenario) -> datetime:
+    """When a run starts: midnight, Beijing time, of the scenario's first day (in UTC)."""
+    return datetime.combine(scenario.start, time(0), ZoneInfo("Asia/Shanghai")).astimezone(UTC)
+
+
+def run_hours(scenario: Scenario) -> float:
+    """How long a run lasts: its demand and drain days, or up to the scenario's end."""
+    if scenario.end is not None:
+        return (scenario.end - start_of(scenario)) / timedelta(hours=1)
+    return float((scenario.days + scenario.drain_days) * 24)
+
+
 class CorridorSimulation:
     """One run of a scenario on a network."""
 
@@ -75,8 +87,7 @@ class CorridorSimulation:
         self.on_hour = on_hour
         self.env = simpy.Environment()
         self.rng = random.Random(scenario.seed)
-        beijing = ZoneInfo("Asia/Shanghai")
-        self.t0 = datetime.combine(scenario.start, time(0), beijing).astimezone(UTC)
+        self.t0 = start_of(scenario)
         self.stats = Stats()
         self.buffer: list[Record] = []
         self.routes: dict[tuple[str, str, str, bool, bool, int], Service | None] = {}
@@ -96,6 +107,10 @@ class CorridorSimulation:
 
     def hours_at(self, moment: datetime) -> float:
         return (moment - self.t0) / timedelta(hours=1)
+
+    def hours(self) -> float:
+        """How long the run lasts (see :func:`run_hours`)."""
+        return run_hours(self.scenario)
 
     # -- events -----------------------------------------------------------------------------
     def scan(self, parcels: list[Parcel], code: str, node: Node, *,
@@ -136,7 +151,7 @@ class CorridorSimulation:
             self.network.node(code)
         self.env.process(self._demand(profile))
         self.env.process(self._clock())
-        self.env.run(until=(self.scenario.days + self.scenario.drain_days) * 24)
+        self.env.run(until=self.hours())
         self.flush()
         return self.stats
 

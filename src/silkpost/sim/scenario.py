@@ -9,7 +9,7 @@ from __future__ import annotations
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
-from datetime import date
+from datetime import date, datetime
 from importlib.resources import files
 from pathlib import Path
 from typing import Any
@@ -63,10 +63,14 @@ class Scenario:
     promises_days: Mapping[str, float] = field(default_factory=dict)
     drain_days: int = 12
     regimes: Mapping[str, float] = field(default_factory=single_regime)
+    # When set, the run stops at this instant, whatever the days and drain days: a live demo
+    # ends at the moment it starts, so the store shows what a real system would show now.
+    end: datetime | None = None
 
     def with_overrides(self, *, days: int | None = None, parcels_per_day: int | None = None,
                        seed: int | None = None, start: date | None = None,
-                       drain_days: int | None = None) -> Scenario:
+                       drain_days: int | None = None, end: datetime | None = None
+                       ) -> Scenario:
         """The same scenario with command-line overrides."""
         return replace(
             self,
@@ -75,6 +79,7 @@ class Scenario:
             days=self.days if days is None else days,
             parcels_per_day=self.parcels_per_day if parcels_per_day is None else parcels_per_day,
             seed=self.seed if seed is None else seed,
+            end=self.end if end is None else end,
         )
 
 
