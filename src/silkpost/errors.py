@@ -6,7 +6,11 @@ maps them to exit codes. A new error is a subclass with its own ``code`` and ``k
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import ClassVar, Literal
+
+from silkpost.domain.errors import InvalidValue
 
 ErrorKind = Literal["invalid", "not_found", "conflict", "unavailable"]
 
@@ -38,3 +42,14 @@ class InvalidRequest(SilkpostError):
     code = "silkpost.invalid_request"
     kind = "invalid"
     title = "Invalid request"
+
+
+@contextmanager
+def invalid_request(field: str | None = None) -> Iterator[None]:
+    """A domain check's error (:class:`InvalidValue`) inside becomes the caller's
+    :class:`InvalidRequest`, naming ``field`` (or the field the check named): the one place
+    services turn a value the domain refuses into a 400 or a CLI error line."""
+    try:
+        yield
+    except InvalidValue as exc:
+        raise InvalidRequest(exc.message, field=field or exc.field) from None

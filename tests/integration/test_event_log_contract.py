@@ -10,6 +10,7 @@ from __future__ import annotations
 import itertools
 import zlib
 from datetime import UTC, datetime, timedelta, timezone
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -155,6 +156,18 @@ def _fields(t: TrackedObject | None) -> tuple[object, ...] | None:
             t.last_location, t.last_office, t.first_at, t.destination, t.updated_at)
 
 
+def _assert_each_is_the_fold(uow: Any, ids: list[str], events: list[TrackingEvent]) -> None:
+    """Every field of each object's stored record is the fold's over its events, and its
+    timeline holds those events in the domain's one total order, whatever the arrival."""
+    for object_id in ids:
+        mine = {key_of(e): e for e in events if e.object_id == object_id}
+        stored = uow.events.tracked(ObjectKind.ITEM, object_id)
+        assert _fields(stored) == _fields(track(list(mine.values())))
+        timeline = uow.events.timeline(ObjectKind.ITEM, object_id)
+        assert {key_of(e) for e in timeline} == set(mine)
+        assert timeline == in_time_order(mine.values())
+
+
 @settings(max_examples=200, deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(specs=event_specs, cut=st.integers(1, 10), order=st.randoms())
@@ -173,14 +186,7 @@ def test_read_model_equals_the_domain_fold(any_platform: Platform,
             uow.events.append(shuffled[start:start + cut] + shuffled[:1])  # resend one each time
             uow.commit()
     with any_platform.uow() as uow:
-        for object_id in ids:
-            mine = {key_of(e): e for e in events if e.object_id == object_id}
-            stored = uow.events.tracked(ObjectKind.ITEM, object_id)
-            assert _fields(stored) == _fields(track(list(mine.values())))
-            timeline = uow.events.timeline(ObjectKind.ITEM, object_id)
-            assert {key_of(e) for e in timeline} == set(mine)
-            # One total order on the events' own fields: the same list whatever the arrival.
-            assert timeline == in_time_order(mine.values())
+        _assert_each_is_the_fold(uow, ids, events)
 
 
 @pytest.mark.parametrize("together", [False, True], ids=["resent-later", "same-batch"])
@@ -251,12 +257,7 @@ def test_read_model_with_retractions_equals_the_domain_fold(
             uow.events.append(shuffled[start:start + cut])
             uow.commit()
     with any_platform.uow() as uow:
-        for object_id in ids:
-            mine = {key_of(e): e for e in events if e.object_id == object_id}
-            stored = uow.events.tracked(ObjectKind.ITEM, object_id)
-            assert _fields(stored) == _fields(track(list(mine.values())))
-            timeline = uow.events.timeline(ObjectKind.ITEM, object_id)
-            assert timeline == in_time_order(mine.values())
+        _assert_each_is_the_fold(uow, ids, events)
         listed = {t.object_id for t in list_objects(
             ObjectQuery(object_kind=ObjectKind.ITEM, limit=1000), uow=any_platform.uow()).objects}
     assert listed & set(ids) == {i for i in ids if track([e for e in events if e.object_id == i])}

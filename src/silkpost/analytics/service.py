@@ -25,12 +25,11 @@ from silkpost.analytics.kpis import (
 )
 from silkpost.analytics.ports import KpiStore
 from silkpost.domain.codes import Status, terminal_statuses
-from silkpost.domain.errors import InvalidValue
 from silkpost.domain.events import to_epoch_us
 from silkpost.domain.lanes import lane_ends
 from silkpost.domain.times import check_day
 from silkpost.domain.tracked import StatusCount
-from silkpost.errors import InvalidRequest
+from silkpost.errors import InvalidRequest, invalid_request
 from silkpost.tracking.ports import Clock, UnitOfWork
 from silkpost.tracking.service import count_statuses
 
@@ -42,12 +41,10 @@ IN_FLIGHT = frozenset(Status) - terminal_statuses()
 def period_of(since: date | None, until: date | None, *, clock: Clock,
               days: int = DEFAULT_DAYS) -> Period:
     """The period asked for: ``until`` defaults to today, ``since`` to ``days`` before it."""
-    for day, name in ((since, "since"), (until, "until")):
-        try:
+    with invalid_request():
+        for day, name in ((since, "since"), (until, "until")):
             if day is not None:
                 check_day(day, field=name)
-        except InvalidValue as exc:
-            raise InvalidRequest(exc.message, field=name) from None
     end = until or clock.now().date()
     start = since or end - timedelta(days=days - 1)
     if end < start:
@@ -76,10 +73,8 @@ def transit(lane: str, period: Period, *, analytics: KpiStore,
     """How one lane's delivered items spread over transit times."""
     if not 0 < width_days <= 30:
         raise InvalidRequest("width must be more than 0 and at most 30 days", field="width")
-    try:
+    with invalid_request("lane"):
         lane_ends(lane)
-    except InvalidValue as exc:
-        raise InvalidRequest(exc.message, field="lane") from None
     analytics.refresh()
     return analytics.transit_buckets(lane, period, width_days=width_days)
 

@@ -23,9 +23,8 @@ from datetime import UTC, datetime, timedelta
 from typing import TypeVar
 
 from silkpost.domain.codes import default_regime
-from silkpost.domain.errors import InvalidValue
 from silkpost.domain.times import check_time
-from silkpost.errors import InvalidRequest
+from silkpost.errors import invalid_request
 from silkpost.network.corridor import Network, Service
 from silkpost.network.itinerary import Itinerary, Leg, NoRoute
 from silkpost.network.timetable import (
@@ -217,7 +216,8 @@ def sort_plan(network: Network, office: str, at: datetime, *, goods: Collection[
     """At an office, the next outbound service per reachable destination (partner offices
     and railheads): the first leg of the earliest itinerary from ``at``."""
     network.node(office)
-    _in_window(at, "at")
+    with invalid_request():
+        check_time(at, field="at")
     entries = []
     for code, node in sorted(network.nodes.items()):
         if code == office or node.kind not in ("partner_post_office", "rail_terminal"):
@@ -236,15 +236,9 @@ def _check(network: Network, origin: str, destination: str, ready: datetime,
            latest: datetime | None = None) -> None:
     network.node(origin)
     network.node(destination)
-    _in_window(ready, "ready")
-    if latest is not None:
-        _in_window(latest, "latest")
-
-
-def _in_window(moment: datetime, field: str) -> None:
-    """Every driver (API, CLI, ETA) passes its times through here: outside the window a
-    search would run for centuries or overflow, so it is the caller's error, named."""
-    try:
-        check_time(moment, field=field)
-    except InvalidValue as exc:
-        raise InvalidRequest(exc.message, field=field) from None
+    # Every driver (API, CLI, ETA) passes its times through here: outside the window a search
+    # would run for centuries or overflow, so it is the caller's error, named.
+    with invalid_request():
+        check_time(ready, field="ready")
+        if latest is not None:
+            check_time(latest, field="latest")

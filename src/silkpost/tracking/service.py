@@ -22,7 +22,7 @@ from silkpost.domain.retractions import retracted_in
 from silkpost.domain.status import in_time_order, is_stuck, lives
 from silkpost.domain.times import check_time, check_us
 from silkpost.domain.tracked import StatusCount, TrackedObject
-from silkpost.errors import InvalidRequest, NotFound
+from silkpost.errors import InvalidRequest, NotFound, invalid_request
 from silkpost.tracking.formats import Record
 from silkpost.tracking.ports import Clock, EventAppender, ObjectQuery, UnitOfWork
 from silkpost.tracking.validation import RecordValidator, validate_batch
@@ -242,7 +242,8 @@ def list_objects(query: ObjectQuery, *, uow: UnitOfWork) -> ObjectPage:
     if not 1 <= query.limit <= 1000:
         raise InvalidRequest("limit must be between 1 and 1000", field="limit")
     if query.since is not None:
-        _in_window(query.since, "since")
+        with invalid_request():
+            check_time(query.since, field="since")
     with uow:
         found = uow.events.find(query)
     cursor = None
@@ -279,11 +280,3 @@ def decode_cursor(cursor: str) -> tuple[int, str]:
         return check_us(int(us), field="cursor"), object_id
     except InvalidValue:  # a number no store column holds (PostgreSQL's bigint overflowed)
         raise InvalidRequest("cursor is not one this API returned", field="cursor") from None
-
-
-def _in_window(moment: datetime, field: str) -> None:
-    """The domain's time window as the caller's error (a 400 naming the parameter)."""
-    try:
-        check_time(moment, field=field)
-    except InvalidValue as exc:
-        raise InvalidRequest(exc.message, field=field) from None
