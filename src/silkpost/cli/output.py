@@ -49,7 +49,6 @@ def reported_errors() -> Iterator[None]:
         raise typer.Exit(EXIT_CODES[exc.kind]) from None
 
 
-
 def output_path(path: Path, *, option: str, create_folder: bool = False) -> Path:
     """``path`` if a file can be written there, else an error naming the option.
 
