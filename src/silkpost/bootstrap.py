@@ -20,6 +20,7 @@ from silkpost.domain.notices import Notice
 from silkpost.errors import SilkpostError
 from silkpost.network.corridor import Network
 from silkpost.notices.ports import NoticeUnitOfWork
+from silkpost.partners.ports import PartnerUnitOfWork
 from silkpost.settings import Settings
 from silkpost.tracking.ports import Clock, UnitOfWork
 from silkpost.tracking.service import EtaEstimator
@@ -40,6 +41,7 @@ class Platform:
     engine: Engine | None = None  # None for the in-memory store
     analytics_factory: Callable[[], KpiStore] | None = None
     notices: Callable[[], NoticeUnitOfWork] | None = None
+    partners: Callable[[], PartnerUnitOfWork] | None = None
     _analytics: KpiStore | None = field(default=None, repr=False)
     _analytics_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
@@ -63,6 +65,12 @@ class Platform:
         if self.notices is None:
             raise NoticesUnavailable("this platform was built without a notice store")
         return self.notices()
+
+    def partner_uow(self) -> PartnerUnitOfWork:
+        """A unit of work over partners and keys."""
+        if self.partners is None:
+            raise PartnersUnavailable("this platform was built without a partner registry")
+        return self.partners()
 
     def known_nodes(self) -> set[str]:
         """The network's node codes, to check notices against."""
@@ -107,6 +115,14 @@ class NoticesUnavailable(SilkpostError):
     title = "Notices unavailable"
 
 
+class PartnersUnavailable(SilkpostError):
+    """The platform has no partner registry wired (a hand-built platform in a test or tool)."""
+
+    code = "partners.unavailable"
+    kind = "unavailable"
+    title = "Partner registry unavailable"
+
+
 class SchemaUnavailable(SilkpostError):
     """A schema migration was asked of a store that has no schema (the in-memory one)."""
 
@@ -139,16 +155,22 @@ def bootstrap(
     clock = clock or SystemClock()
     network, eta = _load_network(settings)
     if in_memory:
-        from silkpost.store.memory import InMemoryEventLog, InMemoryUnitOfWork
+        from silkpost.store.memory import (
+            InMemoryEventLog,
+            InMemoryRegistry,
+            InMemoryUnitOfWork,
+        )
 
         log = InMemoryEventLog()
         notices: dict[str, Notice] = {}
+        registry = InMemoryRegistry()
 
         def memory_unit_of_work() -> InMemoryUnitOfWork:
-            return InMemoryUnitOfWork(log, notices)
+            return InMemoryUnitOfWork(log, notices, registry)
 
         return Platform(settings=settings, clock=clock, uow=memory_unit_of_work,
-                        network=network, eta=eta, notices=memory_unit_of_work)
+                        network=network, eta=eta, notices=memory_unit_of_work,
+                        partners=memory_unit_of_work)
 
     from silkpost.store.engine import make_engine
     from silkpost.store.migrate import upgrade
@@ -170,6 +192,7 @@ def bootstrap(
     return Platform(
         settings=settings, clock=clock, uow=sql_unit_of_work, network=network, eta=eta,
         engine=engine, analytics_factory=open_analytics, notices=sql_unit_of_work,
+        partners=sql_unit_of_work,
     )
 
 

@@ -12,7 +12,7 @@ from typing import ClassVar, Literal
 
 from silkpost.domain.errors import InvalidValue
 
-ErrorKind = Literal["invalid", "not_found", "conflict", "unavailable"]
+ErrorKind = Literal["invalid", "not_found", "conflict", "unavailable", "unauthenticated"]
 
 
 class SilkpostError(Exception):

@@ -22,7 +22,8 @@ from silkpost.errors import SilkpostError
 
 log = logging.getLogger("silkpost.api")
 
-STATUS_BY_KIND = {"invalid": 400, "not_found": 404, "conflict": 409, "unavailable": 503}
+STATUS_BY_KIND = {"invalid": 400, "not_found": 404, "conflict": 409, "unavailable": 503,
+                  "unauthenticated": 401}
 MEDIA_TYPE = "application/problem+json"
 
 

@@ -1,4 +1,4 @@
-"""In-memory event log, notices and unit of work: the fakes unit tests and simulations run on.
+"""In-memory event log, notices, partners and unit of work: the fakes unit tests and simulations run on.
 
 They keep the same promises as the SQL store (idempotent append, read model from the domain's
 fold, rollback unless committed) with plain dicts, and are checked against the SQL store by the
@@ -8,6 +8,7 @@ same contract tests.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from datetime import datetime
 from types import TracebackType
 from typing import Self
@@ -15,10 +16,12 @@ from typing import Self
 from silkpost.domain.codes import ObjectKind, Status
 from silkpost.domain.events import TrackingEvent, key_of, to_epoch_us
 from silkpost.domain.notices import Notice, concerns, state_at
+from silkpost.domain.partners import ApiKey, Partner
 from silkpost.domain.status import in_time_order, is_stuck, track
 from silkpost.domain.tracked import StatusCount, TrackedObject
 from silkpost.notices.errors import NoticeConflict
 from silkpost.notices.ports import NoticeQuery
+from silkpost.partners.errors import PartnerConflict
 from silkpost.tracking.ports import ObjectQuery
 
 
@@ -144,13 +147,74 @@ class InMemoryNotices:
         return sum(1 for i in self._all() if i.startswith(f"N-{year:04d}-"))
 
 
+@dataclass
+class InMemoryRegistry:
+    """The committed partners and keys every unit of work of one fake store shares."""
+
+    partners: dict[str, Partner] = field(default_factory=dict)
+    keys: dict[str, ApiKey] = field(default_factory=dict)
+
+
+class InMemoryPartners:
+    """Partners by code; writes wait in ``pending`` until the unit of work commits."""
+
+    def __init__(self, committed: dict[str, Partner]) -> None:
+        self.committed = committed
+        self.pending: dict[str, Partner] = {}
+
+    def add(self, partner: Partner) -> None:
+        """Keep a new partner; a taken code is a conflict, as in the SQL store."""
+        if partner.code in self.committed or partner.code in self.pending:
+            raise PartnerConflict(f"partner {partner.code} exists", field="partner")
+        self.pending[partner.code] = partner
+
+    def get(self, code: str) -> Partner | None:
+        """The partner with this code, as this transaction sees it."""
+        return self.pending.get(code) or self.committed.get(code)
+
+    def list(self) -> list[Partner]:
+        """Every partner, by code."""
+        return sorted({**self.committed, **self.pending}.values(), key=lambda p: p.code)
+
+
+class InMemoryKeys:
+    """Keys by id; writes wait in ``pending`` until the unit of work commits."""
+
+    def __init__(self, committed: dict[str, ApiKey]) -> None:
+        self.committed = committed
+        self.pending: dict[str, ApiKey] = {}
+
+    def add(self, key: ApiKey) -> None:
+        """Keep a new key."""
+        self.pending[key.key_id] = key
+
+    def get(self, key_id: str) -> ApiKey | None:
+        """The key with this id, as this transaction sees it."""
+        return self.pending.get(key_id) or self.committed.get(key_id)
+
+    def update(self, key: ApiKey) -> None:
+        """Replace a stored key."""
+        if self.get(key.key_id) is not None:
+            self.pending[key.key_id] = key
+
+    def list(self, partner: str | None = None) -> list[ApiKey]:
+        """Keys, of one partner or all, oldest first."""
+        found = [k for k in {**self.committed, **self.pending}.values()
+                 if partner is None or k.partner == partner]
+        return sorted(found, key=lambda k: (k.created_at, k.key_id))
+
+
 class InMemoryUnitOfWork:
     """A unit of work whose commit makes the pending events and notices visible to all."""
 
     def __init__(self, log: InMemoryEventLog | None = None,
-                 notices: dict[str, Notice] | None = None) -> None:
+                 notices: dict[str, Notice] | None = None,
+                 registry: InMemoryRegistry | None = None) -> None:
         self.committed_log = log or InMemoryEventLog()
         self.committed_notices: dict[str, Notice] = {} if notices is None else notices
+        self.registry = registry or InMemoryRegistry()
+        self.partners = InMemoryPartners(self.registry.partners)
+        self.keys = InMemoryKeys(self.registry.keys)
         self.events = _PendingLog(self.committed_log)
         self.notices = InMemoryNotices(self.committed_notices)
         self.commits = 0
@@ -158,6 +222,7 @@ class InMemoryUnitOfWork:
     def __enter__(self) -> Self:
         self.events = _PendingLog(self.committed_log)
         self.notices = InMemoryNotices(self.committed_notices)
+        self._fresh_registry()
         return self
 
     def __exit__(
@@ -176,14 +241,22 @@ class InMemoryUnitOfWork:
         """Apply the pending events to the shared log."""
         self.committed_log.append(self.events.pending)
         self.committed_notices.update(self.notices.pending)
+        self.registry.partners.update(self.partners.pending)
+        self.registry.keys.update(self.keys.pending)
         self.events = _PendingLog(self.committed_log)
         self.notices = InMemoryNotices(self.committed_notices)
+        self._fresh_registry()
         self.commits += 1
 
     def rollback(self) -> None:
-        """Forget the pending events and notices."""
+        """Forget the pending events, notices, partners and keys."""
         self.events = _PendingLog(self.committed_log)
         self.notices = InMemoryNotices(self.committed_notices)
+        self._fresh_registry()
+
+    def _fresh_registry(self) -> None:
+        self.partners = InMemoryPartners(self.registry.partners)
+        self.keys = InMemoryKeys(self.registry.keys)
 
 
 class InMemoryAppender:

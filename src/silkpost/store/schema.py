@@ -107,3 +107,32 @@ notices = Table(
     Column("withdrawn_us", BigInteger),
     Index("ix_notices_created", "created_us"),
 )
+
+# Partners of the exchange (silkpost.domain.partners): a handful of rows, read whole; their
+# nodes and services are JSON arrays, as the notices' are.
+partners = Table(
+    "partners",
+    metadata,
+    Column("code", String(32), primary_key=True),
+    Column("name", Text, nullable=False),
+    Column("kind", String(32), nullable=False),
+    Column("nodes", Text, nullable=False),
+    Column("services", Text, nullable=False),
+    Column("created_us", BigInteger, nullable=False),
+)
+
+# API keys: the id names a key in logs and lists; the key itself is never stored, only its
+# SHA-256 digest (see silkpost.domain.partners).
+api_keys = Table(
+    "api_keys",
+    metadata,
+    Column("key_id", String(16), primary_key=True),
+    Column("partner", String(32), nullable=False),
+    Column("role", String(16), nullable=False),
+    Column("digest", LargeBinary(32), nullable=False),
+    Column("label", Text, nullable=False),
+    Column("created_us", BigInteger, nullable=False),
+    Column("expires_us", BigInteger),
+    Column("revoked_us", BigInteger),
+    Index("ix_api_keys_partner", "partner", "created_us"),
+)

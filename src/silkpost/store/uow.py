@@ -15,6 +15,7 @@ from sqlalchemy import Connection, Engine
 from silkpost.store.appender import PARALLEL_AFTER, SqlAppender
 from silkpost.store.events import SqlEventLog
 from silkpost.store.notices import SqlNoticeRepository
+from silkpost.store.partners import SqlKeyRepository, SqlPartnerRepository
 
 
 class SqlUnitOfWork:
@@ -22,6 +23,8 @@ class SqlUnitOfWork:
 
     events: SqlEventLog
     notices: SqlNoticeRepository
+    partners: SqlPartnerRepository
+    keys: SqlKeyRepository
 
     def __init__(self, engine: Engine, *, parallel_after: int | None = PARALLEL_AFTER) -> None:
         self._engine = engine
@@ -33,6 +36,8 @@ class SqlUnitOfWork:
         self._conn.begin()
         self.events = SqlEventLog(self._conn)
         self.notices = SqlNoticeRepository(self._conn)
+        self.partners = SqlPartnerRepository(self._conn)
+        self.keys = SqlKeyRepository(self._conn)
         return self
 
     def __exit__(

@@ -1,0 +1,187 @@
+"""Partners of the exchange and the API keys they call it with.
+
+A partner is a post, a carrier, a platform, a customs broker or an exchange office; it
+operates network nodes (offices, stations) and services (a truck line, a train). What a caller
+may do follows from its key's role and its partner's nodes, so both live here, in the core,
+where every adapter reads the same answer.
+
+A key is shown once, when it is made, and never stored: the store keeps its id (the part that
+names it in logs and lists) and a SHA-256 digest of the whole key. A key is 32 random bytes,
+so a fast digest is enough: a slow password hash protects guessable secrets, and nobody
+guesses 256 random bits; a fast one keeps each request's check to a microsecond.
+
+>>> key = ApiKeyText.parse("sp_k3f9a1c2d4e6_" + "A" * 43)
+>>> key.key_id
+'k3f9a1c2d4e6'
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+from datetime import datetime
+from enum import StrEnum
+
+from silkpost.domain.errors import InvalidFormat, InvalidValue
+from silkpost.domain.text import check_printable
+from silkpost.domain.times import check_time
+
+_PARTNER_CODE = re.compile(r"^[A-Z0-9][A-Z0-9_-]{1,31}$")
+_KEY_ID = re.compile(r"^k[0-9a-f]{12}$")
+_KEY = re.compile(r"^sp_(k[0-9a-f]{12})_([A-Za-z0-9_-]{43})$")
+KEY_PREFIX = "sp_"
+_KEY_SHAPE = "an API key looks like sp_k<12 hex digits>_<43 characters of base64url>"
+MAX_NAME = 200
+
+
+class PartnerKind(StrEnum):
+    """What a partner is in the corridor's work."""
+
+    POST = "post"
+    CARRIER = "carrier"
+    PLATFORM = "platform"
+    CUSTOMS_BROKER = "customs_broker"
+    EXCHANGE_OFFICE = "exchange_office"
+
+
+class Role(StrEnum):
+    """What a key may do.
+
+    ``admin`` runs the platform; ``operator`` is staff of the partner's offices; ``partner`` is
+    a post or carrier writing at its own nodes and reading its own items; ``viewer`` reads the
+    dashboards and nothing else.
+    """
+
+    ADMIN = "admin"
+    OPERATOR = "operator"
+    PARTNER = "partner"
+    VIEWER = "viewer"
+
+
+def check_partner_code(value: str) -> str:
+    """A partner code, upper-cased: 2 to 32 letters, digits, ``_`` or ``-`` (``KAZPOST``)."""
+    code = value.strip().upper()
+    if not _PARTNER_CODE.fullmatch(code):
+        raise InvalidFormat(
+            f"partner code {value!r} is not 2 to 32 letters, digits, '_' or '-' "
+            "starting with a letter or digit", field="partner")
+    return code
+
+
+@dataclass(frozen=True, slots=True)
+class Partner:
+    """A member of the exchange and what it operates (checked on construction)."""
+
+    code: str
+    name: str
+    kind: PartnerKind
+    nodes: tuple[str, ...]
+    services: tuple[str, ...]
+    created_at: datetime
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "code", check_partner_code(self.code))
+        name = check_printable(self.name.strip(), field="name")
+        if not name or len(name) > MAX_NAME:
+            raise InvalidValue(f"a partner's name is 1 to {MAX_NAME} characters", field="name")
+        object.__setattr__(self, "name", name)
+        object.__setattr__(self, "kind", PartnerKind(self.kind))
+        object.__setattr__(self, "nodes", tuple(dict.fromkeys(self.nodes)))
+        object.__setattr__(self, "services", tuple(dict.fromkeys(self.services)))
+        check_time(self.created_at, field="created_at")
+
+    def operates(self, node: str | None) -> bool:
+        """Whether ``node`` is one of this partner's nodes."""
+        return node is not None and node in self.nodes
+
+
+def unknown_codes(wanted: Iterable[str], known: set[str]) -> list[str]:
+    """The codes of ``wanted`` not in ``known``, in their order."""
+    return [c for c in wanted if c not in known]
+
+
+@dataclass(frozen=True, slots=True)
+class ApiKey:
+    """A key as stored: who it belongs to, its role, its digest and its life."""
+
+    key_id: str
+    partner: str
+    role: Role
+    digest: bytes
+    created_at: datetime
+    expires_at: datetime | None = None
+    revoked_at: datetime | None = None
+    label: str = ""
+
+    def __post_init__(self) -> None:
+        if not _KEY_ID.fullmatch(self.key_id):
+            raise InvalidFormat(f"key id {self.key_id!r} is not 'k' and 12 hex digits",
+                                field="key_id")
+        object.__setattr__(self, "role", Role(self.role))
+        if len(self.digest) != hashlib.sha256().digest_size:
+            raise InvalidValue("a key digest is 32 bytes (SHA-256)", field="digest")
+        check_time(self.created_at, field="created_at")
+        if self.expires_at is not None:
+            check_time(self.expires_at, field="expires_at")
+        if self.revoked_at is not None:
+            check_time(self.revoked_at, field="revoked_at")
+
+    @property
+    def prefix(self) -> str:
+        """The key's printable start (``sp_k3f9a1c2d4e6_``): enough to find it in a log."""
+        return f"{KEY_PREFIX}{self.key_id}_"
+
+    def state_at(self, moment: datetime) -> str:
+        """``active``, ``expired`` or ``revoked`` at ``moment``."""
+        if self.revoked_at is not None and self.revoked_at <= moment:
+            return "revoked"
+        if self.expires_at is not None and self.expires_at <= moment:
+            return "expired"
+        return "active"
+
+    def matches(self, text: ApiKeyText) -> bool:
+        """Whether ``text`` is this key (in constant time: no timing hints to a guesser)."""
+        return text.key_id == self.key_id and hmac.compare_digest(self.digest, text.digest)
+
+    def revoked(self, at: datetime) -> ApiKey:
+        """This key revoked at ``at`` (a key revoked earlier keeps its first time)."""
+        return self if self.revoked_at is not None else replace(self, revoked_at=at)
+
+    def expiring(self, at: datetime) -> ApiKey:
+        """This key ending at ``at`` unless it already ends earlier (rotation's overlap)."""
+        if self.expires_at is not None and self.expires_at <= at:
+            return self
+        return replace(self, expires_at=at)
+
+
+@dataclass(frozen=True, slots=True)
+class ApiKeyText:
+    """A key as a caller presents it: ``sp_<key id>_<43 characters of base64url>``."""
+
+    key_id: str
+    secret: str
+
+    def __post_init__(self) -> None:
+        if _KEY.fullmatch(self.text) is None:
+            raise InvalidFormat(_KEY_SHAPE, field="authorization")
+
+    @classmethod
+    def parse(cls, text: str) -> ApiKeyText:
+        """The key in ``text``; the error says what shape a key has, never which part is off."""
+        found = _KEY.fullmatch(text.strip())
+        if found is None:
+            raise InvalidFormat(_KEY_SHAPE, field="authorization")
+        return cls(found.group(1), found.group(2))
+
+    @property
+    def text(self) -> str:
+        """The whole key, as shown to its owner once."""
+        return f"{KEY_PREFIX}{self.key_id}_{self.secret}"
+
+    @property
+    def digest(self) -> bytes:
+        """What the store keeps of the key."""
+        return hashlib.sha256(self.text.encode("ascii")).digest()
