@@ -1,4 +1,5 @@
-"""In-memory event log, notices, partners and unit of work: the fakes unit tests and simulations run on.
+"""In-memory event log, notices, partners and unit of work: the fakes tests and simulations
+run on.
 
 They keep the same promises as the SQL store (idempotent append, read model from the domain's
 fold, rollback unless committed) with plain dicts, and are checked against the SQL store by the
