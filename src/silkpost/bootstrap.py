@@ -24,6 +24,7 @@ from silkpost.partners.ports import PartnerUnitOfWork
 from silkpost.settings import Settings
 from silkpost.tracking.ports import Clock, UnitOfWork
 from silkpost.tracking.service import EtaEstimator
+from silkpost.webhooks.ports import WebhookUnitOfWork
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
@@ -42,6 +43,7 @@ class Platform:
     analytics_factory: Callable[[], KpiStore] | None = None
     notices: Callable[[], NoticeUnitOfWork] | None = None
     partners: Callable[[], PartnerUnitOfWork] | None = None
+    webhooks: Callable[[], WebhookUnitOfWork] | None = None
     _analytics: KpiStore | None = field(default=None, repr=False)
     _analytics_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
@@ -71,6 +73,12 @@ class Platform:
         if self.partners is None:
             raise PartnersUnavailable("this platform was built without a partner registry")
         return self.partners()
+
+    def webhook_uow(self) -> WebhookUnitOfWork:
+        """A unit of work over webhook subscriptions and the outbox."""
+        if self.webhooks is None:
+            raise PartnersUnavailable("this platform was built without a webhook store")
+        return self.webhooks()
 
     def known_nodes(self) -> set[str]:
         """The network's node codes, to check notices against."""
@@ -170,7 +178,7 @@ def bootstrap(
 
         return Platform(settings=settings, clock=clock, uow=memory_unit_of_work,
                         network=network, eta=eta, notices=memory_unit_of_work,
-                        partners=memory_unit_of_work)
+                        partners=memory_unit_of_work, webhooks=memory_unit_of_work)
 
     from silkpost.store.engine import make_engine
     from silkpost.store.migrate import upgrade
@@ -192,7 +200,7 @@ def bootstrap(
     return Platform(
         settings=settings, clock=clock, uow=sql_unit_of_work, network=network, eta=eta,
         engine=engine, analytics_factory=open_analytics, notices=sql_unit_of_work,
-        partners=sql_unit_of_work,
+        partners=sql_unit_of_work, webhooks=sql_unit_of_work,
     )
 
 

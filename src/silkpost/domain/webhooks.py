@@ -127,3 +127,141 @@ def private_address(address: str) -> bool:
     if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
         ip = ip.ipv4_mapped
     return not ip.is_global or ip.is_multicast
+
+
+MAX_URL = 2000
+
+
+def check_target(url: str) -> str:
+    """A subscription's URL: ``http`` or ``https``, a host, no user or password in it.
+
+    Whether the host is a private address is decided when sending (the name may point
+    elsewhere by then), by the dispatcher's own resolution of it.
+    """
+    from urllib.parse import urlsplit
+
+    value = url.strip()
+    if len(value) > MAX_URL:
+        raise InvalidValue(f"a webhook URL is at most {MAX_URL} characters", field="url")
+    try:
+        parts = urlsplit(value)
+        port = parts.port
+    except ValueError as exc:
+        raise InvalidFormat(f"not a URL: {exc}", field="url") from None
+    if parts.scheme not in ("http", "https"):
+        raise InvalidFormat("a webhook URL starts with https:// (or http://)", field="url")
+    if not parts.hostname:
+        raise InvalidFormat("a webhook URL names a host", field="url")
+    if parts.username is not None or parts.password is not None:
+        raise InvalidFormat("a webhook URL carries no user name or password (the signature "
+                            "proves the sender)", field="url")
+    if port == 0:
+        raise InvalidFormat("port 0 is no port", field="url")
+    return value
+
+
+@dataclass(frozen=True, slots=True)
+class Subscription:
+    """A partner's endpoint and what it wants sent there.
+
+    Empty filters mean "everything of these types the partner may see"; ``lanes``
+    (``CNURCA>KZALAA``), ``nodes`` and ``object_ids`` narrow it down.
+    """
+
+    subscription_id: str
+    partner: str
+    url: str
+    types: tuple[WebhookEventType, ...]
+    secret: WebhookSecret
+    created_at: datetime
+    lanes: tuple[str, ...] = ()
+    nodes: tuple[str, ...] = ()
+    object_ids: tuple[str, ...] = ()
+    disabled_at: datetime | None = None
+    disabled_reason: str = ""
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "url", check_target(self.url))
+        if not self.types:
+            raise InvalidValue("a subscription names at least one event type", field="types")
+        try:
+            types = tuple(dict.fromkeys(WebhookEventType(t) for t in self.types))
+        except ValueError:
+            known = ", ".join(t.value for t in WebhookEventType)
+            raise InvalidValue(f"unknown event type among {list(self.types)}; one of {known}",
+                               field="types") from None
+        object.__setattr__(self, "types", types)
+
+    def wants(self, event_type: WebhookEventType, *, lane: str | None = None,
+              nodes: tuple[str, ...] = (), object_id: str | None = None) -> bool:
+        """Whether a message of ``event_type`` about this lane, nodes or object goes here."""
+        if self.disabled_at is not None or event_type not in self.types:
+            return False
+        if self.lanes and lane not in self.lanes:
+            return False
+        if self.nodes and not set(self.nodes) & set(nodes):
+            return False
+        return not self.object_ids or object_id in self.object_ids
+
+
+class DeliveryState(StrEnum):
+    """Where one message to one endpoint stands."""
+
+    PENDING = "pending"  # waiting for its next attempt (or the first)
+    DELIVERED = "delivered"  # a 2xx came back
+    FAILED = "failed"  # the schedule ran out, or the endpoint is gone (410) or disabled
+
+
+@dataclass(frozen=True, slots=True)
+class Delivery:
+    """One message bound for one subscription, and how its attempts went."""
+
+    msg_id: str
+    subscription_id: str
+    event_type: WebhookEventType
+    body: bytes
+    created_at: datetime
+    next_at: datetime
+    attempts: int = 0
+    state: DeliveryState = DeliveryState.PENDING
+    last_status: int | None = None
+    last_error: str = ""
+    done_at: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """What one attempt got back: an HTTP status, or no answer (``error`` says why)."""
+
+    status: int | None
+    retry_after: str | None = None
+    error: str = ""
+
+    @property
+    def delivered(self) -> bool:
+        """Only a 2xx is a delivery (a redirect is not followed, so it is a failure)."""
+        return self.status is not None and 200 <= self.status < 300
+
+    @property
+    def gone(self) -> bool:
+        """410: the receiver says the endpoint is gone for good; stop sending there."""
+        return self.status == 410
+
+
+def after_attempt(delivery: Delivery, outcome: Outcome, *, now: datetime, jitter: float
+                  ) -> Delivery:
+    """The delivery after one more attempt with ``outcome``."""
+    from dataclasses import replace
+
+    attempts = delivery.attempts + 1
+    if outcome.delivered:
+        return replace(delivery, attempts=attempts, state=DeliveryState.DELIVERED,
+                       last_status=outcome.status, last_error="", done_at=now)
+    error = outcome.error or f"HTTP {outcome.status}"
+    later = None if outcome.gone else next_attempt(
+        attempts, after=now, jitter=jitter, retry_after=retry_after(outcome.retry_after, now=now))
+    if later is None:
+        return replace(delivery, attempts=attempts, state=DeliveryState.FAILED,
+                       last_status=outcome.status, last_error=error, done_at=now)
+    return replace(delivery, attempts=attempts, next_at=later, last_status=outcome.status,
+                   last_error=error)

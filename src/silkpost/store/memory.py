@@ -9,7 +9,7 @@ same contract tests.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from types import TracebackType
 from typing import Self
@@ -20,6 +20,7 @@ from silkpost.domain.notices import Notice, concerns, state_at
 from silkpost.domain.partners import ApiKey, Partner
 from silkpost.domain.status import in_time_order, is_stuck, track
 from silkpost.domain.tracked import StatusCount, TrackedObject
+from silkpost.domain.webhooks import Delivery, DeliveryState, Subscription
 from silkpost.notices.errors import NoticeConflict
 from silkpost.notices.ports import NoticeQuery
 from silkpost.partners.errors import PartnerConflict
@@ -154,6 +155,73 @@ class InMemoryRegistry:
 
     partners: dict[str, Partner] = field(default_factory=dict)
     keys: dict[str, ApiKey] = field(default_factory=dict)
+    subscriptions: dict[str, Subscription] = field(default_factory=dict)
+    deliveries: dict[tuple[str, str], Delivery] = field(default_factory=dict)
+
+
+class InMemoryWebhooks:
+    """Subscriptions and deliveries: a copy of the committed ones, written back on commit."""
+
+    def __init__(self, registry: InMemoryRegistry) -> None:
+        self.subs = dict(registry.subscriptions)
+        self.queue = dict(registry.deliveries)  # insertion order is the sequence
+
+    def add_subscription(self, subscription: Subscription) -> None:
+        """Keep a new subscription."""
+        self.subs[subscription.subscription_id] = subscription
+
+    def subscription(self, subscription_id: str) -> Subscription | None:
+        """The subscription with this id."""
+        return self.subs.get(subscription_id)
+
+    def subscriptions(self, partner: str | None = None) -> list[Subscription]:
+        """Subscriptions, of one partner or all, oldest first."""
+        found = [x for x in self.subs.values() if partner is None or x.partner == partner]
+        return sorted(found, key=lambda x: (x.created_at, x.subscription_id))
+
+    def update_subscription(self, subscription: Subscription) -> None:
+        """Replace a stored subscription."""
+        if subscription.subscription_id in self.subs:
+            self.subs[subscription.subscription_id] = subscription
+
+    def add_deliveries(self, deliveries: Sequence[Delivery]) -> int:
+        """Queue deliveries, skipping those already queued."""
+        new = 0
+        for x in deliveries:
+            if (x.subscription_id, x.msg_id) not in self.queue:
+                self.queue[(x.subscription_id, x.msg_id)] = x
+                new += 1
+        return new
+
+    def claim_due(self, now: datetime, *, lease_until: datetime, limit: int) -> list[Delivery]:
+        """Take up to ``limit`` due deliveries and put them off to ``lease_until``."""
+        order = {k: n for n, k in enumerate(self.queue)}
+        due = sorted((x for x in self.queue.values()
+                      if x.state is DeliveryState.PENDING and x.next_at <= now),
+                     key=lambda x: (x.next_at, order[(x.subscription_id, x.msg_id)]))[:limit]
+        for x in due:
+            self.queue[(x.subscription_id, x.msg_id)] = replace(x, next_at=lease_until)
+        return due
+
+    def record(self, deliveries: Sequence[Delivery]) -> None:
+        """Store each delivery's state after its attempt."""
+        for x in deliveries:
+            self.queue[(x.subscription_id, x.msg_id)] = x
+
+    def deliveries(self, subscription_id: str, *, limit: int) -> list[Delivery]:
+        """The latest deliveries of a subscription, newest first."""
+        mine = [x for x in self.queue.values() if x.subscription_id == subscription_id]
+        return mine[::-1][:limit]
+
+    def requeue(self, subscription_id: str, *, since: datetime, now: datetime) -> int:
+        """Make the subscription's deliveries since ``since`` due again at ``now``."""
+        count = 0
+        for k, x in self.queue.items():
+            if x.subscription_id == subscription_id and x.created_at >= since:
+                self.queue[k] = replace(x, state=DeliveryState.PENDING, next_at=now,
+                                        attempts=0, done_at=None, last_error="")
+                count += 1
+        return count
 
 
 class InMemoryPartners:
@@ -214,8 +282,7 @@ class InMemoryUnitOfWork:
         self.committed_log = log or InMemoryEventLog()
         self.committed_notices: dict[str, Notice] = {} if notices is None else notices
         self.registry = registry or InMemoryRegistry()
-        self.partners = InMemoryPartners(self.registry.partners)
-        self.keys = InMemoryKeys(self.registry.keys)
+        self._fresh_registry()
         self.events = _PendingLog(self.committed_log)
         self.notices = InMemoryNotices(self.committed_notices)
         self.commits = 0
@@ -244,6 +311,8 @@ class InMemoryUnitOfWork:
         self.committed_notices.update(self.notices.pending)
         self.registry.partners.update(self.partners.pending)
         self.registry.keys.update(self.keys.pending)
+        self.registry.subscriptions = self.webhooks.subs
+        self.registry.deliveries = self.webhooks.queue
         self.events = _PendingLog(self.committed_log)
         self.notices = InMemoryNotices(self.committed_notices)
         self._fresh_registry()
@@ -258,6 +327,7 @@ class InMemoryUnitOfWork:
     def _fresh_registry(self) -> None:
         self.partners = InMemoryPartners(self.registry.partners)
         self.keys = InMemoryKeys(self.registry.keys)
+        self.webhooks = InMemoryWebhooks(self.registry)
 
 
 class InMemoryAppender:

@@ -16,6 +16,7 @@ from silkpost.store.appender import PARALLEL_AFTER, SqlAppender
 from silkpost.store.events import SqlEventLog
 from silkpost.store.notices import SqlNoticeRepository
 from silkpost.store.partners import SqlKeyRepository, SqlPartnerRepository
+from silkpost.store.webhooks import SqlWebhookRepository
 
 
 class SqlUnitOfWork:
@@ -25,6 +26,7 @@ class SqlUnitOfWork:
     notices: SqlNoticeRepository
     partners: SqlPartnerRepository
     keys: SqlKeyRepository
+    webhooks: SqlWebhookRepository
 
     def __init__(self, engine: Engine, *, parallel_after: int | None = PARALLEL_AFTER) -> None:
         self._engine = engine
@@ -38,6 +40,7 @@ class SqlUnitOfWork:
         self.notices = SqlNoticeRepository(self._conn)
         self.partners = SqlPartnerRepository(self._conn)
         self.keys = SqlKeyRepository(self._conn)
+        self.webhooks = SqlWebhookRepository(self._conn)
         return self
 
     def __exit__(
