@@ -44,6 +44,10 @@ class Receiver:
     received: list[Received] = field(default_factory=list)
     answers: list[tuple[int, dict[str, str]]] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
+    arrived: threading.Event = field(default_factory=threading.Event)
+    # While set, each request is held unanswered until it is cleared (a receiver that hangs).
+    holding: threading.Event = field(default_factory=threading.Event)
+    released: threading.Event = field(default_factory=threading.Event)
 
     @property
     def url(self) -> str:
@@ -66,6 +70,9 @@ def _handler(receiver: Receiver) -> type[BaseHTTPRequestHandler]:
                     int(self.headers.get("webhook-timestamp", "0")),
                     self.headers.get("webhook-signature", ""), body, self.path))
                 status, extra = receiver.answers.pop(0) if receiver.answers else (204, {})
+            receiver.arrived.set()
+            if receiver.holding.is_set():
+                receiver.released.wait(30)
             self.send_response(status)
             for name, value in extra.items():
                 self.send_header(name, value)

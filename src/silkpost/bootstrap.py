@@ -29,6 +29,8 @@ from silkpost.webhooks.ports import WebhookUnitOfWork
 if TYPE_CHECKING:
     from sqlalchemy import Engine
 
+    from silkpost.webhooks.worker import Dispatcher
+
 
 @dataclass
 class Platform:
@@ -79,6 +81,18 @@ class Platform:
         if self.webhooks is None:
             raise PartnersUnavailable("this platform was built without a webhook store")
         return self.webhooks()
+
+    def webhook_dispatcher(self) -> Dispatcher:
+        """A dispatcher of due webhook deliveries, as the settings configure it."""
+        from datetime import timedelta
+
+        from silkpost.webhooks.http_sender import HttpSender
+        from silkpost.webhooks.worker import Dispatcher
+
+        return Dispatcher(uow=self.webhook_uow, clock=self.clock,
+                          sender=HttpSender(allow_private=self.settings.webhooks_allow_private),
+                          workers=self.settings.webhooks_workers,
+                          lease=timedelta(seconds=self.settings.webhooks_lease_seconds))
 
     def known_nodes(self) -> set[str]:
         """The network's node codes, to check notices against."""

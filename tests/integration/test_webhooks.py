@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
 from datetime import timedelta
 
 import pytest
@@ -188,3 +189,32 @@ def test_bad_subscriptions_name_the_field(any_platform: Platform, url: str, fiel
         service.subscribe("KAZPOST", "https://partner.example/", ["item.teleported"],
                           uow=any_platform.webhook_uow(), clock=any_platform.clock)
     assert caught.value.field == "types"
+
+
+def test_publishing_a_notice_tells_the_subscribers(any_platform: Platform) -> None:
+    from silkpost.domain.notices import Severity
+    from silkpost.notices.service import NoticeDraft, create_notice, publish_notice
+
+    _partner(any_platform)
+    with receiving() as rx:
+        new = service.subscribe("KAZPOST", rx.url, ["notice.published"], nodes=("KZALAA",),
+                                uow=any_platform.webhook_uow(), clock=any_platform.clock)
+        draft = NoticeDraft(title={"en": "Khorgos closed"}, severity=Severity.DISRUPTION,
+                            body={}, nodes=("CNHRS-XS",), services=(),
+                            valid_from=any_platform.clock.now(), valid_until=None)
+        elsewhere = create_notice(draft, uow=any_platform.notice_uow(), clock=any_platform.clock,
+                                  publish=True, known_nodes=any_platform.known_nodes(),
+                                  known_services=any_platform.known_services())
+        here = create_notice(replace(draft, nodes=("KZALAA",)), uow=any_platform.notice_uow(),
+                             clock=any_platform.clock, known_nodes=any_platform.known_nodes(),
+                             known_services=any_platform.known_services())
+        assert _dispatch(any_platform).attempted == 0  # a draft, and a notice elsewhere
+        publish_notice(here.notice.notice_id, uow=any_platform.notice_uow(),
+                       clock=any_platform.clock)
+        publish_notice(here.notice.notice_id, uow=any_platform.notice_uow(),
+                       clock=any_platform.clock)  # again: nothing new is published
+        assert _dispatch(any_platform).delivered == 1
+    [got] = rx.received
+    assert got.verifies(new.secret, now=got.timestamp)
+    assert got.payload["type"] == "notice.published"
+    assert got.payload["data"]["id"] == here.notice.notice_id != elsewhere.notice.notice_id

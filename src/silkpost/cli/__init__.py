@@ -20,6 +20,7 @@ from silkpost.cli import (
     serve,
     simulate,
     tracking,
+    webhooks,
 )
 from silkpost.cli.output import console, reported_errors
 
@@ -95,6 +96,7 @@ app.add_typer(network.network_app, name="network")
 app.add_typer(notices.app, name="notice")
 app.add_typer(partners.partner_app, name="partner")
 app.add_typer(partners.key_app, name="key")
+app.add_typer(webhooks.app, name="webhooks")
 app.command("plan")(network.plan)
 app.command("import")(tracking.import_file)
 app.command("track")(tracking.track_id)

@@ -199,7 +199,8 @@ class Subscription:
             return False
         if self.lanes and lane not in self.lanes:
             return False
-        if self.nodes and not set(self.nodes) & set(nodes):
+        # A message about no node in particular (a network-wide notice) concerns every node.
+        if self.nodes and nodes and not set(self.nodes) & set(nodes):
             return False
         return not self.object_ids or object_id in self.object_ids
 

@@ -32,7 +32,7 @@ from silkpost.domain.webhooks import (
 from silkpost.errors import InvalidRequest, NotFound, invalid_request
 from silkpost.webhooks.ports import Clock, Sender, WebhookUnitOfWork
 
-LEASE = timedelta(minutes=2)  # how long a taken delivery waits before another worker may retry
+LEASE = timedelta(minutes=2)  # the default of SILKPOST_WEBHOOKS_LEASE_SECONDS
 MAX_LOG = 1000
 
 
@@ -135,7 +135,7 @@ class DispatchRound:
 
 
 def dispatch_due(*, uow: Callable[[], WebhookUnitOfWork], sender: Sender, clock: Clock,
-                 limit: int = 500, executor: Executor | None = None,
+                 limit: int = 500, executor: Executor | None = None, lease: timedelta = LEASE,
                  jitter: Callable[[], float] = random.random) -> DispatchRound:
     """Send every due delivery (up to ``limit``) once and record how each went.
 
@@ -145,7 +145,7 @@ def dispatch_due(*, uow: Callable[[], WebhookUnitOfWork], sender: Sender, clock:
     """
     now = clock.now()
     with uow() as taking:
-        due = taking.webhooks.claim_due(now, lease_until=now + LEASE, limit=limit)
+        due = taking.webhooks.claim_due(now, lease_until=now + lease, limit=limit)
         subs = {x.subscription_id: x for x in taking.webhooks.subscriptions()}
         taking.commit()
     if not due:
