@@ -52,7 +52,7 @@ def test_a_killed_dispatcher_leaves_nothing_undelivered(tmp_path: Path) -> None:
         message = service.new_message(WebhookEventType.ITEM_DELIVERED, {"object_id": "X1"},
                                       at=platform.clock.now())
         with platform.webhook_uow() as uow:
-            service.queue([message], uow=uow, at=platform.clock.now())
+            service.queue([message], outbox=uow.webhooks, at=platform.clock.now())
             uow.commit()
         rx.holding.set()  # the receiver hangs: the worker is mid-send when it is killed
         first = _worker(env)

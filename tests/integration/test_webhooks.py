@@ -32,7 +32,7 @@ def _partner(p: Platform, code: str = "KAZPOST") -> None:
 
 def _queue(p: Platform, *messages: service.Message, commit: bool = True) -> int:
     with p.webhook_uow() as uow:
-        count = service.queue(messages, uow=uow, at=p.clock.now())
+        count = service.queue(messages, outbox=uow.webhooks, at=p.clock.now())
         if commit:
             uow.commit()
     return count

@@ -226,4 +226,4 @@ def _announce(uow: NoticeUnitOfWork, notice: Notice, now: datetime) -> None:
             "services": list(notice.services), "valid_from": notice.valid_from.isoformat(),
             "valid_until": notice.valid_until.isoformat() if notice.valid_until else None}
     message = new_message(WebhookEventType.NOTICE_PUBLISHED, data, at=now, nodes=notice.nodes)
-    queue([message], uow=uow, at=now)
+    queue([message], outbox=uow.webhooks, at=now)

@@ -30,7 +30,7 @@ from silkpost.domain.webhooks import (
     after_attempt,
 )
 from silkpost.errors import InvalidRequest, NotFound, invalid_request
-from silkpost.webhooks.ports import Clock, Sender, WebhookUnitOfWork
+from silkpost.webhooks.ports import Clock, Sender, WebhookRepository, WebhookUnitOfWork
 
 LEASE = timedelta(minutes=2)  # the default of SILKPOST_WEBHOOKS_LEASE_SECONDS
 MAX_LOG = 1000
@@ -99,14 +99,17 @@ def subscriptions(*, uow: WebhookUnitOfWork, partner: str | None = None) -> list
         return uow.webhooks.subscriptions(partner)
 
 
-def queue(messages: Sequence[Message], *, uow: WebhookUnitOfWork, at: datetime,
+def queue(messages: Sequence[Message], *, outbox: WebhookRepository, at: datetime,
           visible_to: Callable[[str, Message], bool] | None = None) -> int:
     """Queue each message for every enabled subscription that wants it, inside the caller's
-    transaction (no commit here). ``visible_to(partner, message)`` keeps a partner from
-    hearing about what it may not see. Returns how many deliveries were queued."""
+    transaction (``outbox`` is its webhook repository; no commit here).
+
+    ``visible_to(partner, message)`` keeps a partner from hearing about what it may not see.
+    Returns how many deliveries were queued.
+    """
     if not messages:
         return 0
-    subs = [x for x in uow.webhooks.subscriptions() if x.disabled_at is None]
+    subs = [x for x in outbox.subscriptions() if x.disabled_at is None]
     deliveries = [
         Delivery(msg_id=m.msg_id, subscription_id=x.subscription_id, event_type=m.event_type,
                  body=m.body, created_at=at, next_at=at)
@@ -114,7 +117,7 @@ def queue(messages: Sequence[Message], *, uow: WebhookUnitOfWork, at: datetime,
         if x.wants(m.event_type, lane=m.lane, nodes=m.nodes, object_id=m.object_id)
         and (visible_to is None or visible_to(x.partner, m))
     ]
-    return uow.webhooks.add_deliveries(deliveries)
+    return outbox.add_deliveries(deliveries)
 
 
 def headers(sub: Subscription, delivery: Delivery, timestamp: int) -> dict[str, str]:
