@@ -14,7 +14,7 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, and_, insert, select, update
+from sqlalchemy import Connection, and_, bindparam, insert, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -140,14 +140,19 @@ class SqlWebhookRepository:
         return [delivery_of(r) for r in rows]
 
     def record(self, deliveries: Sequence[Delivery]) -> None:
-        """Store each delivery's state after its attempt."""
+        """Store each delivery's state after its attempt (one statement, many rows)."""
+        if not deliveries:
+            return
+        fields = ("next_us", "attempts", "state", "last_status", "last_error", "done_us")
+        stmt = update(d).where(and_(d.c.subscription_id == bindparam("k_sub"),
+                                    d.c.msg_id == bindparam("k_msg"))).values(
+            {name: bindparam(f"v_{name}") for name in fields})
+        rows = []
         for x in deliveries:
             row = delivery_row(x)
-            self._conn.execute(update(d).where(and_(
-                d.c.subscription_id == x.subscription_id, d.c.msg_id == x.msg_id)).values(
-                next_us=row["next_us"], attempts=row["attempts"], state=row["state"],
-                last_status=row["last_status"], last_error=row["last_error"],
-                done_us=row["done_us"]))
+            rows.append({"k_sub": x.subscription_id, "k_msg": x.msg_id,
+                         **{f"v_{name}": row[name] for name in fields}})
+        self._conn.execute(stmt, rows)
 
     def deliveries(self, subscription_id: str, *, limit: int) -> list[Delivery]:
         """The latest deliveries of a subscription, newest first."""
