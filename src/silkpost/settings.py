@@ -7,8 +7,9 @@ from __future__ import annotations
 
 import hashlib
 import os
+import secrets
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar
 from urllib.parse import urlsplit
@@ -89,6 +90,9 @@ class Settings:
     webhooks_allow_private: bool = False
     webhooks_lease_seconds: float = 120.0
     webhooks_workers: int = 16
+    # Signs the dashboard's session cookies. Unset, each process draws its own (sessions end
+    # at a restart, and servers behind one address do not share them): set it in production.
+    session_secret: str = field(default_factory=lambda: secrets.token_urlsafe(32), repr=False)
 
     def __post_init__(self) -> None:
         # Every way of building settings (environment, CLI options, tests) passes here.
@@ -160,6 +164,7 @@ class Settings:
                                            defaults.webhooks_lease_seconds),
             webhooks_workers=_number(env, "SILKPOST_WEBHOOKS_WORKERS", int,
                                      defaults.webhooks_workers),
+            session_secret=env.get("SILKPOST_SESSION_SECRET") or defaults.session_secret,
         )
 
 
@@ -176,4 +181,5 @@ SETTING_NAMES = (
     "SILKPOST_WEBHOOKS_ALLOW_PRIVATE",
     "SILKPOST_WEBHOOKS_LEASE_SECONDS",
     "SILKPOST_WEBHOOKS_WORKERS",
+    "SILKPOST_SESSION_SECRET",
 )
