@@ -167,7 +167,7 @@ def list_keys(
 
 
 @key_app.command("revoke")
-def revoke(key_id: str = typer.Argument(..., help="key id, e.g. k3f9a1c2d4e6")) -> None:
+def revoke(key_id: str = typer.Argument(..., help="key id, e.g. k3f9a1c2d4e6b")) -> None:
     """Stop a key now."""
     from silkpost.bootstrap import bootstrap
     from silkpost.partners.service import revoke_key
@@ -181,7 +181,7 @@ def revoke(key_id: str = typer.Argument(..., help="key id, e.g. k3f9a1c2d4e6")) 
 
 @key_app.command("rotate")
 def rotate(
-    key_id: str = typer.Argument(..., help="key id, e.g. k3f9a1c2d4e6"),
+    key_id: str = typer.Argument(..., help="key id, e.g. k3f9a1c2d4e6b"),
     overlap: str = typer.Option("7d", help="how long the old key goes on working: 12h, 7d"),
 ) -> None:
     """Issue a key to replace another; both work during the overlap, then only the new one."""

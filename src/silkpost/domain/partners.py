@@ -12,7 +12,7 @@ guesses 256 random bits; a fast one keeps each request's check to a microsecond.
 
 >>> key = ApiKeyText.parse("sp_k3f9a1c2d4e6_" + "A" * 43)
 >>> key.key_id
-'k3f9a1c2d4e6'
+'k3f9a1c2d4e6b'
 """
 
 from __future__ import annotations
