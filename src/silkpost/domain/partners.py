@@ -10,7 +10,7 @@ names it in logs and lists) and a SHA-256 digest of the whole key. A key is 32 r
 so a fast digest is enough: a slow password hash protects guessable secrets, and nobody
 guesses 256 random bits; a fast one keeps each request's check to a microsecond.
 
->>> key = ApiKeyText.parse("sp_k3f9a1c2d4e6_" + "A" * 43)
+>>> key = ApiKeyText.parse("sp_k3f9a1c2d4e6b_" + "A" * 43)
 >>> key.key_id
 'k3f9a1c2d4e6b'
 """
@@ -131,7 +131,7 @@ class ApiKey:
 
     @property
     def prefix(self) -> str:
-        """The key's printable start (``sp_k3f9a1c2d4e6_``): enough to find it in a log."""
+        """The key's printable start (``sp_k3f9a1c2d4e6b_``): enough to find it in a log."""
         return f"{KEY_PREFIX}{self.key_id}_"
 
     def state_at(self, moment: datetime) -> str:
