@@ -96,3 +96,34 @@ def test_mistakes_name_what_is_wrong(store: Path, args: tuple[str, ...], exit_co
     code, out, err = _run(*args)
     assert code == exit_code
     assert says in err and "Traceback" not in out + err
+
+
+def test_a_partner_file_imports_as_sent_through_its_profile(store: Path) -> None:
+    root = Path(__file__).resolve().parents[2]
+    _run("partner", "add", "KAZPOST", "--name", "Kazpost", "--kind", "post")
+    code, _, err = _run("import", str(root / "data/samples/kazpost-profile.csv"), "--partner",
+                        "KAZPOST")
+    assert code == 2  # without its profile the partner's file is not readable as ours
+    assert "Traceback" not in err and "--encoding" in err
+    code, _, _ = _run("partner", "profile", "KAZPOST",
+                      str(root / "data/samples/profiles/kazpost.toml"))
+    assert code == 0
+    code, out, _ = _run("import", str(root / "data/samples/kazpost-profile.csv"), "--partner",
+                        "KAZPOST")
+    assert code == 0, out
+    code, out, _ = _run("track", "CA320004013CN", "--json")
+    events = json.loads(out)["timeline"]
+    assert [(e["code"], e["office"], e["source"]) for e in events] == [
+        ("EMD", "KZALAA", "KAZPOST"), ("EDC", "KZALAA", "KAZPOST"),
+        ("EDD", "KZALAA", "KAZPOST")]
+    assert events[0]["occurred_at"] == "2026-11-21T09:15:00+05:00"
+    code, out, _ = _run("partner", "profile", "KAZPOST")
+    assert 'time_format = "%d.%m.%Y %H:%M"' in out
+
+
+def test_a_broken_profile_is_refused_naming_the_key(store: Path, tmp_path: Path) -> None:
+    _run("partner", "add", "KAZPOST", "--name", "Kazpost", "--kind", "post")
+    broken = tmp_path / "broken.toml"
+    broken.write_text("[columns]\n'ШПИ' = 'tracking_number'\n", encoding="utf-8")
+    code, _, err = _run("partner", "profile", "KAZPOST", str(broken))
+    assert code == 2 and "(columns)" in err and "tracking_number" in err

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import re
 from datetime import datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import typer
@@ -108,6 +109,39 @@ def list_partners(as_json: bool = typer.Option(False, "--json", help="print JSON
         table.add_row(plain(p.code), plain(p.name), p.kind.value, plain(" ".join(p.nodes)),
                       plain(" ".join(p.services)))
     console.print(table)
+
+
+@partner_app.command("profile")
+def profile(
+    partner: str = typer.Argument(..., help="partner code"),
+    file: Path = typer.Argument(None, dir_okay=False,
+                                help="the profile file (TOML); none: show the current one"),
+    remove: bool = typer.Option(False, "--remove", help="take the partner's profile away"),
+) -> None:
+    """Set the partner's inbound profile: its file format, columns, codes, places, times."""
+    from silkpost.bootstrap import bootstrap
+    from silkpost.partners.service import set_profile
+
+    with reported_errors():
+        text = None
+        if file is not None:
+            try:
+                text = file.read_text(encoding="utf-8")
+            except (OSError, UnicodeDecodeError) as exc:
+                raise InvalidPartner(f"cannot read {str(file)!r}: {exc}",
+                                     field="file") from None
+        platform = bootstrap()
+        if file is None and not remove:
+            from silkpost.partners.service import profile_text
+
+            shown = profile_text(partner, uow=platform.partner_uow())
+            platform.dispose()
+            typer.echo(shown if shown is not None else f"# {partner}: no profile")
+            return
+        set_profile(partner, text, uow=platform.partner_uow())
+        platform.dispose()
+    console.print(f"profile of {plain(partner.upper())} "
+                  f"{'removed' if text is None else 'set'}")
 
 
 @key_app.command("new")

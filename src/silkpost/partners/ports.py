@@ -30,6 +30,14 @@ class PartnerRepository(Protocol):
         """Every partner, by code."""
         ...
 
+    def set_profile(self, code: str, profile: str | None) -> None:
+        """Store (or, with None, remove) a partner's inbound profile text."""
+        ...
+
+    def profile(self, code: str) -> str | None:
+        """A partner's inbound profile text, if it has one."""
+        ...
+
 
 class KeyRepository(Protocol):
     """API keys by id; a key is never deleted, only revoked or left to expire."""

@@ -22,6 +22,7 @@ from silkpost.domain.partners import (
     check_partner_code,
     unknown_codes,
 )
+from silkpost.domain.profiles import InboundProfile, parse_profile
 from silkpost.errors import invalid_request
 from silkpost.partners.errors import (
     InvalidPartner,
@@ -169,6 +170,32 @@ def authenticate(presented: str | None, *, uow: PartnerUnitOfWork, clock: Clock)
     if partner is None:  # keys are only issued to stored partners, which are never deleted
         raise NotAuthenticated("this API key's partner is not known", field="authorization")
     return Caller(partner=partner, role=key.role, key_id=key.key_id)
+
+
+def set_profile(partner: str, text: str | None, *, uow: PartnerUnitOfWork
+                ) -> InboundProfile | None:
+    """Give a partner its inbound profile (checked first), or take it away with None."""
+    profile = None
+    if text is not None:
+        with invalid_request():
+            profile = parse_profile(text)
+    with uow:
+        code = _partner(uow, partner).code
+        uow.partners.set_profile(code, text)
+        uow.commit()
+    return profile
+
+
+def profile_text(partner: str, *, uow: PartnerUnitOfWork) -> str | None:
+    """A partner's inbound profile as it was given (TOML), if it has one."""
+    with uow:
+        return uow.partners.profile(_partner(uow, partner).code)
+
+
+def profile_of(partner: str, *, uow: PartnerUnitOfWork) -> InboundProfile | None:
+    """A partner's inbound profile, if it has one."""
+    text = profile_text(partner, uow=uow)
+    return None if text is None else parse_profile(text)
 
 
 def _role(role: Role | str) -> Role:

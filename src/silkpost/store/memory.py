@@ -155,6 +155,7 @@ class InMemoryRegistry:
 
     partners: dict[str, Partner] = field(default_factory=dict)
     keys: dict[str, ApiKey] = field(default_factory=dict)
+    profiles: dict[str, str | None] = field(default_factory=dict)
     subscriptions: dict[str, Subscription] = field(default_factory=dict)
     deliveries: dict[tuple[str, str], Delivery] = field(default_factory=dict)
 
@@ -227,9 +228,12 @@ class InMemoryWebhooks:
 class InMemoryPartners:
     """Partners by code; writes wait in ``pending`` until the unit of work commits."""
 
-    def __init__(self, committed: dict[str, Partner]) -> None:
+    def __init__(self, committed: dict[str, Partner],
+                 profiles: dict[str, str | None] | None = None) -> None:
         self.committed = committed
         self.pending: dict[str, Partner] = {}
+        self.committed_profiles: dict[str, str | None] = {} if profiles is None else profiles
+        self.pending_profiles: dict[str, str | None] = {}
 
     def add(self, partner: Partner) -> None:
         """Keep a new partner; a taken code is a conflict, as in the SQL store."""
@@ -244,6 +248,16 @@ class InMemoryPartners:
     def list(self) -> list[Partner]:
         """Every partner, by code."""
         return sorted({**self.committed, **self.pending}.values(), key=lambda p: p.code)
+
+    def set_profile(self, code: str, profile: str | None) -> None:
+        """Store (or, with None, remove) a partner's inbound profile text."""
+        self.pending_profiles[code] = profile
+
+    def profile(self, code: str) -> str | None:
+        """A partner's inbound profile text, if it has one."""
+        if code in self.pending_profiles:
+            return self.pending_profiles[code]
+        return self.committed_profiles.get(code)
 
 
 class InMemoryKeys:
@@ -310,6 +324,7 @@ class InMemoryUnitOfWork:
         self.committed_log.append(self.events.pending)
         self.committed_notices.update(self.notices.pending)
         self.registry.partners.update(self.partners.pending)
+        self.registry.profiles.update(self.partners.pending_profiles)
         self.registry.keys.update(self.keys.pending)
         self.registry.subscriptions = self.webhooks.subs
         self.registry.deliveries = self.webhooks.queue
@@ -325,7 +340,7 @@ class InMemoryUnitOfWork:
         self._fresh_registry()
 
     def _fresh_registry(self) -> None:
-        self.partners = InMemoryPartners(self.registry.partners)
+        self.partners = InMemoryPartners(self.registry.partners, self.registry.profiles)
         self.keys = InMemoryKeys(self.registry.keys)
         self.webhooks = InMemoryWebhooks(self.registry)
 

@@ -80,6 +80,14 @@ class SqlPartnerRepository:
         return [partner_of(r) for r in self._conn.execute(select(p).order_by(p.c.code))
                 .mappings()]
 
+    def set_profile(self, code: str, profile: str | None) -> None:
+        """Store (or, with None, remove) a partner's inbound profile text."""
+        self._conn.execute(update(p).where(p.c.code == code).values(profile=profile))
+
+    def profile(self, code: str) -> str | None:
+        """A partner's inbound profile text, if it has one."""
+        return self._conn.execute(select(p.c.profile).where(p.c.code == code)).scalar()
+
 
 class SqlKeyRepository:
     """API keys by id."""

@@ -119,6 +119,7 @@ partners = Table(
     Column("nodes", Text, nullable=False),
     Column("services", Text, nullable=False),
     Column("created_us", BigInteger, nullable=False),
+    Column("profile", Text),  # the partner's inbound profile, TOML as given (domain/profiles)
 )
 
 # API keys: the id names a key in logs and lists; the key itself is never stored, only its

@@ -1,4 +1,4 @@
-"""Partners of the exchange and their API keys (digests only).
+"""Partners of the exchange (with their inbound profiles) and their API keys (digests only).
 
 Revision ID: 0006p
 Revises: 0005n
@@ -25,6 +25,7 @@ def upgrade() -> None:
         sa.Column("nodes", sa.Text, nullable=False),
         sa.Column("services", sa.Text, nullable=False),
         sa.Column("created_us", sa.BigInteger, nullable=False),
+        sa.Column("profile", sa.Text),
     )
     op.create_table(
         "api_keys",
