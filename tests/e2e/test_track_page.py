@@ -188,7 +188,7 @@ def test_a_wrong_check_digit_is_explained_without_the_right_one(
     page = client.get("/track", params={"id": WRONG_DIGIT, "lang": lang})
     assert page.status_code == 200
     card = card_of(page.text, WRONG_DIGIT)
-    assert 'data-error="invalid"' in card and says in card and "CA … CN" in card
+    assert 'data-error="invalid"' in card and says in card and "CA\u00a0…\u00a0CN" in card
     assert "5" not in visible(page.text) and "5" not in card
 
 

@@ -65,16 +65,17 @@ def invalid_id_text(exc: InvalidObjectId, lang: str) -> list[str]:
     shape = text("id_shape", lang).format(letters=number(S10_LETTERS, lang),
                                           digits=number(S10_DIGITS, lang))
     if isinstance(fault, InvalidChecksum):
-        return [text("invalid", lang) + ".", text("id_checksum", lang), shape]
+        return [text("invalid_id", lang), text("id_checksum", lang), shape]
     if isinstance(fault, InvalidComponent):
-        return [text("invalid", lang) + ".", text("id_country", lang), shape]
+        return [text("invalid_id", lang), text("id_country", lang), shape]
     other = text("id_other", lang).format(least=number(OPAQUE_LEAST, lang),
                                           most=number(OPAQUE_MOST, lang))
-    return [text("invalid", lang) + ".", shape, other]
+    return [text("invalid_id", lang), shape, other]
 
 
 def step_bar(shown: Progress, lang: str) -> list[dict[str, str]]:
-    """The six steps with their state: done, current (with the parcel's state) or ahead."""
+    """The six steps with their state: done, ahead, or the step reached (``current``: with
+    the parcel's state there, held or returned; done once delivered)."""
     bar = []
     for step in STEPS:
         if shown.step is None or after(step, shown.step):
@@ -84,7 +85,7 @@ def step_bar(shown: Progress, lang: str) -> list[dict[str, str]]:
         else:
             state = "done"
         bar.append({"step": step.value, "label": text(f"step_{step.value}", lang),
-                    "state": state})
+                    "state": state, "current": "step" if step is shown.step else ""})
     return bar
 
 

@@ -160,13 +160,13 @@ TEXTS.update({
     },
     "id_shape": {
         "en": "A postal tracking number (UPU S10) is {letters} letters, {digits} digits, a check "
-              "digit and {letters} letters for the country, like CA … CN.",
+              "digit and {letters} letters for the country, like CA\u00a0…\u00a0CN.",
         "zh": "国际邮件号码（UPU S10）由 {letters} 个字母、{digits} 位数字、一位校验位和 {letters} "
-              "个国家代码字母组成，例如 CA … CN。",
+              "个国家代码字母组成，例如 CA\u00a0…\u00a0CN。",
         "ru": "Почтовый номер (UPU S10): {letters} буквы, {digits} цифр, контрольная цифра и "
-              "{letters} буквы кода страны, например CA … CN.",
+              "{letters} буквы кода страны, например CA\u00a0…\u00a0CN.",
         "kk": "Пошта нөмірі (UPU S10): {letters} әріп, {digits} цифр, бақылау цифры және елдің "
-              "{letters} әрпі, мысалы CA … CN.",
+              "{letters} әрпі, мысалы CA\u00a0…\u00a0CN.",
     },
     "id_checksum": {"en": "The check digit does not match — check for a mistyped digit.",
                     "zh": "校验位不符——请检查是否输错了数字。",
@@ -198,8 +198,10 @@ TEXTS.update({
     "prev_page": {"en": "← Previous", "zh": "← 上一页", "ru": "← Назад", "kk": "← Алдыңғы"},
     "next_page": {"en": "Next →", "zh": "下一页 →", "ru": "Далее →", "kk": "Келесі →"},
     "pages": {"en": "Pages", "zh": "分页", "ru": "Страницы", "kk": "Беттер"},
-    "zone_place": {"en": "{place} time", "zh": "{place}时间", "ru": "{place}, местное время",
-                   "kk": "{place} уақыты"},
+    "zone_place": {"en": "{place} time, {offset}", "zh": "{place}时间，{offset}",
+                   "ru": "{place}, местное время, {offset}", "kk": "{place} уақыты, {offset}"},
+    "invalid_id": {"en": "This is not a valid tracking number.", "zh": "邮件号码无效。",
+                   "ru": "Неверный номер отправления.", "kk": "Жарамсыз жөнелтім нөмірі."},
     "zone_utc": {"en": "UTC, coordinated universal time", "zh": "协调世界时 UTC",
                  "ru": "UTC, всемирное координированное время",
                  "kk": "UTC, дүниежүзілік үйлестірілген уақыт"},

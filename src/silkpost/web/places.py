@@ -64,8 +64,8 @@ def zone_label(node: Node | None, moment: datetime, lang: str) -> str:
     """What a page says about a zone: ``Almaty time, UTC+05:00``, or UTC."""
     if node is None:
         return text("zone_utc", lang)
-    place = text("zone_place", lang).format(place=node_name(node, lang))
-    return f"{place}, {utc_offset(moment.astimezone(node.tz))}"
+    return text("zone_place", lang).format(place=node_name(node, lang),
+                                           offset=utc_offset(moment.astimezone(node.tz)))
 
 
 def notice_lines(notices: list[Notice], lang: str, network: Network) -> list[dict[str, Any]]:
