@@ -276,3 +276,21 @@ def test_errors_of_the_page_are_html_in_its_language(
     assert r.status_code == status and r.headers["content-type"].startswith("text/html")
     assert says in r.text and "Traceback" not in r.text and "disk on fire" not in r.text
     assert ("req-42" in r.text) == (status == 500)
+
+
+def test_a_retracted_delivery_is_neither_latest_nor_a_step(client: TestClient) -> None:
+    """When a delivery is taken back, the latest event shown is the last one that counts; the
+    retraction and the delivery it names stay in the folded history, struck through."""
+    item = s10.build("CA", 5, "CN")
+    r = client.post("/api/v1/events", json=[
+        event(item, "EMA", "2026-11-20T10:00:00+05:00", **ALMATY),
+        event(item, "EDG", "2026-11-23T09:00:00+05:00", **ALMATY),
+        event(item, "EMI", "2026-11-23T12:00:00+05:00", event_id="kz-7", **ALMATY),
+        event(item, "SXR", "2026-11-23T13:00:00+05:00",
+              payload={"retracts": "kz-7", "reason": "scanned on the wrong parcel"}, **ALMATY)])
+    assert r.json()["accepted"] == 4, r.text
+    card = card_of(client.get("/track", params={"id": item, "lang": "en"}).text, item)
+    assert '<div class="latest" data-code="EDG">' in card
+    assert ("current", "out_for_delivery") in steps_of(card)
+    history = card.split('<details class="history">', 1)[1]
+    assert 'data-code="EMI" class="retracted"' in history and 'data-code="SXR"' in history
