@@ -68,8 +68,8 @@ def test_step_bar_history_and_paging_in_chromium(
     chromium_path: str, served: tuple[str, list[str]], lang: str
 ) -> None:
     """25 ids pasted: 20 cards and a link to the other 5; each card has its step bar with one
-    current step and whole labels, the latest event shown and the history folded until its
-    summary is clicked."""
+    current step and whole labels (on a phone and, side by side, each in its own column), the
+    latest event shown and the history folded until its summary is clicked."""
     from playwright.sync_api import sync_playwright
 
     base, _ = served
@@ -99,6 +99,9 @@ def test_step_bar_history_and_paging_in_chromium(
             if history.count():
                 assert not history.locator("tbody tr").first.is_visible()
         _boxes_inside(page, "ol.steps", "li span")
+        for width in (600, 820):  # the bar lies flat: six columns
+            page.set_viewport_size({"width": width, "height": 900})
+            _boxes_inside(page, "ol.steps li", "span")
         first = page.locator("section.parcel").first.locator("details.history")
         first.locator("summary").click()
         assert first.locator("tbody tr").first.is_visible()

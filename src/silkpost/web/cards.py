@@ -14,9 +14,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from silkpost.bootstrap import NoticesUnavailable, Platform
+from silkpost.domain import s10
 from silkpost.domain.codes import event_code, statuses, terminal_statuses
 from silkpost.domain.errors import InvalidChecksum, InvalidComponent
 from silkpost.domain.events import TrackingEvent
+from silkpost.domain.objects import OPAQUE_MAX, OPAQUE_MIN
 from silkpost.domain.retractions import is_retraction
 from silkpost.domain.steps import STEPS, Progress, StepState, after, progress
 from silkpost.network.eta import route_ahead
@@ -27,8 +29,6 @@ from silkpost.web.numbers import number
 from silkpost.web.places import local_time, notice_lines, place_name
 
 SHOWN_ID_CHARS = 40  # a pasted paragraph is not echoed whole
-S10_LETTERS, S10_DIGITS = 2, 8
-OPAQUE_LEAST, OPAQUE_MOST = 4, 64  # domain/objects.py: other carriers' numbers
 
 
 @dataclass
@@ -62,14 +62,14 @@ def shown_id(raw: str) -> str:
 def invalid_id_text(exc: InvalidObjectId, lang: str) -> list[str]:
     """What is wrong with an id, in ``lang``, and what a tracking number looks like."""
     fault = exc.fault
-    shape = text("id_shape", lang).format(letters=number(S10_LETTERS, lang),
-                                          digits=number(S10_DIGITS, lang))
+    shape = text("id_shape", lang).format(letters=number(s10.LETTERS, lang),
+                                          digits=number(s10.SERIAL_DIGITS, lang))
     if isinstance(fault, InvalidChecksum):
         return [text("invalid_id", lang), text("id_checksum", lang), shape]
     if isinstance(fault, InvalidComponent):
         return [text("invalid_id", lang), text("id_country", lang), shape]
-    other = text("id_other", lang).format(least=number(OPAQUE_LEAST, lang),
-                                          most=number(OPAQUE_MOST, lang))
+    other = text("id_other", lang).format(least=number(OPAQUE_MIN, lang),
+                                          most=number(OPAQUE_MAX, lang))
     return [text("invalid_id", lang), shape, other]
 
 
