@@ -40,6 +40,8 @@ class Mark(StrEnum):
     PRESENTED = "presented"  # presented to customs: customs time starts
     RELEASED = "released"  # released by customs: customs time ends
     INSPECTED = "inspected"  # held for a closer look: counts as an inspection
+    # A delivery was tried and failed: the addressee is told to collect the item (tracking page).
+    ATTEMPTED = "attempted"
     # Says that an earlier event did not happen (payload ``retracts`` and ``reason``): implies no
     # status, and every fold and count leaves out the event it names (domain/retractions.py).
     RETRACTION = "retraction"
@@ -207,8 +209,10 @@ def markdown() -> str:
         "",
         "Marks say what analytics reads from a code: posted and delivered bound the transit "
         "time, leaving ends a dwell, presented and released bound customs time, inspected "
-        "counts an inspection; retraction takes the event its payload names out of status, "
-        "place, destination and analytics (docs/events.md, Retractions).",
+        "counts an inspection, attempted is a failed delivery attempt (the tracking page "
+        "tells the addressee where to collect the item); retraction takes the event its "
+        "payload names out of status, place, destination and analytics (docs/events.md, "
+        "Retractions).",
         "",
         *_header("code", "origin", "status", "reported on", "marks"),
     ]

@@ -18,7 +18,8 @@ from silkpost.domain import s9, s10
 from silkpost.domain.codes import ObjectKind
 from silkpost.domain.errors import InvalidFormat
 
-_OPAQUE = re.compile(r"[A-Z0-9][A-Z0-9\-_./]{3,63}")
+OPAQUE_MIN, OPAQUE_MAX = 4, 64  # other carriers' numbers: characters, at least and at most
+_OPAQUE = re.compile(rf"[A-Z0-9][A-Z0-9\-_./]{{{OPAQUE_MIN - 1},{OPAQUE_MAX - 1}}}")
 
 
 def validate_object_id(kind: str, object_id: str) -> str:
@@ -30,7 +31,7 @@ def validate_object_id(kind: str, object_id: str) -> str:
         return s9.validate(compact)
     if not _OPAQUE.fullmatch(compact):
         raise InvalidFormat(
-            f"{object_id!r} is not an id: 4-64 letters, digits or - _ . / starting with a "
-            "letter or digit"
+            f"{object_id!r} is not an id: {OPAQUE_MIN}-{OPAQUE_MAX} letters, digits or - _ . / "
+            "starting with a letter or digit"
         )
     return compact

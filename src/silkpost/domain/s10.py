@@ -27,8 +27,10 @@ from collections.abc import Iterator
 from silkpost.domain.countries import is_country
 from silkpost.domain.errors import InvalidChecksum, InvalidComponent, InvalidFormat
 
+LETTERS = 2  # the service indicator, and the issuing country: two capital letters each
+SERIAL_DIGITS = 8  # the serial, followed by one check digit
 _WEIGHTS = (8, 6, 4, 2, 3, 5, 9, 7)
-_SHAPE = re.compile(r"[A-Z]{2}[0-9]{9}[A-Z]{2}")
+_SHAPE = re.compile(rf"[A-Z]{{{LETTERS}}}[0-9]{{{SERIAL_DIGITS + 1}}}[A-Z]{{{LETTERS}}}")
 _CODE_OFFSET = ord("0") * sum(_WEIGHTS)  # what the ASCII codes add to the weighted sum
 # The check digit by the weighted sum modulo 11: 11 - r, where 10 is written 0 and 11 is 5.
 _CHECK_DIGITS = tuple({10: "0", 11: "5"}.get(11 - r, str(11 - r)) for r in range(11))

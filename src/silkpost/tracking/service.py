@@ -29,10 +29,20 @@ from silkpost.tracking.validation import RecordValidator, validate_batch
 
 
 class InvalidObjectId(InvalidRequest):
-    """The id asked for cannot be an id of that kind of object."""
+    """The id asked for cannot be an id of that kind of object.
+
+    ``fault`` is the domain's error (wrong format, check digit, country), so that a public
+    page can explain the fault in its own words instead of the detail, which names the right
+    check digit.
+    """
 
     code = "tracking.invalid_id"
     title = "Invalid tracking id"
+
+    def __init__(self, detail: str, *, field: str | None = None,
+                 fault: InvalidValue | None = None) -> None:
+        super().__init__(detail, field=field)
+        self.fault = fault
 
 
 class ObjectNotFound(NotFound):
@@ -208,7 +218,8 @@ def track(
     try:
         object_id = validate_object_id(kind, object_id)
     except ValueError as exc:
-        raise InvalidObjectId(str(exc), field="id") from None
+        fault = exc if isinstance(exc, InvalidValue) else None
+        raise InvalidObjectId(str(exc), field="id", fault=fault) from None
     with uow:
         tracked = uow.events.tracked(kind, object_id)
         if tracked is None:

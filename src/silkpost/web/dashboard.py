@@ -176,7 +176,8 @@ def dashboard_page(
         active = []
     html = TEMPLATES.get_template("dashboard.html").render(
         lang=chosen, t=lambda key: text(key, chosen), lang_names=LANG_NAMES, view=view,
-        query_for=query_for, notices=notice_lines(active, chosen), refresh=refresh,
+        query_for=query_for, notices=notice_lines(active, chosen, platform.network),
+        refresh=refresh,
         places=lambda codes: ", ".join(place_name(platform, c, None, chosen) for c in codes),
     )
     return HTMLResponse(html, headers={"Content-Language": chosen, "Vary": "Accept-Language"})

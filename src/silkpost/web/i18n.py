@@ -124,3 +124,95 @@ def negotiate(query_lang: str | None, accept_language: str | None) -> str:
         if primary in LANGS and quality > 0:
             choices.append((-quality, n, primary))
     return min(choices)[2] if choices else "en"
+
+
+# Tracking page (issue 16): the step bar, the latest event, paging, invalid ids, advice, zones.
+# {placeholders} are filled by the page, numbers through silkpost.web.numbers.
+TEXTS.update({
+    "step_posted": {"en": "Posted", "zh": "已收寄", "ru": "Принято", "kk": "Қабылданды"},
+    "step_export_customs": {"en": "Export customs", "zh": "出口海关", "ru": "Экспортная таможня",
+                            "kk": "Экспорттық кеден"},
+    "step_border": {"en": "Border", "zh": "过境", "ru": "Граница", "kk": "Шекара"},
+    "step_import_customs": {"en": "Import customs", "zh": "进口海关", "ru": "Импортная таможня",
+                            "kk": "Импорттық кеден"},
+    "step_out_for_delivery": {"en": "Out for delivery", "zh": "派送中", "ru": "Доставка",
+                              "kk": "Жеткізуде"},
+    "step_delivered": {"en": "Delivered", "zh": "已妥投", "ru": "Вручено", "kk": "Табыс етілді"},
+    "progress": {"en": "Progress", "zh": "运输进度", "ru": "Ход доставки",
+                 "kk": "Жеткізу барысы"},
+    "days_in_transit": {"en": "Days in transit", "zh": "在途天数", "ru": "Дней в пути",
+                        "kk": "Жолдағы күндер"},
+    "latest": {"en": "Latest event", "zh": "最新动态", "ru": "Последнее событие",
+               "kk": "Соңғы оқиға"},
+    "history": {"en": "Earlier events ({count})", "zh": "历史记录（{count}）",
+                "ru": "Предыдущие события ({count})", "kk": "Бұрынғы оқиғалар ({count})"},
+    "attempt_title": {"en": "Delivery attempt failed: what to do", "zh": "投递未成功：请您",
+                      "ru": "Вручить не удалось: что делать",
+                      "kk": "Тапсыру сәтсіз болды: не істеу керек"},
+    "attempt_advice": {
+        "en": "Collect the parcel at {office}: bring an identity document and this tracking "
+              "number. Or wait for the next delivery attempt.",
+        "zh": "请携带身份证件和本邮件号码，到{office}领取邮件；或等待再次投递。",
+        "ru": "Получите отправление в месте «{office}», взяв документ, удостоверяющий личность, "
+              "и этот номер. Или дождитесь повторной доставки.",
+        "kk": "Жөнелтімді «{office}» орнынан алыңыз: жеке куәлікті және осы нөмірді алып "
+              "келіңіз. Немесе қайта жеткізуді күтіңіз.",
+    },
+    "id_shape": {
+        "en": "A postal tracking number (UPU S10) is {letters} letters, {digits} digits, a check "
+              "digit and {letters} letters for the country, like CA\u00a0…\u00a0CN.",
+        "zh": "国际邮件号码（UPU S10）由 {letters} 个字母、{digits} 位数字、一位校验位和 {letters} "
+              "个国家代码字母组成，例如 CA\u00a0…\u00a0CN。",
+        "ru": "Почтовый номер (UPU S10): {letters} буквы, {digits} цифр, контрольная цифра и "
+              "{letters} буквы кода страны, например CA\u00a0…\u00a0CN.",
+        "kk": "Пошта нөмірі (UPU S10): {letters} әріп, {digits} цифр, бақылау цифры және елдің "
+              "{letters} әрпі, мысалы CA\u00a0…\u00a0CN.",
+    },
+    "id_checksum": {"en": "The check digit does not match — check for a mistyped digit.",
+                    "zh": "校验位不符——请检查是否输错了数字。",
+                    "ru": "Контрольная цифра не совпадает — проверьте, нет ли опечатки в цифрах.",
+                    "kk": "Бақылау цифры сәйкес келмейді — цифрларда қате жоқ па, тексеріңіз."},
+    "id_country": {"en": "The last two letters are not a country code (such as CN or KZ).",
+                   "zh": "最后两个字母不是国家代码（如 CN、KZ）。",
+                   "ru": "Последние две буквы — не код страны (например, CN или KZ).",
+                   "kk": "Соңғы екі әріп ел коды емес (мысалы, CN немесе KZ)."},
+    "id_other": {"en": "Other carriers' numbers have {least}–{most} letters and digits.",
+                 "zh": "其他承运商的单号由 {least}–{most} 个字母和数字组成。",
+                 "ru": "Номера других перевозчиков: от {least} до {most} букв и цифр.",
+                 "kk": "Басқа тасымалдаушылардың нөмірлері: {least}–{most} әріп пен цифр."},
+    "showing": {"en": "Showing {first}–{last} of {total} tracking numbers.",
+                "zh": "共 {total} 个号码，当前显示第 {first}–{last} 个。",
+                "ru": "Показаны номера {first}–{last} из {total}.",
+                "kk": "{total} нөмірдің {first}–{last} көрсетілген."},
+    "too_many": {"en": "Only the first {most} numbers are read; {left} more were left out. "
+                       "Track them in another search.",
+                 "zh": "每次最多查询 {most} 个号码，其余 {left} 个未读取，请另行查询。",
+                 "ru": "Читаются только первые {most} номеров; ещё {left} не прочитаны — "
+                       "проверьте их отдельным запросом.",
+                 "kk": "Тек алғашқы {most} нөмір оқылады; тағы {left} нөмір оқылмады — "
+                       "оларды бөлек іздеңіз."},
+    "bad_page": {"en": "There is no such page of results; here is the first.",
+                 "zh": "没有这一页结果，已显示第一页。",
+                 "ru": "Такой страницы результатов нет; показана первая.",
+                 "kk": "Нәтижелердің мұндай беті жоқ; біріншісі көрсетілді."},
+    "prev_page": {"en": "← Previous", "zh": "← 上一页", "ru": "← Назад", "kk": "← Алдыңғы"},
+    "next_page": {"en": "Next →", "zh": "下一页 →", "ru": "Далее →", "kk": "Келесі →"},
+    "pages": {"en": "Pages", "zh": "分页", "ru": "Страницы", "kk": "Беттер"},
+    "zone_place": {"en": "{place} time, {offset}", "zh": "{place}时间，{offset}",
+                   "ru": "{place}, местное время, {offset}", "kk": "{place} уақыты, {offset}"},
+    "invalid_id": {"en": "This is not a valid tracking number.", "zh": "邮件号码无效。",
+                   "ru": "Неверный номер отправления.", "kk": "Жарамсыз жөнелтім нөмірі."},
+    "zone_utc": {"en": "UTC, coordinated universal time", "zh": "协调世界时 UTC",
+                 "ru": "UTC, всемирное координированное время",
+                 "kk": "UTC, дүниежүзілік үйлестірілген уақыт"},
+    "unavailable": {"en": "Tracking is unavailable right now. Please try again in a few minutes.",
+                    "zh": "查询服务暂时不可用，请稍后再试。",
+                    "ru": "Отслеживание сейчас недоступно. Попробуйте через несколько минут.",
+                    "kk": "Бақылау қазір қолжетімсіз. Бірнеше минуттан кейін қайталаңыз."},
+    "server_error": {"en": "Something went wrong on our side. If you write to us, quote this "
+                           "reference: {ref}",
+                     "zh": "服务出现错误。如需联系我们，请提供此编号：{ref}",
+                     "ru": "У нас произошла ошибка. Если будете писать нам, укажите этот номер: "
+                           "{ref}",
+                     "kk": "Бізде қате орын алды. Бізге жазсаңыз, осы нөмірді көрсетіңіз: {ref}"},
+})

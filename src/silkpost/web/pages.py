@@ -1,16 +1,17 @@
 """The public tracking page (``/track?id=...&lang=...``) and what every page shares: the
-templates, the static files, place names and local times.
+templates and the static files (place names and times: :mod:`silkpost.web.places`).
 
-The tracking page renders what ``tracking.service.track`` returns — the same call as the
-API — and shows no personal or partner-private data: no payloads, no sources, only codes'
-public texts, places by name and local times.
+Several ids may be pasted at once: up to :data:`MAX_ACCEPTED` are read (the rest are named as
+left out, not silently dropped), shown :data:`MAX_IDS` to a page with links to the others. Every
+answer of ``/track`` is an HTML page in the visitor's language, errors included: the public
+page never answers with a traceback or problem+json.
 """
 
 from __future__ import annotations
 
+import logging
 import re
-from dataclasses import dataclass, field
-from datetime import datetime
+from collections.abc import Callable
 from importlib.resources import files
 from pathlib import Path
 from typing import Annotated, Any
@@ -22,19 +23,22 @@ from fastapi.staticfiles import StaticFiles
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from silkpost.api.deps import PlatformDep
-from silkpost.bootstrap import NoticesUnavailable, Platform
-from silkpost.domain.codes import event_code, statuses
-from silkpost.domain.notices import Notice, text_in
+from silkpost.bootstrap import Platform
 from silkpost.errors import SilkpostError
-from silkpost.network.eta import route_ahead
-from silkpost.notices.service import notices_concerning
-from silkpost.tracking.service import ObjectNotFound, ObjectView, track
+from silkpost.web.cards import Card, card_for
 from silkpost.web.i18n import LANG_NAMES, negotiate, text
+from silkpost.web.numbers import number
+from silkpost.web.places import local_time, notice_lines, place_name
 
+__all__ = ["MAX_ACCEPTED", "MAX_IDS", "TEMPLATES", "local_time", "notice_lines", "place_name",
+           "router", "static_files"]
+
+log = logging.getLogger("silkpost.web")
 _HERE = Path(str(files("silkpost.web")))
 TEMPLATES = Environment(loader=FileSystemLoader(_HERE / "templates"),
                         autoescape=select_autoescape(["html"]))
-MAX_IDS = 20
+MAX_IDS = 20  # parcels on one page
+MAX_ACCEPTED = 200  # ids read from one request at all; the rest are named as left out
 
 router = APIRouter(tags=["pages"], include_in_schema=False)
 
@@ -44,96 +48,30 @@ def static_files() -> StaticFiles:
     return StaticFiles(directory=_HERE / "static")
 
 
-@dataclass
-class Card:
-    """One parcel as the page shows it."""
-
-    id: str
-    error: str | None = None
-    error_kind: str | None = None
-    status: str = ""
-    status_text: str = ""
-    last_place: str = ""
-    eta: str | None = None
-    eta_iso: str | None = None
-    stuck: bool = False
-    timeline: list[dict[str, str]] = field(default_factory=list)
-    notices: list[dict[str, Any]] = field(default_factory=list)
+def pasted_ids(raw: list[str]) -> list[str]:
+    """The ids in the query, split on spaces, commas and semicolons, each once, in order."""
+    ids = [i for part in raw for i in re.split(r"[\s,;]+", part) if i]
+    return list(dict.fromkeys(ids))
 
 
-def notice_lines(notices: list[Notice], lang: str) -> list[dict[str, Any]]:
-    """Notices as the pages show them: title and body in ``lang``, the validity window."""
-    lines = []
-    for n in notices:
-        window = n.valid_from.strftime("%Y-%m-%d %H:%M %Z")
-        if n.valid_until is not None:
-            window += " – " + n.valid_until.strftime("%Y-%m-%d %H:%M %Z")
-        lines.append({"id": n.notice_id, "severity": n.severity.value,
-                      "title": text_in(n.title, lang), "body": text_in(n.body, lang),
-                      "window": window, "nodes": n.nodes, "services": n.services})
-    return lines
+def page_number(raw: str | None, pages: int) -> int | None:
+    """The 1-based page asked for, or None when it is no page of these results."""
+    if raw is None or raw == "":
+        return 1
+    if not raw.isascii() or not raw.isdigit() or not 1 <= int(raw) <= pages:
+        return None
+    return int(raw)
 
 
-def _notices_for(platform: Platform, view: ObjectView, lang: str) -> list[dict[str, Any]]:
-    """Active notices about the places the item passed or is still to pass."""
-    nodes = [e.office for e in view.timeline if e.office]
-    ahead, services = route_ahead(platform.network, view.tracked, now=platform.clock.now())
-    nodes += ahead
-    try:
-        found = notices_concerning(nodes=dict.fromkeys(nodes), services=services,
-                                   uow=platform.notice_uow(), clock=platform.clock, limit=5)
-    except NoticesUnavailable:
-        return []
-    return notice_lines(found, lang)
-
-
-def place_name(platform: Platform, office: str | None, locode: str | None, lang: str) -> str:
-    """A place's name in ``lang`` from the network (Kazakh falls back to Russian), else codes."""
-    network = platform.network
-    node = network.nodes.get(office or "")
-    if node is None and locode:
-        node = next((n for n in network.nodes.values() if n.locode == locode), None)
-    if node is not None:
-        names = node.names
-        return names.get(lang) or names.get("ru" if lang == "kk" else "en") or node.code
-    return " ".join(p for p in (locode, office) if p) or "—"
-
-
-def local_time(moment: datetime) -> str:
-    """A time as scanned, with its UTC offset."""
-    offset = moment.strftime("%z")
-    return f"{moment:%Y-%m-%d %H:%M} (UTC{offset[:3]}:{offset[3:]})"
-
-
-def card_for(platform: Platform, raw: str, lang: str) -> Card:
-    """Look one id up through the tracking service."""
-    try:
-        view = track(raw, uow=platform.uow(), clock=platform.clock, eta=platform.eta)
-    except ObjectNotFound:
-        return Card(id=raw, error=text("not_found", lang), error_kind="not_found")
-    except SilkpostError as exc:
-        return Card(id=raw, error=f"{text('invalid', lang)}: {exc.detail}", error_kind="invalid")
-    t = view.tracked
-    info = statuses()[t.status]
-    timeline = []
-    flags = view.retracted or (False,) * len(view.timeline)
-    for e, retracted in zip(reversed(view.timeline), reversed(flags), strict=True):
-        code = event_code(e.code)
-        timeline.append({
-            "retracted": "retracted" if retracted else "",
-            "code": e.code,
-            "time": local_time(e.occurred_at),
-            "text": code.names.get(lang, code.names["en"]) if code else e.code,
-            "place": place_name(platform, e.office, e.location, lang),
-        })
-    return Card(
-        id=t.object_id, status=t.status.value,
-        status_text=info.names.get(lang, info.names["en"]),
-        last_place=place_name(platform, t.last_office, t.last_location, lang),
-        eta=view.eta.strftime("%Y-%m-%d") if view.eta else None,
-        eta_iso=view.eta.isoformat() if view.eta else None,
-        stuck=view.stuck, timeline=timeline, notices=_notices_for(platform, view, lang),
+def _render(chosen: str, cards: list[Card], *, status: int = 200,
+            query_for: Callable[[str], str] = lambda code: urlencode({"lang": code}),
+            **extra: Any) -> HTMLResponse:
+    html = TEMPLATES.get_template("track.html").render(
+        lang=chosen, t=lambda key: text(key, chosen), lang_names=LANG_NAMES, cards=cards,
+        query_for=query_for, **({"raw_ids": "", "messages": [], "paging": None} | extra),
     )
+    return HTMLResponse(html, status_code=status,
+                        headers={"Content-Language": chosen, "Vary": "Accept-Language"})
 
 
 @router.get("/track", response_class=HTMLResponse)
@@ -142,18 +80,52 @@ def track_page(
     platform: PlatformDep,
     ids: Annotated[list[str], Query(alias="id")] = [],  # noqa: B006 - FastAPI query list
     lang: str | None = None,
+    page: str | None = None,
     accept_language: Annotated[str | None, Header()] = None,
 ) -> HTMLResponse:
-    """Parcels by tracking number, in the visitor's language."""
+    """Parcels by tracking number, in the visitor's language, a page of them at a time."""
     chosen = negotiate(lang, accept_language)
-    wanted = [i for raw in ids for i in re.split(r"[\s,;]+", raw) if i][:MAX_IDS]
-    cards = [card_for(platform, i, chosen) for i in wanted]
+    try:
+        return _track(platform, ids, chosen, page)
+    except Exception as exc:  # answered as a page; the log has the traceback under the id
+        if isinstance(exc, SilkpostError) and exc.kind == "unavailable":
+            log.warning("tracking page unavailable: %s", exc.code)
+            return _render(chosen, [], status=503, messages=[text("unavailable", chosen)])
+        ref = getattr(request.state, "request_id", "-")
+        log.error("unexpected error on the tracking page, request %s", ref, exc_info=exc)
+        return _render(chosen, [], status=500,
+                       messages=[text("server_error", chosen).format(ref=ref)])
 
-    def query_for(code: str) -> str:
-        return urlencode([("id", i) for i in wanted] + [("lang", code)])
 
-    html = TEMPLATES.get_template("track.html").render(
-        lang=chosen, t=lambda key: text(key, chosen), lang_names=LANG_NAMES, cards=cards,
-        raw_ids=" ".join(wanted), query_for=query_for,
-    )
-    return HTMLResponse(html, headers={"Content-Language": chosen, "Vary": "Accept-Language"})
+def _track(platform: Platform, ids: list[str], chosen: str, page: str | None) -> HTMLResponse:
+    everything = pasted_ids(ids)
+    wanted = everything[:MAX_ACCEPTED]
+    pages = max(1, -(-len(wanted) // MAX_IDS))
+    messages = []
+    if len(everything) > MAX_ACCEPTED:
+        messages.append(text("too_many", chosen).format(
+            most=number(MAX_ACCEPTED, chosen), left=number(len(everything) - MAX_ACCEPTED, chosen)))
+    current = page_number(page, pages)
+    if current is None:
+        messages.append(text("bad_page", chosen))
+        current = 1
+    first = (current - 1) * MAX_IDS
+    cards = [card_for(platform, i, chosen) for i in wanted[first:first + MAX_IDS]]
+
+    def link(code: str, to: int = current) -> str:
+        pairs = [("id", " ".join(wanted)), ("lang", code)]
+        return urlencode(pairs + ([("page", str(to))] if to > 1 else []))
+
+    paging = None
+    if len(wanted) > MAX_IDS:
+        paging = {
+            "text": text("showing", chosen).format(
+                first=number(first + 1, chosen),
+                last=number(first + len(cards), chosen), total=number(len(wanted), chosen)),
+            "prev": link(chosen, current - 1) if current > 1 else None,
+            "next": link(chosen, current + 1) if current < pages else None,
+            "pages": [(number(n, chosen), link(chosen, n), n == current)
+                      for n in range(1, pages + 1)],
+        }
+    return _render(chosen, cards, query_for=link, raw_ids=" ".join(wanted),
+                   messages=messages, paging=paging)
