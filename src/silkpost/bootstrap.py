@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from silkpost.analytics.ports import KpiStore
+from silkpost.audit.ports import AuditUnitOfWork
 from silkpost.clock import SystemClock
 from silkpost.domain.notices import Notice
 from silkpost.errors import SilkpostError
@@ -46,6 +47,7 @@ class Platform:
     notices: Callable[[], NoticeUnitOfWork] | None = None
     partners: Callable[[], PartnerUnitOfWork] | None = None
     webhooks: Callable[[], WebhookUnitOfWork] | None = None
+    audits: Callable[[], AuditUnitOfWork] | None = None
     _analytics: KpiStore | None = field(default=None, repr=False)
     _analytics_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
@@ -81,6 +83,12 @@ class Platform:
         if self.webhooks is None:
             raise PartnersUnavailable("this platform was built without a webhook store")
         return self.webhooks()
+
+    def audit_uow(self) -> AuditUnitOfWork:
+        """A unit of work over the audit log."""
+        if self.audits is None:
+            raise PartnersUnavailable("this platform was built without an audit log")
+        return self.audits()
 
     def webhook_dispatcher(self) -> Dispatcher:
         """A dispatcher of due webhook deliveries, as the settings configure it."""
@@ -192,7 +200,8 @@ def bootstrap(
 
         return Platform(settings=settings, clock=clock, uow=memory_unit_of_work,
                         network=network, eta=eta, notices=memory_unit_of_work,
-                        partners=memory_unit_of_work, webhooks=memory_unit_of_work)
+                        partners=memory_unit_of_work, webhooks=memory_unit_of_work,
+                        audits=memory_unit_of_work)
 
     from silkpost.store.engine import make_engine
     from silkpost.store.migrate import upgrade
@@ -214,7 +223,7 @@ def bootstrap(
     return Platform(
         settings=settings, clock=clock, uow=sql_unit_of_work, network=network, eta=eta,
         engine=engine, analytics_factory=open_analytics, notices=sql_unit_of_work,
-        partners=sql_unit_of_work, webhooks=sql_unit_of_work,
+        partners=sql_unit_of_work, webhooks=sql_unit_of_work, audits=sql_unit_of_work,
     )
 
 

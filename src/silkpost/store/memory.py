@@ -14,6 +14,7 @@ from datetime import datetime
 from types import TracebackType
 from typing import Self
 
+from silkpost.domain.audit import AuditEntry
 from silkpost.domain.codes import ObjectKind, Status
 from silkpost.domain.events import TrackingEvent, key_of, to_epoch_us
 from silkpost.domain.notices import Notice, concerns, state_at
@@ -158,6 +159,29 @@ class InMemoryRegistry:
     profiles: dict[str, str | None] = field(default_factory=dict)
     subscriptions: dict[str, Subscription] = field(default_factory=dict)
     deliveries: dict[tuple[str, str], Delivery] = field(default_factory=dict)
+    audit: list[AuditEntry] = field(default_factory=list)
+
+
+class InMemoryAuditLog:
+    """Entries in a list; appends wait in ``pending`` until the unit of work commits."""
+
+    def __init__(self, committed: list[AuditEntry]) -> None:
+        self.committed = committed
+        self.pending: list[AuditEntry] = []
+
+    def append(self, entry: AuditEntry) -> None:
+        """Add one entry."""
+        self.pending.append(entry)
+
+    def entries(self, *, partner: str | None = None, since: datetime | None = None,
+                before_seq: int | None = None, limit: int = 100) -> list[tuple[int, AuditEntry]]:
+        """Entries newest first, with their sequence numbers (1 for the first)."""
+        numbered = list(enumerate([*self.committed, *self.pending], start=1))
+        found = [(n, e) for n, e in numbered
+                 if (partner is None or e.partner == partner)
+                 and (since is None or e.at >= since)
+                 and (before_seq is None or n < before_seq)]
+        return found[::-1][:limit]
 
 
 class InMemoryWebhooks:
@@ -327,6 +351,7 @@ class InMemoryUnitOfWork:
         self.registry.profiles.update(self.partners.pending_profiles)
         self.registry.keys.update(self.keys.pending)
         self.registry.subscriptions = self.webhooks.subs
+        self.registry.audit.extend(self.audit.pending)
         self.registry.deliveries = self.webhooks.queue
         self.events = _PendingLog(self.committed_log)
         self.notices = InMemoryNotices(self.committed_notices)
@@ -343,6 +368,7 @@ class InMemoryUnitOfWork:
         self.partners = InMemoryPartners(self.registry.partners, self.registry.profiles)
         self.keys = InMemoryKeys(self.registry.keys)
         self.webhooks = InMemoryWebhooks(self.registry)
+        self.audit = InMemoryAuditLog(self.registry.audit)
 
 
 class InMemoryAppender:

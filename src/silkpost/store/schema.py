@@ -177,3 +177,23 @@ webhook_deliveries = Table(
     Index("ux_webhook_deliveries_message", "subscription_id", "msg_id", unique=True),
     Index("ix_webhook_deliveries_due", "state", "next_us"),
 )
+
+# The audit log (silkpost.domain.audit): appended, never changed — triggers made by the
+# migration refuse UPDATE and DELETE on both databases.
+audit_log = Table(
+    "audit_log",
+    metadata,
+    Column("seq", _SEQ, primary_key=True, autoincrement=True),
+    Column("at_us", BigInteger, nullable=False),
+    Column("action", String(200), nullable=False),
+    Column("status", SmallInteger, nullable=False),
+    Column("partner", String(32)),
+    Column("key_id", String(16)),
+    Column("client", String(64)),
+    Column("request_id", String(64)),
+    Column("objects", Text, nullable=False),
+    Column("counts", Text, nullable=False),
+    Column("detail", Text, nullable=False),
+    Index("ix_audit_log_partner", "partner", "at_us"),
+    Index("ix_audit_log_at", "at_us"),
+)

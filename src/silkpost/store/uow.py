@@ -13,6 +13,7 @@ from typing import Self
 from sqlalchemy import Connection, Engine
 
 from silkpost.store.appender import PARALLEL_AFTER, SqlAppender
+from silkpost.store.audit import SqlAuditLog
 from silkpost.store.events import SqlEventLog
 from silkpost.store.notices import SqlNoticeRepository
 from silkpost.store.partners import SqlKeyRepository, SqlPartnerRepository
@@ -27,6 +28,7 @@ class SqlUnitOfWork:
     partners: SqlPartnerRepository
     keys: SqlKeyRepository
     webhooks: SqlWebhookRepository
+    audit: SqlAuditLog
 
     def __init__(self, engine: Engine, *, parallel_after: int | None = PARALLEL_AFTER) -> None:
         self._engine = engine
@@ -41,6 +43,7 @@ class SqlUnitOfWork:
         self.partners = SqlPartnerRepository(self._conn)
         self.keys = SqlKeyRepository(self._conn)
         self.webhooks = SqlWebhookRepository(self._conn)
+        self.audit = SqlAuditLog(self._conn)
         return self
 
     def __exit__(
