@@ -6,7 +6,7 @@ from __future__ import annotations
 import httpx2 as httpx
 import pytest
 
-from tests.browser.conftest import ARTIFACTS, FLAGS
+from tests.browser.conftest import ARTIFACTS, FLAGS, sign_in
 
 pytestmark = pytest.mark.browser
 PERIOD = {"since": "2026-11-01", "until": "2026-11-24"}
@@ -14,14 +14,16 @@ PERIOD = {"since": "2026-11-01", "until": "2026-11-24"}
 
 @pytest.mark.parametrize("lang", ["en", "kk"])
 def test_dashboard_in_chromium_matches_the_api(
-    chromium_path: str, served: tuple[str, list[str]], lang: str
+    chromium_path: str, served: tuple[str, list[str]], api_key: str, lang: str
 ) -> None:
     """Tiles and lane rows as rendered equal the API; every request stays on this server."""
     from playwright.sync_api import Request, sync_playwright
 
     base, _ = served
-    summary = httpx.get(f"{base}/api/v1/analytics/summary", params=PERIOD).json()
-    lanes = httpx.get(f"{base}/api/v1/analytics/lanes", params=PERIOD).json()["rows"]
+    auth = {"Authorization": f"Bearer {api_key}"}
+    summary = httpx.get(f"{base}/api/v1/analytics/summary", params=PERIOD, headers=auth).json()
+    lanes = httpx.get(f"{base}/api/v1/analytics/lanes", params=PERIOD,
+                      headers=auth).json()["rows"]
     assert summary["posted"] == 150
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     requested: list[str] = []
@@ -34,7 +36,8 @@ def test_dashboard_in_chromium_matches_the_api(
             requested.append(request.url)
 
         page.on("request", note)
-        page.goto(f"{base}/dashboard?since={PERIOD['since']}&until={PERIOD['until']}")
+        sign_in(page, base, api_key,
+                f"/dashboard?since={PERIOD['since']}&until={PERIOD['until']}")
         assert page.get_attribute("html", "lang") == lang
         posted = page.locator('.tile[data-kpi="posted"] .value').inner_text()
         assert posted.replace(",", "") == str(summary["posted"])

@@ -15,9 +15,10 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Annotated, Any
 
-from fastapi import Depends, Request
+from fastapi import Depends, FastAPI, Request
 from fastapi.routing import APIRoute
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
@@ -105,6 +106,8 @@ def _session_key(request: Request, platform: Platform) -> str | None:
 def caller_of(request: Request, platform: Platform) -> Caller:
     """Who is calling: by bearer key, else by session cookie; NotAuthenticated otherwise."""
     text = bearer(request)
+    if text is not None:
+        request.state.presented_key_id = _key_id(text)
     if text is None:
         key_id = _session_key(request, platform)
         if key_id is None:
@@ -117,6 +120,12 @@ def caller_of(request: Request, platform: Platform) -> Caller:
         found = authenticate(text, uow=platform.partner_uow(), clock=platform.clock)
         cache.put(text, found)
     return found
+
+
+def _key_id(text: str) -> str | None:
+    """The id part of something presented as a key, if it has the shape (for the audit)."""
+    parts = text.split("_")
+    return parts[1] if len(parts) >= 3 and len(parts[1]) == 13 else None
 
 
 def _by_session(key_id: str, platform: Platform) -> Caller:
@@ -144,7 +153,11 @@ def allow(*roles: Role) -> Any:
     allowed = frozenset((*roles, Role.ADMIN))
 
     def authorised(request: Request, platform: PlatformDep) -> Caller:
-        caller = caller_of(request, platform)
+        try:
+            caller = caller_of(request, platform)
+        except NotAuthenticated as exc:
+            request.state.audit_detail = exc.detail
+            raise
         request.state.caller = caller
         if caller.role not in allowed:
             names = ", ".join(sorted(r.value for r in allowed))
@@ -156,6 +169,30 @@ def allow(*roles: Role) -> Any:
     return Depends(authorised)
 
 
+class SignInNeeded(Exception):
+    """A page asked for without a usable key or session: the answer is the sign-in page."""
+
+    def __init__(self, next_url: str) -> None:
+        super().__init__(next_url)
+        self.next_url = next_url
+
+
+def allow_page(*roles: Role) -> Any:
+    """:func:`allow` for HTML pages: no usable key or session leads to ``/signin`` (and back
+    here after), not to a JSON 401."""
+    check = allow(*roles).dependency
+
+    def authorised_page(request: Request, platform: PlatformDep) -> Caller:
+        try:
+            return check(request, platform)  # type: ignore[no-any-return]
+        except NotAuthenticated:
+            target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+            raise SignInNeeded(target) from None
+
+    setattr(authorised_page, ACCESS, getattr(check, ACCESS))
+    return Depends(authorised_page)
+
+
 def _public() -> None:
     """Anyone may call this route, with or without a key."""
 
@@ -165,9 +202,44 @@ PUBLIC: Any = Depends(_public)
 
 AdminCaller = Annotated[Caller, allow()]
 AnyCaller = Annotated[Caller, allow(*Role)]
+# The rules most routes share, named for what they let in.
+ANY_KEY: Any = allow(*Role)
+READ_FIGURES: Any = allow(Role.VIEWER, Role.OPERATOR)  # dashboards and analytics
+READ_FIGURES_PAGE: Any = allow_page(Role.VIEWER, Role.OPERATOR)
+WRITE_EVENTS: Any = allow(Role.PARTNER, Role.OPERATOR)
+WRITE_NOTICES: Any = allow(Role.PARTNER, Role.OPERATOR)
 
 
-def access_of(route: APIRoute) -> list[object]:
+@dataclass(frozen=True)
+class DeclaredRoute:
+    """A route as the application serves it: path with prefixes, methods, dependencies."""
+
+    path: str
+    methods: frozenset[str]
+    include_in_schema: bool
+    dependant: Any
+
+
+def routes_of(app: FastAPI) -> list[DeclaredRoute]:
+    """Every API route of ``app`` as served, through included routers.
+
+    FastAPI from 0.16x keeps included routers as branches resolved lazily; older versions
+    copy their routes into the app. Both are read here (by shape: the branches' own class is
+    private).
+    """
+    found: list[DeclaredRoute] = []
+    for route in app.routes:
+        branch: Any = route
+        served = (branch.effective_route_contexts() if hasattr(branch, "effective_route_contexts")
+                  else [branch])
+        for r in served:
+            if getattr(r, "dependant", None) is not None and getattr(r, "methods", None):
+                found.append(DeclaredRoute(r.path, frozenset(r.methods), r.include_in_schema,
+                                           r.dependant))
+    return found
+
+
+def access_of(route: APIRoute | DeclaredRoute) -> list[object]:
     """The access rules a route declares (for the test that every route has one)."""
     found: list[object] = []
     stack = [route.dependant]

@@ -7,6 +7,7 @@ the same code on SQLite, PostgreSQL or the in-memory fake.
 
 from __future__ import annotations
 
+import contextlib
 import secrets
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -80,6 +81,23 @@ def register_partner(
         uow.partners.add(partner)
         uow.commit()
     return partner
+
+
+OPERATOR = "OPERATOR"  # the platform operator's own entry, holder of its admin keys
+
+
+def operator_key(*, uow: Callable[[], PartnerUnitOfWork], clock: Clock, label: str = "",
+                 expires_at: datetime | None = None) -> IssuedKey:
+    """An admin key of the platform's operator (registered on first use): what ``silkpost
+    demo`` signs in with, and the first key of a new installation."""
+    with uow() as first:
+        known = first.partners.get(OPERATOR) is not None
+    if not known:
+        with contextlib.suppress(PartnerConflict):  # another process registered it first
+            register_partner(OPERATOR, "Platform operator", PartnerKind.POST, uow=uow(),
+                             clock=clock, known_nodes=set(), known_services=set())
+    return issue_key(OPERATOR, Role.ADMIN, uow=uow(), clock=clock, label=label,
+                     expires_at=expires_at)
 
 
 def list_partners(*, uow: PartnerUnitOfWork) -> list[Partner]:

@@ -18,6 +18,7 @@ from fastapi.responses import HTMLResponse
 
 from silkpost.analytics import service
 from silkpost.analytics.kpis import LaneFigures, Period, Summary
+from silkpost.api.access import READ_FIGURES_PAGE
 from silkpost.api.deps import PlatformDep
 from silkpost.bootstrap import AnalyticsUnavailable, NoticesUnavailable, Platform
 from silkpost.domain.codes import statuses
@@ -31,7 +32,7 @@ from silkpost.web.charts import PALETTE, Series, bar_chart, histogram, range_bar
 from silkpost.web.i18n import LANG_NAMES, negotiate, text
 from silkpost.web.pages import TEMPLATES, local_time, notice_lines, place_name
 
-router = APIRouter(tags=["pages"], include_in_schema=False)
+router = APIRouter(tags=["pages"], include_in_schema=False, dependencies=[READ_FIGURES_PAGE])
 LISTED = 20
 LANE_CHARTS = 6
 

@@ -6,6 +6,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query, Response
 
+from silkpost.api.access import ANY_KEY, PUBLIC, WRITE_NOTICES
 from silkpost.api.deps import PlatformDep
 from silkpost.api.notice_schemas import NoticeIn, NoticeListOut, NoticeOut
 from silkpost.api.problems import MEDIA_TYPE as PROBLEM
@@ -28,13 +29,13 @@ _RESPONSES: dict[int | str, dict[str, Any]] = {
           "content": {PROBLEM: {}}},
 }
 router = APIRouter(prefix="/api/v1/notices", tags=["notices"], responses=_RESPONSES)
-feed_router = APIRouter(tags=["notices"])
+feed_router = APIRouter(tags=["notices"], dependencies=[PUBLIC])
 
 Lang = Language
 NoticeId = Annotated[str, Path(description="notice id", examples=["N-2026-0001"])]
 
 
-@router.post("", response_model=NoticeOut, status_code=201)
+@router.post("", response_model=NoticeOut, status_code=201, dependencies=[WRITE_NOTICES])
 def post_notice(body: NoticeIn, platform: PlatformDep) -> NoticeOut:
     """Write a notice: a draft, or published at once with ``publish: true``."""
     view = create_notice(
@@ -44,7 +45,7 @@ def post_notice(body: NoticeIn, platform: PlatformDep) -> NoticeOut:
     return NoticeOut.of(view)
 
 
-@router.get("", response_model=NoticeListOut)
+@router.get("", response_model=NoticeListOut, dependencies=[ANY_KEY])
 def get_notices(
     platform: PlatformDep,
     state: Annotated[NoticeState | None, Query(description="state now")] = None,
@@ -58,20 +59,21 @@ def get_notices(
     return NoticeListOut(items=[NoticeOut.of(v) for v in views])
 
 
-@router.get("/{notice_id}", response_model=NoticeOut)
+@router.get("/{notice_id}", response_model=NoticeOut, dependencies=[ANY_KEY])
 def get_one(platform: PlatformDep, notice_id: NoticeId) -> NoticeOut:
     """One notice and its state now."""
     return NoticeOut.of(get_notice(notice_id, uow=platform.notice_uow(), clock=platform.clock))
 
 
-@router.post("/{notice_id}/publish", response_model=NoticeOut)
+@router.post("/{notice_id}/publish", response_model=NoticeOut, dependencies=[WRITE_NOTICES])
 def post_publish(platform: PlatformDep, notice_id: NoticeId) -> NoticeOut:
     """Publish a draft (again: no change); a withdrawn notice is a 409."""
     return NoticeOut.of(publish_notice(notice_id, uow=platform.notice_uow(),
                                        clock=platform.clock))
 
 
-@router.post("/{notice_id}/withdraw", response_model=NoticeOut)
+@router.post("/{notice_id}/withdraw", response_model=NoticeOut,
+              dependencies=[WRITE_NOTICES])
 def post_withdraw(platform: PlatformDep, notice_id: NoticeId) -> NoticeOut:
     """Withdraw a notice now: it leaves lists of active notices and the feed."""
     return NoticeOut.of(withdraw_notice(notice_id, uow=platform.notice_uow(),

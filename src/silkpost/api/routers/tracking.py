@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import threading
 from collections.abc import Iterator
 from datetime import datetime, tzinfo
@@ -26,12 +27,14 @@ import anyio.lowlevel
 import anyio.to_thread
 from fastapi import APIRouter, Header, Path, Query, Request
 
+from silkpost.api.access import ANY_KEY, WRITE_EVENTS
 from silkpost.api.deps import PlatformDep
 from silkpost.api.problems import PROBLEM_RESPONSES, BodyTooLarge
 from silkpost.api.schemas import IngestOut, ObjectOut, ObjectPageOut
 from silkpost.bootstrap import Platform
 from silkpost.domain.codes import Language, ObjectKind, Status
 from silkpost.errors import InvalidRequest
+from silkpost.partners.service import Caller
 from silkpost.tracking import formats
 from silkpost.tracking.ports import ObjectQuery
 from silkpost.tracking.service import (
@@ -72,8 +75,11 @@ _EVENT_BODY = {
 async def post_events(
     request: Request,
     platform: PlatformDep,
-    source: Annotated[str | None, Header(alias="X-Silkpost-Source",
-                                         description="who sends the events")] = None,
+    caller: Annotated[Caller, WRITE_EVENTS],
+    label: Annotated[str | None, Header(
+        alias="X-Silkpost-Source",
+        description="a label under the calling partner (its scanner, office or system): the "
+        "events' sender is recorded as PARTNER/label; the partner itself always")] = None,
     timezone: Annotated[str | None, Header(
         alias="X-Silkpost-Timezone",
         description="IANA zone of the times without a UTC offset, e.g. Asia/Almaty")] = None,
@@ -100,21 +106,39 @@ async def post_events(
         delimiter = given.get("delimiter")
     delim = None if delimiter is None else formats.delimiter_named(delimiter)
     zone = None if timezone is None else time_zone(timezone, field="X-Silkpost-Timezone")
+    source = sender(caller, label)
     if fmt == "json":
         body = await _read_json_body(request)
 
         def work() -> IngestResult:
             with _TURN:
                 return ingest(formats.read_json(body, whole="(body)", encoding=codec),
-                              uow=platform.uow(), clock=platform.clock, source=source or "api",
+                              uow=platform.uow(), clock=platform.clock, source=source,
                               batch_size=platform.settings.ingest_batch_size, in_line=True,
                               zone=zone)
 
         result = await anyio.to_thread.run_sync(work)
     else:
-        result = await _ingest_stream(request, fmt, platform=platform, source=source or "api",
+        result = await _ingest_stream(request, fmt, platform=platform, source=source,
                                       reading=(delim, codec, zone))
+    request.state.audit_counts = {"received": result.received, "accepted": result.accepted,
+                                  "duplicates": result.duplicates, "rejected": result.rejected}
     return IngestOut.of(result)
+
+
+_LABEL = re.compile(r"[A-Za-z0-9._-]{1,31}")
+
+
+def sender(caller: Caller, label: str | None) -> str:
+    """The sender recorded on a caller's events: its partner, and the caller's label under
+    it. A header can name a scanner or an office, never another partner."""
+    if label is None or not label.strip():
+        return caller.partner.code
+    if not _LABEL.fullmatch(label.strip()):
+        raise InvalidRequest("X-Silkpost-Source is a label of 1 to 31 letters, digits, '.', "
+                             "'_' or '-' (the sender is the calling partner)",
+                             field="X-Silkpost-Source")
+    return f"{caller.partner.code}/{label.strip()}"
 
 
 _TURN = threading.Lock()
@@ -247,7 +271,7 @@ def _lookup(platform: PlatformDep, kind: ObjectKind, object_id: str, lang: str,
     return out
 
 
-@router.get("/items/{item_id}", response_model=ObjectOut)
+@router.get("/items/{item_id}", response_model=ObjectOut, dependencies=[ANY_KEY])
 def get_item(
     platform: PlatformDep,
     item_id: Annotated[str, Path(description="S10 id or another carrier's number")],
@@ -258,7 +282,7 @@ def get_item(
     return _lookup(platform, ObjectKind.ITEM, item_id, lang, payloads)
 
 
-@router.get("/objects/{kind}/{object_id}", response_model=ObjectOut)
+@router.get("/objects/{kind}/{object_id}", response_model=ObjectOut, dependencies=[ANY_KEY])
 def get_object(
     platform: PlatformDep, kind: ObjectKind, object_id: str, lang: Lang = Language.EN,
     payloads: _Payloads = True,
@@ -267,7 +291,7 @@ def get_object(
     return _lookup(platform, kind, object_id, lang, payloads)
 
 
-@router.get("/items", response_model=ObjectPageOut)
+@router.get("/items", response_model=ObjectPageOut, dependencies=[ANY_KEY])
 def get_items(
     platform: PlatformDep,
     status: Status | None = None,
