@@ -13,7 +13,7 @@ from typing import ClassVar, Literal
 from silkpost.domain.errors import InvalidValue
 
 ErrorKind = Literal["invalid", "not_found", "conflict", "unavailable", "unauthenticated",
-                    "forbidden"]
+                    "forbidden", "rate_limited"]
 
 
 class SilkpostError(Exception):

@@ -38,6 +38,7 @@ NUMERIC_LIMITS: dict[str, tuple[float, float | None]] = {
     "SILKPOST_MAX_BODY_BYTES": (1, None),
     "SILKPOST_WEBHOOKS_LEASE_SECONDS": (1, 3600),
     "SILKPOST_WEBHOOKS_WORKERS": (1, 256),
+    "SILKPOST_RATE_LIMIT_PER_MINUTE": (0, None),
 }
 _FLAGS = {"1": True, "true": True, "yes": True, "0": False, "false": False, "no": False}
 
@@ -90,6 +91,7 @@ class Settings:
     webhooks_allow_private: bool = False
     webhooks_lease_seconds: float = 120.0
     webhooks_workers: int = 16
+    rate_limit_per_minute: int = 1200  # calls per key and minute, per server process; 0: off
     # Signs the dashboard's session cookies. Unset, each process draws its own (sessions end
     # at a restart, and servers behind one address do not share them): set it in production.
     session_secret: str = field(default_factory=lambda: secrets.token_urlsafe(32), repr=False)
@@ -102,6 +104,7 @@ class Settings:
         _check_range("SILKPOST_MAX_BODY_BYTES", self.max_body_bytes)
         _check_range("SILKPOST_WEBHOOKS_LEASE_SECONDS", self.webhooks_lease_seconds)
         _check_range("SILKPOST_WEBHOOKS_WORKERS", self.webhooks_workers)
+        _check_range("SILKPOST_RATE_LIMIT_PER_MINUTE", self.rate_limit_per_minute)
         if not self.database_url.strip():
             raise InvalidSetting("SILKPOST_DATABASE_URL is empty: give a URL such as "
                                  "sqlite:///silkpost.db", field="SILKPOST_DATABASE_URL")
@@ -165,6 +168,8 @@ class Settings:
             webhooks_workers=_number(env, "SILKPOST_WEBHOOKS_WORKERS", int,
                                      defaults.webhooks_workers),
             session_secret=env.get("SILKPOST_SESSION_SECRET") or defaults.session_secret,
+            rate_limit_per_minute=_number(env, "SILKPOST_RATE_LIMIT_PER_MINUTE", int,
+                                          defaults.rate_limit_per_minute),
         )
 
 
@@ -182,4 +187,5 @@ SETTING_NAMES = (
     "SILKPOST_WEBHOOKS_LEASE_SECONDS",
     "SILKPOST_WEBHOOKS_WORKERS",
     "SILKPOST_SESSION_SECRET",
+    "SILKPOST_RATE_LIMIT_PER_MINUTE",
 )

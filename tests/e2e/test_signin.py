@@ -92,3 +92,23 @@ def test_a_failed_write_is_audited_and_a_read_is_not(sqlite_platform: Platform) 
     assert "not known" in found[1].detail
     assert all(e.action.startswith("POST /api/v1/events") for e in found)
     assert [e["status"] for e in log.json()["entries"]] == [200, 401]
+
+
+def test_a_key_past_its_rate_limit_gets_429_and_others_do_not(
+    sqlite_platform: Platform
+) -> None:
+    from dataclasses import replace
+
+    sqlite_platform.settings = replace(sqlite_platform.settings, rate_limit_per_minute=3)
+    busy = operator_key(uow=sqlite_platform.partner_uow, clock=sqlite_platform.clock).text
+    calm = operator_key(uow=sqlite_platform.partner_uow, clock=sqlite_platform.clock).text
+    with TestClient(create_app(sqlite_platform)) as client:
+        answers = [client.get("/api/v1/items", headers={"Authorization": f"Bearer {busy}"})
+                   for _ in range(4)]
+        other = client.get("/api/v1/items", headers={"Authorization": f"Bearer {calm}"})
+    assert [a.status_code for a in answers] == [200, 200, 200, 429]
+    assert [a.headers["ratelimit-remaining"] for a in answers[:3]] == ["2", "1", "0"]
+    refused = answers[3]
+    assert int(refused.headers["retry-after"]) >= 1
+    assert refused.json()["code"] == "auth.rate_limited"
+    assert other.status_code == 200 and other.headers["ratelimit-limit"] == "3"

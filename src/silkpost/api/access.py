@@ -18,11 +18,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Annotated, Any
 
-from fastapi import Depends, FastAPI, Request
+from fastapi import Depends, FastAPI, Request, Response
 from fastapi.routing import APIRoute
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from silkpost.api.deps import PlatformDep
+from silkpost.api.rate_limits import Decision, RateLimiter
 from silkpost.bootstrap import Platform
 from silkpost.domain.partners import Role
 from silkpost.errors import SilkpostError
@@ -152,7 +153,7 @@ def allow(*roles: Role) -> Any:
     """
     allowed = frozenset((*roles, Role.ADMIN))
 
-    def authorised(request: Request, platform: PlatformDep) -> Caller:
+    def authorised(request: Request, response: Response, platform: PlatformDep) -> Caller:
         try:
             caller = caller_of(request, platform)
         except NotAuthenticated as exc:
@@ -163,10 +164,37 @@ def allow(*roles: Role) -> Any:
             names = ", ".join(sorted(r.value for r in allowed))
             raise Forbidden(f"a {caller.role.value} key may not do this (needs: {names})",
                             field="authorization")
+        limiter = _limiter(platform)
+        if limiter is not None:
+            decision = limiter.take(caller.key_id)
+            if not decision.allowed:
+                raise RateLimited(decision)
+            response.headers.update(decision.headers())
         return caller
 
     setattr(authorised, ACCESS, allowed)
     return Depends(authorised)
+
+
+class RateLimited(SilkpostError):
+    """The key has made more calls this minute than the limit lets it."""
+
+    code = "auth.rate_limited"
+    kind = "rate_limited"
+    title = "Too many requests"
+
+    def __init__(self, decision: Decision) -> None:
+        super().__init__(f"this key may make {decision.limit} calls a minute; try again in "
+                         f"{decision.retry_after_s} s", field="authorization")
+        self.headers = decision.headers()
+
+
+def _limiter(platform: Platform) -> RateLimiter | None:
+    limiter: RateLimiter | None = getattr(platform, "_rate_limiter", None)
+    if limiter is None and platform.settings.rate_limit_per_minute > 0:
+        limiter = RateLimiter(platform.settings.rate_limit_per_minute)
+        platform._rate_limiter = limiter  # type: ignore[attr-defined]
+    return limiter
 
 
 class SignInNeeded(Exception):
@@ -182,9 +210,9 @@ def allow_page(*roles: Role) -> Any:
     here after), not to a JSON 401."""
     check = allow(*roles).dependency
 
-    def authorised_page(request: Request, platform: PlatformDep) -> Caller:
+    def authorised_page(request: Request, response: Response, platform: PlatformDep) -> Caller:
         try:
-            return check(request, platform)  # type: ignore[no-any-return]
+            return check(request, response, platform)  # type: ignore[no-any-return]
         except NotAuthenticated:
             target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
             raise SignInNeeded(target) from None

@@ -23,7 +23,7 @@ from silkpost.errors import SilkpostError
 log = logging.getLogger("silkpost.api")
 
 STATUS_BY_KIND = {"invalid": 400, "not_found": 404, "conflict": 409, "unavailable": 503,
-                  "unauthenticated": 401, "forbidden": 403}
+                  "unauthenticated": 401, "forbidden": 403, "rate_limited": 429}
 # RFC 9110: a 401 says how to authenticate.
 CHALLENGE = {"WWW-Authenticate": 'Bearer realm="silkpost"'}
 MEDIA_TYPE = "application/problem+json"
@@ -55,6 +55,8 @@ PROBLEM_RESPONSES: dict[int | str, dict[str, Any]] = {
     403: {"model": Problem, "description": "The key's role may not do this",
           "content": {MEDIA_TYPE: {}}},
     404: {"model": Problem, "description": "Not found", "content": {MEDIA_TYPE: {}}},
+    429: {"model": Problem, "description": "Over the key's rate limit (see Retry-After)",
+          "content": {MEDIA_TYPE: {}}},
     413: {"model": Problem, "description": "Request body over its limit",
           "content": {MEDIA_TYPE: {}}},
     422: {"model": Problem, "description": "Invalid parameters", "content": {MEDIA_TYPE: {}}},
@@ -115,7 +117,7 @@ def install(app: FastAPI) -> None:
         return problem_response(
             status=STATUS_BY_KIND[exc.kind], code=exc.code, title=exc.title,
             detail=exc.detail, field=exc.field,
-            headers=CHALLENGE if exc.kind == "unauthenticated" else None,
+            headers=CHALLENGE if exc.kind == "unauthenticated" else getattr(exc, "headers", None),
         )
 
     @app.exception_handler(RequestValidationError)
