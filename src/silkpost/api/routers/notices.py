@@ -29,7 +29,7 @@ _RESPONSES: dict[int | str, dict[str, Any]] = {
           "content": {PROBLEM: {}}},
 }
 router = APIRouter(prefix="/api/v1/notices", tags=["notices"], responses=_RESPONSES)
-feed_router = APIRouter(tags=["notices"], dependencies=[PUBLIC])
+feed_router = APIRouter(tags=["notices"], dependencies=[PUBLIC], responses=PROBLEM_RESPONSES)
 
 Lang = Language
 NoticeId = Annotated[str, Path(description="notice id", examples=["N-2026-0001"])]
