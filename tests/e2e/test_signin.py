@@ -112,3 +112,37 @@ def test_a_key_past_its_rate_limit_gets_429_and_others_do_not(
     assert int(refused.headers["retry-after"]) >= 1
     assert refused.json()["code"] == "auth.rate_limited"
     assert other.status_code == 200 and other.headers["ratelimit-limit"] == "3"
+
+
+def test_a_partner_writes_notices_only_about_what_it_operates(
+    sqlite_platform: Platform
+) -> None:
+    from silkpost.domain.partners import PartnerKind
+    from silkpost.partners.service import register_partner
+
+    register_partner("KAZPOST", "Kazpost", PartnerKind.POST, nodes=("KZALAA",),
+                     uow=sqlite_platform.partner_uow(), clock=sqlite_platform.clock,
+                     known_nodes=sqlite_platform.known_nodes(),
+                     known_services=sqlite_platform.known_services())
+    kazpost = {"Authorization": "Bearer " + issue_key(
+        "KAZPOST", Role.PARTNER, uow=sqlite_platform.partner_uow(),
+        clock=sqlite_platform.clock).text}
+    admin = {"Authorization": "Bearer " + operator_key(
+        uow=sqlite_platform.partner_uow, clock=sqlite_platform.clock).text}
+
+    def notice(*nodes: str) -> dict[str, object]:
+        return {"title": {"en": "Hours changed"}, "severity": "info", "nodes": list(nodes),
+                "valid_from": "2026-11-24T08:00:00+05:00"}
+
+    with TestClient(create_app(sqlite_platform)) as client:
+        assert client.post("/api/v1/notices", json=notice("KZALAA"),
+                           headers=kazpost).status_code == 201
+        for nodes in (("CNHRS-XS",), ("KZALAA", "CNHRS-XS"), ()):
+            refused = client.post("/api/v1/notices", json=notice(*nodes), headers=kazpost)
+            assert refused.status_code == 403, nodes
+        assert "CNHRS-XS" in refused.json()["detail"] or "whole network" in refused.json()[
+            "detail"]
+        theirs = client.post("/api/v1/notices", json=notice("CNHRS-XS"), headers=admin).json()
+        assert client.post(f"/api/v1/notices/{theirs['id']}/publish",
+                           headers=kazpost).status_code == 403
+        assert client.post("/api/v1/notices", json=notice(), headers=admin).status_code == 201

@@ -97,6 +97,16 @@ class Partner:
         """Whether ``node`` is one of this partner's nodes."""
         return node is not None and node in self.nodes
 
+    def outside(self, nodes: Iterable[str], services: Iterable[str]) -> list[str]:
+        """What of ``nodes`` and ``services`` this partner does not operate: the codes it may
+        not speak for (a notice about them). Naming nothing means the whole network, which
+        is no single partner's."""
+        nodes, services = list(nodes), list(services)
+        if not nodes and not services:
+            return ["(the whole network)"]
+        return ([n for n in nodes if n not in self.nodes]
+                + [s for s in services if s not in self.services])
+
 
 def unknown_codes(wanted: Iterable[str], known: set[str]) -> list[str]:
     """The codes of ``wanted`` not in ``known``, in their order."""
