@@ -427,6 +427,24 @@ class SqlEventLog:
             for r in rows
         )
 
+    def changes(self, after: int, *, limit: int, sender: str | None = None
+                ) -> list[tuple[int, TrackingEvent]]:
+        """Events stored after position ``after`` (their ``seq``), in the order stored."""
+        c = events.c
+        stmt = (select(c.seq, c.object_kind, c.object_id, c.code, c.occurred_us,
+                       c.utc_offset_min, c.received_us, c.location, c.office, c.source,
+                       c.event_id, c.payload)
+                .where(c.seq > after).order_by(c.seq).limit(limit))
+        if sender is not None:
+            stmt = stmt.where(or_(c.source == sender,
+                                  c.source.startswith(f"{sender}/", autoescape=True)))
+        return [(r[0], TrackingEvent(
+            object_kind=ObjectKind(r[1]), object_id=r[2], code=r[3],
+            occurred_at=from_epoch_us(r[4], r[5]), received_at=from_epoch_us(r[6]),
+            location=r[7], office=r[8], source=r[9], event_id=r[10],
+            payload=orjson.loads(r[11]) if r[11] else None))
+            for r in self._conn.execute(stmt)]
+
     def tracked(self, kind: ObjectKind, object_id: str) -> TrackedObject | None:
         """The read-model row of one object."""
         c = object_status.c

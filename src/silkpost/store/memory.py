@@ -101,6 +101,18 @@ class InMemoryEventLog:
         """How many events the log holds."""
         return len(self.by_key)
 
+    def changes(self, after: int, *, limit: int, sender: str | None = None
+                ) -> list[tuple[int, TrackingEvent]]:
+        """Events stored after position ``after`` (1 for the first stored), in that order."""
+        found = []
+        for seq, e in enumerate(self.by_key.values(), start=1):
+            if seq > after and (sender is None or e.source == sender
+                                or e.source.startswith(f"{sender}/")):
+                found.append((seq, e))
+                if len(found) == limit:
+                    break
+        return found
+
     def high_water_mark(self) -> int:
         """The number of events stored: the in-memory log never deletes."""
         return len(self.by_key)

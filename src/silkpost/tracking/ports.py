@@ -58,6 +58,13 @@ class EventLog(Protocol):
         """How many events the log holds (a full count: not for hot paths)."""
         ...
 
+    def changes(self, after: int, *, limit: int, sender: str | None = None
+                ) -> list[tuple[int, TrackingEvent]]:
+        """Events stored after position ``after``, in the order stored, with their positions
+        (the change feed); only those a partner sent (``sender`` or ``sender/label``) when
+        ``sender`` is given."""
+        ...
+
     def high_water_mark(self) -> int:
         """The log's position: it grows with every stored event (cheap to read)."""
         ...

@@ -30,15 +30,18 @@ from fastapi import APIRouter, Header, Path, Query, Request
 from silkpost.api.access import ANY_KEY, WRITE_EVENTS
 from silkpost.api.deps import PlatformDep
 from silkpost.api.problems import PROBLEM_RESPONSES, BodyTooLarge
-from silkpost.api.schemas import IngestOut, ObjectOut, ObjectPageOut
+from silkpost.api.schemas import ChangePageOut, IngestOut, ObjectOut, ObjectPageOut
 from silkpost.bootstrap import Platform
 from silkpost.domain.codes import Language, ObjectKind, Status
+from silkpost.domain.partners import Role
 from silkpost.errors import InvalidRequest
 from silkpost.partners.service import Caller
 from silkpost.tracking import formats
 from silkpost.tracking.ports import ObjectQuery
 from silkpost.tracking.service import (
+    MAX_CHANGES,
     IngestResult,
+    changes,
     decode_cursor,
     ingest,
     list_objects,
@@ -269,6 +272,24 @@ def _lookup(platform: PlatformDep, kind: ObjectKind, object_id: str, lang: str,
     if not payloads:
         out.timeline = [e.model_copy(update={"payload": None}) for e in out.timeline]
     return out
+
+
+@router.get("/events", response_model=ChangePageOut)
+def get_changes(
+    platform: PlatformDep,
+    caller: Annotated[Caller, ANY_KEY],
+    after: Annotated[int, Query(ge=0, le=2**62, description="the position to start after "
+                                "(0: the start; then the answer's `after`)")] = 0,
+    limit: Annotated[int, Query(ge=1, le=MAX_CHANGES)] = 100,
+    lang: Lang = Language.EN,
+) -> ChangePageOut:
+    """The change feed: events in the order stored, resumable from any position, for partners
+    who cannot receive webhooks. An admin key sees every event; any other key, the events
+    its partner sent (until partners see the items that pass their nodes: docs/partners.md)."""
+    everyone = caller.role is Role.ADMIN
+    page = changes(after, uow=platform.uow(), limit=limit,
+                   sender=None if everyone else caller.partner.code)
+    return ChangePageOut.of(page, lang)
 
 
 @router.get("/items/{item_id}", response_model=ObjectOut, dependencies=[ANY_KEY])
