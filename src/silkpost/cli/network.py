@@ -10,8 +10,6 @@ from typing import TYPE_CHECKING, Any
 import typer
 from rich.table import Table
 
-from silkpost.domain.codes import LANGUAGES, Language
-
 from silkpost.cli.output import (
     TIME_EXAMPLE,
     console,
@@ -20,6 +18,7 @@ from silkpost.cli.output import (
     reported_errors,
     write_output,
 )
+from silkpost.domain.codes import LANGUAGES, Language
 
 network_app = typer.Typer(help="The corridor network: nodes, check, draw, sort plans.",
                           no_args_is_help=True)
@@ -65,9 +64,10 @@ def nodes(lang: Language = typer.Option(
     with reported_errors():
         network = _platform().network
     languages = [lang.value] if lang else list(LANGUAGES)
-    rows = [{"code": n.code, "kind": n.kind, "country": n.country, "locode": n.locode,
-             "tz": n.tz.key, "names": {x: text_in(n.names, x) for x in languages}}
-            for n in network.nodes.values()]
+    rows: list[dict[str, Any]] = [
+        {"code": n.code, "kind": n.kind, "country": n.country, "locode": n.locode,
+         "tz": n.tz.key, "names": {x: text_in(n.names, x) for x in languages}}
+        for n in network.nodes.values()]
     if as_json:
         console.print_json(json.dumps({"network": network.name, "nodes": rows},
                                       ensure_ascii=False))
