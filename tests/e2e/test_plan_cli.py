@@ -134,3 +134,11 @@ def test_returned_mail_finds_its_way_back() -> None:
         code, out = _run("plan", "--from", origin, "--to", "CNDGGA", "--ready",
                          "2026-11-24T09:00+05:00", "--json")
         assert code == 0, (origin, out)
+
+
+def test_sort_plan_shows_local_times_with_offsets() -> None:
+    """The sort plan's departures are in the office's time, arrivals in the destination's."""
+    code, out = _run("network", "sortplan", "CNURCA", "--at", "2026-11-24T09:00+08:00")
+    assert code == 0, out
+    almaty = next(line for line in out.splitlines() if "KZALAA" in line)
+    assert "+08:00" in almaty and "+05:00" in almaty

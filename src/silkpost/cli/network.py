@@ -19,6 +19,9 @@ from silkpost.cli.output import (
     write_output,
 )
 from silkpost.domain.codes import LANGUAGES, Language
+from silkpost.network.corridor import MODES
+
+_MODES = ", ".join(MODES)  # the network's one list, shown in --exclude-mode's help
 
 network_app = typer.Typer(help="The corridor network: nodes, check, draw, sort plans.",
                           no_args_is_help=True)
@@ -104,13 +107,15 @@ def sortplan(office: str = typer.Argument(..., help="office node code, e.g. CNUR
     with reported_errors():
         platform = _platform()
         entries = sort_plan(platform.network, office.upper(), at or platform.clock.now())
+    nodes = platform.network.nodes
     table = Table(title=f"Sort plan at {plain(office.upper())}")
-    for col in ("destination", "service", "mode", "next node", "departs (UTC)", "arrives"):
-        table.add_column(col)
+    for col in ("destination", "service", "mode", "next node", "departs (local)",
+                "arrives (local)"):
+        table.add_column(col, no_wrap=col.endswith("(local)"))
     for e in entries:
         table.add_row(plain(e.destination), plain(e.service_id), plain(e.mode),
-                      plain(e.next_node),
-                      f"{e.departs:%Y-%m-%d %H:%M}", f"{e.arrives_destination:%Y-%m-%d %H:%M}")
+                      plain(e.next_node), _local(e.departs, nodes[office.upper()].tz),
+                      _local(e.arrives_destination, nodes[e.destination].tz))
     console.print(table)
 
 
@@ -154,7 +159,8 @@ def plan(
     destination: str = typer.Option(..., "--to", help="destination node code"),
     ready: datetime = typer.Option(...,
                                    help=f"ready time with UTC offset, e.g. {TIME_EXAMPLE}"),
-    exclude_mode: list[str] = typer.Option([], help="truck, rail or air (repeatable)"),
+    exclude_mode: list[str] = typer.Option(
+        [], help=f"a mode to leave out: {_MODES} (repeatable)"),
     goods: list[str] = typer.Option(
         [], help="goods flags the network knows, e.g. battery (repeatable)"),
     as_json: bool = typer.Option(False, "--json", help="print JSON (docs/network.md)"),
