@@ -116,15 +116,57 @@ def test_pareto_plans_in_the_api_are_the_service_ones(client: TestClient,
         [leg.service.id for leg in p.legs] for p in expected]
     assert len(got) >= 2 and "air" in {leg["mode"] for leg in got[0]["legs"]}
     cheap = client.post("/api/v1/routes/pareto",
-                        json={**body, "budget": min(p["cost_per_kg"] for p in got)}).json()
-    assert cheap and all(p["cost_per_kg"] <= got[-1]["cost_per_kg"] for p in cheap)
+                        json={**body, "budget": min(p["cost"]["total"] for p in got)}).json()
+    assert cheap and all(p["cost"]["total"] <= got[-1]["cost"]["total"] for p in cheap)
     assert len(cheap) < len(got)
 
 
-def test_cli_pareto_lists_the_service_plans() -> None:
+def test_api_costs_carry_currency_and_both_parts(client: TestClient) -> None:
+    """A plan's cost names the network's currency and keeps the legs' per-kg rates apart from
+    their per-shipment charges; the total is per_kg × weight_kg + per_shipment, and the
+    network lists each service's two prices in the same currency."""
+    body = {"from": "CNDGGA", "to": "KZALAA", "ready": "2026-11-24T15:00:00+08:00",
+            "exclude_modes": ["air"]}
+    one = client.post("/api/v1/routes/plan", json=body).json()["cost"]
+    heavy = client.post("/api/v1/routes/plan", json={**body, "weight_kg": 500}).json()["cost"]
+    assert one["currency"] == heavy["currency"] == "USD"
+    # The truck line's legs: 0.35 + 0.12 + 0.10 per kg, 300 + 120 + 100 per shipment.
+    assert (one["per_kg"], one["per_shipment"]) == (0.57, 520.0)
+    assert heavy["total"] == round(0.57 * 500 + 520, 2) and heavy["weight_kg"] == 500
+    network = client.get("/api/v1/network").json()
+    assert network["currency"] == "USD"
+    truck = next(s for s in network["services"] if s["id"] == "T-DGG-URC")
+    assert (truck["cost_per_kg"], truck["cost_per_shipment"]) == (0.35, 300)
+    zero = client.post("/api/v1/routes/plan", json={**body, "weight_kg": 0})
+    assert zero.status_code == 422 and "weight_kg" in zero.text
+
+
+def test_api_unknown_nodes_modes_and_goods_name_the_known_ones(client: TestClient) -> None:
+    """A place name where a code belongs is answered with the nearest codes; a mode or a goods
+    flag the network does not know is refused with the list of known ones."""
+    ready = "2026-11-24T15:00:00+08:00"
+    r = client.post("/api/v1/routes/plan", json={"from": "CNDGGA", "to": "Алматы",
+                                                 "ready": ready})
+    assert r.status_code == 400 and r.json()["field"] == "to"
+    assert "KZALAA" in r.json()["detail"]
+    r = client.get("/api/v1/offices/URUMQI/sort-plan")
+    assert r.status_code == 400 and "CNURCA" in r.json()["detail"]
+    r = client.post("/api/v1/routes/pareto", json={"from": "CNDGGA", "to": "KZALAA",
+                                                   "ready": ready, "exclude_modes": ["boat"]})
+    assert r.status_code == 400 and "truck, rail, air" in r.json()["detail"]
+    r = client.post("/api/v1/routes/plan", json={"from": "CNDGGA", "to": "KZALAA",
+                                                 "ready": ready, "goods": ["lithium"]})
+    assert r.status_code == 400 and r.json()["field"] == "goods"
+    assert "battery" in r.json()["detail"]
+
+
+def test_cli_pareto_lists_the_service_plans(monkeypatch: pytest.MonkeyPatch) -> None:
     """`silkpost plan --pareto` prints one row per Pareto plan of the service layer."""
     from datetime import datetime
 
+    from silkpost.cli.output import console
+
+    monkeypatch.setattr(console, "width", 200)  # fixed at import: COLUMNS=80 under xdist
     from silkpost.network.corridor import default_network_path, load_network
     from silkpost.network.service import pareto_plans
 

@@ -123,7 +123,8 @@ def app_client(tmp_path: Path) -> TestClient:
 
 @pytest.mark.parametrize("path", ["/dashboard", "/track?id=CA000000014CN", "/track",
                                   "/notices.atom", "/api/v1/notices", "/static/track.css",
-                                  "/docs", "/docs/start.js", "/docs/assets/swagger-ui.css"])
+                                  "/docs", "/docs/start.js", "/docs/assets/swagger-ui.css",
+                                  "/redoc", "/redoc/start.js", "/redoc/redoc.standalone.js"])
 def test_pages_send_security_headers(app_client: TestClient, path: str) -> None:
     """Every page: a CSP naming no outside host and forbidding framing, nosniff, a referrer
     policy."""
@@ -134,6 +135,21 @@ def test_pages_send_security_headers(app_client: TestClient, path: str) -> None:
     assert "http" not in csp and "*" not in csp
     assert response.headers["x-content-type-options"] == "nosniff"
     assert response.headers["referrer-policy"] == "no-referrer"
+    # Only ReDoc's page may take inline styles (its build injects them); no page inline script.
+    assert ("'unsafe-inline'" in csp) == path.startswith("/redoc")
+    assert "script-src 'self';" in csp
+
+
+def test_redoc_is_served_whole_and_local(app_client: TestClient) -> None:
+    """/redoc loads ReDoc and its start script from Silkpost, and the build it serves names
+    no outside host to load from (its sidebar logo comes from the package)."""
+    page = app_client.get("/redoc").text
+    assert 'src="redoc/redoc.standalone.js"' in page and 'src="redoc/start.js"' in page
+    assert "<script>" not in page and "http" not in page
+    script = app_client.get("/redoc/redoc.standalone.js")
+    assert script.headers["content-type"].startswith("text/javascript")
+    assert "cdn.redoc.ly" not in script.text and "Redoc" in script.text
+    assert 'href="redoc"' in app_client.get("/docs").text
 
 
 def test_the_feed_takes_its_base_url_from_the_setting(app_client: TestClient) -> None:

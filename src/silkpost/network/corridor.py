@@ -19,11 +19,14 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from silkpost.domain.locations import validate_locode
 from silkpost.errors import InvalidRequest
+from silkpost.network.nearest import nearest_codes
 
 NODE_KINDS = ("warehouse", "exchange_office", "exchange_station", "border_port", "bonded_zone",
               "airport", "rail_terminal", "partner_post_office")
 MODES = ("truck", "rail", "air")
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+# Costs are added up leg by leg, so a network states them in one currency (ISO 4217).
+DEFAULT_CURRENCY = "USD"
 
 
 class NetworkFileError(InvalidRequest):
@@ -92,6 +95,7 @@ class Service:
     cost_per_kg: float
     cost_per_shipment: float
     capacity_kg: float
+    currency: str = DEFAULT_CURRENCY
     forbids: frozenset[str] = frozenset()
     border_dwell_hours: float = 0.0
     gauge_break_hours: float = 0.0
@@ -116,13 +120,28 @@ class Network:
     # Days door to door promised per lane "ORIGIN>DESTINATION" (J+n), "default" for the rest:
     # what on-time shares in analytics are measured against.
     promises_days: Mapping[str, float] = field(default_factory=dict)
+    # The currency of every service's costs, and so of a plan's cost (ISO 4217).
+    currency: str = DEFAULT_CURRENCY
 
-    def node(self, code: str) -> Node:
-        """The node with this code, or an error naming it."""
+    def node(self, code: str, *, field: str = "node") -> Node:
+        """The node with this code, or an error naming ``field``, the code and the nodes
+        nearest to it (by code or by name in any language): the one "unknown node" answer of
+        every command and route."""
         try:
             return self.nodes[code]
         except KeyError:
-            raise UnknownNode(f"no node {code!r} in network {self.name}", field="node") from None
+            pass
+        near = nearest_codes(code, {c: n.names.values() for c, n in self.nodes.items()})
+        hint = ("; did you mean " + ", ".join(
+            f"{c} ({self.nodes[c].names.get('en', c)})" for c in near) + "?") if near else ""
+        raise UnknownNode(f"no node {code!r} in network {self.name}{hint} "
+                          "(the list: silkpost network nodes, GET /api/v1/network)",
+                          field=field, suggestions=near)
+
+    @property
+    def goods_flags(self) -> tuple[str, ...]:
+        """The goods flags this network knows: those some service refuses to carry."""
+        return tuple(sorted({flag for s in self.services for flag in s.forbids}))
 
 
 class UnknownNode(InvalidRequest):
@@ -130,6 +149,11 @@ class UnknownNode(InvalidRequest):
 
     code = "network.unknown_node"
     title = "Unknown node"
+
+    def __init__(self, detail: str, *, field: str | None = None,
+                 suggestions: list[str] | None = None) -> None:
+        super().__init__(detail, field=field)
+        self.suggestions = suggestions or []
 
 
 def default_network_path() -> Path:
@@ -151,10 +175,14 @@ def load_network(path: Path) -> Network:
             if node.code in nodes:
                 problems.append(f"{path.name}: nodes[{i}]: field 'code': {node.code} twice")
             nodes[node.code] = node
+    currency = doc.get("currency", DEFAULT_CURRENCY)
+    if not _is_currency(currency):
+        problems.append(f"{path.name}: currency: {currency!r} is not an ISO 4217 code like USD")
+        currency = DEFAULT_CURRENCY
     services: list[Service] = []
     for i, raw in enumerate(doc.get("services", [])):
         where = (f"{path.name}: services[{i}] ({raw.get('from', '?')}→{raw.get('to', '?')})")
-        service = _service(raw, where, nodes, problems)
+        service = _service(raw, where, nodes, currency, problems)
         if service is not None:
             services.append(service)
     if not nodes:
@@ -166,7 +194,14 @@ def load_network(path: Path) -> Network:
     for s in services:
         outgoing[s.origin].append(s)
     return Network(name=str(doc.get("name", path.stem)), nodes=nodes, services=tuple(services),
-                   outgoing={k: tuple(v) for k, v in outgoing.items()}, promises_days=promises)
+                   outgoing={k: tuple(v) for k, v in outgoing.items()}, promises_days=promises,
+                   currency=currency)
+
+
+def _is_currency(value: Any) -> bool:
+    """Whether ``value`` is shaped like an ISO 4217 code (three capital letters)."""
+    return isinstance(value, str) and len(value) == 3 and value.isascii() and value.isupper() \
+        and value.isalpha()
 
 
 def _promises(raw: Any, where: str, nodes: Mapping[str, Node], problems: list[str]
@@ -278,7 +313,7 @@ def _departures(values: Any, where: str, problems: list[str]) -> tuple[Departure
     return tuple(sorted(set(out), key=lambda d: (d.weekday, d.minute)))
 
 
-def _service(raw: Mapping[str, Any], where: str, nodes: Mapping[str, Node],
+def _service(raw: Mapping[str, Any], where: str, nodes: Mapping[str, Node], currency: str,
              problems: list[str]) -> Service | None:
     before = len(problems)
     sid = _need(raw, "id", str, where, problems)
@@ -302,10 +337,15 @@ def _service(raw: Mapping[str, Any], where: str, nodes: Mapping[str, Node],
         if not isinstance(value, int | float) or isinstance(value, bool) or value < 0:
             problems.append(f"{where}: field '{key}': must be a number ≥ 0")
         numbers[key] = float(value) if isinstance(value, int | float) else default
+    if raw.get("currency", currency) != currency:
+        problems.append(f"{where}: field 'currency': {raw['currency']!r} is not the network's "
+                        f"currency {currency}; a plan adds costs leg by leg, so state them in "
+                        "one currency")
     if len(problems) > before:
         return None
     return Service(id=sid, origin=origin, destination=destination, mode=mode,
                    operator=str(raw.get("operator", "")), departures=departures,
+                   currency=currency,
                    duration_hours=float(duration), forbids=frozenset(raw.get("forbids", [])),
                    crosses_border=nodes[origin].country != nodes[destination].country,
                    **numbers)

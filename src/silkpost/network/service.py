@@ -24,8 +24,8 @@ from typing import TypeVar
 
 from silkpost.domain.codes import default_regime
 from silkpost.domain.times import check_time
-from silkpost.errors import invalid_request
-from silkpost.network.corridor import Network, Service
+from silkpost.errors import InvalidRequest, invalid_request
+from silkpost.network.corridor import MODES, Network, Service
 from silkpost.network.itinerary import Itinerary, Leg, NoRoute
 from silkpost.network.timetable import (
     EPOCH,
@@ -173,7 +173,8 @@ def plan(network: Network, origin: str, destination: str, ready: datetime, *,
          regime: str | None = DEFAULT_REGIME, goods: Collection[str] = (),
          exclude_modes: Collection[str] = (), latest: datetime | None = None) -> Itinerary:
     """The earliest itinerary from ``origin`` ready at ``ready``, or NoRoute."""
-    _check(network, origin, destination, ready, latest)
+    _check(network, origin, destination, ready, latest, exclude_modes=exclude_modes,
+           goods=goods)
     itinerary = router_for(network).earliest(origin, destination, ready, regime=regime,
                                              goods=goods, exclude_modes=exclude_modes)
     if latest is not None and itinerary.arrives > latest:
@@ -187,8 +188,16 @@ def pareto_plans(network: Network, origin: str, destination: str, ready: datetim
                  goods: Collection[str] = (), exclude_modes: Collection[str] = (),
                  latest: datetime | None = None, budget: float | None = None
                  ) -> list[Itinerary]:
-    """Every itinerary not beaten on arrival, cost for ``weight_kg`` and transfers at once."""
-    _check(network, origin, destination, ready, latest)
+    """Every itinerary not beaten on arrival, cost for ``weight_kg`` and transfers at once
+    (cost as :mod:`silkpost.network.itinerary` defines it; ``budget`` bounds it, in the
+    network's currency, for ``weight_kg``)."""
+    _check(network, origin, destination, ready, latest, exclude_modes=exclude_modes,
+           goods=goods)
+    if not weight_kg > 0:
+        raise InvalidRequest(f"weight must be more than 0 kg, not {weight_kg}",
+                             field="weight_kg")
+    if budget is not None and not budget >= 0:
+        raise InvalidRequest(f"budget must be 0 or more, not {budget}", field="budget")
     return router_for(network).pareto(origin, destination, ready, weight_kg=weight_kg,
                                       regime=regime, goods=goods, exclude_modes=exclude_modes,
                                       latest=latest, budget=budget)
@@ -215,7 +224,7 @@ def sort_plan(network: Network, office: str, at: datetime, *, goods: Collection[
               ) -> list[SortPlanEntry]:
     """At an office, the next outbound service per reachable destination (partner offices
     and railheads): the first leg of the earliest itinerary from ``at``."""
-    network.node(office)
+    network.node(office, field="office")
     with invalid_request():
         check_time(at, field="at")
     entries = []
@@ -232,10 +241,28 @@ def sort_plan(network: Network, office: str, at: datetime, *, goods: Collection[
     return entries
 
 
+def check_constraints(network: Network, *, exclude_modes: Collection[str] = (),
+                      goods: Collection[str] = ()) -> None:
+    """Refuse modes and goods flags the network does not know, listing the known ones: an
+    unknown flag would otherwise constrain nothing and a typo would plan silently."""
+    unknown = [m for m in exclude_modes if m not in MODES]
+    if unknown:
+        raise InvalidRequest(f"unknown mode {', '.join(map(repr, unknown))}: the modes are "
+                             f"{', '.join(MODES)}", field="exclude_modes")
+    known = network.goods_flags
+    unknown = [g for g in goods if g not in known]
+    if unknown:
+        raise InvalidRequest(f"unknown goods flag {', '.join(map(repr, unknown))}: the flags "
+                             f"this network knows are {', '.join(known) or 'none'}",
+                             field="goods")
+
+
 def _check(network: Network, origin: str, destination: str, ready: datetime,
-           latest: datetime | None = None) -> None:
-    network.node(origin)
-    network.node(destination)
+           latest: datetime | None = None, *, exclude_modes: Collection[str] = (),
+           goods: Collection[str] = ()) -> None:
+    network.node(origin, field="from")
+    network.node(destination, field="to")
+    check_constraints(network, exclude_modes=exclude_modes, goods=goods)
     # Every driver (API, CLI, ETA) passes its times through here: outside the window a search
     # would run for centuries or overflow, so it is the caller's error, named.
     with invalid_request():

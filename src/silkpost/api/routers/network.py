@@ -11,9 +11,9 @@ from silkpost.api.access import ANY_KEY
 from silkpost.api.deps import PlatformDep
 from silkpost.api.problems import PROBLEM_RESPONSES
 from silkpost.errors import InvalidRequest
-from silkpost.network.corridor import MODES, Network
+from silkpost.network.corridor import Network
 from silkpost.network.draw import network_svg
-from silkpost.network.itinerary import Itinerary
+from silkpost.network.itinerary import Cost, Itinerary
 from silkpost.network.service import pareto_plans, plan, sort_plan
 
 router = APIRouter(prefix="/api/v1", tags=["network"], responses=PROBLEM_RESPONSES,
@@ -44,13 +44,16 @@ class ServiceOut(BaseModel):
     duration_hours: float
     departures_per_week: int
     capacity_kg: float
+    cost_per_kg: float
+    cost_per_shipment: float
     forbids: list[str]
 
 
 class NetworkOut(BaseModel):
-    """The network."""
+    """The network; every cost is in ``currency``."""
 
     name: str
+    currency: str
     nodes: list[NodeOut]
     services: list[ServiceOut]
 
@@ -60,12 +63,13 @@ def get_network(platform: PlatformDep) -> NetworkOut:
     """Nodes and services of the loaded corridor network."""
     n = platform.network
     return NetworkOut(
-        name=n.name,
+        name=n.name, currency=n.currency,
         nodes=[NodeOut(code=x.code, kind=x.kind, country=x.country, locode=x.locode, lat=x.lat,
                        lon=x.lon, tz=str(x.tz), names=dict(x.names)) for x in n.nodes.values()],
         services=[ServiceOut(id=s.id, origin=s.origin, destination=s.destination, mode=s.mode,
                              operator=s.operator, duration_hours=s.duration_hours,
                              departures_per_week=len(s.departures), capacity_kg=s.capacity_kg,
+                             cost_per_kg=s.cost_per_kg, cost_per_shipment=s.cost_per_shipment,
                              forbids=sorted(s.forbids)) for s in n.services],
     )
 
@@ -77,7 +81,7 @@ def get_network_svg(platform: PlatformDep) -> Response:
 
 
 class PlanRequest(BaseModel):
-    """What to plan."""
+    """What to plan; ``weight_kg`` is the shipment the cost is given for."""
 
     origin: str = Field(alias="from")
     destination: str = Field(alias="to")
@@ -85,6 +89,7 @@ class PlanRequest(BaseModel):
     exclude_modes: list[str] = []
     goods: list[str] = []
     latest: datetime | None = None
+    weight_kg: float = Field(default=1.0, gt=0)
 
 
 class LegOut(BaseModel):
@@ -101,31 +106,46 @@ class LegOut(BaseModel):
     arrives_utc: datetime
 
 
+class CostOut(BaseModel):
+    """A plan's cost for a shipment of ``weight_kg``: the legs' per-kg rates added up
+    (``per_kg``, per kg), their per-shipment charges added up, and ``total`` = per_kg ×
+    weight_kg + per_shipment, all in ``currency`` (the network's)."""
+
+    currency: str
+    weight_kg: float
+    per_kg: float
+    per_shipment: float
+    total: float
+
+    @classmethod
+    def of(cls, cost: Cost) -> CostOut:
+        """The figures of a :class:`Cost`, rounded to the cent."""
+        return cls(currency=cost.currency, weight_kg=cost.weight_kg,
+                   per_kg=round(cost.per_kg, 4), per_shipment=round(cost.per_shipment, 2),
+                   total=round(cost.total, 2))
+
+
 class PlanOut(BaseModel):
-    """An itinerary: arrival, hours from ready, cost per kg, legs."""
+    """An itinerary: arrival, hours from ready, cost, legs."""
 
     origin: str
     destination: str
     arrives: datetime
     hours: float
-    cost_per_kg: float
+    cost: CostOut
     legs: list[LegOut]
 
 
 def _checked(body: PlanRequest) -> None:
     if body.ready.tzinfo is None:
         raise InvalidRequest("ready needs a UTC offset", field="ready")
-    unknown = [m for m in body.exclude_modes if m not in MODES]
-    if unknown:
-        raise InvalidRequest(f"unknown mode(s) {unknown}: use {', '.join(MODES)}",
-                             field="exclude_modes")
 
 
-def _plan_out(n: Network, it: Itinerary, ready: datetime) -> PlanOut:
+def _plan_out(n: Network, it: Itinerary, ready: datetime, weight_kg: float) -> PlanOut:
     return PlanOut(
         origin=it.origin, destination=it.destination, arrives=it.arrives,
         hours=round((it.arrives - ready).total_seconds() / 3600, 2),
-        cost_per_kg=round(it.cost(), 2),
+        cost=CostOut.of(it.priced(n.currency, weight_kg)),
         legs=[LegOut(service=leg.service.id, mode=leg.service.mode, origin=leg.service.origin,
                      destination=leg.service.destination,
                      wait_hours=round(leg.wait.total_seconds() / 3600, 2),
@@ -143,11 +163,12 @@ def post_plan(body: PlanRequest, platform: PlatformDep) -> PlanOut:
     _checked(body)
     it = plan(n, body.origin.upper(), body.destination.upper(), body.ready, goods=body.goods,
               exclude_modes=body.exclude_modes, latest=body.latest)
-    return _plan_out(n, it, body.ready)
+    return _plan_out(n, it, body.ready, body.weight_kg)
 
 
 class ParetoRequest(PlanRequest):
-    """What to plan, and the most a plan may cost per kg."""
+    """What to plan, and the most a plan may cost in all for ``weight_kg`` (``budget``, in
+    the network's currency: per-kg rates × weight + per-shipment charges)."""
 
     budget: float | None = Field(default=None, ge=0)
 
@@ -159,8 +180,8 @@ def post_pareto(body: ParetoRequest, platform: PlatformDep) -> list[PlanOut]:
     _checked(body)
     plans = pareto_plans(n, body.origin.upper(), body.destination.upper(), body.ready,
                          goods=body.goods, exclude_modes=body.exclude_modes,
-                         latest=body.latest, budget=body.budget)
-    return [_plan_out(n, it, body.ready) for it in plans]
+                         latest=body.latest, budget=body.budget, weight_kg=body.weight_kg)
+    return [_plan_out(n, it, body.ready, body.weight_kg) for it in plans]
 
 
 class SortPlanOut(BaseModel):
