@@ -18,8 +18,8 @@ from silkpost.bootstrap import Platform
 from silkpost.domain.partners import Role
 from silkpost.partners.service import issue_key, operator_key
 
-PUBLIC_PATHS = {"/healthz", "/track", "/notices.atom", "/docs", "/docs/start.js", "/signin",
-                "/signout"}
+PUBLIC_PATHS = {"/healthz", "/track", "/notices.atom", "/docs", "/docs/start.js", "/redoc",
+                "/redoc/start.js", "/redoc/redoc.standalone.js", "/signin", "/signout"}
 
 
 def _routes(platform: Platform) -> list[DeclaredRoute]:
