@@ -93,6 +93,11 @@ class Partner:
         object.__setattr__(self, "services", tuple(dict.fromkeys(self.services)))
         check_time(self.created_at, field="created_at")
 
+    @property
+    def scope(self) -> Scope:
+        """What this partner sees (see :class:`Scope`)."""
+        return Scope(self.code, frozenset(self.nodes), frozenset(self.services))
+
     def operates(self, node: str | None) -> bool:
         """Whether ``node`` is one of this partner's nodes."""
         return node is not None and node in self.nodes
@@ -106,6 +111,38 @@ class Partner:
             return ["(the whole network)"]
         return ([n for n in nodes if n not in self.nodes]
                 + [s for s in services if s not in self.services])
+
+
+@dataclass(frozen=True, slots=True)
+class Scope:
+    """What of the corridor one partner sees: the one rule of isolation.
+
+    A partner sees an item when it sent one of its events (its code, or its code and a label:
+    ``KAZPOST/almaty-scanners``), when one of its events was scanned at a node the partner
+    operates, or when the item's route ahead passes one of its nodes or services. Anything
+    else is, to that partner, as if it did not exist. The SQL listing of items applies the
+    first two parts as a query (``store/events.py``); a contract test holds the two to the
+    same answers.
+    """
+
+    partner: str
+    nodes: frozenset[str]
+    services: frozenset[str]
+
+    def sent(self, source: str) -> bool:
+        """Whether ``source`` is this partner (or a label under it)."""
+        return source == self.partner or source.startswith(f"{self.partner}/")
+
+    def sees_event(self, source: str, office: str | None) -> bool:
+        """Whether an event sent by ``source`` at ``office`` makes its item visible."""
+        return self.sent(source) or (office is not None and office in self.nodes)
+
+    def sees(self, events: Iterable[tuple[str, str | None]], *,
+             ahead_nodes: Iterable[str] = (), ahead_services: Iterable[str] = ()) -> bool:
+        """Whether an item with these events (source, office) and this route ahead is seen."""
+        return (any(self.sees_event(source, office) for source, office in events)
+                or not self.nodes.isdisjoint(ahead_nodes)
+                or not self.services.isdisjoint(ahead_services))
 
 
 def unknown_codes(wanted: Iterable[str], known: set[str]) -> list[str]:

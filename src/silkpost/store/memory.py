@@ -74,6 +74,9 @@ class InMemoryEventLog:
                 continue
             if query.stuck_at is not None and not is_stuck(t.status, t.last_at, query.stuck_at):
                 continue
+            if query.seen_by is not None and not query.seen_by.sees(
+                    (e.source, e.office) for e in self.by_object[(kind, object_id)]):
+                continue
             found.append(t)
         found.sort(key=lambda t: (-to_epoch_us(t.last_at), t.object_id))
         if query.after is not None:

@@ -12,6 +12,7 @@ from typing import Protocol
 
 from silkpost.domain.codes import ObjectKind, Status
 from silkpost.domain.events import TrackingEvent
+from silkpost.domain.partners import Scope
 from silkpost.domain.tracked import StatusCount, TrackedObject
 from silkpost.transaction import Transaction
 
@@ -28,6 +29,7 @@ class ObjectQuery:
     stuck_at: datetime | None = None
     limit: int = 100
     after: tuple[int, str] | None = None
+    seen_by: Scope | None = None  # only the objects this partner sees (events sent or scanned)
 
 
 class EventLog(Protocol):

@@ -35,12 +35,14 @@ from silkpost.bootstrap import Platform
 from silkpost.domain.codes import Language, ObjectKind, Status
 from silkpost.domain.partners import Role
 from silkpost.errors import InvalidRequest
+from silkpost.network.eta import route_ahead
 from silkpost.partners.service import Caller
 from silkpost.tracking import formats
 from silkpost.tracking.ports import ObjectQuery
 from silkpost.tracking.service import (
     MAX_CHANGES,
     IngestResult,
+    ObjectNotFound,
     changes,
     decode_cursor,
     ingest,
@@ -264,10 +266,17 @@ _Payloads = Annotated[bool, Query(
     description="false: leave each event's payload out (a long timeline stays small)")]
 
 
-def _lookup(platform: PlatformDep, kind: ObjectKind, object_id: str, lang: str,
-            payloads: bool) -> ObjectOut:
+def _lookup(platform: PlatformDep, caller: Caller, kind: ObjectKind, object_id: str,
+            lang: str, payloads: bool) -> ObjectOut:
     view = track(object_id, uow=platform.uow(), clock=platform.clock, kind=kind,
                  eta=platform.eta)
+    if caller.role is not Role.ADMIN:
+        nodes, services = route_ahead(platform.network, view.tracked, now=platform.clock.now())
+        if not caller.partner.scope.sees(((e.source, e.office) for e in view.timeline),
+                                         ahead_nodes=nodes, ahead_services=services):
+            # Exactly the answer for an id never seen: a partner learns nothing of others'.
+            raise ObjectNotFound(f"no {kind.value} {view.tracked.object_id} is known",
+                                 field="id")
     out = ObjectOut.of_view(view, lang)
     if not payloads:
         out.timeline = [e.model_copy(update={"payload": None}) for e in out.timeline]
@@ -292,29 +301,32 @@ def get_changes(
     return ChangePageOut.of(page, lang)
 
 
-@router.get("/items/{item_id}", response_model=ObjectOut, dependencies=[ANY_KEY])
+@router.get("/items/{item_id}", response_model=ObjectOut)
 def get_item(
     platform: PlatformDep,
+    caller: Annotated[Caller, ANY_KEY],
     item_id: Annotated[str, Path(description="S10 id or another carrier's number")],
     lang: Lang = Language.EN,
     payloads: _Payloads = True,
 ) -> ObjectOut:
-    """An item's status, last known place, ETA and timeline (current life of the id)."""
-    return _lookup(platform, ObjectKind.ITEM, item_id, lang, payloads)
+    """An item's status, last known place, ETA and timeline (current life of the id); a
+    partner's key sees only the items its partner sees (docs/partners.md, Isolation)."""
+    return _lookup(platform, caller, ObjectKind.ITEM, item_id, lang, payloads)
 
 
-@router.get("/objects/{kind}/{object_id}", response_model=ObjectOut, dependencies=[ANY_KEY])
+@router.get("/objects/{kind}/{object_id}", response_model=ObjectOut)
 def get_object(
-    platform: PlatformDep, kind: ObjectKind, object_id: str, lang: Lang = Language.EN,
-    payloads: _Payloads = True,
+    platform: PlatformDep, caller: Annotated[Caller, ANY_KEY], kind: ObjectKind,
+    object_id: str, lang: Lang = Language.EN, payloads: _Payloads = True,
 ) -> ObjectOut:
     """Any tracked object: item, receptacle (S9), dispatch or conveyance."""
-    return _lookup(platform, kind, object_id, lang, payloads)
+    return _lookup(platform, caller, kind, object_id, lang, payloads)
 
 
-@router.get("/items", response_model=ObjectPageOut, dependencies=[ANY_KEY])
+@router.get("/items", response_model=ObjectPageOut)
 def get_items(
     platform: PlatformDep,
+    caller: Annotated[Caller, ANY_KEY],
     status: Status | None = None,
     location: Annotated[str | None, Query(description="UN/LOCODE of the last place")] = None,
     office: Annotated[str | None, Query(description="office or node code")] = None,
@@ -333,6 +345,7 @@ def get_items(
         office=office.upper() if office else None, since=since,
         stuck_at=platform.clock.now() if stuck else None, limit=limit,
         after=decode_cursor(cursor) if cursor else None,
+        seen_by=None if caller.role is Role.ADMIN else caller.partner.scope,
     )
     return ObjectPageOut.of(list_objects(query, uow=platform.uow()), lang)
 
