@@ -78,7 +78,8 @@ def demo(
 
     from silkpost.api.app import create_app
 
-    console.print(serving_banner(platform, host, port, ids))
+    # soft_wrap: a link broken over two lines cannot be clicked or copied whole.
+    console.print(serving_banner(platform, host, port, ids), soft_wrap=True)
     uvicorn.run(create_app(platform), host=host, port=port, log_level="warning")
 
 
