@@ -23,6 +23,7 @@ from silkpost.network.corridor import Network
 from silkpost.notices.ports import NoticeUnitOfWork
 from silkpost.partners.ports import PartnerUnitOfWork
 from silkpost.settings import Settings
+from silkpost.tracking.places import PlaceNames
 from silkpost.tracking.ports import Clock, UnitOfWork
 from silkpost.tracking.service import EtaEstimator
 from silkpost.webhooks.ports import WebhookUnitOfWork
@@ -50,6 +51,7 @@ class Platform:
     audits: Callable[[], AuditUnitOfWork] | None = None
     _analytics: KpiStore | None = field(default=None, repr=False)
     _analytics_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    _place_names: PlaceNames | None = field(default=None, repr=False)
 
     def analytics(self) -> KpiStore:
         """The KPI store, opened on first use (a CLI lookup never pays for DuckDB)."""
@@ -101,6 +103,14 @@ class Platform:
                           sender=HttpSender(allow_private=self.settings.webhooks_allow_private),
                           workers=self.settings.webhooks_workers,
                           lease=timedelta(seconds=self.settings.webhooks_lease_seconds))
+
+    def place_names(self) -> PlaceNames:
+        """The place names a partner may write where a UN/LOCODE belongs: this platform's
+        network's (``SILKPOST_NETWORK_FILE``), and the UN/LOCODE list."""
+        with self._analytics_lock:
+            if self._place_names is None:
+                self._place_names = PlaceNames(self.network)
+            return self._place_names
 
     def known_nodes(self) -> set[str]:
         """The network's node codes, to check notices against."""

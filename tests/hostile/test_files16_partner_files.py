@@ -8,6 +8,7 @@ mistake is one rejected record naming the field and what to do, never a 500 or a
 
 from __future__ import annotations
 
+import json
 import re
 from datetime import datetime
 from pathlib import Path
@@ -263,3 +264,36 @@ def test_a_file_of_codes_never_loads_the_place_names() -> None:
         event = validator.event(record, source="s", received_at=datetime.now(ALMATY))
         assert event is not None and event.location == "KZALA"
     assert places._index.cache_info().misses == 1
+
+
+def test_place_names_come_from_the_platforms_own_network(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A network file of one's own (SILKPOST_NETWORK_FILE) names its places for the import:
+    a name only that file knows resolves to its node's UN/LOCODE; with the packaged network
+    the same record is rejected naming the location."""
+    from typer.testing import CliRunner
+
+    from silkpost.cli import app
+    from silkpost.network.corridor import default_network_path
+
+    own = tmp_path / "own.toml"
+    own.write_text(default_network_path().read_text(encoding="utf-8").replace(
+        'ru = "Хоргос, станция международного почтового обмена"',
+        'ru = "Нурлы Жол, станция международного почтового обмена"'), encoding="utf-8")
+    records = tmp_path / "named.ndjson"
+    records.write_text(json.dumps({"object_id": "CA320009996CN", "code": "EMC",
+                                   "occurred_at": "2026-11-19T08:00:00+08:00",
+                                   "location": "Нурлы Жол"}, ensure_ascii=False) + "\n",
+                       encoding="utf-8")
+    monkeypatch.setenv("SILKPOST_ANALYTICS_FILE", ":memory:")
+    runner = CliRunner()
+    monkeypatch.setenv("SILKPOST_DATABASE_URL", f"sqlite:///{tmp_path / 'packaged.db'}")
+    refused = runner.invoke(app, ["import", str(records)])
+    assert refused.exit_code == 1 and "location" in refused.output
+    monkeypatch.setenv("SILKPOST_NETWORK_FILE", str(own))
+    monkeypatch.setenv("SILKPOST_DATABASE_URL", f"sqlite:///{tmp_path / 'own.db'}")
+    taken = runner.invoke(app, ["import", str(records)])
+    assert taken.exit_code == 0, taken.output
+    shown = runner.invoke(app, ["track", "CA320009996CN", "--json"])
+    assert json.loads(shown.stdout)["timeline"][0]["location"] == "CNHRS"
