@@ -21,6 +21,7 @@ from silkpost.errors import SilkpostError
 from silkpost.network.corridor import Network
 from silkpost.notices.ports import NoticeUnitOfWork
 from silkpost.settings import Settings
+from silkpost.tracking.places import PlaceNames
 from silkpost.tracking.ports import Clock, UnitOfWork
 from silkpost.tracking.service import EtaEstimator
 
@@ -42,6 +43,7 @@ class Platform:
     notices: Callable[[], NoticeUnitOfWork] | None = None
     _analytics: KpiStore | None = field(default=None, repr=False)
     _analytics_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    _place_names: PlaceNames | None = field(default=None, repr=False)
 
     def analytics(self) -> KpiStore:
         """The KPI store, opened on first use (a CLI lookup never pays for DuckDB)."""
@@ -63,6 +65,14 @@ class Platform:
         if self.notices is None:
             raise NoticesUnavailable("this platform was built without a notice store")
         return self.notices()
+
+    def place_names(self) -> PlaceNames:
+        """The place names a partner may write where a UN/LOCODE belongs: this platform's
+        network's (``SILKPOST_NETWORK_FILE``), and the UN/LOCODE list."""
+        with self._analytics_lock:
+            if self._place_names is None:
+                self._place_names = PlaceNames(self.network)
+            return self._place_names
 
     def known_nodes(self) -> set[str]:
         """The network's node codes, to check notices against."""

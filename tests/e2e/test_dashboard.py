@@ -64,9 +64,9 @@ def test_lanes_table_and_volume_chart_equal_the_api(client: TestClient) -> None:
         attribute = re.escape(escape(lane["lane"]))
         row = re.search(rf'<tr data-lane="{attribute}">(.*?)</tr>', html, re.S)
         assert row is not None, lane["lane"]
-        assert f'data-field="posted">{lane["posted"]}<' in row.group(1)
-        assert f'data-field="delivered">{lane["delivered"]}<' in row.group(1)
-        assert f'data-field="in_flight">{lane["in_flight"]}<' in row.group(1)
+        assert f'data-field="posted" data-value="{lane["posted"]}"' in row.group(1)
+        assert f'data-field="delivered" data-value="{lane["delivered"]}"' in row.group(1)
+        assert f'data-field="in_flight" data-value="{lane["in_flight"]}"' in row.group(1)
     volumes = client.get("/api/v1/analytics/volumes", params=PERIOD).json()
     posted_bars = dict(re.findall(
         r'data-series="Posted" data-category="([0-9-]+)" data-value="([0-9.]+)"', html))
@@ -96,12 +96,28 @@ def test_page_is_self_contained(client: TestClient) -> None:
     assert html.count("<svg") >= 5
 
 
-def test_bad_period_is_a_problem_naming_the_field(client: TestClient) -> None:
-    """A period that ends before it starts is refused with the field named."""
-    r = client.get("/dashboard", params={"since": "2026-11-20", "until": "2026-11-01"})
-    assert r.status_code == 400 and r.json()["field"] == "since"
+@pytest.mark.parametrize(("params", "says"), [
+    ({"since": "2026-11-20", "until": "2026-11-01", "lang": "ru"}, "Этот период нельзя"),
+    ({"since": "yesterday", "lang": "zh"}, "无法显示此期间"),
+    ({"since": "2025-01-01", "until": "2026-11-01", "lang": "kk"}, "Бұл кезеңді"),
+    ({"status": "teleported", "lang": "en"}, "This period cannot be shown"),
+])
+def test_a_wrong_period_is_an_html_page_in_the_page_language(
+    client: TestClient, params: dict[str, str], says: str
+) -> None:
+    """A period that cannot be shown is a 400 page in the page's language, with what to do
+    and a way back; the JSON API keeps its problem+json."""
+    r = client.get("/dashboard", params=params)
+    assert r.status_code == 400 and r.headers["content-type"].startswith("text/html")
+    assert says in r.text and 'href="/dashboard?lang=' in r.text
+    assert r.headers["content-language"] == params["lang"]
     r = client.get("/api/v1/analytics/lanes", params={"since": "yesterday"})
-    assert r.status_code in (400, 422) and "since" in r.text
+    assert r.status_code in (400, 422) and "since" in r.json()["detail"]
+
+
+def test_the_address_alone_leads_to_the_dashboard(client: TestClient) -> None:
+    r = client.get("/?lang=kk", follow_redirects=False)
+    assert r.status_code == 307 and r.headers["location"] == "/dashboard?lang=kk"
 
 
 def test_in_memory_platform_says_analytics_needs_sql(memory_platform: Platform) -> None:

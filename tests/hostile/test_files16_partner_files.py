@@ -8,6 +8,7 @@ mistake is one rejected record naming the field and what to do, never a 500 or a
 
 from __future__ import annotations
 
+import json
 import re
 from datetime import datetime
 from pathlib import Path
@@ -247,18 +248,54 @@ def test_the_limits_still_hold_in_another_encoding() -> None:
 def test_a_file_of_codes_never_loads_the_place_names() -> None:
     """Records that carry a UN/LOCODE do not pay for the name index; the first name builds
     it, once, and the fast path takes records with a name."""
-    from silkpost.tracking import places
+    from silkpost.network.corridor import default_network_path, load_network
+    from silkpost.tracking.places import PlaceNames
     from silkpost.tracking.validation import RecordValidator
 
-    places._index.cache_clear()
-    validator = RecordValidator()
+    names = PlaceNames(load_network(default_network_path()))
+    validator = RecordValidator(places=names)
     at = datetime(2026, 11, 21, 9, 15, tzinfo=ALMATY).isoformat()
     for object_id in IDS:
         record = {"object_id": object_id, "code": "EMD", "occurred_at": at, "location": "KZALA"}
         assert validator.event(record, source="s", received_at=datetime.now(ALMATY))
-    assert places._index.cache_info().currsize == 0
+    assert names._built is None  # no index for a file of codes
+    built = None
     for object_id in IDS:
         record = {"object_id": object_id, "code": "EMD", "occurred_at": at, "location": "Алматы"}
         event = validator.event(record, source="s", received_at=datetime.now(ALMATY))
         assert event is not None and event.location == "KZALA"
-    assert places._index.cache_info().misses == 1
+        built = built or names._built
+        assert names._built is built  # built on the first name, once
+
+
+def test_place_names_come_from_the_platforms_own_network(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A network file of one's own (SILKPOST_NETWORK_FILE) names its places for the import:
+    a name only that file knows resolves to its node's UN/LOCODE; with the packaged network
+    the same record is rejected naming the location."""
+    from typer.testing import CliRunner
+
+    from silkpost.cli import app
+    from silkpost.network.corridor import default_network_path
+
+    own = tmp_path / "own.toml"
+    own.write_text(default_network_path().read_text(encoding="utf-8").replace(
+        'ru = "Хоргос, станция международного почтового обмена"',
+        'ru = "Нурлы Жол, станция международного почтового обмена"'), encoding="utf-8")
+    records = tmp_path / "named.ndjson"
+    records.write_text(json.dumps({"object_id": "CA320009996CN", "code": "EMC",
+                                   "occurred_at": "2026-11-19T08:00:00+08:00",
+                                   "location": "Нурлы Жол"}, ensure_ascii=False) + "\n",
+                       encoding="utf-8")
+    monkeypatch.setenv("SILKPOST_ANALYTICS_FILE", ":memory:")
+    runner = CliRunner()
+    monkeypatch.setenv("SILKPOST_DATABASE_URL", f"sqlite:///{tmp_path / 'packaged.db'}")
+    refused = runner.invoke(app, ["import", str(records)])
+    assert refused.exit_code == 1 and "location" in refused.output
+    monkeypatch.setenv("SILKPOST_NETWORK_FILE", str(own))
+    monkeypatch.setenv("SILKPOST_DATABASE_URL", f"sqlite:///{tmp_path / 'own.db'}")
+    taken = runner.invoke(app, ["import", str(records)])
+    assert taken.exit_code == 0, taken.output
+    shown = runner.invoke(app, ["track", "CA320009996CN", "--json"])
+    assert json.loads(shown.stdout)["timeline"][0]["location"] == "CNHRS"

@@ -72,6 +72,7 @@ def import_file(
             result = ingest(
                 records, uow=platform.uow(), clock=platform.clock, source=source,
                 batch_size=platform.settings.ingest_batch_size, zone=zone,
+                places=platform.place_names(),
                 on_batch=lambda r: progress.update(
                     task, counts=f"{r.accepted:,} new · {r.duplicates:,} dup · "
                     f"{r.rejected:,} rejected"),

@@ -37,7 +37,7 @@ from silkpost.tracking.limits import (
     text_problem,
 )
 from silkpost.tracking.payload import payload_problem
-from silkpost.tracking.places import location_code
+from silkpost.tracking.places import PlaceNames, location_code
 
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}[T ]")
 
@@ -114,8 +114,11 @@ class EventRecord(BaseModel):
 
     @field_validator("location")
     @classmethod
-    def _locode(cls, value: str | None) -> str | None:
-        return None if not value else location_code(value)
+    def _locode(cls, value: str | None, info: ValidationInfo) -> str | None:
+        if not value:
+            return None
+        names = (info.context or {}).get("places")
+        return names.location_code(value) if names is not None else location_code(value)
 
     @field_validator("office")
     @classmethod
@@ -169,14 +172,14 @@ class _FieldError(ValueError):
         self.reason = reason
 
 
-def to_event(record: Mapping[str, Any], *, default_source: str, zone: tzinfo | None = None
-             ) -> TrackingEvent | list[Problem]:
+def to_event(record: Mapping[str, Any], *, default_source: str, zone: tzinfo | None = None,
+             places: PlaceNames | None = None) -> TrackingEvent | list[Problem]:
     """The domain event for a record, or the problems that keep it from being one.
 
     ``zone``: where the sender's times without an offset were taken (see :func:`local_time`).
     """
     try:
-        r = EventRecord.model_validate(record, context={"zone": zone})
+        r = EventRecord.model_validate(record, context={"zone": zone, "places": places})
     except ValidationError as exc:
         return [_problem(err) for err in exc.errors(include_url=False, include_input=False)]
     return TrackingEvent(

@@ -24,6 +24,7 @@ from silkpost.domain.times import check_time, check_us
 from silkpost.domain.tracked import StatusCount, TrackedObject
 from silkpost.errors import InvalidRequest, NotFound, invalid_request
 from silkpost.tracking.formats import Record
+from silkpost.tracking.places import PlaceNames
 from silkpost.tracking.ports import Clock, EventAppender, ObjectQuery, UnitOfWork
 from silkpost.tracking.validation import RecordValidator, validate_batch
 
@@ -97,6 +98,7 @@ def ingest(
     on_batch: Callable[[IngestResult], None] | None = None,
     in_line: bool = False,
     zone: tzinfo | None = None,
+    places: PlaceNames | None = None,
 ) -> IngestResult:
     """Validate and store events; each batch of ``batch_size`` records is one transaction.
 
@@ -112,11 +114,12 @@ def ingest(
     SQLite's one write lock (see docs/events.md, "Formats").
 
     ``zone`` is where the records' times without a UTC offset were taken (``--timezone``);
-    without it such a time is rejected.
+    without it such a time is rejected. ``places`` are the place names a location may be
+    written as (the platform's network's; the packaged network's when not given).
     """
     with Intake(uow=uow, clock=clock, source=source, batch_size=batch_size,
                 max_listed=max_listed, on_batch=on_batch, in_line=in_line,
-                zone=zone) as intake:
+                zone=zone, places=places) as intake:
         intake.feed(records)
     return intake.result
 
@@ -133,13 +136,14 @@ class Intake:
     def __init__(self, *, uow: UnitOfWork, clock: Clock, source: str, batch_size: int = 20_000,
                  max_listed: int = 1000,
                  on_batch: Callable[[IngestResult], None] | None = None,
-                 in_line: bool = False, zone: tzinfo | None = None) -> None:
+                 in_line: bool = False, zone: tzinfo | None = None,
+                 places: PlaceNames | None = None) -> None:
         if batch_size < 1:
             raise InvalidRequest("batch_size must be at least 1", field="batch_size")
         self._uow, self._clock, self._source = uow, clock, source
         self._batch_size, self._max_listed, self._on_batch = batch_size, max_listed, on_batch
         self._in_line = in_line
-        self._validator = RecordValidator(zone=zone)
+        self._validator = RecordValidator(zone=zone, places=places)
         self._appender: EventAppender | None = None
         self.result = IngestResult()
 

@@ -27,7 +27,7 @@ from silkpost.errors import InvalidRequest
 from silkpost.tracking.formats import Record
 from silkpost.tracking.limits import max_length, text_problem
 from silkpost.tracking.payload import PayloadCheck
-from silkpost.tracking.places import location_code
+from silkpost.tracking.places import PlaceNames, location_code, packaged
 from silkpost.tracking.records import Problem, local_time, to_event
 
 MAX_CLOCK_AHEAD = timedelta(hours=24)
@@ -63,8 +63,10 @@ class RecordValidator:
     the raw value to its normalised form, None (empty: absent) or ``_BAD`` (defer).
     """
 
-    def __init__(self, *, zone: tzinfo | None = None) -> None:
+    def __init__(self, *, zone: tzinfo | None = None, places: PlaceNames | None = None
+                 ) -> None:
         self.zone = zone  # where the file's times without an offset were taken, if said
+        self.places = places or packaged()  # the platform's network's place names
         self._ids: dict[ObjectKind, dict[str, str | None]] = {k: {} for k in ObjectKind}
         self._places: dict[str, str | None] = {}
         self._offices: dict[str, str | None] = {}
@@ -174,7 +176,8 @@ class RecordValidator:
                 return None
             location = self._places.get(raw, _MISS)
             if location is _MISS:
-                location = self._new_place(raw, self._places, location_code)
+                location = self._new_place(raw, self._places, self.places.location_code,
+                                           _PLACE_MAX[location_code])
             if location is _BAD:
                 return None
         raw = get("office")
@@ -184,7 +187,8 @@ class RecordValidator:
                 return None
             office = self._offices.get(raw, _MISS)
             if office is _MISS:
-                office = self._new_place(raw, self._offices, validate_office)
+                office = self._new_place(raw, self._offices, validate_office,
+                                         _PLACE_MAX[validate_office])
             if office is _BAD:
                 return None
         sender = get("source")
@@ -237,11 +241,12 @@ class RecordValidator:
             self._codes[(raw, kind)] = value
         return value
 
-    def _new_place(self, raw: str, cache: dict[str, Any], check: Callable[[str], str]) -> Any:
+    def _new_place(self, raw: str, cache: dict[str, Any], check: Callable[[str], str],
+                   longest: int) -> Any:
         """The normalised value (None when blank), or ``_BAD``; remembered."""
         self._trim(cache)
         stripped = raw.strip()
-        if len(stripped) > _PLACE_MAX[check] or _bad_char(raw):
+        if len(stripped) > longest or _bad_char(raw):
             value = _BAD
         else:
             try:
@@ -321,7 +326,8 @@ def _check(
         return [record]
     event = validator.event(record, source=source, received_at=received_at)
     if event is None:
-        checked = to_event(record, default_source=source, zone=validator.zone)
+        checked = to_event(record, default_source=source, zone=validator.zone,
+                           places=validator.places)
         if isinstance(checked, list):
             return checked
         event = checked._replace(received_at=received_at)

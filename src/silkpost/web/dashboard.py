@@ -1,5 +1,10 @@
 """The dashboard: ``/dashboard?since=&until=&lang=``, the corridor at a glance.
 
+Built for a real day, not a sample: the stuck and overdue lists are grouped by place and
+status (or lane) with their counts, filtered by a click on a group, paged, and downloadable
+whole as CSV; the tiles about now stand apart from the period's figures; every number is
+written in the page's language and every label fits its chart.
+
 Every figure comes from the same service functions as ``/api/v1/analytics/*`` (and the stuck
 list from ``tracking.service.list_objects``, as ``/api/v1/items?stuck=true``), so a number on
 the page is the API's number; the browser test checks it. Charts are inline SVG drawn on the
@@ -8,31 +13,39 @@ server (``web/charts.py``): no script, no CDN.
 
 from __future__ import annotations
 
+import csv
+import io
+import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Header, Query, Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, RedirectResponse, Response, StreamingResponse
 
 from silkpost.analytics import service
-from silkpost.analytics.kpis import LaneFigures, Period, Summary
+from silkpost.analytics.kpis import Period, Summary
 from silkpost.api.deps import PlatformDep
 from silkpost.bootstrap import AnalyticsUnavailable, NoticesUnavailable, Platform
-from silkpost.domain.codes import statuses
+from silkpost.domain.codes import Status, statuses
 from silkpost.domain.lanes import lane_ends
 from silkpost.domain.notices import NoticeState
+from silkpost.errors import InvalidRequest, SilkpostError
 from silkpost.network.draw import MODE_COLOURS, flows_by_service, network_svg
 from silkpost.notices.service import list_notices
 from silkpost.tracking.ports import ObjectQuery
-from silkpost.tracking.service import count_statuses, list_objects
+from silkpost.tracking.service import count_statuses, decode_cursor, list_objects
 from silkpost.web.charts import PALETTE, Series, bar_chart, histogram, range_bars
-from silkpost.web.i18n import LANG_NAMES, negotiate, text
+from silkpost.web.i18n import LANG_NAMES, TEXTS, negotiate, text
+from silkpost.web.numbers import number, share
 from silkpost.web.pages import TEMPLATES, local_time, notice_lines, place_name
 
 router = APIRouter(tags=["pages"], include_in_schema=False)
-LISTED = 20
+LISTED = 20  # notices on the page
+PAGE = 50  # items in a list's page
+EXPORT_MAX = 100_000  # rows of one CSV download
 LANE_CHARTS = 6
 
 
@@ -47,43 +60,116 @@ class Tile:
 
 
 @dataclass
+class Group:
+    """One row of a list's summary: what it groups, how many, the link that filters on it."""
+
+    label: str
+    count: int
+    shown: str
+    query: str
+    title: str = ""
+    current: bool = False
+
+
+@dataclass
+class ListPage:
+    """A page of a list: its rows, where it stands, the links to move on."""
+
+    rows: list[dict[str, str]] = field(default_factory=list)
+    showing: str = ""
+    next_query: str | None = None
+    first_query: str | None = None
+    csv: str = ""
+
+
+@dataclass
 class DashboardView:
     """Everything the template shows."""
 
     period: Period
     summary: Summary | None = None
+    now_tiles: list[Tile] = field(default_factory=list)
     tiles: list[Tile] = field(default_factory=list)
+    empty: bool = False
     charts: dict[str, str] = field(default_factory=dict)
     lane_charts: list[str] = field(default_factory=list)
-    lanes: list[LaneFigures] = field(default_factory=list)
-    stuck: list[dict[str, str]] = field(default_factory=list)
-    overdue: list[dict[str, str]] = field(default_factory=list)
-    overdue_total: int = 0
+    lanes: list[dict[str, Any]] = field(default_factory=list)
+    stuck_groups: list[Group] = field(default_factory=list)
+    stuck: ListPage = field(default_factory=ListPage)
+    overdue_groups: list[Group] = field(default_factory=list)
+    overdue: ListPage = field(default_factory=ListPage)
+    events: str = ""
     unavailable: bool = False
 
 
-def _tiles(s: Summary, lang: str) -> list[Tile]:
-    def number(v: float | None, digits: int = 0) -> str:
-        return "—" if v is None else f"{v:,.{digits}f}"
+@dataclass(frozen=True)
+class Filters:
+    """What the lists are narrowed to, and where their pages start (from the page's URL)."""
 
-    share = None if s.on_time_share is None else round(s.on_time_share * 100, 1)
-    return [
-        Tile("posted", text("posted", lang), s.posted, number(s.posted)),
-        Tile("delivered", text("delivered", lang), s.delivered, number(s.delivered)),
-        Tile("weight_kg", text("weight_t", lang), s.weight_kg, number(s.weight_kg / 1000, 1)),
-        Tile("in_flight", text("in_flight", lang), s.in_flight, number(s.in_flight)),
-        Tile("stuck", text("stuck", lang), s.stuck, number(s.stuck)),
-        Tile("overdue", text("overdue", lang), s.overdue, number(s.overdue)),
-        Tile("p50_days", text("transit_p50", lang), s.p50_days, number(s.p50_days, 2)),
-        Tile("on_time_share", text("on_time", lang), s.on_time_share,
-             "—" if share is None else f"{share:g} %"),
-        Tile("customs_p50_hours", text("customs_p50", lang), s.customs_p50_hours,
-             number(s.customs_p50_hours, 1)),
+    place: str | None = None
+    status: Status | None = None
+    lane: str | None = None
+    stuck_after: str | None = None
+    overdue_page: int = 1
+
+
+def _tiles(s: Summary, lang: str) -> tuple[list[Tile], list[Tile]]:
+    """The tiles about now (all items as they stand) and those of the period."""
+    now = [
+        Tile("in_flight", text("in_flight", lang), s.in_flight, number(s.in_flight, lang)),
+        Tile("stuck", text("stuck", lang), s.stuck, number(s.stuck, lang)),
+        Tile("overdue", text("overdue", lang), s.overdue, number(s.overdue, lang)),
     ]
+    period = [
+        Tile("posted", text("posted", lang), s.posted, number(s.posted, lang)),
+        Tile("delivered", text("delivered", lang), s.delivered, number(s.delivered, lang)),
+        Tile("weight_kg", text("weight_t", lang), s.weight_kg, number(s.weight_kg / 1000, lang, 1)),
+        Tile("p50_days", text("transit_p50", lang), s.p50_days, number(s.p50_days, lang, 2)),
+        Tile("on_time_share", text("on_time", lang), s.on_time_share,
+             share(s.on_time_share, lang)),
+        Tile("customs_p50_hours", text("customs_p50", lang), s.customs_p50_hours,
+             number(s.customs_p50_hours, lang, 1)),
+    ]
+    return now, period
 
 
-def build_view(platform: Platform, period: Period, lang: str) -> DashboardView:
-    """Ask the services for the period's figures and draw them."""
+def city(name: str) -> str:
+    """A place's name up to its first comma or bracket: the city (``Almaty``)."""
+    return re.split(r"\s*[,(（，]", name, maxsplit=1)[0] or name
+
+
+def short_names(names: dict[str, str]) -> dict[str, str]:
+    """Each node by its city where that names one node, by its whole name where a city has
+    several (Urumqi's office, airport and rail yard)."""
+    cities = [city(n) for n in names.values()]
+    return {code: city(n) if cities.count(city(n)) == 1 else n for code, n in names.items()}
+
+
+def lane_name(platform: Platform, lane: str, lang: str, *, short: bool = False) -> str:
+    """A lane as people say it: its two places by name (``Dongguan → Almaty`` when
+    ``short``, else the places' whole names)."""
+    origin, destination = lane_ends(lane)
+    ends = [place_name(platform, origin, None, lang), place_name(platform, destination, None,
+                                                                   lang)]
+    return " → ".join(city(e) for e in ends) if short else " → ".join(ends)
+
+
+def _stuck_query(platform: Platform, f: Filters, limit: int,
+                 after: tuple[int, str] | None) -> ObjectQuery:
+    return ObjectQuery(stuck_at=platform.clock.now(), office=f.place, status=f.status,
+                       limit=limit, after=after)
+
+
+def build_view(platform: Platform, period: Period, lang: str,
+               filters: Filters | None = None,
+               link: Any = None) -> DashboardView:
+    """Ask the services for the period's figures and draw them.
+
+    ``link(**changes)`` writes the page's query with some parameters changed (the lists'
+    filters and pages keep the period and language).
+    """
+    f = filters or Filters()
+    link = link or (lambda **_: "")
     view = DashboardView(period=period)
     try:
         analytics = platform.analytics()
@@ -99,75 +185,191 @@ def build_view(platform: Platform, period: Period, lang: str) -> DashboardView:
     counts = count_statuses(uow=platform.uow(), clock=clock)  # one scan for tiles and places
     view.summary = service.summary(period, analytics=analytics, uow=platform.uow(),
                                    clock=clock, promises=promises, counts=counts)
-    view.tiles = _tiles(view.summary, lang)
+    view.now_tiles, view.tiles = _tiles(view.summary, lang)
+    view.events = number(view.summary.events, lang)
     days, mode_days = service.volumes(period, analytics=analytics)
-    labels = [d.day.isoformat() for d in days]
-    view.charts["volume"] = bar_chart(labels, [
-        Series(text("posted", lang), [d.posted for d in days], PALETTE[0]),
-        Series(text("delivered", lang), [d.delivered for d in days], PALETTE[2]),
-    ], label=text("volume_by_day", lang))
-    by_mode: dict[str, list[float]] = {}
-    for m in mode_days:
-        by_mode.setdefault(m.mode, [0.0] * len(days))[(m.day - period.since).days] = m.departures
-    view.charts["modes"] = bar_chart(labels, [
-        Series(mode, values, MODE_COLOURS.get(mode, PALETTE[3]))
-        for mode, values in sorted(by_mode.items())
-    ], label=text("departures_by_mode", lang), stacked=True)
-    view.lanes = service.lanes(period, analytics=analytics, clock=clock, promises=promises)
-    for lane in view.lanes[:LANE_CHARTS]:
+    view.empty = not any(d.posted or d.delivered for d in days) and not mode_days
+    hours, day_unit = text("hours_unit", lang), text("days_unit", lang)
+    if not view.empty:
+        labels = [d.day.isoformat() for d in days]
+        view.charts["volume"] = bar_chart(labels, [
+            Series(text("posted", lang), [d.posted for d in days], PALETTE[0]),
+            Series(text("delivered", lang), [d.delivered for d in days], PALETTE[2]),
+        ], label=text("volume_by_day", lang), lang=lang)
+        by_mode: dict[str, list[float]] = {}
+        for m in mode_days:
+            by_mode.setdefault(m.mode, [0.0] * len(days))[
+                (m.day - period.since).days] = m.departures
+        view.charts["modes"] = bar_chart(labels, [
+            Series(text(f"mode_{mode}", lang) if f"mode_{mode}" in TEXTS else mode, values,
+                   MODE_COLOURS.get(mode, PALETTE[3]))
+            for mode, values in sorted(by_mode.items())
+        ], label=text("departures_by_mode", lang), stacked=True, lang=lang)
+    lanes = service.lanes(period, analytics=analytics, clock=clock, promises=promises)
+    view.lanes = [{"lane": lane, "name": lane_name(platform, lane.lane, lang),
+                   "posted": number(lane.posted, lang),
+                   "delivered": number(lane.delivered, lang),
+                   "in_flight": number(lane.in_flight, lang),
+                   "p50": number(lane.p50_days, lang, 2), "p90": number(lane.p90_days, lang, 2),
+                   "promise": number(lane.promise_days, lang, 0),
+                   "on_time": share(lane.on_time_share, lang)} for lane in lanes]
+    for lane in lanes[:LANE_CHARTS]:
         buckets = service.transit(lane.lane, period, analytics=analytics)
-        origin, destination = lane_ends(lane.lane)
         view.lane_charts.append(histogram(
             [(b.from_days, b.width_days, b.items) for b in buckets],
-            label=f"{origin} → {destination} · {name(destination)}",
-            promise=lane.promise_days))
+            label=lane_name(platform, lane.lane, lang, short=True), promise=lane.promise_days,
+            lang=lang,
+            day=day_unit, promise_label=text("promise_word", lang)))
+    caption = text("p50p90", lang).format(unit=hours)
     nodes = service.nodes(period, analytics=analytics, uow=platform.uow(), clock=clock,
                           counts=counts)
     view.charts["dwell"] = range_bars(
         [(name(n.office), n.p50_dwell_hours, n.p90_dwell_hours) for n in nodes],
-        label=text("dwell", lang), unit="h")
+        label=text("dwell", lang), unit=hours, caption=caption, lang=lang)
     ports = service.customs(period, analytics=analytics)
     view.charts["customs"] = range_bars(
         [(name(p.office), p.p50_hours, p.p90_hours) for p in ports],
-        label=text("customs", lang), unit="h", bar_colour=PALETTE[1])
+        label=text("customs", lang), unit=hours, caption=caption, lang=lang,
+        bar_colour=PALETTE[1])
     flows = service.flows(period, analytics=analytics)
-    view.charts["network"] = network_svg(platform.network, flows=flows_by_service(
-        platform.network, ((f.origin, f.destination, f.mode, f.items) for f in flows)))
-    page = list_objects(ObjectQuery(stuck_at=clock.now(), limit=LISTED), uow=platform.uow())
+    view.charts["network"] = network_svg(
+        platform.network, flows=flows_by_service(
+            platform.network, ((x.origin, x.destination, x.mode, x.items) for x in flows)),
+        names=short_names({code: name(code) for code in platform.network.nodes}),
+        legend={"truck": text("mode_truck", lang), "rail": text("mode_rail", lang),
+                "air": text("mode_air", lang), "width": text("flow_width", lang)})
     status_info = statuses()
-    view.stuck = [{"id": t.object_id,
-                   "status": status_info[t.status].names.get(lang, t.status.value),
-                   "place": place_name(platform, t.last_office, t.last_location, lang),
-                   "time": local_time(t.last_at)} for t in page.objects]
-    view.overdue_total, late = service.overdue(period, analytics=analytics, clock=clock,
-                                               promises=promises, limit=LISTED)
-    view.overdue = [{"id": o.object_id, "lane": o.lane, "posted": o.posted_day.isoformat(),
-                     "days_late": f"{o.days_late:g}", "place": name(o.last_office)}
-                    for o in late]
+
+    def status_name(status: Status) -> str:
+        return status_info[status].names.get(lang, status.value)
+
+    stuck_total = 0
+    for c in sorted(counts, key=lambda c: -c.stuck):
+        if c.stuck:
+            stuck_total += c.stuck if _matches(f, c.office, c.status) else 0
+            view.stuck_groups.append(Group(
+                label=f"{name(c.office)} · {status_name(c.status)}", count=c.stuck,
+                shown=number(c.stuck, lang), title=c.office or "",
+                query=link(place=c.office or "", status=c.status.value, stuck_after=None),
+                current=(f.place, f.status) == (c.office, c.status)))
+    after = decode_cursor(f.stuck_after) if f.stuck_after else None
+    page = list_objects(_stuck_query(platform, f, PAGE, after), uow=platform.uow())
+    view.stuck.rows = [{"id": t.object_id, "status": status_name(t.status),
+                        "place": place_name(platform, t.last_office, t.last_location, lang),
+                        "time": local_time(t.last_at)} for t in page.objects]
+    view.stuck.showing = text("list_showing", lang).format(
+        first=number(1, lang) if page.objects else number(0, lang),
+        last=number(len(page.objects), lang), total=number(stuck_total, lang)) if not after \
+        else text("list_showing", lang).format(first="…", last="…", total=number(stuck_total, lang))
+    view.stuck.next_query = (link(stuck_after=page.next_cursor) if page.next_cursor else None)
+    view.stuck.first_query = link(stuck_after=None) if after else None
+    view.stuck.csv = link(_csv="stuck")
+
+    for lane in sorted(lanes, key=lambda x: -x.overdue):
+        if lane.overdue:
+            view.overdue_groups.append(Group(
+                label=lane_name(platform, lane.lane, lang), count=lane.overdue,
+                shown=number(lane.overdue, lang), title=lane.lane,
+                query=link(lane=lane.lane, overdue_page=None), current=f.lane == lane.lane))
+    _, late = service.overdue(period, analytics=analytics, clock=clock, promises=promises,
+                              limit=1000)
+    chosen = [o for o in late if f.lane is None or o.lane == f.lane]
+    total = next((g.count for g in view.overdue_groups if g.current), None) \
+        if f.lane else view.summary.overdue
+    start = (f.overdue_page - 1) * PAGE
+    shown = chosen[start:start + PAGE]
+    view.overdue.rows = [{"id": o.object_id, "lane": lane_name(platform, o.lane, lang),
+                          "lane_code": o.lane, "days_late": number(o.days_late, lang, 1),
+                          "place": name(o.last_office)} for o in shown]
+    view.overdue.showing = text("list_showing", lang).format(
+        first=number(start + 1 if shown else 0, lang), last=number(start + len(shown), lang),
+        total=number(total or 0, lang))
+    view.overdue.next_query = (link(overdue_page=f.overdue_page + 1)
+                               if start + PAGE < len(chosen) else None)
+    view.overdue.first_query = link(overdue_page=None) if f.overdue_page > 1 else None
+    view.overdue.csv = link(_csv="overdue")
     return view
+
+
+def _matches(f: Filters, office: str | None, status: Status) -> bool:
+    return (f.place is None or f.place == office) and (f.status is None or f.status == status)
+
+
+def _day(value: str | None, field: str) -> date | None:
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise InvalidRequest(f"{value!r} is not a date (YYYY-MM-DD)", field=field) from None
+
+
+def _error_page(lang: str, reason: str, status: int) -> HTMLResponse:
+    html = TEMPLATES.get_template("dashboard_error.html").render(
+        lang=lang, t=lambda key: text(key, lang), lang_names=LANG_NAMES,
+        message=text("period_error", lang).format(reason=reason),
+        hint=text("period_hint", lang).format(most=number(service.MAX_DAYS, lang)),
+        back=text("back_default", lang).format(days=number(service.DEFAULT_DAYS, lang)))
+    return HTMLResponse(html, status_code=status,
+                        headers={"Content-Language": lang, "Vary": "Accept-Language"})
+
+
+@router.get("/", include_in_schema=False)
+def home(lang: str | None = None) -> RedirectResponse:
+    """The address alone leads to the dashboard."""
+    return RedirectResponse("/dashboard" + (f"?{urlencode({'lang': lang})}" if lang else ""),
+                            status_code=307)
 
 
 @router.get("/dashboard", response_class=HTMLResponse)
 def dashboard_page(
     request: Request,
     platform: PlatformDep,
-    since: Annotated[date | None, Query()] = None,
-    until: Annotated[date | None, Query()] = None,
+    since: str | None = None,
+    until: str | None = None,
     lang: str | None = None,
     refresh: Annotated[int, Query(ge=0, le=3600, description="reload every N s (0: never)")]
     = 0,
+    place: str | None = None,
+    status: str | None = None,
+    lane: str | None = None,
+    stuck_after: str | None = None,
+    overdue_page: Annotated[int, Query(ge=1, le=10_000)] = 1,
     accept_language: Annotated[str | None, Header()] = None,
-) -> HTMLResponse:
+) -> Response:
     """The corridor's KPIs, charts, network flows, stuck and overdue items; ``refresh=60``
     makes a wall screen reload itself (no script needed)."""
     chosen = negotiate(lang, accept_language)
-    period = service.period_of(since, until, clock=platform.clock)
-    view = build_view(platform, period, chosen)
+    try:
+        period = service.period_of(_day(since, "since"), _day(until, "until"),
+                                   clock=platform.clock)
+        filters = Filters(place=place or None,
+                          status=Status(status) if status else None,
+                          lane=lane or None, stuck_after=stuck_after or None,
+                          overdue_page=overdue_page)
+        if stuck_after:
+            decode_cursor(stuck_after)
+    except (SilkpostError, ValueError) as exc:
+        reason = exc.detail if isinstance(exc, SilkpostError) else str(exc)
+        return _error_page(chosen, reason, 400)
+    kept = {"since": since, "until": until, "lang": lang, "refresh": refresh or None,
+            "place": place, "status": status, "lane": lane, "stuck_after": stuck_after,
+            "overdue_page": overdue_page if overdue_page > 1 else None}
+
+    def link(**changes: Any) -> str:
+        csv_kind = changes.pop("_csv", None)
+        params = {**kept, **changes}
+        query = urlencode({k: v for k, v in params.items() if v not in (None, "", 0)})
+        if csv_kind:
+            csv_params = {k: params[k] for k in ("since", "until", "place", "status", "lane")
+                          if params.get(k)}
+            return f"/dashboard/{csv_kind}.csv?{urlencode(csv_params)}"
+        return f"?{query}"
+
+    view = build_view(platform, period, chosen, filters, link)
 
     def query_for(code: str) -> str:
-        chosen_dates = {"since": since, "until": until, "lang": code,
-                        "refresh": refresh or None}
-        return urlencode({k: v for k, v in chosen_dates.items() if v})
+        return link(lang=code)[1:]
 
     try:
         active = [v.notice for v in list_notices(uow=platform.notice_uow(), clock=platform.clock,
@@ -177,7 +379,79 @@ def dashboard_page(
     html = TEMPLATES.get_template("dashboard.html").render(
         lang=chosen, t=lambda key: text(key, chosen), lang_names=LANG_NAMES, view=view,
         query_for=query_for, notices=notice_lines(active, chosen, platform.network),
-        refresh=refresh,
+        refresh=refresh, filters=filters, link=link,
         places=lambda codes: ", ".join(place_name(platform, c, None, chosen) for c in codes),
     )
     return HTMLResponse(html, headers={"Content-Language": chosen, "Vary": "Accept-Language"})
+
+
+_FORMULA = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _cell(value: object) -> str:
+    """A CSV cell a spreadsheet shows as text: one that starts like a formula gets a "'"."""
+    text_value = "" if value is None else str(value)
+    return "'" + text_value if text_value.startswith(_FORMULA) else text_value
+
+
+def _csv(rows: Iterator[list[object]], header: list[str], filename: str) -> StreamingResponse:
+    def lines() -> Iterator[str]:
+        out = io.StringIO()
+        writer = csv.writer(out, lineterminator="\r\n")
+        writer.writerow(header)
+        for n, row in enumerate(rows):
+            writer.writerow([_cell(v) for v in row])
+            if n % 500 == 499:
+                yield out.getvalue()
+                out.seek(0)
+                out.truncate()
+        yield out.getvalue()
+
+    return StreamingResponse(lines(), media_type="text/csv; charset=utf-8", headers={
+        "Content-Disposition": f'attachment; filename="{filename}"'})
+
+
+@router.get("/dashboard/stuck.csv")
+def stuck_csv(platform: PlatformDep, place: str | None = None,
+              status: str | None = None) -> Response:
+    """Every item stuck now (of the place and status chosen), newest activity first."""
+    try:
+        f = Filters(place=place or None, status=Status(status) if status else None)
+    except ValueError:
+        return Response(f"unknown status {status!r}", status_code=400,
+                        media_type="text/plain; charset=utf-8")
+
+    def rows() -> Iterator[list[object]]:
+        after: tuple[int, str] | None = None
+        sent = 0
+        while sent < EXPORT_MAX:
+            page = list_objects(_stuck_query(platform, f, 1000, after), uow=platform.uow())
+            for t in page.objects:
+                yield [t.object_id, t.status.value, t.last_office, t.last_location,
+                       place_name(platform, t.last_office, t.last_location, "en"),
+                       t.last_at.isoformat()]
+            sent += len(page.objects)
+            if page.next_cursor is None:
+                return
+            after = decode_cursor(page.next_cursor)
+
+    return _csv(rows(), ["item", "status", "last_office", "last_location", "last_place",
+                         "last_event_at"], "stuck.csv")
+
+
+@router.get("/dashboard/overdue.csv")
+def overdue_csv(platform: PlatformDep, since: str | None = None, until: str | None = None,
+                lane: str | None = None) -> Response:
+    """Every item of the period past its lane's promise (of the lane chosen), most late first."""
+    try:
+        period = service.period_of(_day(since, "since"), _day(until, "until"),
+                                   clock=platform.clock)
+    except SilkpostError as exc:
+        return Response(exc.detail, status_code=400, media_type="text/plain; charset=utf-8")
+    _, late = service.overdue(period, analytics=platform.analytics(), clock=platform.clock,
+                              promises=platform.lane_promises(), limit=1000)
+    rows: Iterator[list[object]] = (
+        [o.object_id, o.lane, o.posted_day.isoformat(), o.promise_days, o.days_late,
+         o.last_office] for o in late if lane is None or o.lane == lane)
+    return _csv(rows, ["item", "lane", "posted_day", "promise_days", "days_late",
+                       "last_office"], "overdue.csv")

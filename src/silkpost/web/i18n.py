@@ -40,7 +40,17 @@ TEXTS: dict[str, dict[str, str]] = {
 
 
 # The dashboard's words (managers and office supervisors).
-TEXTS.update({
+
+def _add(block: dict[str, dict[str, str]]) -> None:
+    """Add a block of texts; a key already used is an error at import, not a page that
+    silently shows another page's words."""
+    taken = sorted(set(block) & set(TEXTS))
+    if taken:
+        raise ValueError(f"interface text keys defined twice: {', '.join(taken)}")
+    TEXTS.update(block)
+
+
+_add({
     "dash_title": {"en": "Corridor dashboard", "zh": "通道运营看板", "ru": "Панель коридора",
                    "kk": "Дәліз тақтасы"},
     "period": {"en": "Period", "zh": "统计期间", "ru": "Период", "kk": "Кезең"},
@@ -128,7 +138,7 @@ def negotiate(query_lang: str | None, accept_language: str | None) -> str:
 
 # Tracking page (issue 16): the step bar, the latest event, paging, invalid ids, advice, zones.
 # {placeholders} are filled by the page, numbers through silkpost.web.numbers.
-TEXTS.update({
+_add({
     "step_posted": {"en": "Posted", "zh": "已收寄", "ru": "Принято", "kk": "Қабылданды"},
     "step_export_customs": {"en": "Export customs", "zh": "出口海关", "ru": "Экспортная таможня",
                             "kk": "Экспорттық кеден"},
@@ -215,4 +225,57 @@ TEXTS.update({
                      "ru": "У нас произошла ошибка. Если будете писать нам, укажите этот номер: "
                            "{ref}",
                      "kk": "Бізде қате орын алды. Бізге жазсаңыз, осы нөмірді көрсетіңіз: {ref}"},
+})
+
+
+# Dashboard at scale (issue 16): groups, lists, units, legends, errors.
+_add({
+    "now_group": {"en": "Now", "zh": "当前", "ru": "Сейчас", "kk": "Қазір"},
+    "period_group": {"en": "In the period", "zh": "统计期间内", "ru": "За период",
+                     "kk": "Кезең ішінде"},
+    "no_data": {"en": "No data in this period.", "zh": "此期间没有数据。",
+                "ru": "За этот период данных нет.", "kk": "Бұл кезеңде деректер жоқ."},
+    "stuck_groups": {"en": "Stuck now, by place and status", "zh": "当前滞留：按地点和状态",
+                     "ru": "Застряло сейчас: по месту и статусу",
+                     "kk": "Қазір тұрып қалғандар: орны мен күйі бойынша"},
+    "overdue_groups": {"en": "Past the promise, by lane", "zh": "超时未妥投：按线路",
+                       "ru": "Просрочено: по направлениям",
+                       "kk": "Мерзімі өткендер: бағыттар бойынша"},
+    "count": {"en": "Items", "zh": "件数", "ru": "Отправлений", "kk": "Жөнелтімдер"},
+    "all": {"en": "All", "zh": "全部", "ru": "Все", "kk": "Барлығы"},
+    "filter": {"en": "Filter", "zh": "筛选", "ru": "Отобрать", "kk": "Сүзу"},
+    "csv": {"en": "Download CSV", "zh": "下载 CSV", "ru": "Скачать CSV", "kk": "CSV жүктеу"},
+    "list_showing": {"en": "Showing {first}–{last} of {total}",
+                "zh": "第 {first}–{last} 件，共 {total} 件",
+                "ru": "Показаны {first}–{last} из {total}",
+                "kk": "{total} ішінен {first}–{last} көрсетілген"},
+    "list_next": {"en": "Next →", "zh": "下一页 →", "ru": "Далее →", "kk": "Келесі →"},
+    "list_first": {"en": "← First page", "zh": "← 第一页", "ru": "← В начало",
+                   "kk": "← Бірінші бет"},
+    "place_col": {"en": "Place", "zh": "地点", "ru": "Место", "kk": "Орны"},
+    "mode_truck": {"en": "truck", "zh": "卡车", "ru": "грузовик", "kk": "жүк көлігі"},
+    "mode_rail": {"en": "rail", "zh": "铁路", "ru": "ж/д", "kk": "теміржол"},
+    "mode_air": {"en": "air", "zh": "航空", "ru": "авиа", "kk": "әуе"},
+    "hours_unit": {"en": "h", "zh": "小时", "ru": "ч", "kk": "сағ"},
+    "days_unit": {"en": "d", "zh": "天", "ru": "дн.", "kk": "күн"},
+    "p50p90": {"en": "bar: median (p50) · whisker: p90, in {unit}",
+               "zh": "条形：中位数（p50）· 须线：p90，单位：{unit}",
+               "ru": "полоса: медиана (p50) · ус: p90, в {unit}",
+               "kk": "жолақ: медиана (p50) · мұрт: p90, {unit}"},
+    "promise_word": {"en": "promise", "zh": "承诺时限", "ru": "обещанный срок",
+                     "kk": "уәде етілген мерзім"},
+    "flow_width": {"en": "line width: parcels", "zh": "线宽：邮件量",
+                   "ru": "толщина линии: отправления", "kk": "сызық жуандығы: жөнелтімдер"},
+    "period_error": {"en": "This period cannot be shown: {reason}",
+                     "zh": "无法显示此期间：{reason}",
+                     "ru": "Этот период нельзя показать: {reason}",
+                     "kk": "Бұл кезеңді көрсету мүмкін емес: {reason}"},
+    "period_hint": {"en": "Choose a start date on or before the end date, at most {most} days "
+                          "apart.",
+                    "zh": "请选择不晚于结束日期的开始日期，间隔不超过 {most} 天。",
+                    "ru": "Выберите начальную дату не позже конечной, не более {most} дней.",
+                    "kk": "Басталу күнін аяқталу күнінен кеш емес, {most} күннен аспайтын етіп "
+                          "таңдаңыз."},
+    "back_default": {"en": "Show the last {days} days", "zh": "查看最近 {days} 天",
+                     "ru": "Показать последние {days} дней", "kk": "Соңғы {days} күнді көрсету"},
 })

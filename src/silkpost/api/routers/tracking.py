@@ -108,7 +108,7 @@ async def post_events(
                 return ingest(formats.read_json(body, whole="(body)", encoding=codec),
                               uow=platform.uow(), clock=platform.clock, source=source or "api",
                               batch_size=platform.settings.ingest_batch_size, in_line=True,
-                              zone=zone)
+                              zone=zone, places=platform.place_names())
 
         result = await anyio.to_thread.run_sync(work)
     else:
@@ -206,7 +206,7 @@ async def _ingest_stream(request: Request, fmt: Literal["ndjson", "csv"], *,
                                                       encoding=codec),
                                   uow=platform.uow(), clock=platform.clock, source=source,
                                   batch_size=platform.settings.ingest_batch_size,
-                                  in_line=True, zone=zone))
+                                  in_line=True, zone=zone, places=platform.place_names()))
         except Exception as exc:
             outcome.append(exc)
         finally:

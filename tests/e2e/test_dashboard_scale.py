@@ -1,0 +1,118 @@
+"""The dashboard on a real day: lists grouped, filtered, paged and downloadable; tiles about
+now apart from the period's; numbers in the page's language; an empty period says so."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Iterator
+from datetime import timedelta
+
+import pytest
+from fastapi.testclient import TestClient
+
+from silkpost.api.app import create_app
+from silkpost.bootstrap import Platform, bootstrap
+from silkpost.clock import FixedClock
+from silkpost.settings import Settings
+from silkpost.sim.scenario import load_scenario
+from silkpost.sim.service import simulate
+from silkpost.web import dashboard
+from silkpost.web.dashboard import _cell
+from tests.conftest import NOW
+
+START = (NOW - timedelta(days=6)).date()
+PERIOD = {"since": START.isoformat(), "until": NOW.date().isoformat()}
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[TestClient, Platform]]:
+    """Three days of 1,500 parcels ending at the tests' 'now': many in flight, some stuck."""
+    path = tmp_path_factory.mktemp("scale") / "silkpost.db"
+    platform = bootstrap(Settings(database_url=f"sqlite:///{path}"), clock=FixedClock(NOW))
+    scenario = load_scenario("seeds-2023").with_overrides(
+        days=3, parcels_per_day=1500, seed=11, start=START, drain_days=0, end=NOW)
+    simulate(scenario, network=platform.network, uow=platform.uow())
+    with TestClient(create_app(platform)) as client:
+        yield client, platform
+    platform.dispose()
+
+
+def _stuck_ids(html: str) -> list[str]:
+    section = html[html.index('id="stuck"'):html.index('id="overdue"')]
+    return re.findall(r'<tr data-item="([A-Z0-9]+)">', section)
+
+
+def test_stuck_items_are_grouped_filtered_and_paged(
+    served: tuple[TestClient, Platform], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    client, _ = served
+    monkeypatch.setattr(dashboard, "PAGE", 7)
+    html = client.get("/dashboard", params={**PERIOD, "lang": "en"}).text
+    groups = re.findall(r'<a href="(\?[^"]*status=[^"]*)#stuck"[^>]*>([^<]+)</a></td>'
+                        r'<td class="num">([0-9,]+)</td>', html)
+    assert groups, "no stuck groups: the scenario should leave some parcels stuck"
+    total = int(re.search(r'data-kpi="stuck" data-value="(\d+)"', html).group(1))  # type: ignore[union-attr]
+    assert sum(int(n.replace(",", "")) for _, _, n in groups) == total
+    first = _stuck_ids(html)
+    assert len(first) == min(7, total)
+    # Page through everything: every stuck item once.
+    seen, page_html = list(first), html
+    while (nxt := re.search(r'<a rel="next" href="([^"]+)#stuck"', page_html)):
+        page_html = client.get("/dashboard" + nxt.group(1).replace("&amp;", "&")).text
+        seen += _stuck_ids(page_html)
+    assert len(seen) == len(set(seen)) == total
+    # One group: only its items, as many as it says.
+    query, _, count = max(groups, key=lambda g: int(g[2].replace(",", "")))
+    narrowed = client.get("/dashboard" + query.replace("&amp;", "&")).text
+    assert "Showing 1–" in narrowed and f"of {count}" in narrowed
+    assert 'class="current"><td><a href' in narrowed
+
+
+def test_the_csv_has_every_stuck_item_of_the_group(served: tuple[TestClient, Platform]) -> None:
+    client, _ = served
+    html = client.get("/dashboard", params={**PERIOD, "lang": "ru"}).text
+    whole = client.get("/dashboard/stuck.csv")
+    assert whole.headers["content-type"].startswith("text/csv")
+    rows = list(csv.DictReader(io.StringIO(whole.text)))
+    total = int(re.search(r'data-kpi="stuck" data-value="(\d+)"', html).group(1))  # type: ignore[union-attr]
+    assert len(rows) == total and len({r["item"] for r in rows}) == total
+    office, status = rows[0]["last_office"], rows[0]["status"]
+    part = list(csv.DictReader(io.StringIO(client.get(
+        "/dashboard/stuck.csv", params={"place": office, "status": status}).text)))
+    assert part and all((r["last_office"], r["status"]) == (office, status) for r in part)
+    overdue = list(csv.DictReader(io.StringIO(client.get("/dashboard/overdue.csv",
+                                                         params=PERIOD).text)))
+    assert {"item", "lane", "days_late"} <= set(overdue[0]) if overdue else True
+
+
+@pytest.mark.parametrize("cell", ["=HYPERLINK(\"http://x\")", "+1", "-2", "@SUM(A1)"])
+def test_a_cell_that_starts_like_a_formula_is_written_as_text(cell: str) -> None:
+    assert _cell(cell) == "'" + cell and _cell("CA000000014CN") == "CA000000014CN"
+
+
+def test_now_and_the_period_are_apart_and_numbers_are_russian(
+    served: tuple[TestClient, Platform]
+) -> None:
+    client, _ = served
+    html = client.get("/dashboard", params={**PERIOD, "lang": "ru"}).text
+    now = html[html.index('class="tiles-group now"'):html.index('class="tiles-group period"')]
+    period = html[html.index('class="tiles-group period"'):html.index('class="asof"')]
+    assert all(f'data-kpi="{k}"' in now for k in ("in_flight", "stuck", "overdue"))
+    assert all(f'data-kpi="{k}"' in period for k in ("posted", "delivered", "on_time_share"))
+    assert "Сейчас" in now and "За период" in period
+    posted = re.search(r'data-kpi="posted" data-value="(\d+)">\s*<span class="label">[^<]*'
+                       r'</span>\s*<span class="value">([^<]*)</span>', period)
+    assert posted and int(posted.group(1)) >= 1000
+    assert posted.group(2) == f"{int(posted.group(1)):,}".replace(",", "\xa0")
+    lanes = html[html.index('id="lanes"'):html.index('id="stuck"')]
+    assert "Дунгуань" in lanes or "→" in lanes
+    assert re.search(r'<td title="[A-Z]{6}&gt;[A-Z]{6}">[^<]*→[^<]*</td>', lanes)
+
+
+def test_an_empty_period_says_there_is_no_data(served: tuple[TestClient, Platform]) -> None:
+    client, _ = served
+    html = client.get("/dashboard", params={"since": "2026-01-01", "until": "2026-01-31",
+                                            "lang": "kk"}).text
+    assert "Бұл кезеңде деректер жоқ." in html and 'id="volume"' not in html
