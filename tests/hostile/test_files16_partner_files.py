@@ -249,21 +249,24 @@ def test_the_limits_still_hold_in_another_encoding() -> None:
 def test_a_file_of_codes_never_loads_the_place_names() -> None:
     """Records that carry a UN/LOCODE do not pay for the name index; the first name builds
     it, once, and the fast path takes records with a name."""
-    from silkpost.tracking import places
+    from silkpost.network.corridor import default_network_path, load_network
+    from silkpost.tracking.places import PlaceNames
     from silkpost.tracking.validation import RecordValidator
 
-    places._index.cache_clear()
-    validator = RecordValidator()
+    names = PlaceNames(load_network(default_network_path()))
+    validator = RecordValidator(places=names)
     at = datetime(2026, 11, 21, 9, 15, tzinfo=ALMATY).isoformat()
     for object_id in IDS:
         record = {"object_id": object_id, "code": "EMD", "occurred_at": at, "location": "KZALA"}
         assert validator.event(record, source="s", received_at=datetime.now(ALMATY))
-    assert places._index.cache_info().currsize == 0
+    assert names._built is None  # no index for a file of codes
+    built = None
     for object_id in IDS:
         record = {"object_id": object_id, "code": "EMD", "occurred_at": at, "location": "Алматы"}
         event = validator.event(record, source="s", received_at=datetime.now(ALMATY))
         assert event is not None and event.location == "KZALA"
-    assert places._index.cache_info().misses == 1
+        built = built or names._built
+        assert names._built is built  # built on the first name, once
 
 
 def test_place_names_come_from_the_platforms_own_network(
