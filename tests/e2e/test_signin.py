@@ -68,6 +68,7 @@ def test_sign_out_needs_the_session_token(browser: TestClient,
     assert browser.post("/signout", data={"csrf": "guessed"}).status_code == 403
     assert browser.get("/dashboard").status_code == 200  # still signed in
     token = csrf_token(session, sqlite_platform.settings.session_secret)
+    assert f'name="csrf" value="{token}"' in browser.get("/dashboard").text  # its form
     out = browser.post("/signout", data={"csrf": token})
     assert out.status_code == 303 and out.headers["location"] == "/signin"
     assert browser.get("/dashboard").status_code == 303
