@@ -83,3 +83,18 @@ def percentile(values: list[float], q: float) -> float:
     ordered = sorted(values)
     index = min(len(ordered) - 1, max(0, round(q / 100 * (len(ordered) - 1))))
     return ordered[index]
+
+
+def admin_key(database_url: str) -> str:
+    """A new admin key of the platform's operator on the store at ``database_url`` (what
+    the benchmarks' HTTP calls send, as a partner's system would)."""
+    from silkpost.bootstrap import bootstrap
+    from silkpost.partners.service import operator_key
+    from silkpost.settings import Settings
+
+    platform = bootstrap(Settings(database_url=database_url, analytics_file=":memory:"))
+    try:
+        return operator_key(uow=platform.partner_uow, clock=platform.clock,
+                            label="benchmark").text
+    finally:
+        platform.dispose()

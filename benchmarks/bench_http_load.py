@@ -31,7 +31,7 @@ import orjson
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _common import corridor_records, percentile
+from _common import admin_key, corridor_records, percentile
 from silkpost.settings import Settings
 
 POLL_SECONDS = 0.01
@@ -123,11 +123,11 @@ class Watch:
             time.sleep(0.02)
 
 
-def post(port: int, body: Path, out: list[dict[str, Any]]) -> None:
+def post(port: int, body: Path, out: list[dict[str, Any]], key: str) -> None:
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=3600, blocksize=1 << 20)
     with body.open("rb") as fh:
         conn.request("POST", "/api/v1/events", body=fh, headers={
-            "content-type": "application/x-ndjson",
+            "content-type": "application/x-ndjson", "authorization": f"Bearer {key}",
             "content-length": str(body.stat().st_size)})
     response = conn.getresponse()
     data = orjson.loads(response.read())
@@ -136,11 +136,11 @@ def post(port: int, body: Path, out: list[dict[str, Any]]) -> None:
     conn.close()
 
 
-def phase(name: str, port: int, pid: int, bodies: list[Path]) -> None:
+def phase(name: str, port: int, pid: int, bodies: list[Path], key: str) -> None:
     results: list[dict[str, Any]] = []
     with Watch(port, pid) as watch:
         t0 = time.perf_counter()
-        posts = [threading.Thread(target=post, args=(port, b, results)) for b in bodies]
+        posts = [threading.Thread(target=post, args=(port, b, results, key)) for b in bodies]
         for t in posts:
             t.start()
         for t in posts:
@@ -173,6 +173,7 @@ def main() -> None:
         small = folder / "small.ndjson"
         write_body(small, 150_000, seed=1)
         port = free_port()
+        key = admin_key(f"sqlite:///{folder / 'load.db'}")
         env = {**os.environ, "SILKPOST_DATABASE_URL": f"sqlite:///{folder / 'load.db'}",
                "SILKPOST_PORT": str(port), "SILKPOST_MAX_BODY_BYTES": str(limit)}
         silkpost = Path(sys.executable).with_name("silkpost")
@@ -194,8 +195,8 @@ def main() -> None:
             warm.request("GET", "/healthz")  # the first answer opens the store: not counted
             warm.getresponse().read()
             warm.close()
-            phase("baseline", port, server.pid, [small])
-            phase("load", port, server.pid, bodies)
+            phase("baseline", port, server.pid, [small], key)
+            phase("load", port, server.pid, bodies, key)
         finally:
             server.terminate()
             server.wait(timeout=30)

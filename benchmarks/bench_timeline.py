@@ -39,7 +39,7 @@ import httpx2 as httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _common import ROUTE, percentile
+from _common import ROUTE, admin_key, percentile
 from silkpost.bootstrap import bootstrap
 from silkpost.domain.events import to_epoch_us
 from silkpost.domain.status import code_facts
@@ -171,6 +171,7 @@ def lookup_pass(db: Path, ids_file: Path) -> None:
 
 def http_pass(db: Path, ids: dict[str, list[str]]) -> dict[str, list[float]]:
     port = free_port()
+    key = admin_key(f"sqlite:///{db}")
     server = subprocess.Popen(
         [sys.executable, "-m", "uvicorn", "--factory", "silkpost.api.app:create_app",
          "--port", str(port), "--log-level", "warning"],
@@ -178,7 +179,8 @@ def http_pass(db: Path, ids: dict[str, list[str]]) -> dict[str, list[float]]:
     )
     out: dict[str, list[float]] = {}
     try:
-        with httpx.Client(base_url=f"http://127.0.0.1:{port}") as client:
+        with httpx.Client(base_url=f"http://127.0.0.1:{port}",
+                          headers={"Authorization": f"Bearer {key}"}) as client:
             for _ in range(600):
                 try:
                     client.get("/healthz")

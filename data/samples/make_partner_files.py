@@ -9,6 +9,11 @@
   Import: ``silkpost import data/samples/naive-times-almaty.csv --timezone Asia/Almaty``
 - ``place-names.ndjson``: UN/LOCODEs replaced by place names in en, ru and zh.
   Import: ``silkpost import data/samples/place-names.ndjson``
+- ``kazpost-profile.csv``: the partner's own columns (``ШПИ``, ``Операция``…), operation codes,
+  place names, office indexes and ``dd.mm.yyyy hh:mm`` local times, described once by
+  ``profiles/kazpost.toml``. Import: ``silkpost partner profile KAZPOST
+  data/samples/profiles/kazpost.toml``, then ``silkpost import
+  data/samples/kazpost-profile.csv --partner KAZPOST``
 
 Run: python data/samples/make_partner_files.py (writes next to itself).
 """
@@ -29,7 +34,7 @@ def _ids(first: int) -> list[str]:
 
 
 def main() -> None:
-    """Write the four samples."""
+    """Write the five samples."""
     kz = [[i, code, at, "Алматы", "KZALAA", "Казпочта"] for i in _ids(32_000_001)
           for code, at in (("EMD", "2026-11-21T09:15:00+05:00"),
                            ("EDC", "2026-11-21T14:40:00+05:00"))]
@@ -48,6 +53,13 @@ def main() -> None:
               "location": place, "source": "partner"}
              for i, place in zip(_ids(32_000_301), ("Almaty", "Алматы", "阿拉木图"),
                                  strict=True)]
+    own = [[i, op, at, "Алматы МПО", "050000"] for i in _ids(32_000_401)
+           for op, at in (("ПОСТУПЛЕНИЕ_МПО", "21.11.2026 09:15"),
+                          ("ВЫПУСК_ТАМОЖНЯ", "21.11.2026 14:40"),
+                          ("СОРТИРОВКА", "21.11.2026 17:05"))]
+    own_header = ["ШПИ", "Операция", "Дата операции", "Место", "Индекс ОПС"]
+    (HERE / "kazpost-profile.csv").write_bytes(
+        "".join(";".join(row) + "\r\n" for row in [own_header, *own]).encode("windows-1251"))
     (HERE / "place-names.ndjson").write_text(
         "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in named), encoding="utf-8")
 

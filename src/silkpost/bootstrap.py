@@ -15,18 +15,23 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from silkpost.analytics.ports import KpiStore
+from silkpost.audit.ports import AuditUnitOfWork
 from silkpost.clock import SystemClock
 from silkpost.domain.notices import Notice
 from silkpost.errors import SilkpostError
 from silkpost.network.corridor import Network
 from silkpost.notices.ports import NoticeUnitOfWork
+from silkpost.partners.ports import PartnerUnitOfWork
 from silkpost.settings import Settings
 from silkpost.tracking.places import PlaceNames
 from silkpost.tracking.ports import Clock, UnitOfWork
 from silkpost.tracking.service import EtaEstimator
+from silkpost.webhooks.ports import WebhookUnitOfWork
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
+
+    from silkpost.webhooks.worker import Dispatcher
 
 
 @dataclass
@@ -41,6 +46,9 @@ class Platform:
     engine: Engine | None = None  # None for the in-memory store
     analytics_factory: Callable[[], KpiStore] | None = None
     notices: Callable[[], NoticeUnitOfWork] | None = None
+    partners: Callable[[], PartnerUnitOfWork] | None = None
+    webhooks: Callable[[], WebhookUnitOfWork] | None = None
+    audits: Callable[[], AuditUnitOfWork] | None = None
     _analytics: KpiStore | None = field(default=None, repr=False)
     _analytics_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
     _place_names: PlaceNames | None = field(default=None, repr=False)
@@ -65,6 +73,36 @@ class Platform:
         if self.notices is None:
             raise NoticesUnavailable("this platform was built without a notice store")
         return self.notices()
+
+    def partner_uow(self) -> PartnerUnitOfWork:
+        """A unit of work over partners and keys."""
+        if self.partners is None:
+            raise PartnersUnavailable("this platform was built without a partner registry")
+        return self.partners()
+
+    def webhook_uow(self) -> WebhookUnitOfWork:
+        """A unit of work over webhook subscriptions and the outbox."""
+        if self.webhooks is None:
+            raise PartnersUnavailable("this platform was built without a webhook store")
+        return self.webhooks()
+
+    def audit_uow(self) -> AuditUnitOfWork:
+        """A unit of work over the audit log."""
+        if self.audits is None:
+            raise PartnersUnavailable("this platform was built without an audit log")
+        return self.audits()
+
+    def webhook_dispatcher(self) -> Dispatcher:
+        """A dispatcher of due webhook deliveries, as the settings configure it."""
+        from datetime import timedelta
+
+        from silkpost.webhooks.http_sender import HttpSender
+        from silkpost.webhooks.worker import Dispatcher
+
+        return Dispatcher(uow=self.webhook_uow, clock=self.clock,
+                          sender=HttpSender(allow_private=self.settings.webhooks_allow_private),
+                          workers=self.settings.webhooks_workers,
+                          lease=timedelta(seconds=self.settings.webhooks_lease_seconds))
 
     def place_names(self) -> PlaceNames:
         """The place names a partner may write where a UN/LOCODE belongs: this platform's
@@ -117,6 +155,14 @@ class NoticesUnavailable(SilkpostError):
     title = "Notices unavailable"
 
 
+class PartnersUnavailable(SilkpostError):
+    """The platform has no partner registry wired (a hand-built platform in a test or tool)."""
+
+    code = "partners.unavailable"
+    kind = "unavailable"
+    title = "Partner registry unavailable"
+
+
 class SchemaUnavailable(SilkpostError):
     """A schema migration was asked of a store that has no schema (the in-memory one)."""
 
@@ -149,16 +195,23 @@ def bootstrap(
     clock = clock or SystemClock()
     network, eta = _load_network(settings)
     if in_memory:
-        from silkpost.store.memory import InMemoryEventLog, InMemoryUnitOfWork
+        from silkpost.store.memory import (
+            InMemoryEventLog,
+            InMemoryRegistry,
+            InMemoryUnitOfWork,
+        )
 
         log = InMemoryEventLog()
         notices: dict[str, Notice] = {}
+        registry = InMemoryRegistry()
 
         def memory_unit_of_work() -> InMemoryUnitOfWork:
-            return InMemoryUnitOfWork(log, notices)
+            return InMemoryUnitOfWork(log, notices, registry)
 
         return Platform(settings=settings, clock=clock, uow=memory_unit_of_work,
-                        network=network, eta=eta, notices=memory_unit_of_work)
+                        network=network, eta=eta, notices=memory_unit_of_work,
+                        partners=memory_unit_of_work, webhooks=memory_unit_of_work,
+                        audits=memory_unit_of_work)
 
     from silkpost.store.engine import make_engine
     from silkpost.store.migrate import upgrade
@@ -180,6 +233,7 @@ def bootstrap(
     return Platform(
         settings=settings, clock=clock, uow=sql_unit_of_work, network=network, eta=eta,
         engine=engine, analytics_factory=open_analytics, notices=sql_unit_of_work,
+        partners=sql_unit_of_work, webhooks=sql_unit_of_work, audits=sql_unit_of_work,
     )
 
 

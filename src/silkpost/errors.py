@@ -12,7 +12,8 @@ from typing import ClassVar, Literal
 
 from silkpost.domain.errors import InvalidValue
 
-ErrorKind = Literal["invalid", "not_found", "conflict", "unavailable"]
+ErrorKind = Literal["invalid", "not_found", "conflict", "unavailable", "unauthenticated",
+                    "forbidden", "rate_limited"]
 
 
 class SilkpostError(Exception):

@@ -7,8 +7,9 @@ from __future__ import annotations
 
 import hashlib
 import os
+import secrets
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar
 from urllib.parse import urlsplit
@@ -35,7 +36,11 @@ NUMERIC_LIMITS: dict[str, tuple[float, float | None]] = {
     "SILKPOST_INGEST_BATCH_SIZE": (1, None),
     "SILKPOST_ANALYTICS_REFRESH_SECONDS": (0, None),
     "SILKPOST_MAX_BODY_BYTES": (1, None),
+    "SILKPOST_WEBHOOKS_LEASE_SECONDS": (1, 3600),
+    "SILKPOST_WEBHOOKS_WORKERS": (1, 256),
+    "SILKPOST_RATE_LIMIT_PER_MINUTE": (0, None),
 }
+_FLAGS = {"1": True, "true": True, "yes": True, "0": False, "false": False, "no": False}
 
 
 def _check_range(name: str, value: float) -> None:
@@ -60,6 +65,16 @@ def _number(env: dict[str, str], name: str, parse: Callable[[str], N], default: 
     return value
 
 
+def _flag(env: dict[str, str], name: str, default: bool) -> bool:
+    """The setting ``name`` as yes or no (1/0, true/false, yes/no), or an error naming it."""
+    raw = env.get(name, "").strip().lower()
+    if not raw:
+        return default
+    if raw not in _FLAGS:
+        raise InvalidSetting(f"{name}={raw!r} is not 1 or 0 (true/false, yes/no)", field=name)
+    return _FLAGS[raw]
+
+
 @dataclass(frozen=True, slots=True)
 class Settings:
     """What the composition root needs to build the application."""
@@ -73,6 +88,13 @@ class Settings:
     analytics_refresh_seconds: float = 10.0
     max_body_bytes: int = 128 * 1024 * 1024
     public_url: str | None = None  # None: http://HOST:PORT (see base_url)
+    webhooks_allow_private: bool = False
+    webhooks_lease_seconds: float = 120.0
+    webhooks_workers: int = 16
+    rate_limit_per_minute: int = 1200  # calls per key and minute, per server process; 0: off
+    # Signs the dashboard's session cookies. Unset, each process draws its own (sessions end
+    # at a restart, and servers behind one address do not share them): set it in production.
+    session_secret: str = field(default_factory=lambda: secrets.token_urlsafe(32), repr=False)
 
     def __post_init__(self) -> None:
         # Every way of building settings (environment, CLI options, tests) passes here.
@@ -80,6 +102,9 @@ class Settings:
         _check_range("SILKPOST_INGEST_BATCH_SIZE", self.ingest_batch_size)
         _check_range("SILKPOST_ANALYTICS_REFRESH_SECONDS", self.analytics_refresh_seconds)
         _check_range("SILKPOST_MAX_BODY_BYTES", self.max_body_bytes)
+        _check_range("SILKPOST_WEBHOOKS_LEASE_SECONDS", self.webhooks_lease_seconds)
+        _check_range("SILKPOST_WEBHOOKS_WORKERS", self.webhooks_workers)
+        _check_range("SILKPOST_RATE_LIMIT_PER_MINUTE", self.rate_limit_per_minute)
         if not self.database_url.strip():
             raise InvalidSetting("SILKPOST_DATABASE_URL is empty: give a URL such as "
                                  "sqlite:///silkpost.db", field="SILKPOST_DATABASE_URL")
@@ -136,6 +161,15 @@ class Settings:
             public_url=env.get("SILKPOST_PUBLIC_URL") or None,
             max_body_bytes=_number(env, "SILKPOST_MAX_BODY_BYTES", int,
                                    defaults.max_body_bytes),
+            webhooks_allow_private=_flag(env, "SILKPOST_WEBHOOKS_ALLOW_PRIVATE",
+                                         defaults.webhooks_allow_private),
+            webhooks_lease_seconds=_number(env, "SILKPOST_WEBHOOKS_LEASE_SECONDS", float,
+                                           defaults.webhooks_lease_seconds),
+            webhooks_workers=_number(env, "SILKPOST_WEBHOOKS_WORKERS", int,
+                                     defaults.webhooks_workers),
+            session_secret=env.get("SILKPOST_SESSION_SECRET") or defaults.session_secret,
+            rate_limit_per_minute=_number(env, "SILKPOST_RATE_LIMIT_PER_MINUTE", int,
+                                          defaults.rate_limit_per_minute),
         )
 
 
@@ -149,4 +183,9 @@ SETTING_NAMES = (
     "SILKPOST_ANALYTICS_REFRESH_SECONDS",
     "SILKPOST_PUBLIC_URL",
     "SILKPOST_MAX_BODY_BYTES",
+    "SILKPOST_WEBHOOKS_ALLOW_PRIVATE",
+    "SILKPOST_WEBHOOKS_LEASE_SECONDS",
+    "SILKPOST_WEBHOOKS_WORKERS",
+    "SILKPOST_SESSION_SECRET",
+    "SILKPOST_RATE_LIMIT_PER_MINUTE",
 )

@@ -12,6 +12,8 @@ import socket
 import threading
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
 
 import httpx2 as httpx
 import pytest
@@ -19,6 +21,7 @@ import uvicorn
 
 from silkpost.api.app import create_app
 from silkpost.bootstrap import Platform
+from silkpost.partners.service import operator_key
 from silkpost.sim.scenario import load_scenario
 from silkpost.sim.service import simulate
 
@@ -36,6 +39,20 @@ def chromium_path() -> str:
             pytest.fail(reason)
         pytest.skip(reason)
     return CHROMIUM
+
+
+@pytest.fixture
+def api_key(sqlite_platform: Platform) -> str:
+    """An admin key of the served platform: for the API calls the tests compare pages with,
+    and to sign the browser in to the dashboard."""
+    return operator_key(uow=sqlite_platform.partner_uow, clock=sqlite_platform.clock,
+                        label="browser tests").text
+
+
+def sign_in(page: Any, base: str, key: str, then: str) -> None:
+    """Sign the browser in as a person does (the demo's link), and land on ``then``."""
+    page.goto(f"{base}/signin?{urlencode({'key': key, 'next': then})}")
+    page.wait_for_url(f"{base}{then}")
 
 
 @pytest.fixture

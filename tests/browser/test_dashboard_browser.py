@@ -8,7 +8,7 @@ import httpx2 as httpx
 import pytest
 
 from silkpost.web.numbers import number
-from tests.browser.conftest import ARTIFACTS, FLAGS
+from tests.browser.conftest import ARTIFACTS, FLAGS, sign_in
 
 pytestmark = pytest.mark.browser
 PERIOD = {"since": "2026-11-01", "until": "2026-11-24"}
@@ -28,14 +28,16 @@ BOXES = """() => [...document.querySelectorAll('svg.chart, svg.network')].flatMa
 
 @pytest.mark.parametrize("lang", ["en", "zh", "ru", "kk"])
 def test_dashboard_in_chromium_matches_the_api(
-    chromium_path: str, served: tuple[str, list[str]], lang: str
+    chromium_path: str, served: tuple[str, list[str]], api_key: str, lang: str
 ) -> None:
     """Tiles and lane rows as rendered equal the API; labels fit; every request stays here."""
     from playwright.sync_api import Request, sync_playwright
 
     base, _ = served
-    summary = httpx.get(f"{base}/api/v1/analytics/summary", params=PERIOD).json()
-    lanes = httpx.get(f"{base}/api/v1/analytics/lanes", params=PERIOD).json()["rows"]
+    auth = {"Authorization": f"Bearer {api_key}"}
+    summary = httpx.get(f"{base}/api/v1/analytics/summary", params=PERIOD, headers=auth).json()
+    lanes = httpx.get(f"{base}/api/v1/analytics/lanes", params=PERIOD,
+                      headers=auth).json()["rows"]
     assert summary["posted"] == 150
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     requested: list[str] = []
@@ -47,7 +49,8 @@ def test_dashboard_in_chromium_matches_the_api(
             requested.append(request.url)
 
         page.on("request", note)
-        page.goto(f"{base}/dashboard?since={PERIOD['since']}&until={PERIOD['until']}")
+        sign_in(page, base, api_key,
+                f"/dashboard?since={PERIOD['since']}&until={PERIOD['until']}")
         assert page.get_attribute("html", "lang") == lang
         for key in ("posted", "delivered", "in_flight", "stuck", "overdue"):
             shown = page.locator(f'.tile[data-kpi="{key}"] .value').inner_text()

@@ -21,7 +21,7 @@ pytestmark = pytest.mark.browser
 
 @pytest.mark.parametrize("lang", ["zh", "ru"])
 def test_tracking_page_in_chromium_matches_the_api(
-    chromium_path: str, served: tuple[str, list[str]], lang: str
+    chromium_path: str, served: tuple[str, list[str]], api_key: str, lang: str
 ) -> None:
     """In Chinese and Russian, the status and ETA Chromium shows equal the API's."""
     from playwright.sync_api import sync_playwright
@@ -38,7 +38,8 @@ def test_tracking_page_in_chromium_matches_the_api(
         page.click("button[type=submit]")
         page.wait_for_selector("section.parcel")
         for item_id in ids:
-            api = httpx.get(f"{base}/api/v1/items/{item_id}", params={"lang": lang}).json()
+            api = httpx.get(f"{base}/api/v1/items/{item_id}", params={"lang": lang},
+                            headers={"Authorization": f"Bearer {api_key}"}).json()
             card = page.locator(f'section.parcel[data-id="{item_id}"]')
             assert card.locator("dd.status").inner_text() == api["status_text"]
             if api["eta"]:
@@ -65,7 +66,7 @@ def _boxes_inside(page: Page, outer: str, inner: str) -> None:
 
 @pytest.mark.parametrize("lang", ["ru", "zh"])
 def test_step_bar_history_and_paging_in_chromium(
-    chromium_path: str, served: tuple[str, list[str]], lang: str
+    chromium_path: str, served: tuple[str, list[str]], api_key: str, lang: str
 ) -> None:
     """25 ids pasted: 20 cards and a link to the other 5; each card has its step bar with one
     current step and whole labels (on a phone and, side by side, each in its own column), the
@@ -73,7 +74,8 @@ def test_step_bar_history_and_paging_in_chromium(
     from playwright.sync_api import sync_playwright
 
     base, _ = served
-    listed = httpx.get(f"{base}/api/v1/items", params={"limit": 25}).json()["items"]
+    listed = httpx.get(f"{base}/api/v1/items", params={"limit": 25},
+                       headers={"Authorization": f"Bearer {api_key}"}).json()["items"]
     ids = [i["id"] for i in listed]
     assert len(ids) == 25
     with sync_playwright() as pw:
@@ -89,7 +91,8 @@ def test_step_bar_history_and_paging_in_chromium(
         assert page.locator("nav.paging p").first.inner_text() == showing[lang]
         for n in range(20):
             card = page.locator("section.parcel").nth(n)
-            api = httpx.get(f"{base}/api/v1/items/{ids[n]}", params={"lang": lang}).json()
+            api = httpx.get(f"{base}/api/v1/items/{ids[n]}", params={"lang": lang},
+                            headers={"Authorization": f"Bearer {api_key}"}).json()
             assert card.locator("ol.steps li").count() == 6
             assert card.locator('ol.steps li[aria-current="step"]').count() == 1
             if api["status"] == "delivered":

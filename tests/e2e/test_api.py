@@ -11,13 +11,14 @@ from fastapi.testclient import TestClient
 from silkpost.api.app import create_app
 from silkpost.bootstrap import Platform
 from tests.factories import event
+from tests.keys import admin_headers
 
 PROBLEM = "application/problem+json"
 
 
 @pytest.fixture
 def client(sqlite_platform: Platform) -> Iterator[TestClient]:
-    with TestClient(create_app(sqlite_platform)) as c:
+    with TestClient(create_app(sqlite_platform), headers=admin_headers(sqlite_platform)) as c:
         yield c
 
 
@@ -37,7 +38,8 @@ def test_post_json_then_read_the_item(client: TestClient) -> None:
     assert item["status"] == "at_office_of_exchange"
     assert item["last_location"] == "CNURM" and item["destination"] == "KZALA"
     assert [e["code"] for e in item["timeline"]] == ["EMA", "EMB"]
-    assert item["timeline"][0]["source"] == "cainiao"
+    # The sender is the calling partner; the header only labels it.
+    assert item["timeline"][0]["source"] == "OPERATOR/cainiao"
     assert item["timeline"][1]["occurred_at"].endswith("+06:00")
 
 

@@ -17,6 +17,7 @@ import orjson
 
 from silkpost.bootstrap import bootstrap
 from silkpost.domain import s10
+from silkpost.partners.service import operator_key
 from silkpost.settings import Settings
 
 T0 = datetime(2026, 10, 1, tzinfo=UTC)
@@ -42,7 +43,9 @@ def test_api_import_and_simulator_write_one_sqlite_file_at_once(tmp_path: Path) 
     one handed over: the file's events, every event of every accepted request, every scan."""
     db = tmp_path / "shared.db"
     env = {**os.environ, "SILKPOST_DATABASE_URL": f"sqlite:///{db}"}
-    bootstrap(Settings(database_url=f"sqlite:///{db}")).dispose()  # migrated once, up front
+    platform = bootstrap(Settings(database_url=f"sqlite:///{db}"))  # migrated once, up front
+    key = operator_key(uow=platform.partner_uow, clock=platform.clock).text
+    platform.dispose()
     partner = tmp_path / "partner.ndjson"
     partner.write_bytes(b"\n".join(orjson.dumps(_record("EE", n)) for n in range(IMPORTED)))
     port = _free_port()
@@ -52,7 +55,8 @@ def test_api_import_and_simulator_write_one_sqlite_file_at_once(tmp_path: Path) 
     silkpost = str(Path(sys.executable).parent / "silkpost")
     writers: list[subprocess.Popen[bytes]] = []
     try:
-        with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=300) as client:
+        with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=300,
+                          headers={"Authorization": f"Bearer {key}"}) as client:
             _wait_until_up(client, server)
             writers = [
                 subprocess.Popen([silkpost, "import", str(partner)], env=env,

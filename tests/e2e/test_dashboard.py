@@ -15,6 +15,7 @@ from silkpost.bootstrap import Platform
 from silkpost.sim.scenario import load_scenario
 from silkpost.sim.service import simulate
 from tests.conftest import NOW
+from tests.keys import admin_headers
 
 START = (NOW - timedelta(days=12)).date()
 PERIOD = {"since": START.isoformat(), "until": NOW.date().isoformat()}
@@ -33,7 +34,7 @@ def client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
     scenario = load_scenario("seeds-2023").with_overrides(
         days=2, parcels_per_day=400, seed=5, start=START, drain_days=20)
     simulate(scenario, network=platform.network, uow=platform.uow())
-    with TestClient(create_app(platform)) as c:
+    with TestClient(create_app(platform), headers=admin_headers(platform)) as c:
         yield c
     platform.dispose()
 
@@ -122,7 +123,7 @@ def test_the_address_alone_leads_to_the_dashboard(client: TestClient) -> None:
 
 def test_in_memory_platform_says_analytics_needs_sql(memory_platform: Platform) -> None:
     """Without a SQL store the API answers 503 with a reason, the page says so."""
-    with TestClient(create_app(memory_platform)) as c:
+    with TestClient(create_app(memory_platform), headers=admin_headers(memory_platform)) as c:
         r = c.get("/api/v1/analytics/summary")
         assert r.status_code == 503 and r.json()["code"] == "analytics.unavailable"
         assert "Analytics needs a SQL store" in c.get("/dashboard?lang=en").text

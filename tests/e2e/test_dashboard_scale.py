@@ -21,6 +21,7 @@ from silkpost.sim.service import simulate
 from silkpost.web import dashboard
 from silkpost.web.dashboard import _cell
 from tests.conftest import NOW
+from tests.keys import admin_headers
 
 START = (NOW - timedelta(days=6)).date()
 PERIOD = {"since": START.isoformat(), "until": NOW.date().isoformat()}
@@ -34,7 +35,7 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[TestClien
     scenario = load_scenario("seeds-2023").with_overrides(
         days=3, parcels_per_day=1500, seed=11, start=START, drain_days=0, end=NOW)
     simulate(scenario, network=platform.network, uow=platform.uow())
-    with TestClient(create_app(platform)) as client:
+    with TestClient(create_app(platform), headers=admin_headers(platform)) as client:
         yield client, platform
     platform.dispose()
 

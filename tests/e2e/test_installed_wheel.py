@@ -119,8 +119,10 @@ def _free_port() -> int:
         return port
 
 
-def _get(url: str) -> object:
-    with urllib.request.urlopen(url, timeout=10) as response:
+def _get(url: str, key: str | None = None) -> object:
+    headers = {"Authorization": f"Bearer {key}"} if key else {}
+    with urllib.request.urlopen(urllib.request.Request(url, headers=headers),
+                                timeout=10) as response:
         return json.loads(response.read())
 
 
@@ -135,6 +137,12 @@ def test_serve_gives_etas(installed: Installed) -> None:
                                    "--parcels-per-day", "40", db="served.db")
     assert simulated.returncode == 0, simulated.stderr
     assert "in-flight" in simulated.stdout
+    added = installed.silkpost("partner", "add", "OPERATOR", "--name", "Operator", "--kind",
+                               "post", db="served.db")
+    assert added.returncode == 0, added.stderr
+    issued = installed.silkpost("key", "new", "OPERATOR", "--role", "admin", db="served.db")
+    assert issued.returncode == 0, issued.stderr
+    key = issued.stdout.strip()
 
     port = _free_port()
     env = {**installed.env, "SILKPOST_DATABASE_URL": f"sqlite:///{installed.run_dir / 'served.db'}"}
@@ -156,11 +164,11 @@ def test_serve_gives_etas(installed: Installed) -> None:
                             f"{server.stderr.read() if server.stderr else ''}")
         else:
             pytest.fail("silkpost serve did not answer /healthz within a minute")
-        page = _get(f"{base}/api/v1/items?limit=100")
+        page = _get(f"{base}/api/v1/items?limit=100", key)
         assert isinstance(page, dict)
         in_flight = [i["id"] for i in page["items"] if i["status"] != "delivered"]
         assert in_flight, page
-        item = _get(f"{base}/api/v1/items/{in_flight[0]}")
+        item = _get(f"{base}/api/v1/items/{in_flight[0]}", key)
         assert isinstance(item, dict)
         assert item["eta"] is not None, item
     finally:

@@ -12,11 +12,12 @@ from typer.testing import CliRunner
 from silkpost.api.app import create_app
 from silkpost.bootstrap import Platform
 from silkpost.cli import app as cli
+from tests.keys import admin_headers
 
 
 @pytest.fixture
 def client(sqlite_platform: Platform) -> Iterator[TestClient]:
-    with TestClient(create_app(sqlite_platform)) as c:
+    with TestClient(create_app(sqlite_platform), headers=admin_headers(sqlite_platform)) as c:
         yield c
 
 

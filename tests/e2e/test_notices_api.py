@@ -13,6 +13,7 @@ from silkpost.api.app import create_app
 from silkpost.bootstrap import Platform
 from silkpost.clock import FixedClock
 from tests.conftest import NOW
+from tests.keys import admin_headers
 
 PROBLEM = "application/problem+json"
 A = "{http://www.w3.org/2005/Atom}"
@@ -20,7 +21,7 @@ A = "{http://www.w3.org/2005/Atom}"
 
 @pytest.fixture
 def client(sqlite_platform: Platform) -> Iterator[TestClient]:
-    with TestClient(create_app(sqlite_platform)) as c:
+    with TestClient(create_app(sqlite_platform), headers=admin_headers(sqlite_platform)) as c:
         yield c
 
 

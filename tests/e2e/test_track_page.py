@@ -15,6 +15,7 @@ from silkpost.bootstrap import NoticesUnavailable, Platform
 from silkpost.domain import s10
 from silkpost.web.i18n import negotiate
 from tests.factories import event
+from tests.keys import admin_headers
 
 DELIVERED, ATTEMPTED = s10.build("CA", 3, "CN"), s10.build("CA", 4, "CN")
 ALMATY = {"location": "KZALA", "office": "KZALAA"}
@@ -40,7 +41,7 @@ EVENTS = [
 
 @pytest.fixture
 def client(sqlite_platform: Platform) -> Iterator[TestClient]:
-    with TestClient(create_app(sqlite_platform)) as c:
+    with TestClient(create_app(sqlite_platform), headers=admin_headers(sqlite_platform)) as c:
         r = c.post("/api/v1/events", json=EVENTS)
         assert r.json()["accepted"] == len(EVENTS), r.text
         yield c

@@ -14,6 +14,7 @@ from silkpost.api.app import create_app
 from silkpost.bootstrap import Platform, bootstrap
 from silkpost.clock import FixedClock
 from silkpost.settings import Settings
+from tests.keys import admin_headers
 
 
 def fresh_platform(request: pytest.FixtureRequest, tmp_path: Path, clock: FixedClock,
@@ -41,5 +42,6 @@ def store_fixture(request: pytest.FixtureRequest, tmp_path: Path, clock: FixedCl
 @pytest.fixture(name="client")
 def client_fixture(store: Platform) -> Iterator[TestClient]:
     """HTTP on ``store``; a server error comes back as a response, not an exception."""
-    with TestClient(create_app(store), raise_server_exceptions=False) as c:
+    with TestClient(create_app(store), headers=admin_headers(store),
+                    raise_server_exceptions=False) as c:
         yield c

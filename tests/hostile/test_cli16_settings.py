@@ -19,6 +19,7 @@ from silkpost.cli import app
 from silkpost.errors import SilkpostError
 from silkpost.settings import NUMERIC_LIMITS, InvalidSetting, Settings
 from silkpost.store.engine import DatabaseUnavailable
+from tests.keys import admin_headers
 
 runner = CliRunner()
 URL = "SILKPOST_DATABASE_URL"
@@ -104,7 +105,8 @@ def test_the_cli_reports_a_bad_setting_in_one_line(
 
 def test_the_api_refuses_a_sort_plan_time_without_offset() -> None:
     """``sort-plan?at=`` without an offset is a 400 naming ``at``, not a 500."""
-    client = TestClient(create_app(bootstrap(Settings(), in_memory=True)),
+    platform = bootstrap(Settings(), in_memory=True)
+    client = TestClient(create_app(platform), headers=admin_headers(platform),
                         raise_server_exceptions=False)
     response = client.get("/api/v1/offices/CNURCA/sort-plan", params={"at": "2026-11-20T14:05"})
     assert response.status_code == 400, response.text

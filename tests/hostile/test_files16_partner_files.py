@@ -25,6 +25,7 @@ from silkpost.cli import app as cli
 from silkpost.domain import s10
 from silkpost.tracking import formats
 from silkpost.tracking.service import log_position, track
+from tests.keys import admin_headers
 
 SAMPLES = Path(__file__).parents[2] / "data" / "samples"
 ALMATY = ZoneInfo("Asia/Almaty")
@@ -45,7 +46,7 @@ SAMPLE_CASES: dict[str, tuple[list[str], str, dict[str, str], str]] = {
 
 def _post(platform: Platform, body: bytes, media: str, headers: dict[str, str] | None = None,
           params: dict[str, str] | None = None) -> Any:
-    with TestClient(create_app(platform)) as client:
+    with TestClient(create_app(platform), headers=admin_headers(platform)) as client:
         return client.post("/api/v1/events", content=body, params=params,
                            headers={"content-type": media, **(headers or {})})
 

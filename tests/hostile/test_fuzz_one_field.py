@@ -31,6 +31,7 @@ from silkpost.bootstrap import Platform, bootstrap
 from silkpost.cli import app as cli
 from silkpost.domain import s10
 from silkpost.settings import Settings
+from tests.keys import admin_headers
 
 BEFORE, AFTER = 3, 3  # good records around the mutated one
 _serials = itertools.count(1)  # every example's parcels are new in a store shared by examples
@@ -180,7 +181,8 @@ def test_http_rejects_the_one_bad_record(platform: Platform, kind: str, fmt: str
     records, goods = stream(mutation)
     write, media = BODIES[fmt]
     body = write(records)
-    with TestClient(create_app(platform), raise_server_exceptions=False) as client:
+    with TestClient(create_app(platform), headers=admin_headers(platform),
+                    raise_server_exceptions=False) as client:
         r = client.post("/api/v1/events", content=body, headers={"content-type": media})
         assert r.status_code == 200, r.text
         out = r.json()

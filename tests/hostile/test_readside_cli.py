@@ -22,6 +22,7 @@ from silkpost.domain.codes import ObjectKind
 from silkpost.domain.events import TrackingEvent
 from silkpost.settings import Settings
 from tests.conftest import NOW
+from tests.keys import admin_headers
 
 runner = CliRunner()
 # What a partner can put in a source, a destination or an id that Rich would read as markup
@@ -117,7 +118,7 @@ def app_client(tmp_path: Path) -> TestClient:
     platform = bootstrap(Settings(database_url=f"sqlite:///{tmp_path / 'web.db'}",
                                   public_url="https://post.example.kz/silkpost/"),
                          clock=FixedClock(NOW))
-    return TestClient(create_app(platform))
+    return TestClient(create_app(platform), headers=admin_headers(platform))
 
 
 @pytest.mark.parametrize("path", ["/dashboard", "/track?id=CA000000014CN", "/track",

@@ -23,6 +23,7 @@ from silkpost.bootstrap import Platform
 from silkpost.cli import app
 from silkpost.tracking.service import ingest, log_position
 from tests.hostile.records_cases import CASES, good, poison
+from tests.keys import admin_headers
 
 GOOD_BEFORE = GOOD_AFTER = 6_000
 NAMES = [c[0] for c in CASES]
@@ -51,7 +52,7 @@ def test_poison_record_is_rejected_alone_on_both_stores(
 
 @pytest.fixture
 def client(platform: Platform) -> Iterator[TestClient]:
-    with TestClient(create_app(platform)) as c:
+    with TestClient(create_app(platform), headers=admin_headers(platform)) as c:
         yield c
 
 
@@ -92,12 +93,12 @@ def test_lone_surrogate_escape_over_http_is_rejected_alone(client: TestClient) -
 
 
 def test_sender_header_over_the_limit_is_one_clear_error(client: TestClient) -> None:
-    """A 5,000-character X-Silkpost-Source (the default source of every record) is a 400
-    problem naming `source`, and nothing is stored."""
+    """A 5,000-character X-Silkpost-Source (the label under the calling partner that every
+    record's sender gets) is a 400 problem naming the header, and nothing is stored."""
     r = client.post("/api/v1/events", json=good(3), headers={"X-Silkpost-Source": "s" * 5000})
     assert r.status_code == 400, r.text
     problem = r.json()
-    assert "source" in json.dumps(problem) and "64" in problem["detail"]
+    assert problem["field"] == "X-Silkpost-Source" and "31" in problem["detail"]
     assert client.get("/healthz").json()["log_position"] == 0
 
 

@@ -27,6 +27,7 @@ from silkpost.settings import Settings
 from silkpost.store.engine import make_engine
 from silkpost.store.migrate import upgrade
 from tests.factories import event
+from tests.keys import admin_headers
 
 T0 = datetime(2026, 11, 1, tzinfo=UTC)
 ITEM = "CA000000014CN"
@@ -37,7 +38,7 @@ def test_a_scan_resent_under_new_event_ids_is_stored_once(any_platform: Platform
     28 events (the audit found each resend stored again)."""
     scans = [event(code="EMA", at=f"2026-11-20T10:{m:02d}:00+08:00", location="CNURM",
                    object_id=ITEM) for m in range(28)]
-    with TestClient(create_app(any_platform)) as client:
+    with TestClient(create_app(any_platform), headers=admin_headers(any_platform)) as client:
         for n, sender in enumerate(("cainiao", "kazpost", "relay")):
             body = [{**s, "event_id": f"{sender}-{n}-{i}"} for i, s in enumerate(scans)]
             r = client.post("/api/v1/events", json=body, headers={"X-Silkpost-Source": sender})
@@ -46,7 +47,8 @@ def test_a_scan_resent_under_new_event_ids_is_stored_once(any_platform: Platform
                                                                       else (0, 28))
         item = client.get(f"/api/v1/items/{ITEM}").json()
     assert len(item["timeline"]) == 28
-    assert {e["source"] for e in item["timeline"]} == {"cainiao"}  # the first stored is kept
+    # the first stored is kept (the sender: the calling partner, labelled by the header)
+    assert {e["source"] for e in item["timeline"]} == {"OPERATOR/cainiao"}
 
 
 def _tie(location: str, office: str, source: str) -> TrackingEvent:

@@ -20,6 +20,7 @@ from silkpost.bootstrap import Platform, bootstrap
 from silkpost.clock import FixedClock
 from silkpost.settings import Settings
 from tests.factories import event
+from tests.keys import admin_headers
 
 ITEM = "CA000000014CN"
 REAL = [
@@ -44,7 +45,7 @@ def retraction(retracts: str, reason: str = "delivery keyed in on the wrong parc
 @pytest.fixture
 def client(any_platform: Platform) -> Iterator[TestClient]:
     """The API on the fake, SQLite and PostgreSQL."""
-    with TestClient(create_app(any_platform)) as c:
+    with TestClient(create_app(any_platform), headers=admin_headers(any_platform)) as c:
         yield c
 
 

@@ -20,6 +20,7 @@ from silkpost.cli import app as cli
 from silkpost.tracking import formats
 from silkpost.tracking.service import log_position
 from tests.hostile.transport_support import POISON_LINE, POISONS, sandwich
+from tests.keys import admin_headers
 
 MEDIA = {"csv": "text/csv", "ndjson": "application/x-ndjson"}
 REASON = {"csv-bad-utf8": "UTF-8", "ndjson-bad-utf8": "UTF-8",
@@ -31,7 +32,7 @@ REASON = {"csv-bad-utf8": "UTF-8", "ndjson-bad-utf8": "UTF-8",
 def test_http_rejects_the_poison_line_alone(platform: Platform, case: str) -> None:
     """POST /api/v1/events stores the 12,000 good records and names the poison line."""
     fmt, poison = POISONS[case]
-    with TestClient(create_app(platform)) as client:
+    with TestClient(create_app(platform), headers=admin_headers(platform)) as client:
         r = client.post("/api/v1/events", content=sandwich(fmt, poison),
                         headers={"content-type": MEDIA[fmt]})
     assert r.status_code == 200, r.text
@@ -64,7 +65,7 @@ def test_json_nested_past_the_parser_limit_is_a_400_naming_the_body(
     sqlite_platform: Platform,
 ) -> None:
     """A JSON body nested deeper than orjson reads is a problem naming "(body)", not a 500."""
-    with TestClient(create_app(sqlite_platform)) as client:
+    with TestClient(create_app(sqlite_platform), headers=admin_headers(sqlite_platform)) as client:
         r = client.post("/api/v1/events", content=b"[" * 2000 + b"]" * 2000,
                         headers={"content-type": "application/json"})
     assert r.status_code == 400 and r.headers["content-type"] == "application/problem+json"

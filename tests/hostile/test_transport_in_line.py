@@ -20,6 +20,7 @@ from silkpost.cli import app as cli
 from silkpost.store import appender
 from silkpost.store.appender import PARALLEL_AFTER
 from tests.hostile.transport_support import good_ndjson
+from tests.keys import admin_headers
 
 EVENTS = PARALLEL_AFTER + 10_000  # past the size at which a stream goes to a writer process
 
@@ -41,7 +42,7 @@ def started(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 
 def test_a_large_body_is_stored_without_a_writer_process(sqlite_platform: Platform,
                                                          started: list[str]) -> None:
-    with TestClient(create_app(sqlite_platform)) as client:
+    with TestClient(create_app(sqlite_platform), headers=admin_headers(sqlite_platform)) as client:
         r = client.post("/api/v1/events", content=good_ndjson(0, EVENTS),
                         headers={"content-type": "application/x-ndjson"})
     assert r.status_code == 200 and r.json()["accepted"] == EVENTS

@@ -23,6 +23,7 @@ from silkpost.settings import Settings
 from silkpost.tracking.service import log_position
 from tests.factories import event
 from tests.hostile.transport_support import good_ndjson, served
+from tests.keys import admin_headers
 
 LIMIT = 200_000
 
@@ -75,7 +76,7 @@ def test_chunked_body_over_the_limit_is_cut_there_with_413(small_platform: Platf
         conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
         conn.request("POST", "/api/v1/events", body=chunks(), encode_chunked=True,
                      headers={"content-type": "application/x-ndjson",
-                              "transfer-encoding": "chunked"})
+                              "transfer-encoding": "chunked", **admin_headers(small_platform)})
         response = conn.getresponse()
         assert response.status == 413
         problem = _problem(response)
@@ -92,7 +93,7 @@ def test_a_body_is_stored_in_batches_of_the_setting(small_platform: Platform) ->
     batch size is the setting's, not the body's length."""
     lines = good_ndjson(0, 950) + b'{"object_id": "TST99999999", "code": "NOPE"}\n' + \
         good_ndjson(950, 49)
-    with TestClient(create_app(small_platform)) as client:
+    with TestClient(create_app(small_platform), headers=admin_headers(small_platform)) as client:
         r = client.post("/api/v1/events", content=lines,
                         headers={"content-type": "application/x-ndjson"})
     assert r.status_code == 200
@@ -107,7 +108,7 @@ def test_json_bodies_have_their_own_smaller_limit(sqlite_platform: Platform) -> 
 
     body = orjson.dumps([event(object_id=f"TST{i:08d}") for i in range(MAX_JSON_BYTES // 60)])
     assert len(body) > MAX_JSON_BYTES
-    with TestClient(create_app(sqlite_platform)) as client:
+    with TestClient(create_app(sqlite_platform), headers=admin_headers(sqlite_platform)) as client:
         r = client.post("/api/v1/events", content=body,
                         headers={"content-type": "application/json"})
     assert r.status_code == 413 and r.headers["content-type"] == "application/problem+json"
@@ -118,7 +119,7 @@ def test_json_bodies_have_their_own_smaller_limit(sqlite_platform: Platform) -> 
                                   "/api/v1/objects/item/CA000000014CN"])
 def test_item_view_can_leave_payloads_out(sqlite_platform: Platform, path: str) -> None:
     """`payloads=false` drops each event's payload; by default they are there."""
-    with TestClient(create_app(sqlite_platform)) as client:
+    with TestClient(create_app(sqlite_platform), headers=admin_headers(sqlite_platform)) as client:
         client.post("/api/v1/events", json=[event(payload={"destination": "KZALA"})])
         full = client.get(path).json()
         bare = client.get(path, params={"payloads": "false"}).json()

@@ -26,6 +26,7 @@ from silkpost.settings import Settings
 from silkpost.sim.report import Report
 from silkpost.sim.scenario import load_scenario
 from silkpost.sim.service import simulate
+from tests.keys import admin_headers
 
 START = date(2026, 10, 1)
 DAYS, DRAIN = 3, 6  # parcels of the last days are still on the way when the run ends
@@ -57,7 +58,7 @@ def _figures(row: Any) -> tuple[object, ...]:
 def test_report_and_api_give_the_same_lane_figures(run: tuple[Report, Platform]) -> None:
     """Each lane of the report equals the API's lane row: counts, percentiles, share."""
     report, platform = run
-    with TestClient(create_app(platform)) as client:
+    with TestClient(create_app(platform), headers=admin_headers(platform)) as client:
         api = client.get("/api/v1/analytics/lanes", params=PERIOD).json()["rows"]
     by_lane = {row["lane"]: row for row in api}
     assert set(by_lane) == {lane.lane for lane in report.lanes}
@@ -84,7 +85,7 @@ def test_kpi_json_gives_the_api_lanes(run: tuple[Report, Platform], monkeypatch:
                                       "--until", PERIOD["until"]])
     assert result.exit_code == 0, result.output
     printed = json.loads(result.stdout)
-    with TestClient(create_app(platform)) as client:
+    with TestClient(create_app(platform), headers=admin_headers(platform)) as client:
         api = client.get("/api/v1/analytics/lanes", params=PERIOD).json()["rows"]
         tiles = client.get("/api/v1/analytics/summary", params=PERIOD).json()
     assert printed["lanes"] == api

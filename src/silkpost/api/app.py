@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
-from fastapi import FastAPI
+from urllib.parse import urlencode
+
+from fastapi import FastAPI, Request
+from fastapi.responses import RedirectResponse
 
 from silkpost import __version__
 from silkpost.api import docs, problems
+from silkpost.api.access import SignInNeeded
+from silkpost.api.audit_trail import AuditTrail
 from silkpost.api.middleware import RequestGuard
-from silkpost.api.routers import analytics, health, network, notices, tracking
+from silkpost.api.routers import analytics, audit, health, network, notices, tracking
 from silkpost.api.security import SecurityHeaders
 from silkpost.bootstrap import Platform, bootstrap
 from silkpost.tracking.records import EventRecord
-from silkpost.web import dashboard, pages
+from silkpost.web import dashboard, pages, signin
 
 
 def create_app(platform: Platform | None = None) -> FastAPI:
@@ -25,6 +30,8 @@ def create_app(platform: Platform | None = None) -> FastAPI:
     )
     app.state.platform = platform or bootstrap()
     problems.install(app)
+    _send_to_sign_in(app)
+    app.add_middleware(AuditTrail, platform=app.state.platform)
     app.add_middleware(RequestGuard,
                        max_body_bytes=app.state.platform.settings.max_body_bytes)
     app.include_router(health.router)
@@ -32,15 +39,25 @@ def create_app(platform: Platform | None = None) -> FastAPI:
     app.include_router(network.router)
     app.include_router(analytics.router)
     app.include_router(notices.router)
+    app.include_router(audit.router)
     app.include_router(notices.feed_router)
     app.include_router(pages.router)
     app.include_router(dashboard.router)
+    app.include_router(signin.router)
     app.mount("/static", pages.static_files(), name="static")
     app.include_router(docs.router)
     app.mount(docs.ASSETS, docs.assets(), name="docs-assets")
     _add_schema(app, "EventRecord", EventRecord)
     _add_security_headers(app)
     return app
+
+
+def _send_to_sign_in(app: FastAPI) -> None:
+    """A page asked for without a session goes to the sign-in page, and back after."""
+
+    @app.exception_handler(SignInNeeded)
+    async def _sign_in(_: Request, exc: SignInNeeded) -> RedirectResponse:
+        return RedirectResponse(f"/signin?{urlencode({'next': exc.next_url})}", status_code=303)
 
 
 def _add_security_headers(app: FastAPI) -> None:

@@ -30,7 +30,9 @@ from fastapi import APIRouter
 from fastapi.responses import HTMLResponse, Response
 from fastapi.staticfiles import StaticFiles
 
-router = APIRouter(include_in_schema=False)
+from silkpost.api.access import PUBLIC
+
+router = APIRouter(include_in_schema=False, dependencies=[PUBLIC])
 
 ASSETS = "/docs/assets"
 _PAGE = """<!DOCTYPE html>

@@ -22,7 +22,10 @@ from silkpost.errors import SilkpostError
 
 log = logging.getLogger("silkpost.api")
 
-STATUS_BY_KIND = {"invalid": 400, "not_found": 404, "conflict": 409, "unavailable": 503}
+STATUS_BY_KIND = {"invalid": 400, "not_found": 404, "conflict": 409, "unavailable": 503,
+                  "unauthenticated": 401, "forbidden": 403, "rate_limited": 429}
+# RFC 9110: a 401 says how to authenticate.
+CHALLENGE = {"WWW-Authenticate": 'Bearer realm="silkpost"'}
 MEDIA_TYPE = "application/problem+json"
 
 
@@ -48,7 +51,12 @@ class Problem(BaseModel):
 
 PROBLEM_RESPONSES: dict[int | str, dict[str, Any]] = {
     400: {"model": Problem, "description": "Malformed request", "content": {MEDIA_TYPE: {}}},
+    401: {"model": Problem, "description": "No usable API key", "content": {MEDIA_TYPE: {}}},
+    403: {"model": Problem, "description": "The key's role may not do this",
+          "content": {MEDIA_TYPE: {}}},
     404: {"model": Problem, "description": "Not found", "content": {MEDIA_TYPE: {}}},
+    429: {"model": Problem, "description": "Over the key's rate limit (see Retry-After)",
+          "content": {MEDIA_TYPE: {}}},
     413: {"model": Problem, "description": "Request body over its limit",
           "content": {MEDIA_TYPE: {}}},
     422: {"model": Problem, "description": "Invalid parameters", "content": {MEDIA_TYPE: {}}},
@@ -68,6 +76,7 @@ class BodyTooLarge(Exception):
 def problem_response(
     *, status: int, code: str, title: str, detail: str, field: str | None = None,
     errors: list[FieldProblem] | None = None, request_id: str | None = None,
+    headers: dict[str, str] | None = None,
 ) -> JSONResponse:
     """A problem+json response."""
     body = Problem(
@@ -77,7 +86,7 @@ def problem_response(
     ).model_dump()
     if request_id is None:
         del body["request_id"]
-    return JSONResponse(body, status_code=status, media_type=MEDIA_TYPE)
+    return JSONResponse(body, status_code=status, media_type=MEDIA_TYPE, headers=headers)
 
 
 def too_large(exc: BodyTooLarge) -> JSONResponse:
@@ -108,6 +117,7 @@ def install(app: FastAPI) -> None:
         return problem_response(
             status=STATUS_BY_KIND[exc.kind], code=exc.code, title=exc.title,
             detail=exc.detail, field=exc.field,
+            headers=CHALLENGE if exc.kind == "unauthenticated" else getattr(exc, "headers", None),
         )
 
     @app.exception_handler(RequestValidationError)

@@ -9,7 +9,7 @@ from pydantic import BaseModel, Field
 from silkpost.domain.codes import ObjectKind, Status, event_code, statuses
 from silkpost.domain.events import TrackingEvent
 from silkpost.domain.tracked import TrackedObject
-from silkpost.tracking.service import IngestResult, ObjectPage, ObjectView
+from silkpost.tracking.service import ChangePage, IngestResult, ObjectPage, ObjectView
 
 
 class RejectionOut(BaseModel):
@@ -69,6 +69,29 @@ class EventOut(BaseModel):
             office=e.office, source=e.source, event_id=e.event_id,
             payload=dict(e.payload) if e.payload else None, retracted=retracted,
         )
+
+
+class ChangeOut(EventOut):
+    """One event of the change feed: which object, and its position in the feed."""
+
+    position: int
+    object_kind: ObjectKind
+    object_id: str
+
+
+class ChangePageOut(BaseModel):
+    """A page of the change feed; ask again with ``after`` (the same when nothing is new)."""
+
+    events: list[ChangeOut]
+    after: int
+
+    @classmethod
+    def of(cls, page: ChangePage, lang: str = "en") -> ChangePageOut:
+        """From the service's page."""
+        return cls(events=[ChangeOut(position=n, object_kind=e.object_kind,
+                                     object_id=e.object_id,
+                                     **EventOut.of(e, lang).model_dump())
+                           for n, e in page.events], after=page.after)
 
 
 class ObjectSummaryOut(BaseModel):

@@ -9,7 +9,19 @@ from pathlib import Path
 import typer
 from typer.core import TyperOption
 
-from silkpost.cli import db, demo, ids, kpi, network, notices, serve, simulate, tracking
+from silkpost.cli import (
+    db,
+    demo,
+    ids,
+    kpi,
+    network,
+    notices,
+    partners,
+    serve,
+    simulate,
+    tracking,
+    webhooks,
+)
 from silkpost.cli.output import console, reported_errors
 
 
@@ -82,6 +94,9 @@ app.add_typer(db.app, name="db")
 app.add_typer(ids.app, name="id")
 app.add_typer(network.network_app, name="network")
 app.add_typer(notices.app, name="notice")
+app.add_typer(partners.partner_app, name="partner")
+app.add_typer(partners.key_app, name="key")
+app.add_typer(webhooks.app, name="webhooks")
 app.command("plan")(network.plan)
 app.command("import")(tracking.import_file)
 app.command("track")(tracking.track_id)

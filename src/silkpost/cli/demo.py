@@ -73,18 +73,34 @@ def demo(
     if not serve:
         platform.dispose()
         return
+
     import uvicorn
 
     from silkpost.api.app import create_app
 
-    base = f"http://{host}:{port}"
-    console.print(f"[bold green]Silkpost demo on {base}[/]\n"
-                  f"  dashboard     {base}/dashboard\n"
-                  f"  tracking page {base}/track?id={plain('+'.join(ids[:3]))}\n"
-                  f"  item API      {base}/api/v1/items/{plain(ids[0] if ids else '')}\n"
-                  f"  notices feed  {base}/notices.atom\n"
-                  f"  API docs      {base}/docs")
+    # soft_wrap: a link broken over two lines cannot be clicked or copied whole.
+    console.print(serving_banner(platform, host, port, ids), soft_wrap=True)
     uvicorn.run(create_app(platform), host=host, port=port, log_level="warning")
+
+
+def serving_banner(platform: Platform, host: str, port: int, ids: list[str]) -> str:
+    """What the demo prints before serving: the links, with the sign-in link of a new admin
+    key (the pages and the API ask for a key; the key leaves the URL at once, see
+    docs/partners.md)."""
+    from urllib.parse import urlencode
+
+    from silkpost.partners.service import operator_key
+
+    admin = operator_key(uow=platform.partner_uow, clock=platform.clock, label="demo")
+    base = f"http://{host}:{port}"
+    sign_in = f"{base}/signin?{urlencode({'key': admin.text, 'next': '/dashboard'})}"
+    return (f"[bold green]Silkpost demo on {base}[/]\n"
+            f"  dashboard     {plain(sign_in)}\n"
+            f"  API key       {plain(admin.text)}  (admin: 'Authorization: Bearer <key>')\n"
+            f"  tracking page {base}/track?id={plain('+'.join(ids[:3]))}\n"
+            f"  item API      {base}/api/v1/items/{plain(ids[0] if ids else '')}\n"
+            f"  notices feed  {base}/notices.atom\n"
+            f"  API docs      {base}/docs")
 
 
 def _publish_demo_notices(platform: Platform) -> None:

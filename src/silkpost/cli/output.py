@@ -17,7 +17,8 @@ from silkpost.errors import InvalidRequest, SilkpostError
 console = Console()
 err_console = Console(stderr=True)
 
-EXIT_CODES = {"invalid": 2, "not_found": 3, "conflict": 4, "unavailable": 5}
+EXIT_CODES = {"invalid": 2, "not_found": 3, "conflict": 4, "unavailable": 5, "unauthenticated": 6,
+              "forbidden": 7, "rate_limited": 8}
 # Examples shown in the help of every option that takes a time.
 TIME_EXAMPLE = "2026-11-20T14:05+06:00"
 

@@ -36,8 +36,15 @@ def serve(
         # visit does not wait for it (a large log takes tens of seconds).
         threading.Thread(target=lambda: platform.analytics().refresh(force=True),
                          name="analytics-warmup", daemon=True).start()
+    # Webhooks go out from this process too, so one `silkpost serve` is a whole exchange;
+    # `silkpost webhooks run` adds dispatchers elsewhere when one is not enough.
+    dispatcher = platform.webhook_dispatcher()
+    threading.Thread(target=dispatcher.run, name="webhooks", daemon=True).start()
     # A thread that reads and validates a posted body holds the GIL up to the switch interval
     # before the event loop gets it back; at 1 ms instead of 5, /healthz p99 under three
     # maximum-size posts fell from 120 ms to 65 ms (benchmarks/bench_http_load.py).
     sys.setswitchinterval(0.001)
-    uvicorn.run(create_app(platform), host=host, port=port, log_level="warning")
+    try:
+        uvicorn.run(create_app(platform), host=host, port=port, log_level="warning")
+    finally:
+        dispatcher.stop()

@@ -36,11 +36,16 @@ def _chunks(path: Path, progress: Progress, task: TaskID) -> Iterator[bytes]:
 def import_file(
     file: Path = typer.Argument(..., exists=True, dir_okay=False, help="events file"),
     fmt: str = typer.Option(None, "--format", help="json, ndjson or csv (default: by extension)"),
-    source: str = typer.Option("import", help="who the events come from"),
+    source: str = typer.Option(None, help="who the events come from (default: the partner's "
+                               "code, else 'import'; with --partner, a label under it)"),
+    partner: Annotated[str | None, typer.Option(
+        help="the partner whose file this is: its inbound profile applies (silkpost partner "
+             "profile) and its code is the events' sender")] = None,
     show: int = typer.Option(20, help="how many rejections to list"),
     # Annotated, so that a caller in Python (benchmarks/bench_ingest.py) gets real defaults.
-    encoding: Annotated[str, typer.Option(
-        help="utf-8 (with or without BOM), windows-1251 or gb18030")] = "utf-8",
+    encoding: Annotated[str | None, typer.Option(
+        help="utf-8 (with or without BOM), windows-1251 or gb18030 (default: the partner "
+             "profile's, else utf-8)")] = None,
     delimiter: Annotated[str | None, typer.Option(
         help="CSV cell delimiter: , ; or tab (default: the header line's)")] = None,
     timezone: Annotated[str | None, typer.Option(
@@ -51,14 +56,25 @@ def import_file(
     from silkpost.tracking.service import ingest, time_zone
 
     with reported_errors():
-        kind: formats.Format = fmt or formats.guess_format(file.name)  # type: ignore[assignment]
+        platform = bootstrap()
+        profile = None
+        if partner is not None:
+            from silkpost.partners.service import profile_of
+
+            profile = profile_of(partner, uow=platform.partner_uow())
+            partner = partner.strip().upper()
+            source = partner if source is None else f"{partner}/{source}"
+        kind: formats.Format = (fmt or (profile.format if profile else None)  # type: ignore[assignment]
+                                or formats.guess_format(file.name))
         if kind not in ("json", "ndjson", "csv"):
             raise formats.UnreadableFile(f"unknown format {kind!r}", field="format")
-        codec = formats.encoding_named(encoding, field="--encoding")
+        codec = formats.encoding_named(
+            encoding or (profile.encoding if profile else "utf-8"), field="--encoding")
+        delimiter = delimiter or (profile.delimiter if profile else None)
         delim = None if delimiter is None else formats.delimiter_named(delimiter,
                                                                       field="--delimiter")
+        timezone = timezone or (profile.timezone if profile else None)
         zone = None if timezone is None else time_zone(timezone, field="--timezone")
-        platform = bootstrap()
         columns = (TextColumn("[bold]{task.description}"), BarColumn(), TransferSpeedColumn(),
                    TimeRemainingColumn(), TextColumn("{task.fields[counts]}"))
         with Progress(*columns, console=err_console, transient=False) as progress:
@@ -68,9 +84,12 @@ def import_file(
                 progress.update(task, completed=file.stat().st_size)
             else:
                 records = formats.read_stream(_chunks(file, progress, task), kind,
-                                              delimiter=delim, encoding=codec)
+                                              delimiter=delim, encoding=codec,
+                                              rename=profile.header if profile else None)
+            if profile is not None:
+                records = formats.profiled(records, profile)
             result = ingest(
-                records, uow=platform.uow(), clock=platform.clock, source=source,
+                records, uow=platform.uow(), clock=platform.clock, source=source or "import",
                 batch_size=platform.settings.ingest_batch_size, zone=zone,
                 places=platform.place_names(),
                 on_batch=lambda r: progress.update(

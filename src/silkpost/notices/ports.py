@@ -16,6 +16,7 @@ from typing import Protocol
 from silkpost.domain.notices import Notice, NoticeState
 from silkpost.tracking.ports import Clock
 from silkpost.transaction import Transaction
+from silkpost.webhooks.ports import WebhookRepository
 
 __all__ = ["Clock", "NoticeQuery", "NoticeRepository", "NoticeUnitOfWork"]
 
@@ -67,4 +68,9 @@ class NoticeUnitOfWork(Transaction, Protocol):
     @property
     def notices(self) -> NoticeRepository:
         """The notices inside this transaction."""
+        ...
+
+    @property
+    def webhooks(self) -> WebhookRepository:
+        """The webhook outbox, which hears of a publication in the same transaction."""
         ...

@@ -21,8 +21,10 @@ from silkpost.domain.notices import (
     is_notice_id,
     state_at,
 )
+from silkpost.domain.webhooks import WebhookEventType
 from silkpost.notices.errors import InvalidNotice, NoticeConflict, NoticeNotFound, UnknownCode
 from silkpost.notices.ports import Clock, NoticeQuery, NoticeUnitOfWork
+from silkpost.webhooks.service import new_message, queue
 
 ID_ATTEMPTS = 3  # rounds of "count, then take the next number" before giving up
 _SEVERITY_RANK = {Severity.DISRUPTION: 0, Severity.WARNING: 1, Severity.INFO: 2}
@@ -74,6 +76,8 @@ def create_notice(
                 serial = uow.notices.count_created_in(now.year) + 1
                 notice = replace(checked, notice_id=format_notice_id(now.year, serial))
                 uow.notices.add(notice)
+                if notice.published_at is not None:
+                    _announce(uow, notice, now)
                 uow.commit()
             return NoticeView(notice, state_at(notice, now))
         except NoticeConflict:
@@ -93,6 +97,7 @@ def publish_notice(notice_id: str, *, uow: NoticeUnitOfWork, clock: Clock) -> No
         if notice.published_at is None:
             notice = _published(notice, now)
             uow.notices.update(notice)
+            _announce(uow, notice, now)
             uow.commit()
     return NoticeView(notice, state_at(notice, now))
 
@@ -212,3 +217,13 @@ def _get(uow: NoticeUnitOfWork, notice_id: str) -> Notice:
     if notice is None:
         raise NoticeNotFound(f"no notice {notice_id!r}", field="notice_id")
     return notice
+
+
+def _announce(uow: NoticeUnitOfWork, notice: Notice, now: datetime) -> None:
+    """Queue ``notice.published`` for the subscribers, in the publishing transaction."""
+    data = {"id": notice.notice_id, "severity": notice.severity.value,
+            "title": dict(notice.title), "body": dict(notice.body), "nodes": list(notice.nodes),
+            "services": list(notice.services), "valid_from": notice.valid_from.isoformat(),
+            "valid_until": notice.valid_until.isoformat() if notice.valid_until else None}
+    message = new_message(WebhookEventType.NOTICE_PUBLISHED, data, at=now, nodes=notice.nodes)
+    queue([message], outbox=uow.webhooks, at=now)

@@ -21,6 +21,7 @@ from sqlalchemy import (
     and_,
     case,
     delete,
+    exists,
     func,
     insert,
     literal_column,
@@ -39,6 +40,7 @@ from silkpost.domain.events import (
     idempotency_key,
     to_epoch_us,
 )
+from silkpost.domain.partners import Scope
 from silkpost.domain.retractions import RETRACTION_CODES, retracted_by
 from silkpost.domain.status import (
     ID_REUSE_GAP_US,
@@ -427,6 +429,24 @@ class SqlEventLog:
             for r in rows
         )
 
+    def changes(self, after: int, *, limit: int, sender: str | None = None
+                ) -> list[tuple[int, TrackingEvent]]:
+        """Events stored after position ``after`` (their ``seq``), in the order stored."""
+        c = events.c
+        stmt = (select(c.seq, c.object_kind, c.object_id, c.code, c.occurred_us,
+                       c.utc_offset_min, c.received_us, c.location, c.office, c.source,
+                       c.event_id, c.payload)
+                .where(c.seq > after).order_by(c.seq).limit(limit))
+        if sender is not None:
+            stmt = stmt.where(or_(c.source == sender,
+                                  c.source.startswith(f"{sender}/", autoescape=True)))
+        return [(r[0], TrackingEvent(
+            object_kind=ObjectKind(r[1]), object_id=r[2], code=r[3],
+            occurred_at=from_epoch_us(r[4], r[5]), received_at=from_epoch_us(r[6]),
+            location=r[7], office=r[8], source=r[9], event_id=r[10],
+            payload=orjson.loads(r[11]) if r[11] else None))
+            for r in self._conn.execute(stmt)]
+
     def tracked(self, kind: ObjectKind, object_id: str) -> TrackedObject | None:
         """The read-model row of one object."""
         c = object_status.c
@@ -449,6 +469,8 @@ class SqlEventLog:
             stmt = stmt.where(c.latest_us >= to_epoch_us(query.since))
         if query.stuck_at is not None:
             stmt = stmt.where(_stuck_condition(to_epoch_us(query.stuck_at)))
+        if query.seen_by is not None:
+            stmt = stmt.where(_seen_condition(query.seen_by))
         if query.after is not None:
             last_us, last_id = query.after
             stmt = stmt.where(
@@ -476,6 +498,17 @@ class SqlEventLog:
         """The highest sequence number stored (0 when empty)."""
         top = select(func.coalesce(func.max(events.c.seq), 0))
         return int(self._conn.execute(top).scalar_one())
+
+
+def _seen_condition(scope: Scope) -> ColumnElement[bool]:
+    """:meth:`Scope.sees_event` in SQL, over the object's events (its route ahead is the
+    network's to say, and the item view checks it)."""
+    e = events.c
+    c = object_status.c
+    sees = or_(e.source == scope.partner,
+               e.source.startswith(f"{scope.partner}/", autoescape=True),
+               e.office.in_(sorted(scope.nodes)))
+    return exists().where(e.object_id == c.object_id, e.object_kind == c.object_kind, sees)
 
 
 def _stuck_condition(now_us: int) -> ColumnElement[bool]:

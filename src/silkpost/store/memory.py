@@ -1,4 +1,5 @@
-"""In-memory event log, notices and unit of work: the fakes unit tests and simulations run on.
+"""In-memory event log, notices, partners and unit of work: the fakes tests and simulations
+run on.
 
 They keep the same promises as the SQL store (idempotent append, read model from the domain's
 fold, rollback unless committed) with plain dicts, and are checked against the SQL store by the
@@ -8,17 +9,22 @@ same contract tests.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from types import TracebackType
 from typing import Self
 
+from silkpost.domain.audit import AuditEntry
 from silkpost.domain.codes import ObjectKind, Status
 from silkpost.domain.events import TrackingEvent, key_of, to_epoch_us
 from silkpost.domain.notices import Notice, concerns, state_at
+from silkpost.domain.partners import ApiKey, Partner
 from silkpost.domain.status import in_time_order, is_stuck, track
 from silkpost.domain.tracked import StatusCount, TrackedObject
+from silkpost.domain.webhooks import Delivery, DeliveryState, Subscription
 from silkpost.notices.errors import NoticeConflict
 from silkpost.notices.ports import NoticeQuery
+from silkpost.partners.errors import PartnerConflict
 from silkpost.tracking.ports import ObjectQuery
 
 
@@ -68,6 +74,9 @@ class InMemoryEventLog:
                 continue
             if query.stuck_at is not None and not is_stuck(t.status, t.last_at, query.stuck_at):
                 continue
+            if query.seen_by is not None and not query.seen_by.sees(
+                    (e.source, e.office) for e in self.by_object[(kind, object_id)]):
+                continue
             found.append(t)
         found.sort(key=lambda t: (-to_epoch_us(t.last_at), t.object_id))
         if query.after is not None:
@@ -94,6 +103,18 @@ class InMemoryEventLog:
     def count_events(self) -> int:
         """How many events the log holds."""
         return len(self.by_key)
+
+    def changes(self, after: int, *, limit: int, sender: str | None = None
+                ) -> list[tuple[int, TrackingEvent]]:
+        """Events stored after position ``after`` (1 for the first stored), in that order."""
+        found = []
+        for seq, e in enumerate(self.by_key.values(), start=1):
+            if seq > after and (sender is None or e.source == sender
+                                or e.source.startswith(f"{sender}/")):
+                found.append((seq, e))
+                if len(found) == limit:
+                    break
+        return found
 
     def high_water_mark(self) -> int:
         """The number of events stored: the in-memory log never deletes."""
@@ -144,13 +165,177 @@ class InMemoryNotices:
         return sum(1 for i in self._all() if i.startswith(f"N-{year:04d}-"))
 
 
+@dataclass
+class InMemoryRegistry:
+    """The committed partners and keys every unit of work of one fake store shares."""
+
+    partners: dict[str, Partner] = field(default_factory=dict)
+    keys: dict[str, ApiKey] = field(default_factory=dict)
+    profiles: dict[str, str | None] = field(default_factory=dict)
+    subscriptions: dict[str, Subscription] = field(default_factory=dict)
+    deliveries: dict[tuple[str, str], Delivery] = field(default_factory=dict)
+    audit: list[AuditEntry] = field(default_factory=list)
+
+
+class InMemoryAuditLog:
+    """Entries in a list; appends wait in ``pending`` until the unit of work commits."""
+
+    def __init__(self, committed: list[AuditEntry]) -> None:
+        self.committed = committed
+        self.pending: list[AuditEntry] = []
+
+    def append(self, entry: AuditEntry) -> None:
+        """Add one entry."""
+        self.pending.append(entry)
+
+    def entries(self, *, partner: str | None = None, since: datetime | None = None,
+                before_seq: int | None = None, limit: int = 100) -> list[tuple[int, AuditEntry]]:
+        """Entries newest first, with their sequence numbers (1 for the first)."""
+        numbered = list(enumerate([*self.committed, *self.pending], start=1))
+        found = [(n, e) for n, e in numbered
+                 if (partner is None or e.partner == partner)
+                 and (since is None or e.at >= since)
+                 and (before_seq is None or n < before_seq)]
+        return found[::-1][:limit]
+
+
+class InMemoryWebhooks:
+    """Subscriptions and deliveries: a copy of the committed ones, written back on commit."""
+
+    def __init__(self, registry: InMemoryRegistry) -> None:
+        self.subs = dict(registry.subscriptions)
+        self.queue = dict(registry.deliveries)  # insertion order is the sequence
+
+    def add_subscription(self, subscription: Subscription) -> None:
+        """Keep a new subscription."""
+        self.subs[subscription.subscription_id] = subscription
+
+    def subscription(self, subscription_id: str) -> Subscription | None:
+        """The subscription with this id."""
+        return self.subs.get(subscription_id)
+
+    def subscriptions(self, partner: str | None = None) -> list[Subscription]:
+        """Subscriptions, of one partner or all, oldest first."""
+        found = [x for x in self.subs.values() if partner is None or x.partner == partner]
+        return sorted(found, key=lambda x: (x.created_at, x.subscription_id))
+
+    def update_subscription(self, subscription: Subscription) -> None:
+        """Replace a stored subscription."""
+        if subscription.subscription_id in self.subs:
+            self.subs[subscription.subscription_id] = subscription
+
+    def add_deliveries(self, deliveries: Sequence[Delivery]) -> int:
+        """Queue deliveries, skipping those already queued."""
+        new = 0
+        for x in deliveries:
+            if (x.subscription_id, x.msg_id) not in self.queue:
+                self.queue[(x.subscription_id, x.msg_id)] = x
+                new += 1
+        return new
+
+    def claim_due(self, now: datetime, *, lease_until: datetime, limit: int) -> list[Delivery]:
+        """Take up to ``limit`` due deliveries and put them off to ``lease_until``."""
+        order = {k: n for n, k in enumerate(self.queue)}
+        due = sorted((x for x in self.queue.values()
+                      if x.state is DeliveryState.PENDING and x.next_at <= now),
+                     key=lambda x: (x.next_at, order[(x.subscription_id, x.msg_id)]))[:limit]
+        for x in due:
+            self.queue[(x.subscription_id, x.msg_id)] = replace(x, next_at=lease_until)
+        return due
+
+    def record(self, deliveries: Sequence[Delivery]) -> None:
+        """Store each delivery's state after its attempt."""
+        for x in deliveries:
+            self.queue[(x.subscription_id, x.msg_id)] = x
+
+    def deliveries(self, subscription_id: str, *, limit: int) -> list[Delivery]:
+        """The latest deliveries of a subscription, newest first."""
+        mine = [x for x in self.queue.values() if x.subscription_id == subscription_id]
+        return mine[::-1][:limit]
+
+    def requeue(self, subscription_id: str, *, since: datetime, now: datetime) -> int:
+        """Make the subscription's deliveries since ``since`` due again at ``now``."""
+        count = 0
+        for k, x in self.queue.items():
+            if x.subscription_id == subscription_id and x.created_at >= since:
+                self.queue[k] = replace(x, state=DeliveryState.PENDING, next_at=now,
+                                        attempts=0, done_at=None, last_error="")
+                count += 1
+        return count
+
+
+class InMemoryPartners:
+    """Partners by code; writes wait in ``pending`` until the unit of work commits."""
+
+    def __init__(self, committed: dict[str, Partner],
+                 profiles: dict[str, str | None] | None = None) -> None:
+        self.committed = committed
+        self.pending: dict[str, Partner] = {}
+        self.committed_profiles: dict[str, str | None] = {} if profiles is None else profiles
+        self.pending_profiles: dict[str, str | None] = {}
+
+    def add(self, partner: Partner) -> None:
+        """Keep a new partner; a taken code is a conflict, as in the SQL store."""
+        if partner.code in self.committed or partner.code in self.pending:
+            raise PartnerConflict(f"partner {partner.code} exists", field="partner")
+        self.pending[partner.code] = partner
+
+    def get(self, code: str) -> Partner | None:
+        """The partner with this code, as this transaction sees it."""
+        return self.pending.get(code) or self.committed.get(code)
+
+    def list(self) -> list[Partner]:
+        """Every partner, by code."""
+        return sorted({**self.committed, **self.pending}.values(), key=lambda p: p.code)
+
+    def set_profile(self, code: str, profile: str | None) -> None:
+        """Store (or, with None, remove) a partner's inbound profile text."""
+        self.pending_profiles[code] = profile
+
+    def profile(self, code: str) -> str | None:
+        """A partner's inbound profile text, if it has one."""
+        if code in self.pending_profiles:
+            return self.pending_profiles[code]
+        return self.committed_profiles.get(code)
+
+
+class InMemoryKeys:
+    """Keys by id; writes wait in ``pending`` until the unit of work commits."""
+
+    def __init__(self, committed: dict[str, ApiKey]) -> None:
+        self.committed = committed
+        self.pending: dict[str, ApiKey] = {}
+
+    def add(self, key: ApiKey) -> None:
+        """Keep a new key."""
+        self.pending[key.key_id] = key
+
+    def get(self, key_id: str) -> ApiKey | None:
+        """The key with this id, as this transaction sees it."""
+        return self.pending.get(key_id) or self.committed.get(key_id)
+
+    def update(self, key: ApiKey) -> None:
+        """Replace a stored key."""
+        if self.get(key.key_id) is not None:
+            self.pending[key.key_id] = key
+
+    def list(self, partner: str | None = None) -> list[ApiKey]:
+        """Keys, of one partner or all, oldest first."""
+        found = [k for k in {**self.committed, **self.pending}.values()
+                 if partner is None or k.partner == partner]
+        return sorted(found, key=lambda k: (k.created_at, k.key_id))
+
+
 class InMemoryUnitOfWork:
     """A unit of work whose commit makes the pending events and notices visible to all."""
 
     def __init__(self, log: InMemoryEventLog | None = None,
-                 notices: dict[str, Notice] | None = None) -> None:
+                 notices: dict[str, Notice] | None = None,
+                 registry: InMemoryRegistry | None = None) -> None:
         self.committed_log = log or InMemoryEventLog()
         self.committed_notices: dict[str, Notice] = {} if notices is None else notices
+        self.registry = registry or InMemoryRegistry()
+        self._fresh_registry()
         self.events = _PendingLog(self.committed_log)
         self.notices = InMemoryNotices(self.committed_notices)
         self.commits = 0
@@ -158,6 +343,7 @@ class InMemoryUnitOfWork:
     def __enter__(self) -> Self:
         self.events = _PendingLog(self.committed_log)
         self.notices = InMemoryNotices(self.committed_notices)
+        self._fresh_registry()
         return self
 
     def __exit__(
@@ -176,14 +362,28 @@ class InMemoryUnitOfWork:
         """Apply the pending events to the shared log."""
         self.committed_log.append(self.events.pending)
         self.committed_notices.update(self.notices.pending)
+        self.registry.partners.update(self.partners.pending)
+        self.registry.profiles.update(self.partners.pending_profiles)
+        self.registry.keys.update(self.keys.pending)
+        self.registry.subscriptions = self.webhooks.subs
+        self.registry.audit.extend(self.audit.pending)
+        self.registry.deliveries = self.webhooks.queue
         self.events = _PendingLog(self.committed_log)
         self.notices = InMemoryNotices(self.committed_notices)
+        self._fresh_registry()
         self.commits += 1
 
     def rollback(self) -> None:
-        """Forget the pending events and notices."""
+        """Forget the pending events, notices, partners and keys."""
         self.events = _PendingLog(self.committed_log)
         self.notices = InMemoryNotices(self.committed_notices)
+        self._fresh_registry()
+
+    def _fresh_registry(self) -> None:
+        self.partners = InMemoryPartners(self.registry.partners, self.registry.profiles)
+        self.keys = InMemoryKeys(self.registry.keys)
+        self.webhooks = InMemoryWebhooks(self.registry)
+        self.audit = InMemoryAuditLog(self.registry.audit)
 
 
 class InMemoryAppender:

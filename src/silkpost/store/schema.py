@@ -107,3 +107,93 @@ notices = Table(
     Column("withdrawn_us", BigInteger),
     Index("ix_notices_created", "created_us"),
 )
+
+# Partners of the exchange (silkpost.domain.partners): a handful of rows, read whole; their
+# nodes and services are JSON arrays, as the notices' are.
+partners = Table(
+    "partners",
+    metadata,
+    Column("code", String(32), primary_key=True),
+    Column("name", Text, nullable=False),
+    Column("kind", String(32), nullable=False),
+    Column("nodes", Text, nullable=False),
+    Column("services", Text, nullable=False),
+    Column("created_us", BigInteger, nullable=False),
+    Column("profile", Text),  # the partner's inbound profile, TOML as given (domain/profiles)
+)
+
+# API keys: the id names a key in logs and lists; the key itself is never stored, only its
+# SHA-256 digest (see silkpost.domain.partners).
+api_keys = Table(
+    "api_keys",
+    metadata,
+    Column("key_id", String(16), primary_key=True),
+    Column("partner", String(32), nullable=False),
+    Column("role", String(16), nullable=False),
+    Column("digest", LargeBinary(32), nullable=False),
+    Column("label", Text, nullable=False),
+    Column("created_us", BigInteger, nullable=False),
+    Column("expires_us", BigInteger),
+    Column("revoked_us", BigInteger),
+    Index("ix_api_keys_partner", "partner", "created_us"),
+)
+
+# Webhook subscriptions (silkpost.domain.webhooks). The secret is kept as given: signing
+# needs it, so unlike an API key it cannot be stored as a digest.
+webhook_subscriptions = Table(
+    "webhook_subscriptions",
+    metadata,
+    Column("subscription_id", String(40), primary_key=True),
+    Column("partner", String(32), nullable=False),
+    Column("url", Text, nullable=False),
+    Column("types", Text, nullable=False),
+    Column("lanes", Text, nullable=False),
+    Column("nodes", Text, nullable=False),
+    Column("object_ids", Text, nullable=False),
+    Column("secret", Text, nullable=False),
+    Column("created_us", BigInteger, nullable=False),
+    Column("disabled_us", BigInteger),
+    Column("disabled_reason", Text, nullable=False),
+    Index("ix_webhook_subscriptions_partner", "partner"),
+)
+
+# The outbox: one row per message and subscription, written in the transaction of what caused
+# it; the dispatcher takes the due ones (state pending, next_us past) in order.
+webhook_deliveries = Table(
+    "webhook_deliveries",
+    metadata,
+    Column("seq", _SEQ, primary_key=True, autoincrement=True),
+    Column("msg_id", String(40), nullable=False),
+    Column("subscription_id", String(40), nullable=False),
+    Column("event_type", String(32), nullable=False),
+    Column("body", LargeBinary, nullable=False),
+    Column("created_us", BigInteger, nullable=False),
+    Column("next_us", BigInteger, nullable=False),
+    Column("attempts", Integer, nullable=False),
+    Column("state", String(16), nullable=False),
+    Column("last_status", Integer),
+    Column("last_error", Text, nullable=False),
+    Column("done_us", BigInteger),
+    Index("ux_webhook_deliveries_message", "subscription_id", "msg_id", unique=True),
+    Index("ix_webhook_deliveries_due", "state", "next_us"),
+)
+
+# The audit log (silkpost.domain.audit): appended, never changed — triggers made by the
+# migration refuse UPDATE and DELETE on both databases.
+audit_log = Table(
+    "audit_log",
+    metadata,
+    Column("seq", _SEQ, primary_key=True, autoincrement=True),
+    Column("at_us", BigInteger, nullable=False),
+    Column("action", String(200), nullable=False),
+    Column("status", SmallInteger, nullable=False),
+    Column("partner", String(32)),
+    Column("key_id", String(16)),
+    Column("client", String(64)),
+    Column("request_id", String(64)),
+    Column("objects", Text, nullable=False),
+    Column("counts", Text, nullable=False),
+    Column("detail", Text, nullable=False),
+    Index("ix_audit_log_partner", "partner", "at_us"),
+    Index("ix_audit_log_at", "at_us"),
+)

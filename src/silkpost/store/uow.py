@@ -13,8 +13,11 @@ from typing import Self
 from sqlalchemy import Connection, Engine
 
 from silkpost.store.appender import PARALLEL_AFTER, SqlAppender
+from silkpost.store.audit import SqlAuditLog
 from silkpost.store.events import SqlEventLog
 from silkpost.store.notices import SqlNoticeRepository
+from silkpost.store.partners import SqlKeyRepository, SqlPartnerRepository
+from silkpost.store.webhooks import SqlWebhookRepository
 
 
 class SqlUnitOfWork:
@@ -22,6 +25,10 @@ class SqlUnitOfWork:
 
     events: SqlEventLog
     notices: SqlNoticeRepository
+    partners: SqlPartnerRepository
+    keys: SqlKeyRepository
+    webhooks: SqlWebhookRepository
+    audit: SqlAuditLog
 
     def __init__(self, engine: Engine, *, parallel_after: int | None = PARALLEL_AFTER) -> None:
         self._engine = engine
@@ -33,6 +40,10 @@ class SqlUnitOfWork:
         self._conn.begin()
         self.events = SqlEventLog(self._conn)
         self.notices = SqlNoticeRepository(self._conn)
+        self.partners = SqlPartnerRepository(self._conn)
+        self.keys = SqlKeyRepository(self._conn)
+        self.webhooks = SqlWebhookRepository(self._conn)
+        self.audit = SqlAuditLog(self._conn)
         return self
 
     def __exit__(

@@ -21,17 +21,21 @@ so lines and quotes are still found on the bytes and each record is decoded alon
 from __future__ import annotations
 
 import csv
+import io
 import json
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any, Literal
 
 import orjson
 
+from silkpost.domain.events import TrackingEvent
+from silkpost.domain.profiles import InboundProfile
 from silkpost.errors import InvalidRequest
 from silkpost.tracking.records import Problem
 
 Format = Literal["json", "ndjson", "csv"]
 Record = tuple[int, Mapping[str, Any] | Problem]
+Rename = Callable[[list[str]], list[str]]  # a partner's column names to Silkpost's
 
 CSV_FIELDS = (
     "object_kind", "object_id", "code", "occurred_at", "location", "office", "source",
@@ -290,11 +294,12 @@ def _csv_records(lines: Iterable[bytes | None], delimiter: str | None = None,
 
 
 def read_csv(lines: Iterable[bytes | None], *, delimiter: str | None = None,
-             encoding: str = "utf-8") -> Iterator[Record]:
+             encoding: str = "utf-8", rename: Rename | None = None) -> Iterator[Record]:
     """A header row naming the fields (see CSV_FIELDS), one event per row.
 
     ``lines`` are byte lines as :func:`split_lines` gives them. Empty cells are absent
     values; ``payload`` holds a JSON object. ``delimiter``: see :func:`_csv_records`.
+    ``rename`` turns a partner's column names into Silkpost's (its inbound profile).
     """
     rows = _csv_records(lines, delimiter, encoding)
     header: list[str] | None = None
@@ -302,7 +307,7 @@ def read_csv(lines: Iterable[bytes | None], *, delimiter: str | None = None,
         if isinstance(row, Problem):
             raise UnreadableFile(f"the header row: {row.reason}", field="(header)")
         if row:
-            header = row
+            header = rename(row) if rename is not None else row
             break
     if header is None:
         return
@@ -329,7 +334,8 @@ def read_csv(lines: Iterable[bytes | None], *, delimiter: str | None = None,
 
 
 def read_stream(chunks: Iterable[bytes], fmt: Literal["ndjson", "csv"], *,
-                delimiter: str | None = None, encoding: str = "utf-8") -> Iterator[Record]:
+                delimiter: str | None = None, encoding: str = "utf-8",
+                rename: Rename | None = None) -> Iterator[Record]:
     """Records from a stream of byte chunks, read one line at a time.
 
     ``encoding`` is a codec of :data:`ENCODINGS` (see :func:`encoding_named`).
@@ -337,12 +343,51 @@ def read_stream(chunks: Iterable[bytes], fmt: Literal["ndjson", "csv"], *,
     lines = split_lines(chunks)
     if fmt == "ndjson":
         return read_ndjson(lines, encoding=encoding)
-    return read_csv(lines, delimiter=delimiter, encoding=encoding)
+    return read_csv(lines, delimiter=delimiter, encoding=encoding, rename=rename)
 
 
 def read_bytes(data: bytes, fmt: Format, *, delimiter: str | None = None,
-               encoding: str = "utf-8") -> Iterator[Record]:
+               encoding: str = "utf-8", rename: Rename | None = None) -> Iterator[Record]:
     """Records from an in-memory document (a small file, a test's body)."""
     if fmt == "json":
         return read_json(data, encoding=encoding)
-    return read_stream([data], fmt, delimiter=delimiter, encoding=encoding)
+    return read_stream([data], fmt, delimiter=delimiter, encoding=encoding, rename=rename)
+
+
+def profiled(records: Iterable[Record], profile: InboundProfile) -> Iterator[Record]:
+    """Records read through a partner's inbound profile: its codes, places and times in
+    Silkpost's words (its column names are renamed as the file is read, see ``rename``)."""
+    inbound = profile.inbound
+    for position, record in records:
+        yield position, (record if isinstance(record, Problem) else inbound(dict(record)))
+
+
+def event_record(event: TrackingEvent) -> dict[str, Any]:
+    """An event as a record in the shape the readers take (absent values left out)."""
+    record: dict[str, Any] = {
+        "object_kind": event.object_kind.value, "object_id": event.object_id,
+        "code": event.code, "occurred_at": event.occurred_at.isoformat(),
+        "location": event.location, "office": event.office, "source": event.source,
+        "event_id": event.event_id,
+        "payload": None if event.payload is None else dict(event.payload)}
+    return {k: v for k, v in record.items() if v is not None}
+
+
+def write_csv(records: Iterable[Mapping[str, Any]], header: Sequence[str], *,
+              delimiter: str = ",", encoding: str = "utf-8") -> bytes:
+    """A CSV document of ``records`` under ``header`` (CRLF line ends, RFC 4180 quoting); a
+    payload is written as its JSON. What :func:`read_csv` reads back unchanged."""
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=delimiter, lineterminator="\r\n")
+    writer.writerow(header)
+    for record in records:
+        writer.writerow([_cell(record.get(name)) for name in header])
+    return out.getvalue().encode(encoding)
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, Mapping):
+        return orjson.dumps(value).decode()
+    return str(value)

@@ -12,6 +12,7 @@ from typing import Protocol
 
 from silkpost.domain.codes import ObjectKind, Status
 from silkpost.domain.events import TrackingEvent
+from silkpost.domain.partners import Scope
 from silkpost.domain.tracked import StatusCount, TrackedObject
 from silkpost.transaction import Transaction
 
@@ -28,6 +29,7 @@ class ObjectQuery:
     stuck_at: datetime | None = None
     limit: int = 100
     after: tuple[int, str] | None = None
+    seen_by: Scope | None = None  # only the objects this partner sees (events sent or scanned)
 
 
 class EventLog(Protocol):
@@ -56,6 +58,13 @@ class EventLog(Protocol):
 
     def count_events(self) -> int:
         """How many events the log holds (a full count: not for hot paths)."""
+        ...
+
+    def changes(self, after: int, *, limit: int, sender: str | None = None
+                ) -> list[tuple[int, TrackingEvent]]:
+        """Events stored after position ``after``, in the order stored, with their positions
+        (the change feed); only those a partner sent (``sender`` or ``sender/label``) when
+        ``sender`` is given."""
         ...
 
     def high_water_mark(self) -> int:

@@ -268,6 +268,31 @@ def list_objects(query: ObjectQuery, *, uow: UnitOfWork) -> ObjectPage:
     return ObjectPage(objects=found, next_cursor=cursor)
 
 
+MAX_CHANGES = 1000
+
+
+@dataclass(frozen=True, slots=True)
+class ChangePage:
+    """A page of the change feed: events with their positions, and where the next page starts
+    (the last position, to pass as ``after``; the same when nothing is new yet)."""
+
+    events: list[tuple[int, TrackingEvent]]
+    after: int
+
+
+def changes(after: int, *, uow: UnitOfWork, limit: int = 100, sender: str | None = None
+            ) -> ChangePage:
+    """The events stored after position ``after``, oldest first: the feed a partner polls
+    instead of receiving webhooks. Stable (positions never change) and resumable."""
+    if not 1 <= limit <= MAX_CHANGES:
+        raise InvalidRequest(f"limit must be between 1 and {MAX_CHANGES}", field="limit")
+    if after < 0:
+        raise InvalidRequest("after is a position (0 for the start)", field="after")
+    with uow:
+        found = uow.events.changes(after, limit=limit, sender=sender)
+    return ChangePage(events=found, after=found[-1][0] if found else after)
+
+
 def count_statuses(*, uow: UnitOfWork, clock: Clock,
                    object_kind: ObjectKind = ObjectKind.ITEM) -> list[StatusCount]:
     """Objects per status and last place, and how many of them are stuck now."""

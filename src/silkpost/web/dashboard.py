@@ -27,6 +27,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response, Streamin
 
 from silkpost.analytics import service
 from silkpost.analytics.kpis import Period, Summary
+from silkpost.api.access import READ_FIGURES_PAGE, SESSION_COOKIE
 from silkpost.api.deps import PlatformDep
 from silkpost.bootstrap import AnalyticsUnavailable, NoticesUnavailable, Platform
 from silkpost.domain.codes import Status, statuses
@@ -41,8 +42,9 @@ from silkpost.web.charts import PALETTE, Series, bar_chart, histogram, range_bar
 from silkpost.web.i18n import LANG_NAMES, TEXTS, negotiate, text
 from silkpost.web.numbers import number, share
 from silkpost.web.pages import TEMPLATES, local_time, notice_lines, place_name
+from silkpost.web.signin import csrf_token
 
-router = APIRouter(tags=["pages"], include_in_schema=False)
+router = APIRouter(tags=["pages"], include_in_schema=False, dependencies=[READ_FIGURES_PAGE])
 LISTED = 20  # notices on the page
 PAGE = 50  # items in a list's page
 EXPORT_MAX = 100_000  # rows of one CSV download
@@ -376,10 +378,12 @@ def dashboard_page(
                                                  state=NoticeState.ACTIVE, limit=LISTED)]
     except NoticesUnavailable:
         active = []
+    session = request.cookies.get(SESSION_COOKIE)
+    signout = csrf_token(session, platform.settings.session_secret) if session else None
     html = TEMPLATES.get_template("dashboard.html").render(
         lang=chosen, t=lambda key: text(key, chosen), lang_names=LANG_NAMES, view=view,
         query_for=query_for, notices=notice_lines(active, chosen, platform.network),
-        refresh=refresh, filters=filters, link=link,
+        refresh=refresh, filters=filters, link=link, signout=signout,
         places=lambda codes: ", ".join(place_name(platform, c, None, chosen) for c in codes),
     )
     return HTMLResponse(html, headers={"Content-Language": chosen, "Vary": "Accept-Language"})

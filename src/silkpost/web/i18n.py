@@ -228,6 +228,30 @@ _add({
 })
 
 
+# Sign-in (issue 17): people reach the dashboard with a key once, then a session cookie.
+_add({
+    "signin_title": {"en": "Sign in", "zh": "登录", "ru": "Вход", "kk": "Кіру"},
+    "signin_key": {"en": "API key", "zh": "API 密钥", "ru": "API-ключ", "kk": "API кілті"},
+    "signin_hint": {"en": "Paste the key your administrator gave you (silkpost key new).",
+                    "zh": "请粘贴管理员提供的密钥（silkpost key new）。",
+                    "ru": "Вставьте ключ, выданный администратором (silkpost key new).",
+                    "kk": "Әкімші берген кілтті қойыңыз (silkpost key new)."},
+    "signin_button": {"en": "Sign in", "zh": "登录", "ru": "Войти", "kk": "Кіру"},
+    "signin_failed": {"en": "This key does not open the pages: {reason}.",
+                      "zh": "此密钥无法登录：{reason}。",
+                      "ru": "Этот ключ не подходит: {reason}.",
+                      "kk": "Бұл кілт жарамайды: {reason}."},
+    "signin_done": {"en": "Signed in. Opening the page…", "zh": "已登录，正在打开页面…",
+                    "ru": "Вход выполнен. Открываем страницу…",
+                    "kk": "Кіру орындалды. Бет ашылуда…"},
+    "signout": {"en": "Sign out", "zh": "退出", "ru": "Выйти", "kk": "Шығу"},
+    "forbidden_page": {"en": "Your key may not open this page (its role: {role}).",
+                       "zh": "您的密钥无权打开此页面（角色：{role}）。",
+                       "ru": "Вашему ключу эта страница недоступна (роль: {role}).",
+                       "kk": "Сіздің кілтіңізге бұл бет қолжетімсіз (рөлі: {role})."},
+})
+
+
 # Dashboard at scale (issue 16): groups, lists, units, legends, errors.
 _add({
     "now_group": {"en": "Now", "zh": "当前", "ru": "Сейчас", "kk": "Қазір"},

@@ -22,6 +22,7 @@ from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
+from silkpost.api.access import PUBLIC
 from silkpost.api.deps import PlatformDep
 from silkpost.bootstrap import Platform
 from silkpost.errors import SilkpostError
@@ -40,7 +41,7 @@ TEMPLATES = Environment(loader=FileSystemLoader(_HERE / "templates"),
 MAX_IDS = 20  # parcels on one page
 MAX_ACCEPTED = 200  # ids read from one request at all; the rest are named as left out
 
-router = APIRouter(tags=["pages"], include_in_schema=False)
+router = APIRouter(tags=["pages"], include_in_schema=False, dependencies=[PUBLIC])
 
 
 def static_files() -> StaticFiles:

@@ -17,12 +17,14 @@ from silkpost.analytics.kpis import (
     Period,
     TransitBucket,
 )
+from silkpost.api.access import READ_FIGURES
 from silkpost.api.analytics_schemas import OverdueOut, Rows, SummaryOut, VolumesOut
 from silkpost.api.deps import PlatformDep
 from silkpost.api.problems import PROBLEM_RESPONSES
 from silkpost.bootstrap import Platform
 
-router = APIRouter(prefix="/api/v1/analytics", tags=["analytics"], responses=PROBLEM_RESPONSES)
+router = APIRouter(prefix="/api/v1/analytics", tags=["analytics"], responses=PROBLEM_RESPONSES,
+                   dependencies=[READ_FIGURES])
 Since = Annotated[date | None, Query(description="first local day (default: 14 days back)")]
 Until = Annotated[date | None, Query(description="last local day, included (default: today)")]
 

@@ -6,6 +6,7 @@ from fastapi import APIRouter
 from pydantic import BaseModel
 
 from silkpost import __version__
+from silkpost.api.access import PUBLIC
 from silkpost.api.deps import PlatformDep
 from silkpost.tracking.service import log_position
 
@@ -20,7 +21,7 @@ class Health(BaseModel):
     log_position: int
 
 
-@router.get("/healthz", response_model=Health)
+@router.get("/healthz", response_model=Health, dependencies=[PUBLIC])
 def healthz(platform: PlatformDep) -> Health:
     """Up, and the store answers (with the number of events it holds)."""
     position = log_position(uow=platform.uow())

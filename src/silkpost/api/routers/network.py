@@ -7,6 +7,7 @@ from datetime import datetime
 from fastapi import APIRouter, Response
 from pydantic import BaseModel, Field
 
+from silkpost.api.access import ANY_KEY
 from silkpost.api.deps import PlatformDep
 from silkpost.api.problems import PROBLEM_RESPONSES
 from silkpost.errors import InvalidRequest
@@ -15,7 +16,8 @@ from silkpost.network.draw import network_svg
 from silkpost.network.itinerary import Cost, Itinerary
 from silkpost.network.service import pareto_plans, plan, sort_plan
 
-router = APIRouter(prefix="/api/v1", tags=["network"], responses=PROBLEM_RESPONSES)
+router = APIRouter(prefix="/api/v1", tags=["network"], responses=PROBLEM_RESPONSES,
+                   dependencies=[ANY_KEY])
 
 
 class NodeOut(BaseModel):

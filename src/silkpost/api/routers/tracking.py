@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import threading
 from collections.abc import Iterator
 from datetime import datetime, tzinfo
@@ -26,16 +27,23 @@ import anyio.lowlevel
 import anyio.to_thread
 from fastapi import APIRouter, Header, Path, Query, Request
 
+from silkpost.api.access import ANY_KEY, WRITE_EVENTS
 from silkpost.api.deps import PlatformDep
 from silkpost.api.problems import PROBLEM_RESPONSES, BodyTooLarge
-from silkpost.api.schemas import IngestOut, ObjectOut, ObjectPageOut
+from silkpost.api.schemas import ChangePageOut, IngestOut, ObjectOut, ObjectPageOut
 from silkpost.bootstrap import Platform
 from silkpost.domain.codes import Language, ObjectKind, Status
+from silkpost.domain.partners import Role
 from silkpost.errors import InvalidRequest
+from silkpost.network.eta import route_ahead
+from silkpost.partners.service import Caller
 from silkpost.tracking import formats
 from silkpost.tracking.ports import ObjectQuery
 from silkpost.tracking.service import (
+    MAX_CHANGES,
     IngestResult,
+    ObjectNotFound,
+    changes,
     decode_cursor,
     ingest,
     list_objects,
@@ -72,8 +80,11 @@ _EVENT_BODY = {
 async def post_events(
     request: Request,
     platform: PlatformDep,
-    source: Annotated[str | None, Header(alias="X-Silkpost-Source",
-                                         description="who sends the events")] = None,
+    caller: Annotated[Caller, WRITE_EVENTS],
+    label: Annotated[str | None, Header(
+        alias="X-Silkpost-Source",
+        description="a label under the calling partner (its scanner, office or system): the "
+        "events' sender is recorded as PARTNER/label; the partner itself always")] = None,
     timezone: Annotated[str | None, Header(
         alias="X-Silkpost-Timezone",
         description="IANA zone of the times without a UTC offset, e.g. Asia/Almaty")] = None,
@@ -100,21 +111,39 @@ async def post_events(
         delimiter = given.get("delimiter")
     delim = None if delimiter is None else formats.delimiter_named(delimiter)
     zone = None if timezone is None else time_zone(timezone, field="X-Silkpost-Timezone")
+    source = sender(caller, label)
     if fmt == "json":
         body = await _read_json_body(request)
 
         def work() -> IngestResult:
             with _TURN:
                 return ingest(formats.read_json(body, whole="(body)", encoding=codec),
-                              uow=platform.uow(), clock=platform.clock, source=source or "api",
+                              uow=platform.uow(), clock=platform.clock, source=source,
                               batch_size=platform.settings.ingest_batch_size, in_line=True,
                               zone=zone, places=platform.place_names())
 
         result = await anyio.to_thread.run_sync(work)
     else:
-        result = await _ingest_stream(request, fmt, platform=platform, source=source or "api",
+        result = await _ingest_stream(request, fmt, platform=platform, source=source,
                                       reading=(delim, codec, zone))
+    request.state.audit_counts = {"received": result.received, "accepted": result.accepted,
+                                  "duplicates": result.duplicates, "rejected": result.rejected}
     return IngestOut.of(result)
+
+
+_LABEL = re.compile(r"[A-Za-z0-9._-]{1,31}")
+
+
+def sender(caller: Caller, label: str | None) -> str:
+    """The sender recorded on a caller's events: its partner, and the caller's label under
+    it. A header can name a scanner or an office, never another partner."""
+    if label is None or not label.strip():
+        return caller.partner.code
+    if not _LABEL.fullmatch(label.strip()):
+        raise InvalidRequest("X-Silkpost-Source is a label of 1 to 31 letters, digits, '.', "
+                             "'_' or '-' (the sender is the calling partner)",
+                             field="X-Silkpost-Source")
+    return f"{caller.partner.code}/{label.strip()}"
 
 
 _TURN = threading.Lock()
@@ -237,39 +266,67 @@ _Payloads = Annotated[bool, Query(
     description="false: leave each event's payload out (a long timeline stays small)")]
 
 
-def _lookup(platform: PlatformDep, kind: ObjectKind, object_id: str, lang: str,
-            payloads: bool) -> ObjectOut:
+def _lookup(platform: PlatformDep, caller: Caller, kind: ObjectKind, object_id: str,
+            lang: str, payloads: bool) -> ObjectOut:
     view = track(object_id, uow=platform.uow(), clock=platform.clock, kind=kind,
                  eta=platform.eta)
+    if caller.role is not Role.ADMIN:
+        nodes, services = route_ahead(platform.network, view.tracked, now=platform.clock.now())
+        if not caller.partner.scope.sees(((e.source, e.office) for e in view.timeline),
+                                         ahead_nodes=nodes, ahead_services=services):
+            # Exactly the answer for an id never seen: a partner learns nothing of others'.
+            raise ObjectNotFound(f"no {kind.value} {view.tracked.object_id} is known",
+                                 field="id")
     out = ObjectOut.of_view(view, lang)
     if not payloads:
         out.timeline = [e.model_copy(update={"payload": None}) for e in out.timeline]
     return out
 
 
+@router.get("/events", response_model=ChangePageOut)
+def get_changes(
+    platform: PlatformDep,
+    caller: Annotated[Caller, ANY_KEY],
+    after: Annotated[int, Query(ge=0, le=2**62, description="the position to start after "
+                                "(0: the start; then the answer's `after`)")] = 0,
+    limit: Annotated[int, Query(ge=1, le=MAX_CHANGES)] = 100,
+    lang: Lang = Language.EN,
+) -> ChangePageOut:
+    """The change feed: events in the order stored, resumable from any position, for partners
+    who cannot receive webhooks. An admin key sees every event; any other key, the events
+    its partner sent (until partners see the items that pass their nodes: docs/partners.md)."""
+    everyone = caller.role is Role.ADMIN
+    page = changes(after, uow=platform.uow(), limit=limit,
+                   sender=None if everyone else caller.partner.code)
+    return ChangePageOut.of(page, lang)
+
+
 @router.get("/items/{item_id}", response_model=ObjectOut)
 def get_item(
     platform: PlatformDep,
+    caller: Annotated[Caller, ANY_KEY],
     item_id: Annotated[str, Path(description="S10 id or another carrier's number")],
     lang: Lang = Language.EN,
     payloads: _Payloads = True,
 ) -> ObjectOut:
-    """An item's status, last known place, ETA and timeline (current life of the id)."""
-    return _lookup(platform, ObjectKind.ITEM, item_id, lang, payloads)
+    """An item's status, last known place, ETA and timeline (current life of the id); a
+    partner's key sees only the items its partner sees (docs/partners.md, Isolation)."""
+    return _lookup(platform, caller, ObjectKind.ITEM, item_id, lang, payloads)
 
 
 @router.get("/objects/{kind}/{object_id}", response_model=ObjectOut)
 def get_object(
-    platform: PlatformDep, kind: ObjectKind, object_id: str, lang: Lang = Language.EN,
-    payloads: _Payloads = True,
+    platform: PlatformDep, caller: Annotated[Caller, ANY_KEY], kind: ObjectKind,
+    object_id: str, lang: Lang = Language.EN, payloads: _Payloads = True,
 ) -> ObjectOut:
     """Any tracked object: item, receptacle (S9), dispatch or conveyance."""
-    return _lookup(platform, kind, object_id, lang, payloads)
+    return _lookup(platform, caller, kind, object_id, lang, payloads)
 
 
 @router.get("/items", response_model=ObjectPageOut)
 def get_items(
     platform: PlatformDep,
+    caller: Annotated[Caller, ANY_KEY],
     status: Status | None = None,
     location: Annotated[str | None, Query(description="UN/LOCODE of the last place")] = None,
     office: Annotated[str | None, Query(description="office or node code")] = None,
@@ -288,6 +345,7 @@ def get_items(
         office=office.upper() if office else None, since=since,
         stuck_at=platform.clock.now() if stuck else None, limit=limit,
         after=decode_cursor(cursor) if cursor else None,
+        seen_by=None if caller.role is Role.ADMIN else caller.partner.scope,
     )
     return ObjectPageOut.of(list_objects(query, uow=platform.uow()), lang)
 

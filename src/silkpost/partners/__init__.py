@@ -1,0 +1,1 @@
+"""Partners of the exchange and their API keys: registering, issuing, revoking, checking."""

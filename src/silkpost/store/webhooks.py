@@ -1,0 +1,170 @@
+"""The SQL webhook repository: subscriptions and the outbox of deliveries.
+
+Dispatchers take due deliveries with ``FOR UPDATE SKIP LOCKED`` on PostgreSQL, so several can
+run side by side without taking the same row; SQLite has one writer at a time, which already
+serialises them. A taken delivery is put off by a lease before it is sent: a dispatcher killed
+between taking and recording leaves it due again when the lease ends, to be sent once more
+with the same ``webhook-id``.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection, and_, bindparam, insert, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+from silkpost.domain.events import from_epoch_us, to_epoch_us
+from silkpost.domain.webhooks import (
+    Delivery,
+    DeliveryState,
+    Subscription,
+    WebhookEventType,
+    WebhookSecret,
+)
+from silkpost.store.schema import webhook_deliveries as d
+from silkpost.store.schema import webhook_subscriptions as s
+
+_CHUNK = 500
+
+
+def _us(moment: datetime | None) -> int | None:
+    return None if moment is None else to_epoch_us(moment)
+
+
+def _dt(us: int | None) -> datetime | None:
+    return None if us is None else from_epoch_us(us)
+
+
+def subscription_row(sub: Subscription) -> dict[str, Any]:
+    """The table row of a subscription."""
+    return {"subscription_id": sub.subscription_id, "partner": sub.partner, "url": sub.url,
+            "types": json.dumps([t.value for t in sub.types]), "lanes": json.dumps(sub.lanes),
+            "nodes": json.dumps(sub.nodes), "object_ids": json.dumps(sub.object_ids),
+            "secret": sub.secret.text, "created_us": to_epoch_us(sub.created_at),
+            "disabled_us": _us(sub.disabled_at), "disabled_reason": sub.disabled_reason}
+
+
+def subscription_of(row: Mapping[Any, Any]) -> Subscription:
+    """The subscription of a table row."""
+    return Subscription(
+        subscription_id=row["subscription_id"], partner=row["partner"], url=row["url"],
+        types=tuple(WebhookEventType(t) for t in json.loads(row["types"])),
+        lanes=tuple(json.loads(row["lanes"])), nodes=tuple(json.loads(row["nodes"])),
+        object_ids=tuple(json.loads(row["object_ids"])),
+        secret=WebhookSecret.parse(row["secret"]), created_at=from_epoch_us(row["created_us"]),
+        disabled_at=_dt(row["disabled_us"]), disabled_reason=row["disabled_reason"])
+
+
+def delivery_row(x: Delivery) -> dict[str, Any]:
+    """The table row of a delivery (without its sequence number)."""
+    return {"msg_id": x.msg_id, "subscription_id": x.subscription_id,
+            "event_type": x.event_type.value, "body": x.body,
+            "created_us": to_epoch_us(x.created_at), "next_us": to_epoch_us(x.next_at),
+            "attempts": x.attempts, "state": x.state.value, "last_status": x.last_status,
+            "last_error": x.last_error, "done_us": _us(x.done_at)}
+
+
+def delivery_of(row: Mapping[Any, Any]) -> Delivery:
+    """The delivery of a table row."""
+    return Delivery(
+        msg_id=row["msg_id"], subscription_id=row["subscription_id"],
+        event_type=WebhookEventType(row["event_type"]), body=bytes(row["body"]),
+        created_at=from_epoch_us(row["created_us"]), next_at=from_epoch_us(row["next_us"]),
+        attempts=row["attempts"], state=DeliveryState(row["state"]),
+        last_status=row["last_status"], last_error=row["last_error"],
+        done_at=_dt(row["done_us"]))
+
+
+class SqlWebhookRepository:
+    """Subscriptions and deliveries on the unit of work's connection; never commits."""
+
+    def __init__(self, conn: Connection) -> None:
+        self._conn = conn
+        self._postgres = conn.dialect.name == "postgresql"
+
+    def add_subscription(self, subscription: Subscription) -> None:
+        """Insert a new subscription."""
+        self._conn.execute(insert(s).values(subscription_row(subscription)))
+
+    def subscription(self, subscription_id: str) -> Subscription | None:
+        """The subscription with this id."""
+        row = self._conn.execute(select(s).where(s.c.subscription_id == subscription_id)
+                                 ).mappings().first()
+        return None if row is None else subscription_of(row)
+
+    def subscriptions(self, partner: str | None = None) -> list[Subscription]:
+        """Subscriptions, of one partner or all, oldest first."""
+        stmt = select(s).order_by(s.c.created_us, s.c.subscription_id)
+        if partner is not None:
+            stmt = stmt.where(s.c.partner == partner)
+        return [subscription_of(r) for r in self._conn.execute(stmt).mappings()]
+
+    def update_subscription(self, subscription: Subscription) -> None:
+        """Store a subscription's disabling."""
+        self._conn.execute(update(s).where(
+            s.c.subscription_id == subscription.subscription_id).values(
+            disabled_us=_us(subscription.disabled_at),
+            disabled_reason=subscription.disabled_reason))
+
+    def add_deliveries(self, deliveries: Sequence[Delivery]) -> int:
+        """Queue deliveries, skipping those already queued."""
+        if not deliveries:
+            return 0
+        make = pg_insert if self._postgres else sqlite_insert
+        new = 0
+        # One multi-row statement per chunk (under SQLite's variable cap), counting the rows
+        # it returns: a row count is not reliable for an upsert on every driver.
+        for start in range(0, len(deliveries), _CHUNK):
+            rows = [delivery_row(x) for x in deliveries[start:start + _CHUNK]]
+            stmt = make(d).values(rows).on_conflict_do_nothing(
+                index_elements=["subscription_id", "msg_id"]).returning(d.c.seq)
+            new += len(self._conn.execute(stmt).all())
+        return new
+
+    def claim_due(self, now: datetime, *, lease_until: datetime, limit: int) -> list[Delivery]:
+        """Take up to ``limit`` due deliveries and put them off to ``lease_until``."""
+        stmt = (select(d).where(d.c.state == DeliveryState.PENDING.value,
+                                d.c.next_us <= to_epoch_us(now))
+                .order_by(d.c.next_us, d.c.seq).limit(limit))
+        if self._postgres:
+            stmt = stmt.with_for_update(skip_locked=True)
+        rows = list(self._conn.execute(stmt).mappings())
+        if rows:
+            self._conn.execute(update(d).where(d.c.seq.in_([r["seq"] for r in rows])).values(
+                next_us=to_epoch_us(lease_until)))
+        return [delivery_of(r) for r in rows]
+
+    def record(self, deliveries: Sequence[Delivery]) -> None:
+        """Store each delivery's state after its attempt (one statement, many rows)."""
+        if not deliveries:
+            return
+        fields = ("next_us", "attempts", "state", "last_status", "last_error", "done_us")
+        stmt = update(d).where(and_(d.c.subscription_id == bindparam("k_sub"),
+                                    d.c.msg_id == bindparam("k_msg"))).values(
+            {name: bindparam(f"v_{name}") for name in fields})
+        rows = []
+        for x in deliveries:
+            row = delivery_row(x)
+            rows.append({"k_sub": x.subscription_id, "k_msg": x.msg_id,
+                         **{f"v_{name}": row[name] for name in fields}})
+        self._conn.execute(stmt, rows)
+
+    def deliveries(self, subscription_id: str, *, limit: int) -> list[Delivery]:
+        """The latest deliveries of a subscription, newest first."""
+        stmt = (select(d).where(d.c.subscription_id == subscription_id)
+                .order_by(d.c.seq.desc()).limit(limit))
+        return [delivery_of(r) for r in self._conn.execute(stmt).mappings()]
+
+    def requeue(self, subscription_id: str, *, since: datetime, now: datetime) -> int:
+        """Make the subscription's deliveries since ``since`` due again at ``now``."""
+        result = self._conn.execute(update(d).where(
+            d.c.subscription_id == subscription_id,
+            d.c.created_us >= to_epoch_us(since)).values(
+            state=DeliveryState.PENDING.value, next_us=to_epoch_us(now), attempts=0,
+            done_us=None, last_error=""))
+        return max(result.rowcount, 0)

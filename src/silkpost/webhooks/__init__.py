@@ -1,0 +1,1 @@
+"""Webhooks: partners' subscriptions, the outbox of deliveries, and the dispatcher."""

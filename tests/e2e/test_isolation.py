@@ -1,0 +1,135 @@
+"""Isolation: a partner reads only what it sees; anything else answers as if it did not exist.
+
+Every read route of the application is either probed here with another partner's key, or
+named as holding no partner's items (with the reason); a new read route that is neither
+fails the first test.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from fastapi.testclient import TestClient
+
+from silkpost.api.access import access_of, routes_of
+from silkpost.api.app import create_app
+from silkpost.bootstrap import Platform
+from silkpost.domain.partners import PartnerKind, Role
+from silkpost.partners.service import issue_key, operator_key, register_partner
+
+HIDDEN = "CA000000014CN"  # posted and delivered at Urumqi by CNPOST: no route ahead
+UNKNOWN = "CA000000028CN"  # never seen by anyone
+
+Probe = Callable[[TestClient, dict[str, str]], bool]  # True when the caller sees HIDDEN
+
+
+def _item(client: TestClient, auth: dict[str, str]) -> bool:
+    answer = client.get(f"/api/v1/items/{HIDDEN}", headers=auth)
+    unknown = client.get(f"/api/v1/items/{UNKNOWN}", headers=auth)
+    if answer.status_code == 404:
+        # Exactly as an unknown id: the same status, code and wording.
+        same = unknown.json()
+        assert answer.json()["code"] == same["code"]
+        assert answer.json()["detail"] == same["detail"].replace(UNKNOWN, HIDDEN)
+        return False
+    assert answer.status_code == 200
+    return True
+
+
+def _object(client: TestClient, auth: dict[str, str]) -> bool:
+    answer = client.get(f"/api/v1/objects/item/{HIDDEN}", headers=auth)
+    assert answer.status_code in (200, 404)
+    return answer.status_code == 200
+
+
+def _listing(client: TestClient, auth: dict[str, str]) -> bool:
+    items = client.get("/api/v1/items", params={"limit": 1000}, headers=auth).json()["items"]
+    return HIDDEN in {i["id"] for i in items}
+
+
+def _feed(client: TestClient, auth: dict[str, str]) -> bool:
+    events = client.get("/api/v1/events", params={"limit": 1000}, headers=auth).json()
+    return HIDDEN in {e["object_id"] for e in events["events"]}
+
+
+PROBES: dict[str, Probe] = {
+    "/api/v1/items/{item_id}": _item,
+    "/api/v1/objects/{kind}/{object_id}": _object,
+    "/api/v1/items": _listing,
+    "/api/v1/events": _feed,
+}
+# Read routes that hold no partner's items, and why.
+NOT_PARTNER_DATA = {
+    "/api/v1/network": "the network file: shared by every partner",
+    "/api/v1/network.svg": "the network file, drawn",
+    "/api/v1/offices/{code}/sort-plan": "the network's timetables",
+    "/api/v1/notices": "notices are published to all partners",
+    "/api/v1/notices/{notice_id}": "notices are published to all partners",
+    "/api/v1/audit": "admins only",
+    "/dashboard": "viewers and operators of the platform only, not partner keys",
+    "/dashboard/stuck.csv": "the dashboard's list: viewers and operators only",
+    "/dashboard/overdue.csv": "the dashboard's list: viewers and operators only",
+    "/": "a redirect to the dashboard",
+}
+
+
+def _read_routes(platform: Platform) -> set[str]:
+    return {r.path for r in routes_of(create_app(platform))
+            if "GET" in r.methods and access_of(r) != ["public"]
+            and not r.path.startswith("/api/v1/analytics")}
+
+
+def test_every_read_route_is_probed_or_named(sqlite_platform: Platform) -> None:
+    unaccounted = _read_routes(sqlite_platform) - set(PROBES) - set(NOT_PARTNER_DATA)
+    assert unaccounted == set(), "a read route needs an isolation probe in this file"
+
+
+@pytest.fixture
+def keys(any_platform: Platform) -> dict[str, dict[str, str]]:
+    p = any_platform
+    for code, node in (("CNPOST", "CNURCA"), ("KAZPOST", "KZALAA")):
+        register_partner(code, code.title(), PartnerKind.POST, nodes=(node,),
+                         uow=p.partner_uow(), clock=p.clock, known_nodes=p.known_nodes(),
+                         known_services=p.known_services())
+
+    def auth(text: str) -> dict[str, str]:
+        return {"Authorization": f"Bearer {text}"}
+
+    found = {"admin": auth(operator_key(uow=p.partner_uow, clock=p.clock).text)}
+    for code in ("CNPOST", "KAZPOST"):
+        for role in (Role.PARTNER, Role.OPERATOR, Role.VIEWER):
+            found[f"{code}-{role.value}"] = auth(issue_key(code, role, uow=p.partner_uow(),
+                                                           clock=p.clock).text)
+    return found
+
+
+@pytest.mark.parametrize("route", sorted(PROBES))
+def test_another_partner_does_not_see_the_item(any_platform: Platform, route: str,
+                                               keys: dict[str, dict[str, str]]) -> None:
+    scans = [{"object_id": HIDDEN, "code": code, "occurred_at": at, "location": "CNURC",
+              "office": "CNURCA"}
+             for code, at in (("EMA", "2026-11-20T10:00:00+08:00"),
+                              ("EMI", "2026-11-21T10:00:00+08:00"))]
+    with TestClient(create_app(any_platform)) as client:
+        posted = client.post("/api/v1/events", json=scans, headers=keys["CNPOST-partner"])
+        assert posted.json()["accepted"] == 2
+        probe = PROBES[route]
+        assert probe(client, keys["admin"])
+        assert probe(client, keys["CNPOST-partner"])
+        assert probe(client, keys["CNPOST-viewer"])  # same partner: its events
+        for other in ("KAZPOST-partner", "KAZPOST-operator", "KAZPOST-viewer"):
+            assert not probe(client, keys[other]), other
+
+
+def test_an_item_routed_through_a_partners_node_is_seen_by_it(
+    any_platform: Platform, keys: dict[str, dict[str, str]]
+) -> None:
+    """Posted in Urumqi for Almaty, still in China: Kazpost will deliver it, so it sees it."""
+    scan = {"object_id": HIDDEN, "code": "EMA", "occurred_at": "2026-11-20T10:00:00+08:00",
+            "location": "CNURC", "office": "CNURCA",
+            "payload": {"destination": "KZALAA", "weight_kg": 1.2}}
+    with TestClient(create_app(any_platform)) as client:
+        assert client.post("/api/v1/events", json=[scan],
+                           headers=keys["CNPOST-partner"]).json()["accepted"] == 1
+        assert _item(client, keys["KAZPOST-partner"])
