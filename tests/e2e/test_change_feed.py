@@ -18,8 +18,9 @@ def _records(prefix: int, n: int) -> list[dict[str, object]]:
 def test_the_feed_pages_through_every_event_once(any_platform: Platform) -> None:
     admin = {"Authorization": "Bearer " + operator_key(
         uow=any_platform.partner_uow, clock=any_platform.clock).text}
-    register_partner("KAZPOST", "Kazpost", PartnerKind.POST, uow=any_platform.partner_uow(),
-                     clock=any_platform.clock, known_nodes=set(), known_services=set())
+    register_partner("KAZPOST", "Kazpost", PartnerKind.POST, nodes=("CNURCA",),
+                     uow=any_platform.partner_uow(), clock=any_platform.clock,
+                     known_nodes=any_platform.known_nodes(), known_services=set())
     kazpost = {"Authorization": "Bearer " + issue_key(
         "KAZPOST", Role.PARTNER, uow=any_platform.partner_uow(), clock=any_platform.clock).text}
     with TestClient(create_app(any_platform)) as client:

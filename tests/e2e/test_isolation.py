@@ -133,3 +133,32 @@ def test_an_item_routed_through_a_partners_node_is_seen_by_it(
         assert client.post("/api/v1/events", json=[scan],
                            headers=keys["CNPOST-partner"]).json()["accepted"] == 1
         assert _item(client, keys["KAZPOST-partner"])
+
+
+def test_a_partner_records_events_only_at_its_own_nodes(
+    any_platform: Platform, keys: dict[str, dict[str, str]]
+) -> None:
+    """Kazpost operates Almaty (KZALAA, UN/LOCODE KZALA): a record there is stored, one at
+    Urumqi is rejected alone, naming the office and Kazpost's own nodes; an admin writes
+    anywhere."""
+    def scan(n: int, **where: str) -> dict[str, str]:
+        return {"object_id": f"CA3200{n:05d}0CN", "code": "EMD",
+                "occurred_at": "2026-11-21T09:15:00+05:00", **where}
+
+    from silkpost.domain import s10
+
+    ids = [s10.build("CA", 32_000_500 + n, "CN") for n in range(4)]
+    body = [{**scan(0, office="kzalaa"), "object_id": ids[0]},
+            {**scan(1, office="CNURCA"), "object_id": ids[1]},
+            {**scan(2, location="KZALA"), "object_id": ids[2]},
+            {**scan(3, location="CNURC"), "object_id": ids[3]}]
+    with TestClient(create_app(any_platform)) as client:
+        answer = client.post("/api/v1/events", json=body,
+                             headers=keys["KAZPOST-operator"]).json()
+        by_admin = client.post("/api/v1/events", json=body, headers=keys["admin"]).json()
+    assert (answer["accepted"], answer["rejected"]) == (2, 2)
+    assert [(r["position"], r["field"]) for r in answer["rejections"]] == [
+        (2, "office"), (4, "office")]  # positions count from 1
+    assert "does not operate CNURCA" in answer["rejections"][0]["reason"]
+    assert "KZALAA" in answer["rejections"][0]["reason"]
+    assert (by_admin["accepted"], by_admin["duplicates"]) == (2, 2)

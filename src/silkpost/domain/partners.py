@@ -137,6 +137,14 @@ class Scope:
         """Whether an event sent by ``source`` at ``office`` makes its item visible."""
         return self.sent(source) or (office is not None and office in self.nodes)
 
+    def writes_at(self, office: str | None, location: str | None,
+                  locodes: frozenset[str]) -> bool:
+        """Whether this partner may record an event at ``office`` (one of its nodes) or, with
+        no office, at ``location`` (the UN/LOCODE of one of its nodes, ``locodes``)."""
+        if office is not None:
+            return office in self.nodes
+        return location is not None and location in locodes
+
     def sees(self, events: Iterable[tuple[str, str | None]], *,
              ahead_nodes: Iterable[str] = (), ahead_services: Iterable[str] = ()) -> bool:
         """Whether an item with these events (source, office) and this route ahead is seen."""

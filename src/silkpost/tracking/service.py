@@ -6,7 +6,7 @@ importer and the simulator all call them (the simulator through :class:`Intake`)
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, tzinfo
 from itertools import islice
@@ -18,6 +18,7 @@ from silkpost.domain.codes import ObjectKind, terminal_statuses
 from silkpost.domain.errors import InvalidValue
 from silkpost.domain.events import TrackingEvent, to_epoch_us
 from silkpost.domain.objects import validate_object_id
+from silkpost.domain.partners import Scope
 from silkpost.domain.retractions import retracted_in
 from silkpost.domain.status import in_time_order, is_stuck, lives
 from silkpost.domain.times import check_time, check_us
@@ -26,6 +27,7 @@ from silkpost.errors import InvalidRequest, NotFound, invalid_request
 from silkpost.tracking.formats import Record
 from silkpost.tracking.places import PlaceNames
 from silkpost.tracking.ports import Clock, EventAppender, ObjectQuery, UnitOfWork
+from silkpost.tracking.records import Problem
 from silkpost.tracking.validation import RecordValidator, validate_batch
 
 
@@ -266,6 +268,27 @@ def list_objects(query: ObjectQuery, *, uow: UnitOfWork) -> ObjectPage:
         last = found[-1]
         cursor = encode_cursor(to_epoch_us(last.last_at), last.object_id)
     return ObjectPage(objects=found, next_cursor=cursor)
+
+
+def at_own_nodes(records: Iterable[Record], *, scope: Scope, locodes: frozenset[str]
+                 ) -> Iterator[Record]:
+    """The records a partner may write (at its own nodes, :meth:`Scope.writes_at`); each other
+    is rejected alone, naming the office and the nodes the partner does operate."""
+    own = ", ".join(sorted(scope.nodes)) or "none registered"
+    for position, record in records:
+        if isinstance(record, Problem):
+            yield position, record
+            continue
+        office, location = record.get("office"), record.get("location")
+        office = office.strip().upper() if isinstance(office, str) and office.strip() else None
+        location = (location.strip().upper().replace(" ", "")
+                    if isinstance(location, str) and location.strip() else None)
+        if scope.writes_at(office, location, locodes):
+            yield position, record
+        else:
+            where = office or location or "(no office)"
+            yield position, Problem("office", f"{scope.partner} does not operate {where}: a "
+                                    f"partner records events at its own nodes ({own})")
 
 
 MAX_CHANGES = 1000

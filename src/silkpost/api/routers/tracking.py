@@ -17,7 +17,7 @@ import contextlib
 import os
 import re
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime, tzinfo
 from typing import Annotated, Literal
 
@@ -38,11 +38,13 @@ from silkpost.errors import InvalidRequest
 from silkpost.network.eta import route_ahead
 from silkpost.partners.service import Caller
 from silkpost.tracking import formats
+from silkpost.tracking.formats import Record
 from silkpost.tracking.ports import ObjectQuery
 from silkpost.tracking.service import (
     MAX_CHANGES,
     IngestResult,
     ObjectNotFound,
+    at_own_nodes,
     changes,
     decode_cursor,
     ingest,
@@ -112,12 +114,13 @@ async def post_events(
     delim = None if delimiter is None else formats.delimiter_named(delimiter)
     zone = None if timezone is None else time_zone(timezone, field="X-Silkpost-Timezone")
     source = sender(caller, label)
+    admit = _admission(caller, platform)
     if fmt == "json":
         body = await _read_json_body(request)
 
         def work() -> IngestResult:
             with _TURN:
-                return ingest(formats.read_json(body, whole="(body)", encoding=codec),
+                return ingest(admit(formats.read_json(body, whole="(body)", encoding=codec)),
                               uow=platform.uow(), clock=platform.clock, source=source,
                               batch_size=platform.settings.ingest_batch_size, in_line=True,
                               zone=zone, places=platform.place_names())
@@ -125,10 +128,22 @@ async def post_events(
         result = await anyio.to_thread.run_sync(work)
     else:
         result = await _ingest_stream(request, fmt, platform=platform, source=source,
-                                      reading=(delim, codec, zone))
+                                      reading=(delim, codec, zone), admit=admit)
     request.state.audit_counts = {"received": result.received, "accepted": result.accepted,
                                   "duplicates": result.duplicates, "rejected": result.rejected}
     return IngestOut.of(result)
+
+
+def _admission(caller: Caller, platform: Platform
+               ) -> Callable[[Iterable[Record]], Iterable[Record]]:
+    """What a caller's records go through before validation: for an admin, nothing; for any
+    other key, the check that each is at one of its partner's nodes."""
+    if caller.role is Role.ADMIN:
+        return lambda records: records
+    scope = caller.partner.scope
+    nodes = platform.network.nodes
+    locodes = frozenset(nodes[n].locode for n in scope.nodes if n in nodes)
+    return lambda records: at_own_nodes(records, scope=scope, locodes=locodes)
 
 
 _LABEL = re.compile(r"[A-Za-z0-9._-]{1,31}")
@@ -189,7 +204,8 @@ def _as_background_work() -> None:
 
 async def _ingest_stream(request: Request, fmt: Literal["ndjson", "csv"], *,
                          platform: Platform, source: str,
-                         reading: tuple[str | None, str, tzinfo | None]) -> IngestResult:
+                         reading: tuple[str | None, str, tzinfo | None],
+                         admit: Callable[[Iterable[Record]], Iterable[Record]]) -> IngestResult:
     """Store a body as it arrives; see the module docstring and :data:`_TURN`.
 
     ``reading``: the CSV delimiter (None: the header's), the encoding and the zone of times
@@ -231,8 +247,8 @@ async def _ingest_stream(request: Request, fmt: Literal["ndjson", "csv"], *,
     def work() -> None:
         _as_background_work()
         try:
-            outcome.append(ingest(formats.read_stream(chunks(), fmt, delimiter=delim,
-                                                      encoding=codec),
+            outcome.append(ingest(admit(formats.read_stream(chunks(), fmt, delimiter=delim,
+                                                            encoding=codec)),
                                   uow=platform.uow(), clock=platform.clock, source=source,
                                   batch_size=platform.settings.ingest_batch_size,
                                   in_line=True, zone=zone, places=platform.place_names()))
