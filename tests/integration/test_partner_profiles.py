@@ -58,3 +58,32 @@ def test_a_partner_file_round_trips_through_its_profile(any_platform: Platform) 
         read_back.append(event)
     assert sorted(key_of(e) for e in read_back) == sorted(key_of(e) for e in stored)
     assert _import(any_platform, exported) == 0  # the store agrees: every event known
+
+
+def test_a_partner_posts_its_file_as_its_system_writes_it(any_platform: Platform) -> None:
+    """POST /api/v1/events by a partner with a profile: the sample as Kazpost's system saves
+    it (Windows-1251, ';', Russian columns, its codes, dd.mm.yyyy local times) is stored,
+    with no charset, delimiter or zone said in the request."""
+    from fastapi.testclient import TestClient
+
+    from silkpost.api.app import create_app
+    from silkpost.domain.partners import Role
+    from silkpost.partners.service import issue_key
+
+    register_partner("KAZPOST", "Kazpost", PartnerKind.POST, nodes=("KZALAA",),
+                     uow=any_platform.partner_uow(), clock=any_platform.clock,
+                     known_nodes=any_platform.known_nodes(), known_services=set())
+    key = issue_key("KAZPOST", Role.PARTNER, uow=any_platform.partner_uow(),
+                    clock=any_platform.clock).text
+    auth = {"Authorization": f"Bearer {key}", "content-type": "text/csv"}
+    with TestClient(create_app(any_platform)) as client:
+        before = client.post("/api/v1/events", content=SAMPLE.read_bytes(), headers=auth)
+        assert before.status_code == 400  # without its profile the file is not ours to read
+        set_profile("KAZPOST", PROFILE.read_text("utf-8"), uow=any_platform.partner_uow())
+        answer = client.post("/api/v1/events", content=SAMPLE.read_bytes(), headers=auth)
+        assert answer.status_code == 200, answer.text
+        assert (answer.json()["accepted"], answer.json()["rejected"]) == (9, 0)
+        item = client.get("/api/v1/items/CA320004013CN", headers=auth).json()
+    assert [(e["code"], e["office"], e["source"]) for e in item["timeline"]] == [
+        ("EMD", "KZALAA", "KAZPOST"), ("EDC", "KZALAA", "KAZPOST"), ("EDD", "KZALAA", "KAZPOST")]
+    assert item["timeline"][0]["occurred_at"] == "2026-11-21T09:15:00+05:00"

@@ -34,9 +34,10 @@ from silkpost.api.schemas import ChangePageOut, IngestOut, ObjectOut, ObjectPage
 from silkpost.bootstrap import Platform
 from silkpost.domain.codes import Language, ObjectKind, Status
 from silkpost.domain.partners import Role
+from silkpost.domain.profiles import InboundProfile
 from silkpost.errors import InvalidRequest
 from silkpost.network.eta import route_ahead
-from silkpost.partners.service import Caller
+from silkpost.partners.service import Caller, profile_of
 from silkpost.tracking import formats
 from silkpost.tracking.formats import Record
 from silkpost.tracking.ports import ObjectQuery
@@ -97,7 +98,11 @@ async def post_events(
     """Store a batch of events: each bad record is rejected alone, with field and reason.
 
     The content type's ``charset`` says the body's encoding (utf-8, windows-1251, gb18030).
+    A partner with an inbound profile (``silkpost partner profile``) posts its files as its
+    system writes them: the profile's columns, codes, places, time format, encoding,
+    delimiter and zone apply, unless the request says otherwise.
     """
+    profile = profile_of(caller.partner.code, uow=platform.partner_uow())
     media, *params = request.headers.get("content-type", "application/json").split(";")
     media = media.strip().lower()
     fmt = _CONTENT_TYPES.get(media)
@@ -108,13 +113,15 @@ async def post_events(
         )
     given = dict(p.partition("=")[::2] for p in params)
     given = {k.strip().lower(): v.strip() for k, v in given.items()}
-    codec = formats.encoding_named(given.get("charset", "utf-8"), field="charset")
+    codec = formats.encoding_named(
+        given.get("charset", profile.encoding if profile else "utf-8"), field="charset")
     if delimiter is None:
-        delimiter = given.get("delimiter")
+        delimiter = given.get("delimiter") or (profile.delimiter if profile else None)
     delim = None if delimiter is None else formats.delimiter_named(delimiter)
+    timezone = timezone or (profile.timezone if profile else None)
     zone = None if timezone is None else time_zone(timezone, field="X-Silkpost-Timezone")
     source = sender(caller, label)
-    admit = _admission(caller, platform)
+    admit = _admission(caller, platform, profile)
     if fmt == "json":
         body = await _read_json_body(request)
 
@@ -128,22 +135,27 @@ async def post_events(
         result = await anyio.to_thread.run_sync(work)
     else:
         result = await _ingest_stream(request, fmt, platform=platform, source=source,
-                                      reading=(delim, codec, zone), admit=admit)
+                                      reading=(delim, codec, zone),
+                                      rename=profile.header if profile else None, admit=admit)
     request.state.audit_counts = {"received": result.received, "accepted": result.accepted,
                                   "duplicates": result.duplicates, "rejected": result.rejected}
     return IngestOut.of(result)
 
 
-def _admission(caller: Caller, platform: Platform
+def _admission(caller: Caller, platform: Platform, profile: InboundProfile | None
                ) -> Callable[[Iterable[Record]], Iterable[Record]]:
-    """What a caller's records go through before validation: for an admin, nothing; for any
-    other key, the check that each is at one of its partner's nodes."""
+    """What a caller's records go through before validation: its partner's profile (the
+    partner's words into Silkpost's), then, for any key but an admin's, the check that each
+    is at one of its partner's nodes."""
+    def profiled(records: Iterable[Record]) -> Iterable[Record]:
+        return records if profile is None else formats.profiled(records, profile)
+
     if caller.role is Role.ADMIN:
-        return lambda records: records
+        return profiled
     scope = caller.partner.scope
     nodes = platform.network.nodes
     locodes = frozenset(nodes[n].locode for n in scope.nodes if n in nodes)
-    return lambda records: at_own_nodes(records, scope=scope, locodes=locodes)
+    return lambda records: at_own_nodes(profiled(records), scope=scope, locodes=locodes)
 
 
 _LABEL = re.compile(r"[A-Za-z0-9._-]{1,31}")
@@ -205,6 +217,7 @@ def _as_background_work() -> None:
 async def _ingest_stream(request: Request, fmt: Literal["ndjson", "csv"], *,
                          platform: Platform, source: str,
                          reading: tuple[str | None, str, tzinfo | None],
+                         rename: formats.Rename | None,
                          admit: Callable[[Iterable[Record]], Iterable[Record]]) -> IngestResult:
     """Store a body as it arrives; see the module docstring and :data:`_TURN`.
 
@@ -248,7 +261,7 @@ async def _ingest_stream(request: Request, fmt: Literal["ndjson", "csv"], *,
         _as_background_work()
         try:
             outcome.append(ingest(admit(formats.read_stream(chunks(), fmt, delimiter=delim,
-                                                            encoding=codec)),
+                                                            encoding=codec, rename=rename)),
                                   uow=platform.uow(), clock=platform.clock, source=source,
                                   batch_size=platform.settings.ingest_batch_size,
                                   in_line=True, zone=zone, places=platform.place_names()))
