@@ -74,6 +74,14 @@ NOT_PARTNER_DATA = {
 }
 
 
+# Read routes of partner data whose probe is its own test (below), by path.
+PROBED_BELOW = {
+    "/api/v1/webhooks": "test_another_partner_does_not_see_the_subscriptions",
+    "/api/v1/webhooks/{subscription_id}/deliveries":
+        "test_another_partner_does_not_see_the_subscriptions",
+}
+
+
 def _read_routes(platform: Platform) -> set[str]:
     return {r.path for r in routes_of(create_app(platform))
             if "GET" in r.methods and access_of(r) != ["public"]
@@ -81,7 +89,8 @@ def _read_routes(platform: Platform) -> set[str]:
 
 
 def test_every_read_route_is_probed_or_named(sqlite_platform: Platform) -> None:
-    unaccounted = _read_routes(sqlite_platform) - set(PROBES) - set(NOT_PARTNER_DATA)
+    unaccounted = (_read_routes(sqlite_platform) - set(PROBES) - set(NOT_PARTNER_DATA)
+                   - set(PROBED_BELOW))
     assert unaccounted == set(), "a read route needs an isolation probe in this file"
 
 
@@ -162,3 +171,32 @@ def test_a_partner_records_events_only_at_its_own_nodes(
     assert "does not operate CNURCA" in answer["rejections"][0]["reason"]
     assert "KZALAA" in answer["rejections"][0]["reason"]
     assert (by_admin["accepted"], by_admin["duplicates"]) == (2, 2)
+
+
+def test_another_partner_does_not_see_the_subscriptions(
+    any_platform: Platform, keys: dict[str, dict[str, str]]
+) -> None:
+    """A partner's webhook subscriptions, their deliveries and replays are its own: another
+    partner's key gets them as if they did not exist; an admin sees every partner's."""
+    with TestClient(create_app(any_platform)) as client:
+        made = client.post("/api/v1/webhooks", headers=keys["CNPOST-partner"], json={
+            "url": "https://hooks.cnpost.example/silkpost", "types": ["notice.published"]})
+        assert made.status_code == 201 and made.json()["secret"].startswith("whsec_")
+        sub = made.json()["id"]
+        mine = client.get("/api/v1/webhooks", headers=keys["CNPOST-operator"]).json()
+        assert [x["id"] for x in mine] == [sub] and mine[0]["secret"] is None
+        assert client.get("/api/v1/webhooks", headers=keys["KAZPOST-partner"]).json() == []
+        for method, path in (("GET", f"/api/v1/webhooks/{sub}/deliveries"),
+                             ("POST", f"/api/v1/webhooks/{sub}/replay"
+                                      "?since=2026-11-01T00:00:00%2B00:00")):
+            other = client.request(method, path, headers=keys["KAZPOST-partner"])
+            unknown = client.request(method, path.replace(sub, "wh_0000000000000000"),
+                                     headers=keys["KAZPOST-partner"])
+            assert other.status_code == unknown.status_code == 404
+            assert client.request(method, path, headers=keys["CNPOST-partner"]).status_code \
+                == 200
+        everyone = client.get("/api/v1/webhooks", headers=keys["admin"]).json()
+        assert sub in {x["id"] for x in everyone}
+        wrong = client.post("/api/v1/webhooks", headers=keys["KAZPOST-partner"], json={
+            "url": "https://x.example/", "types": ["notice.published"], "partner": "CNPOST"})
+        assert wrong.status_code == 400 and wrong.json()["field"] == "partner"

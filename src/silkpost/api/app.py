@@ -12,7 +12,15 @@ from silkpost.api import docs, problems
 from silkpost.api.access import SignInNeeded
 from silkpost.api.audit_trail import AuditTrail
 from silkpost.api.middleware import RequestGuard
-from silkpost.api.routers import analytics, audit, health, network, notices, tracking
+from silkpost.api.routers import (
+    analytics,
+    audit,
+    health,
+    network,
+    notices,
+    tracking,
+    webhooks,
+)
 from silkpost.api.security import SecurityHeaders
 from silkpost.bootstrap import Platform, bootstrap
 from silkpost.tracking.records import EventRecord
@@ -40,6 +48,7 @@ def create_app(platform: Platform | None = None) -> FastAPI:
     app.include_router(analytics.router)
     app.include_router(notices.router)
     app.include_router(audit.router)
+    app.include_router(webhooks.router)
     app.include_router(notices.feed_router)
     app.include_router(pages.router)
     app.include_router(dashboard.router)
