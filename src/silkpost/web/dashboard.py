@@ -80,8 +80,23 @@ class ListPage:
     rows: list[dict[str, str]] = field(default_factory=list)
     showing: str = ""
     next_query: str | None = None
+    previous_query: str | None = None
     first_query: str | None = None
     csv: str = ""
+
+    def place(self, page: int, shown: int, total: int, lang: str, link: Any,
+              param: str) -> None:
+        """Where page ``page`` (of ``shown`` rows) stands among ``total`` and the links to
+        its neighbours (``param``: the query parameter holding the page's number) — one
+        rule for both lists."""
+        start = (page - 1) * PAGE
+        self.showing = text("list_showing", lang).format(
+            first=number(start + 1 if shown else 0, lang), last=number(start + shown, lang),
+            total=number(total, lang))
+        self.next_query = link(**{param: page + 1}) if start + shown < total else None
+        self.previous_query = link(**{param: page - 1 if page > 2 else None}) \
+            if page > 1 else None
+        self.first_query = link(**{param: None}) if page > 2 else None
 
 
 @dataclass
@@ -111,7 +126,7 @@ class Filters:
     place: str | None = None
     status: Status | None = None
     lane: str | None = None
-    stuck_after: str | None = None
+    stuck_page: int = 1
     overdue_page: int = 1
 
 
@@ -157,9 +172,9 @@ def lane_name(platform: Platform, lane: str, lang: str, *, short: bool = False) 
 
 
 def _stuck_query(platform: Platform, f: Filters, limit: int,
-                 after: tuple[int, str] | None) -> ObjectQuery:
+                 after: tuple[int, str] | None = None, offset: int = 0) -> ObjectQuery:
     return ObjectQuery(stuck_at=platform.clock.now(), office=f.place, status=f.status,
-                       limit=limit, after=after)
+                       limit=limit, after=after, offset=offset)
 
 
 def build_view(platform: Platform, period: Period, lang: str,
@@ -252,19 +267,14 @@ def build_view(platform: Platform, period: Period, lang: str,
             view.stuck_groups.append(Group(
                 label=f"{name(c.office)} · {status_name(c.status)}", count=c.stuck,
                 shown=number(c.stuck, lang), title=c.office or "",
-                query=link(place=c.office or "", status=c.status.value, stuck_after=None),
+                query=link(place=c.office or "", status=c.status.value, stuck_page=None),
                 current=(f.place, f.status) == (c.office, c.status)))
-    after = decode_cursor(f.stuck_after) if f.stuck_after else None
-    page = list_objects(_stuck_query(platform, f, PAGE, after), uow=platform.uow())
+    page = list_objects(_stuck_query(platform, f, PAGE, offset=(f.stuck_page - 1) * PAGE),
+                        uow=platform.uow())
     view.stuck.rows = [{"id": t.object_id, "status": status_name(t.status),
                         "place": place_name(platform, t.last_office, t.last_location, lang),
                         "time": local_time(t.last_at)} for t in page.objects]
-    view.stuck.showing = text("list_showing", lang).format(
-        first=number(1, lang) if page.objects else number(0, lang),
-        last=number(len(page.objects), lang), total=number(stuck_total, lang)) if not after \
-        else text("list_showing", lang).format(first="…", last="…", total=number(stuck_total, lang))
-    view.stuck.next_query = (link(stuck_after=page.next_cursor) if page.next_cursor else None)
-    view.stuck.first_query = link(stuck_after=None) if after else None
+    view.stuck.place(f.stuck_page, len(page.objects), stuck_total, lang, link, "stuck_page")
     view.stuck.csv = link(_csv="stuck")
 
     for lane in sorted(lanes, key=lambda x: -x.overdue):
@@ -273,22 +283,13 @@ def build_view(platform: Platform, period: Period, lang: str,
                 label=lane_name(platform, lane.lane, lang), count=lane.overdue,
                 shown=number(lane.overdue, lang), title=lane.lane,
                 query=link(lane=lane.lane, overdue_page=None), current=f.lane == lane.lane))
-    _, late = service.overdue(period, analytics=analytics, clock=clock, promises=promises,
-                              limit=1000)
-    chosen = [o for o in late if f.lane is None or o.lane == f.lane]
-    total = next((g.count for g in view.overdue_groups if g.current), None) \
-        if f.lane else view.summary.overdue
-    start = (f.overdue_page - 1) * PAGE
-    shown = chosen[start:start + PAGE]
+    total, shown = service.overdue(period, analytics=analytics, clock=clock,
+                                   promises=promises, limit=PAGE, lane=f.lane,
+                                   offset=(f.overdue_page - 1) * PAGE)
     view.overdue.rows = [{"id": o.object_id, "lane": lane_name(platform, o.lane, lang),
                           "lane_code": o.lane, "days_late": number(o.days_late, lang, 1),
                           "place": name(o.last_office)} for o in shown]
-    view.overdue.showing = text("list_showing", lang).format(
-        first=number(start + 1 if shown else 0, lang), last=number(start + len(shown), lang),
-        total=number(total or 0, lang))
-    view.overdue.next_query = (link(overdue_page=f.overdue_page + 1)
-                               if start + PAGE < len(chosen) else None)
-    view.overdue.first_query = link(overdue_page=None) if f.overdue_page > 1 else None
+    view.overdue.place(f.overdue_page, len(shown), total, lang, link, "overdue_page")
     view.overdue.csv = link(_csv="overdue")
     return view
 
@@ -335,8 +336,8 @@ def dashboard_page(
     place: str | None = None,
     status: str | None = None,
     lane: str | None = None,
-    stuck_after: str | None = None,
-    overdue_page: Annotated[int, Query(ge=1, le=10_000)] = 1,
+    stuck_page: Annotated[int, Query(ge=1, le=100_000)] = 1,
+    overdue_page: Annotated[int, Query(ge=1, le=100_000)] = 1,
     accept_language: Annotated[str | None, Header()] = None,
 ) -> Response:
     """The corridor's KPIs, charts, network flows, stuck and overdue items; ``refresh=60``
@@ -347,15 +348,16 @@ def dashboard_page(
                                    clock=platform.clock)
         filters = Filters(place=place or None,
                           status=Status(status) if status else None,
-                          lane=lane or None, stuck_after=stuck_after or None,
+                          lane=lane or None, stuck_page=stuck_page,
                           overdue_page=overdue_page)
-        if stuck_after:
-            decode_cursor(stuck_after)
+        if lane:
+            lane_ends(lane)
     except (SilkpostError, ValueError) as exc:
         reason = exc.detail if isinstance(exc, SilkpostError) else str(exc)
         return _error_page(chosen, reason, 400)
     kept = {"since": since, "until": until, "lang": lang, "refresh": refresh or None,
-            "place": place, "status": status, "lane": lane, "stuck_after": stuck_after,
+            "place": place, "status": status, "lane": lane,
+            "stuck_page": stuck_page if stuck_page > 1 else None,
             "overdue_page": overdue_page if overdue_page > 1 else None}
 
     def link(**changes: Any) -> str:
@@ -452,10 +454,26 @@ def overdue_csv(platform: PlatformDep, since: str | None = None, until: str | No
                                    clock=platform.clock)
     except SilkpostError as exc:
         return Response(exc.detail, status_code=400, media_type="text/plain; charset=utf-8")
-    _, late = service.overdue(period, analytics=platform.analytics(), clock=platform.clock,
-                              promises=platform.lane_promises(), limit=1000)
-    rows: Iterator[list[object]] = (
-        [o.object_id, o.lane, o.posted_day.isoformat(), o.promise_days, o.days_late,
-         o.last_office] for o in late if lane is None or o.lane == lane)
-    return _csv(rows, ["item", "lane", "posted_day", "promise_days", "days_late",
-                       "last_office"], "overdue.csv")
+    if lane:
+        try:
+            lane_ends(lane)
+        except ValueError as exc:
+            return Response(str(exc), status_code=400, media_type="text/plain; charset=utf-8")
+    analytics, clock, promises = platform.analytics(), platform.clock, platform.lane_promises()
+
+    def rows() -> Iterator[list[object]]:
+        """Page after page from the service, as the page's list is, until all are sent."""
+        offset = 0
+        while offset < EXPORT_MAX:
+            _, late = service.overdue(period, analytics=analytics, clock=clock,
+                                      promises=promises, limit=service.MAX_OVERDUE,
+                                      lane=lane or None, offset=offset)
+            for o in late:
+                yield [o.object_id, o.lane, o.posted_day.isoformat(), o.promise_days,
+                       o.days_late, o.last_office]
+            if len(late) < service.MAX_OVERDUE:
+                return
+            offset += len(late)
+
+    return _csv(rows(), ["item", "lane", "posted_day", "promise_days", "days_late",
+                         "last_office"], "overdue.csv")

@@ -276,6 +276,7 @@ _add({
     "list_next": {"en": "Next →", "zh": "下一页 →", "ru": "Далее →", "kk": "Келесі →"},
     "list_first": {"en": "← First page", "zh": "← 第一页", "ru": "← В начало",
                    "kk": "← Бірінші бет"},
+    "list_previous": {"en": "← Previous", "zh": "← 上一页", "ru": "← Назад", "kk": "← Алдыңғы"},
     "place_col": {"en": "Place", "zh": "地点", "ru": "Место", "kk": "Орны"},
     "mode_truck": {"en": "truck", "zh": "卡车", "ru": "грузовик", "kk": "жүк көлігі"},
     "mode_rail": {"en": "rail", "zh": "铁路", "ru": "ж/д", "kk": "теміржол"},
