@@ -155,20 +155,75 @@ def city(name: str) -> str:
     return re.split(r"\s*[,(（，]", name, maxsplit=1)[0] or name
 
 
-def short_names(names: dict[str, str]) -> dict[str, str]:
-    """Each node by its city where that names one node, by its whole name where a city has
-    several (Urumqi's office, airport and rail yard)."""
-    cities = [city(n) for n in names.values()]
-    return {code: city(n) if cities.count(city(n)) == 1 else n for code, n in names.items()}
+def _own_part(name: str, peers: list[str]) -> str:
+    """``name`` without the words it shares at its start or end with a peer's name (the
+    kind's words: "Dongguan consolidation warehouse" beside "Yiwu consolidation warehouse" is
+    "Dongguan"; in Chinese, without spaces, shared characters, at least two)."""
+    spaced = " " in name
+    least = 1 if spaced else 2
+
+    def tokens(text: str) -> list[str]:
+        return text.split(" ") if spaced else list(text)
+
+    own, before, after = tokens(name), 0, 0
+    for peer in peers:
+        other = tokens(peer)
+        if other == own or (" " in peer) != spaced:
+            continue
+        n = 0
+        while n < min(len(own), len(other)) and own[n] == other[n]:
+            n += 1
+        before = max(before, n if n >= least else 0)
+        n = 0
+        while n < min(len(own), len(other)) and own[-1 - n] == other[-1 - n]:
+            n += 1
+        after = max(after, n if n >= least else 0)
+    kept = own[before:len(own) - after]
+    return (" " if spaced else "").join(kept) if len(kept) >= least else name
+
+
+def short_names(names: dict[str, str], kinds: dict[str, str] | None = None) -> dict[str, str]:
+    """The one rule for short place labels (network picture, histogram titles): a node by its
+    city where that names one node ("Алматы, ЦМПО-5" is "Алматы"), by its whole name where a
+    city has several (Urumqi's office, airport and rail yard); a name with no comma loses the
+    words it shares with nodes of its kind ("Консолидационный склад Дунгуань" beside "… Иу" is
+    "Дунгуань"). Two nodes never get the same label: such a pair keeps its longer form."""
+    kinds = kinds or {}
+    cities = {code: city(n) for code, n in names.items()}
+    counted = list(cities.values())
+    out: dict[str, str] = {}
+    for code, n in names.items():
+        c = cities[code]
+        if counted.count(c) > 1:
+            out[code] = n
+        elif re.search(r"[,，]", n) or kinds.get(code) is None:
+            out[code] = c
+        else:
+            out[code] = _own_part(c, [cities[k] for k in names
+                                      if k != code and kinds.get(k) == kinds[code]])
+    labels = list(out.values())
+    return {code: label if labels.count(label) == 1 else cities[code]
+            for code, label in out.items()}
+
+
+def place_labels(platform: Platform, lang: str) -> dict[str, str]:
+    """Every node's short label in ``lang`` (:func:`short_names`)."""
+    nodes = platform.network.nodes
+    return short_names({code: place_name(platform, code, None, lang) for code in nodes},
+                       {code: node.kind for code, node in nodes.items()})
 
 
 def lane_name(platform: Platform, lane: str, lang: str, *, short: bool = False) -> str:
     """A lane as people say it: its two places by name (``Dongguan → Almaty`` when
-    ``short``, else the places' whole names)."""
+    ``short``, by :func:`short_names`' rule; else the places' whole names)."""
     origin, destination = lane_ends(lane)
     ends = [place_name(platform, origin, None, lang), place_name(platform, destination, None,
                                                                    lang)]
-    return " → ".join(city(e) for e in ends) if short else " → ".join(ends)
+    if short:
+        labels = place_labels(platform, lang)
+        return " → ".join(labels.get(code, city(end))
+                          for code, end in zip((origin, destination), ends, strict=True))
+    return " → ".join(ends)
 
 
 def _stuck_query(platform: Platform, f: Filters, limit: int,
@@ -252,7 +307,7 @@ def build_view(platform: Platform, period: Period, lang: str,
     view.charts["network"] = network_svg(
         platform.network, flows=flows_by_service(
             platform.network, ((x.origin, x.destination, x.mode, x.items) for x in flows)),
-        names=short_names({code: name(code) for code in platform.network.nodes}),
+        names=place_labels(platform, lang),
         legend={"truck": text("mode_truck", lang), "rail": text("mode_rail", lang),
                 "air": text("mode_air", lang), "width": text("flow_width", lang)})
     status_info = statuses()
