@@ -174,11 +174,11 @@ def range_bars(rows: Sequence[tuple[str, float | None, float | None]], *, label:
 
 def histogram(buckets: Sequence[tuple[float, float, int]], *, label: str, day: str,
               promise_label: str, lang: str = "en", promise: float | None = None,
-              width: int = 300, height: int = 150) -> str:
+              width: int = 300, height: int = 150, empty: str = "—") -> str:
     """Counts per bucket [from, from + width) on a day axis, with the promise as a red line.
 
     ``day`` is the unit as the page's language abbreviates it; ``promise_label`` the words
-    for the red line.
+    for the red line; ``empty`` what a lane with nothing delivered yet shows, in words.
     """
     left, right, top, bottom = 8, 8, 18, 20
     plot_w, plot_h = width - left - right, height - top - bottom
@@ -188,7 +188,7 @@ def histogram(buckets: Sequence[tuple[float, float, int]], *, label: str, day: s
              f'<title>{escape(label)}</title></text>']
     if not buckets:
         parts.append(f'<text x="{width / 2}" y="{height / 2}" text-anchor="middle" {FONT}>'
-                     '—</text></svg>')
+                     f'{escape(fit(empty, width - left - right, FONT_PX))}</text></svg>')
         return "".join(parts)
     lo = min(b[0] for b in buckets)
     hi = max(max(b[0] + b[1] for b in buckets), promise or 0.0)

@@ -291,7 +291,8 @@ def build_view(platform: Platform, period: Period, lang: str,
             [(b.from_days, b.width_days, b.items) for b in buckets],
             label=lane_name(platform, lane.lane, lang, short=True), promise=lane.promise_days,
             lang=lang,
-            day=day_unit, promise_label=text("promise_word", lang)))
+            day=day_unit, promise_label=text("promise_word", lang),
+            empty=text("no_data", lang)))
     caption = text("p50p90", lang).format(unit=hours)
     nodes = service.nodes(period, analytics=analytics, uow=platform.uow(), clock=clock,
                           counts=counts)

@@ -62,6 +62,13 @@ def test_histogram_marks_the_promise() -> None:
     assert all(end <= float(promise_x) for end in bar_ends)
 
 
+def test_an_empty_histogram_says_so_in_words() -> None:
+    svg = histogram([], label="lane", day="дн.", promise_label="срок",
+                    empty="За этот период данных нет.")
+    ET.fromstring(svg)
+    assert ">За этот период данных нет.</text>" in svg
+
+
 @given(st.text(min_size=1, max_size=80), st.integers(20, 400))
 def test_a_fitted_label_never_exceeds_its_room(label: str, room: int) -> None:
     """The one shortening rule: what it returns fits, by the same width estimate the
