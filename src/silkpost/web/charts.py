@@ -110,8 +110,12 @@ def bar_chart(categories: Sequence[str], series: Sequence[Series], *, label: str
             value = float(s.values[c])
             h = plot_h * value / axis
             x = x0 if stacked else x0 + k * bar_w
-            y = top + plot_h - h - (plot_h * base / axis if stacked else 0)
-            parts.append(f'<rect x="{x:.1f}" y="{y:.1f}" width="{bar_w:.1f}" height="{h:.1f}" '
+            # Both ends rounded as written, the height their difference: a rounded y plus a
+            # rounded height could pass the axis by 0.1 px.
+            foot = round(top + plot_h - (plot_h * base / axis if stacked else 0), 1)
+            y = round(foot - h, 1)
+            parts.append(f'<rect x="{x:.1f}" y="{y:.1f}" width="{bar_w:.1f}" '
+                         f'height="{foot - y:.1f}" '
                          f'fill="{s.colour}" data-series="{escape(s.name)}" '
                          f'data-category="{escape(category)}" data-value="{value:g}">'
                          f'<title>{escape(category)} · {escape(s.name)}: '

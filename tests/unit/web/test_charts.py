@@ -6,7 +6,7 @@ import re
 import xml.etree.ElementTree as ET
 
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from silkpost.web.charts import Series, bar_chart, histogram, range_bars
@@ -15,6 +15,7 @@ values = st.lists(st.integers(min_value=0, max_value=10**6), min_size=1, max_siz
 
 
 @given(values, values)
+@example([61], [40])  # a rounded y plus a rounded height once passed the axis by 0.1 px
 def test_bar_chart_carries_each_value_and_stays_in_frame(a: list[int], b: list[int]) -> None:
     """Each bar's data-value is its figure, bars stay inside the plot, stacked or not."""
     n = min(len(a), len(b))
