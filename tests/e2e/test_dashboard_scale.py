@@ -16,6 +16,7 @@ from silkpost.analytics import service
 from silkpost.api.app import create_app
 from silkpost.bootstrap import Platform, bootstrap
 from silkpost.clock import FixedClock
+from silkpost.domain.codes import ObjectKind
 from silkpost.settings import Settings
 from silkpost.sim.scenario import load_scenario
 from silkpost.sim.service import simulate
@@ -215,3 +216,27 @@ def test_a_wrong_lane_or_page_is_a_page_not_a_crash(served: tuple[TestClient, Pl
     far = client.get("/dashboard", params={**PERIOD, "overdue_page": 999, "stuck_page": 999,
                                            "lang": "en"})
     assert far.status_code == 200 and "rel=\"prev\"" not in far.text
+
+
+def test_the_lists_have_a_filter_form_that_keeps_the_period(
+    served: tuple[TestClient, Platform],
+) -> None:
+    """A form per list (place and status; lane) as plain GET: choosing a place alone
+    narrows the stuck list to it and keeps the period and the language."""
+    client, platform = served
+    html = client.get("/dashboard", params={**PERIOD, "lang": "en"}).text
+    form = html[html.index('<form method="get" action="/dashboard#stuck"'):]
+    form = form[:form.index("</form>")]
+    assert f'name="since" value="{PERIOD["since"]}"' in form
+    assert 'name="lang" value="en"' in form
+    places = re.findall(r'<option value="([A-Z0-9-]+)" title=', form)
+    assert places and 'name="status"' in form
+    place = places[0]
+    narrowed = client.get("/dashboard", params={**PERIOD, "lang": "en", "place": place,
+                                                "status": ""}).text
+    shown = _stuck_ids(narrowed)
+    assert shown
+    with platform.uow() as uow:
+        assert {uow.events.tracked(ObjectKind.ITEM, i).last_office  # type: ignore[union-attr]
+                for i in shown} == {place}
+    assert f'<option value="{place}" title="{place}" selected>' in narrowed

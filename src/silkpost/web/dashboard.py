@@ -113,6 +113,8 @@ class DashboardView:
     lanes: list[dict[str, Any]] = field(default_factory=list)
     stuck_groups: list[Group] = field(default_factory=list)
     stuck: ListPage = field(default_factory=ListPage)
+    stuck_places: list[tuple[str, str]] = field(default_factory=list)  # (code, name)
+    stuck_statuses: list[tuple[str, str]] = field(default_factory=list)  # (value, name)
     overdue_groups: list[Group] = field(default_factory=list)
     overdue: ListPage = field(default_factory=ListPage)
     events: str = ""
@@ -325,6 +327,11 @@ def build_view(platform: Platform, period: Period, lang: str,
                 shown=number(c.stuck, lang), title=c.office or "",
                 query=link(place=c.office or "", status=c.status.value, stuck_page=None),
                 current=(f.place, f.status) == (c.office, c.status)))
+    stuck_counts = [c for c in counts if c.stuck]
+    view.stuck_places = sorted({(c.office, name(c.office)) for c in stuck_counts if c.office},
+                               key=lambda p: p[1])
+    view.stuck_statuses = sorted({(c.status.value, status_name(c.status))
+                                  for c in stuck_counts}, key=lambda p: p[1])
     page = list_objects(_stuck_query(platform, f, PAGE, offset=(f.stuck_page - 1) * PAGE),
                         uow=platform.uow())
     view.stuck.rows = [{"id": t.object_id, "status": status_name(t.status),
@@ -441,7 +448,7 @@ def dashboard_page(
     html = TEMPLATES.get_template("dashboard.html").render(
         lang=chosen, t=lambda key: text(key, chosen), lang_names=LANG_NAMES, view=view,
         query_for=query_for, notices=notice_lines(active, chosen, platform.network),
-        refresh=refresh, filters=filters, link=link, signout=signout,
+        refresh=refresh, filters=filters, link=link, signout=signout, kept=kept,
         places=lambda codes: ", ".join(place_name(platform, c, None, chosen) for c in codes),
     )
     return HTMLResponse(html, headers={"Content-Language": chosen, "Vary": "Accept-Language"})
