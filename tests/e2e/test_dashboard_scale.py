@@ -22,6 +22,7 @@ from silkpost.sim.scenario import load_scenario
 from silkpost.sim.service import simulate
 from silkpost.web import dashboard
 from silkpost.web.dashboard import _cell
+from silkpost.web.numbers import number
 from tests.conftest import NOW
 from tests.keys import admin_headers
 
@@ -240,3 +241,19 @@ def test_the_lists_have_a_filter_form_that_keeps_the_period(
         assert {uow.events.tracked(ObjectKind.ITEM, i).last_office  # type: ignore[union-attr]
                 for i in shown} == {place}
     assert f'<option value="{place}" title="{place}" selected>' in narrowed
+
+
+def test_the_network_pictures_hover_texts_are_in_the_pages_language(
+    served: tuple[TestClient, Platform],
+) -> None:
+    client, _ = served
+    html = client.get("/dashboard", params={**PERIOD, "lang": "ru"}).text
+    picture = html[html.index('id="network"'):html.index('id="lanes"')]
+    lines = re.findall(r'data-parcels="([0-9.]+)"><title>([^<]+)</title>', picture)
+    assert lines
+    for parcels, title in lines:
+        assert re.fullmatch(r"\S+ · (грузовик|ж/д|авиа) · \d+(,\d)? ч · [\d\xa0]+ отправл\.",
+                            title), title
+        assert title.endswith(f"{number(float(parcels), 'ru')} отправл.")
+    assert "<title>Алматы, ЦМПО-5 (Казпочта) (KZALAA)</title></circle>" in picture
+    assert " h · " not in picture and " parcels<" not in picture

@@ -311,6 +311,12 @@ def build_view(platform: Platform, period: Period, lang: str,
         platform.network, flows=flows_by_service(
             platform.network, ((x.origin, x.destination, x.mode, x.items) for x in flows)),
         names=place_labels(platform, lang),
+        titles={code: name(code) for code in platform.network.nodes},
+        describe=lambda s, parcels: " · ".join(
+            [s.id, text(f"mode_{s.mode}", lang) if f"mode_{s.mode}" in TEXTS else s.mode,
+             f"{number(s.duration_hours, lang, 0 if s.duration_hours % 1 == 0 else 1)} {hours}"]
+            + ([f"{number(parcels, lang)} {text('parcels_unit', lang)}"]
+               if parcels is not None else [])),
         legend={"truck": text("mode_truck", lang), "rail": text("mode_rail", lang),
                 "air": text("mode_air", lang), "width": text("flow_width", lang)})
     status_info = statuses()

@@ -277,6 +277,7 @@ _add({
     "list_first": {"en": "← First page", "zh": "← 第一页", "ru": "← В начало",
                    "kk": "← Бірінші бет"},
     "list_previous": {"en": "← Previous", "zh": "← 上一页", "ru": "← Назад", "kk": "← Алдыңғы"},
+    "parcels_unit": {"en": "parcels", "zh": "件", "ru": "отправл.", "kk": "жөнелтім"},
     "place_col": {"en": "Place", "zh": "地点", "ru": "Место", "kk": "Орны"},
     "mode_truck": {"en": "truck", "zh": "卡车", "ru": "грузовик", "kk": "жүк көлігі"},
     "mode_rail": {"en": "rail", "zh": "铁路", "ru": "ж/д", "kk": "теміржол"},
