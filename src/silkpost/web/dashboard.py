@@ -22,7 +22,7 @@ from datetime import date
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, Header, Query, Request
+from fastapi import APIRouter, Header, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response, StreamingResponse
 
 from silkpost.analytics import service
@@ -33,7 +33,7 @@ from silkpost.bootstrap import AnalyticsUnavailable, NoticesUnavailable, Platfor
 from silkpost.domain.codes import Status, statuses
 from silkpost.domain.lanes import lane_ends
 from silkpost.domain.notices import NoticeState
-from silkpost.errors import InvalidRequest, SilkpostError
+from silkpost.errors import InvalidRequest, SilkpostError, invalid_request
 from silkpost.network.draw import MODE_COLOURS, flows_by_service, network_svg
 from silkpost.notices.service import list_notices
 from silkpost.tracking.ports import ObjectQuery
@@ -376,11 +376,46 @@ def _day(value: str | None, field: str) -> date | None:
         raise InvalidRequest(f"{value!r} is not a date (YYYY-MM-DD)", field=field) from None
 
 
-def _error_page(lang: str, reason: str, status: int) -> HTMLResponse:
+def _whole(value: str | None, field: str, lo: int, hi: int, default: int) -> int:
+    """A whole number of the page's query from ``lo`` to ``hi`` (``default`` when absent)."""
+    if not value:
+        return default
+    try:
+        number_ = int(value)
+    except ValueError:
+        number_ = lo - 1
+    if not lo <= number_ <= hi:
+        raise InvalidRequest(f"{field} must be a whole number from {lo} to {hi}, not {value!r}",
+                             field=field)
+    return number_
+
+
+def _status(value: str | None) -> Status | None:
+    if not value:
+        return None
+    try:
+        return Status(value)
+    except ValueError:
+        raise InvalidRequest(f"unknown status {value!r}", field="status") from None
+
+
+def _lane(value: str | None) -> str | None:
+    if not value:
+        return None
+    with invalid_request():
+        lane_ends(value)
+    return value
+
+
+def _error_page(lang: str, reason: str, status: int, about: str = "period") -> HTMLResponse:
+    """The page for a parameter that cannot be used: what is wrong and what to choose, in
+    the page's language (``about``: the period, or the lists' filters and pages)."""
+    hint = (text("period_hint", lang).format(most=number(service.MAX_DAYS, lang))
+            if about == "period" else text("list_hint", lang))
     html = TEMPLATES.get_template("dashboard_error.html").render(
         lang=lang, t=lambda key: text(key, lang), lang_names=LANG_NAMES,
-        message=text("period_error", lang).format(reason=reason),
-        hint=text("period_hint", lang).format(most=number(service.MAX_DAYS, lang)),
+        message=text(f"{about}_error", lang).format(reason=reason),
+        hint=hint,
         back=text("back_default", lang).format(days=number(service.DEFAULT_DAYS, lang)))
     return HTMLResponse(html, status_code=status,
                         headers={"Content-Language": lang, "Vary": "Accept-Language"})
@@ -400,34 +435,35 @@ def dashboard_page(
     since: str | None = None,
     until: str | None = None,
     lang: str | None = None,
-    refresh: Annotated[int, Query(ge=0, le=3600, description="reload every N s (0: never)")]
-    = 0,
+    refresh: str | None = None,
     place: str | None = None,
     status: str | None = None,
     lane: str | None = None,
-    stuck_page: Annotated[int, Query(ge=1, le=100_000)] = 1,
-    overdue_page: Annotated[int, Query(ge=1, le=100_000)] = 1,
+    stuck_page: str | None = None,
+    overdue_page: str | None = None,
     accept_language: Annotated[str | None, Header()] = None,
 ) -> Response:
     """The corridor's KPIs, charts, network flows, stuck and overdue items; ``refresh=60``
-    makes a wall screen reload itself (no script needed)."""
+    makes a wall screen reload itself (no script needed). A parameter that cannot be used is
+    a 400 page in the page's language (the period's or the lists'), never JSON."""
     chosen = negotiate(lang, accept_language)
     try:
         period = service.period_of(_day(since, "since"), _day(until, "until"),
                                    clock=platform.clock)
-        filters = Filters(place=place or None,
-                          status=Status(status) if status else None,
-                          lane=lane or None, stuck_page=stuck_page,
-                          overdue_page=overdue_page)
-        if lane:
-            lane_ends(lane)
-    except (SilkpostError, ValueError) as exc:
-        reason = exc.detail if isinstance(exc, SilkpostError) else str(exc)
-        return _error_page(chosen, reason, 400)
-    kept = {"since": since, "until": until, "lang": lang, "refresh": refresh or None,
+    except SilkpostError as exc:
+        return _error_page(chosen, exc.detail, 400)
+    try:
+        wait = _whole(refresh, "refresh", 0, 3600, 0)
+        filters = Filters(place=place or None, status=_status(status), lane=_lane(lane),
+                          stuck_page=_whole(stuck_page, "stuck_page", 1, 100_000, 1),
+                          overdue_page=_whole(overdue_page, "overdue_page", 1, 100_000, 1))
+    except SilkpostError as exc:
+        return _error_page(chosen, exc.detail, 400, about="list")
+    refresh_s = wait
+    kept = {"since": since, "until": until, "lang": lang, "refresh": refresh_s or None,
             "place": place, "status": status, "lane": lane,
-            "stuck_page": stuck_page if stuck_page > 1 else None,
-            "overdue_page": overdue_page if overdue_page > 1 else None}
+            "stuck_page": filters.stuck_page if filters.stuck_page > 1 else None,
+            "overdue_page": filters.overdue_page if filters.overdue_page > 1 else None}
 
     def link(**changes: Any) -> str:
         csv_kind = changes.pop("_csv", None)
@@ -454,7 +490,7 @@ def dashboard_page(
     html = TEMPLATES.get_template("dashboard.html").render(
         lang=chosen, t=lambda key: text(key, chosen), lang_names=LANG_NAMES, view=view,
         query_for=query_for, notices=notice_lines(active, chosen, platform.network),
-        refresh=refresh, filters=filters, link=link, signout=signout, kept=kept,
+        refresh=refresh_s, filters=filters, link=link, signout=signout, kept=kept,
         places=lambda codes: ", ".join(place_name(platform, c, None, chosen) for c in codes),
     )
     return HTMLResponse(html, headers={"Content-Language": chosen, "Vary": "Accept-Language"})
