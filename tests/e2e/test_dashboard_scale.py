@@ -217,6 +217,7 @@ def test_a_wrong_lane_or_page_is_a_page_not_a_crash(served: tuple[TestClient, Pl
     far = client.get("/dashboard", params={**PERIOD, "overdue_page": 999, "stuck_page": 999,
                                            "lang": "en"})
     assert far.status_code == 200 and "rel=\"prev\"" not in far.text
+    assert far.text.count(">← First page</a>") == 2
 
 
 def test_the_lists_have_a_filter_form_that_keeps_the_period(

@@ -91,12 +91,15 @@ class ListPage:
         rule for both lists."""
         start = (page - 1) * PAGE
         self.showing = text("list_showing", lang).format(
-            first=number(start + 1 if shown else 0, lang), last=number(start + shown, lang),
+            first=number(start + 1 if shown else 0, lang),
+            last=number(start + shown if shown else 0, lang),
             total=number(total, lang))
-        self.next_query = link(**{param: page + 1}) if start + shown < total else None
+        self.next_query = link(**{param: page + 1}) if shown and start + shown < total else None
         self.previous_query = link(**{param: page - 1 if page > 2 else None}) \
-            if page > 1 else None
-        self.first_query = link(**{param: None}) if page > 2 else None
+            if page > 1 and shown else None
+        # Past the end (a page kept in a bookmark): the way back is the first page.
+        self.first_query = link(**{param: None}) if page > 2 or (page > 1 and not shown) \
+            else None
 
 
 @dataclass

@@ -45,3 +45,4 @@ def test_one_shared_chinese_character_is_not_a_kind_word() -> None:
     assert short_names({"A": "阿拉木图国际邮件处理中心", "B": "阿斯塔纳互换局"},
                        {"A": "post", "B": "post"}) == {"A": "阿拉木图国际邮件处理中心",
                                                       "B": "阿斯塔纳互换局"}
+
