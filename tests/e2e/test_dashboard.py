@@ -101,7 +101,11 @@ def test_page_is_self_contained(client: TestClient) -> None:
     ({"since": "2026-11-20", "until": "2026-11-01", "lang": "ru"}, "Этот период нельзя"),
     ({"since": "yesterday", "lang": "zh"}, "无法显示此期间"),
     ({"since": "2025-01-01", "until": "2026-11-01", "lang": "kk"}, "Бұл кезеңді"),
-    ({"status": "teleported", "lang": "en"}, "This period cannot be shown"),
+    ({"status": "teleported", "lang": "en"}, "This list cannot be shown: unknown status"),
+    ({"stuck_page": "0", "lang": "ru"}, "Этот список нельзя показать: stuck_page"),
+    ({"overdue_page": "two", "lang": "zh"}, "无法显示此列表：overdue_page"),
+    ({"lane": "CNURC", "lang": "kk"}, "Бұл тізімді көрсету мүмкін емес"),
+    ({"refresh": "-5", "lang": "en"}, "refresh must be a whole number from 0 to 3600"),
 ])
 def test_a_wrong_period_is_an_html_page_in_the_page_language(
     client: TestClient, params: dict[str, str], says: str

@@ -20,6 +20,7 @@ from silkpost.bootstrap import Platform
 from silkpost.clock import FixedClock
 from silkpost.domain import s10
 from silkpost.domain.events import TrackingEvent
+from silkpost.errors import InvalidRequest
 from silkpost.sim.engine import CorridorSimulation
 from silkpost.sim.scenario import load_scenario
 from silkpost.tracking.formats import Record
@@ -85,6 +86,26 @@ def test_lane_figures_worked_out_by_hand(corridor: Platform) -> None:
     total, items = service.overdue(PERIOD, analytics=corridor.analytics(),
                                    clock=corridor.clock, promises=PROMISES)
     assert total == 1 and items[0].object_id == P3 and items[0].last_office == "KZALAA"
+
+
+def test_overdue_by_lane_and_by_page(platform: Platform) -> None:
+    """A lane's overdue items alone, counted whole, and paged by ``offset`` without gaps."""
+    store(platform, journey(P1, None) + journey(P2, None) + journey(P3, None))
+    analytics = platform.analytics()
+
+    def ask(**kw: Any) -> tuple[int, list[str]]:
+        total, rows = service.overdue(PERIOD, analytics=analytics, clock=platform.clock,
+                                      promises=PROMISES, **kw)
+        return total, [r.object_id for r in rows]
+
+    total, every = ask()
+    assert total == 3 and sorted(every) == sorted([P1, P2, P3])
+    assert [ask(limit=1, offset=k) for k in range(4)] == [
+        (3, [every[0]]), (3, [every[1]]), (3, [every[2]]), (3, [])]
+    assert ask(lane="CNDGGA>KZALAA") == (3, every)
+    assert ask(lane="CNDGGA>RUMOWA") == (0, [])
+    with pytest.raises(InvalidRequest, match="lane"):
+        ask(lane="CNDGGA")
 
 
 def test_customs_dwell_modes_and_flows(corridor: Platform) -> None:

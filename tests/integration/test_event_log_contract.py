@@ -116,6 +116,18 @@ def test_listing_filters_and_pages(any_platform: Platform) -> None:
     assert set(stuck) == {i for n, i in enumerate(ids) if n % 2 and n < 6}
 
 
+def test_pages_by_number_are_the_cursor_pages(any_platform: Platform) -> None:
+    """``offset`` (the dashboard's page numbers) cuts the same pages as the cursor does."""
+    ids = list(s10.id_range("CA", "CN", 200, 11))
+    store(any_platform, [ev(object_id, "EMC", n % 4) for n, object_id in enumerate(ids)])
+    whole = [t.object_id for t in list_objects(ObjectQuery(limit=100),
+                                               uow=any_platform.uow()).objects]
+    pages = [[t.object_id for t in list_objects(ObjectQuery(limit=4, offset=k),
+                                                uow=any_platform.uow()).objects]
+             for k in range(0, 12, 4)]
+    assert pages == [whole[0:4], whole[4:8], whole[8:11]]
+
+
 # -- the read model against the domain fold ---------------------------------------------------
 # An event's identity (its idempotency key) is object, code, time, location and office; what a
 # resend of the same event carries besides (offset, payload, receipt time) is made a function

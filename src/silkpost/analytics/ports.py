@@ -78,7 +78,8 @@ class KpiStore(Protocol):
         ...
 
     def overdue(self, period: Period, *, promises: Mapping[str, float], now_us: int,
-                limit: int) -> tuple[int, list[OverdueItem]]:
-        """How many items posted in the period are undelivered past their promise, and the
-        most overdue of them."""
+                limit: int, lane: str | None = None,
+                offset: int = 0) -> tuple[int, list[OverdueItem]]:
+        """How many items posted in the period (on ``lane`` if given) are undelivered past
+        their promise, and ``limit`` of them from ``offset``, most overdue first."""
         ...

@@ -115,14 +115,25 @@ def flows(period: Period, *, analytics: KpiStore) -> list[Flow]:
     return analytics.flows(period)
 
 
+MAX_OVERDUE = 1000  # rows of one answer; more come by ``offset``
+
+
 def overdue(period: Period, *, analytics: KpiStore, clock: Clock,
-            promises: Mapping[str, float], limit: int = 50) -> tuple[int, list[OverdueItem]]:
-    """Items undelivered past their lane's promise: how many, and the most overdue."""
-    if not 1 <= limit <= 1000:
-        raise InvalidRequest("limit must be between 1 and 1000", field="limit")
+            promises: Mapping[str, float], limit: int = 50, lane: str | None = None,
+            offset: int = 0) -> tuple[int, list[OverdueItem]]:
+    """Items undelivered past their lane's promise (of ``lane`` alone if given): how many,
+    and ``limit`` of them from ``offset``, most overdue first — so a list of any length can
+    be paged or exported whole, with the same numbers on the page and the API."""
+    if not 1 <= limit <= MAX_OVERDUE:
+        raise InvalidRequest(f"limit must be between 1 and {MAX_OVERDUE}", field="limit")
+    if offset < 0:
+        raise InvalidRequest("offset must not be negative", field="offset")
+    if lane is not None:
+        with invalid_request():  # a malformed lane is the caller's mistake, named as such
+            lane_ends(lane)
     analytics.refresh()
     return analytics.overdue(period, promises=promises, now_us=to_epoch_us(clock.now()),
-                             limit=limit)
+                             limit=limit, lane=lane, offset=offset)
 
 
 def summary(period: Period, *, analytics: KpiStore, uow: UnitOfWork, clock: Clock,

@@ -6,10 +6,10 @@ CLI and the dashboard can draw it without a plotting library or a map server.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from html import escape
 
-from silkpost.network.corridor import Network
+from silkpost.network.corridor import Network, Service
 from silkpost.textfit import fit, text_width
 
 MODE_COLOURS = {"truck": "#d97706", "rail": "#2563eb", "air": "#16a34a"}
@@ -53,7 +53,9 @@ def network_svg(network: Network, *, width: int = 960, height: int = 560,
                 flows: dict[str, float] | None = None,
                 lon_window: tuple[float, float] | None = (66.0, 92.0),
                 names: Mapping[str, str] | None = None,
-                legend: Mapping[str, str] | None = None) -> str:
+                legend: Mapping[str, str] | None = None,
+                titles: Mapping[str, str] | None = None,
+                describe: Callable[[Service, float | None], str] | None = None) -> str:
     """The SVG document; ``flows`` (service id → parcels) thickens the lines.
 
     Nodes outside ``lon_window`` (Moscow and the Polish border far west, the consolidation
@@ -61,6 +63,8 @@ def network_svg(network: Network, *, width: int = 960, height: int = 560,
     so the Xinjiang hub, its ports and Central Asia keep the room. ``names`` gives each node's
     label (its code otherwise); labels are placed so that no two meet, each by its node. A
     ``legend`` (the words for truck, rail, air, "line width: parcels") adds a key below.
+    ``titles`` (node → whole name) and ``describe(service, parcels)`` write the hover texts in
+    the reader's language and number format (the dashboard's); without them, English.
     """
     west, east = lon_window or (-180.0, 180.0)
     far = {c: ("◀ " if n.lon < west else "▶ ") for c, n in network.nodes.items()
@@ -80,6 +84,7 @@ def network_svg(network: Network, *, width: int = 960, height: int = 560,
         return round(x, 1), round(y, 1)
 
     top = max((flows or {}).values(), default=0.0) or 1.0
+    tell = describe or _describe
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
              f'role="img" aria-label="{escape(network.name)} network" class="network">',
              '<rect width="100%" height="100%" fill="#f8fafc"/>']
@@ -92,16 +97,17 @@ def network_svg(network: Network, *, width: int = 960, height: int = 560,
         parts.append(f'<line x1="{x1}" y1="{y1}" x2="{x2}" y2="{y2}" '
                      f'stroke="{MODE_COLOURS[s.mode]}" stroke-width="{w:.1f}"{dash} '
                      f'opacity="0.8" data-service="{escape(s.id)}" data-parcels="{parcels:g}">'
-                     f'<title>{escape(s.id)} {s.mode} {s.duration_hours:g} h'
-                     f'{f" · {parcels:,.0f} parcels" if flows else ""}</title></line>')
+                     f'<title>{escape(tell(s, parcels if flows else None))}</title></line>')
     points = {code: xy(n.lat, n.lon) for code, n in network.nodes.items()}
     taken: list[Box] = [(x - 5, y - 5, x + 5, y + 5) for x, y in points.values()]
     for code, (x, y) in points.items():
+        whole = (titles or {}).get(code) or network.nodes[code].names.get("en", code)
         parts.append(f'<circle cx="{x}" cy="{y}" r="5" fill="#0f172a"><title>'
-                     f'{escape(network.nodes[code].names.get("en", code))}</title></circle>')
+                     f'{escape(whole)} ({escape(code)})</title></circle>')
     # The busiest part of the map first, so its labels get the nearest places.
     for code in sorted(points, key=lambda c: (points[c][0], points[c][1])):
         x, y = points[code]
+        whole = (titles or {}).get(code) or network.nodes[code].names.get("en", code)
         label = far.get(code, "") + ((names or {}).get(code) or code)
         label = fit(label, 170, FONT_PX)
         spot = _place(x, y, _label_width(label), taken, width, height - key_h)
@@ -111,11 +117,17 @@ def network_svg(network: Network, *, width: int = 960, height: int = 560,
         parts.append(f'<text x="{lx:.1f}" y="{ly:.1f}" font-size="{FONT_PX}" '
                      f'text-anchor="{anchor}" font-family="system-ui, sans-serif" '
                      f'fill="#0f172a" class="place" data-node="{escape(code)}">'
-                     f'{escape(label)}<title>{escape(code)}</title></text>')
+                     f'{escape(label)}<title>{escape(whole)} ({escape(code)})</title></text>')
     if legend:
         parts += _key(legend, 12, height - 12)
     parts.append("</svg>")
     return "\n".join(parts)
+
+
+def _describe(service: Service, parcels: float | None) -> str:
+    """A line's hover text when no reader's language is given (the CLI's file, the API)."""
+    moved = f" · {parcels:,.0f} parcels" if parcels is not None else ""
+    return f"{service.id} {service.mode} {service.duration_hours:g} h{moved}"
 
 
 def _key(words: Mapping[str, str], x: float, y: float) -> list[str]:

@@ -156,13 +156,16 @@ class DuckDbAnalytics(AnalyticsCopy):
         return [Flow(r[0], r[1], r[2], int(r[3])) for r in rows]
 
     def overdue(self, period: Period, *, promises: Mapping[str, float], now_us: int,
-                limit: int) -> tuple[int, list[OverdueItem]]:
-        """Undelivered items past their lane's promise: how many, and the most overdue.
+                limit: int, lane: str | None = None,
+                offset: int = 0) -> tuple[int, list[OverdueItem]]:
+        """Undelivered items past their lane's promise: how many, and a page of them, most
+        overdue first (``lane``: of that lane only).
 
         "Past the promise" is the domain's :func:`~silkpost.domain.transit.overdue_before`,
         computed per lane here and handed to DuckDB as a cut-off instant.
         """
         default = promises.get("default")
+        ends: tuple[str | None, str | None] = lane_ends(lane) if lane else (None, None)
         rows = self._query(f"""
             WITH open AS (
                 SELECT i.object_id, i.origin, i.destination, i.posted_day,
@@ -173,14 +176,20 @@ class DuckDbAnalytics(AnalyticsCopy):
                      ON p.origin = i.origin AND p.destination = i.destination
                 WHERE i.posted_day BETWEEN $since AND $until AND i.delivered_us IS NULL
                   AND i.origin IS NOT NULL AND i.destination IS NOT NULL
-                  AND i.posted_us IS NOT NULL)
+                  AND i.posted_us IS NOT NULL
+                  AND ($origin::VARCHAR IS NULL OR (i.origin = $origin::VARCHAR
+                                           AND i.destination = $destination::VARCHAR)))
             SELECT object_id, origin, destination, posted_day, promise,
                    ($now - posted_us) / {_US_PER_DAY}::DOUBLE - promise AS late_days,
                    last_office, count(*) OVER ()
             FROM open WHERE posted_us < cutoff_us
-            ORDER BY late_days DESC, object_id LIMIT $limit""",
+            ORDER BY late_days DESC, object_id LIMIT $limit OFFSET $offset""",
             {**_period(period), "default": default, "now": now_us, "limit": limit,
+             "offset": offset, "origin": ends[0], "destination": ends[1],
              "default_cutoff": None if default is None else overdue_before(now_us, default)})
+        if not rows and offset:  # past the end: still say how many there are
+            return self.overdue(period, promises=promises, now_us=now_us, limit=1,
+                                lane=lane)[0], []
         total = int(rows[0][7]) if rows else 0
         return total, [OverdueItem(r[0], lane_key(r[1], r[2]), r[3], float(r[4]),
                                    round(float(r[5]), 2), r[6]) for r in rows]

@@ -323,8 +323,10 @@ class AnalyticsCopy:
         return int(rows[0][0]) if rows and rows[0][0] is not None else 0
 
     def events_copied(self) -> int:
-        """How many events the projection holds."""
-        return self._scalar("SELECT count(*) FROM ev")
+        """How many events the projection holds (read through a cursor of its own, as every
+        reader does: the shared connection may be busy refreshing on another thread)."""
+        rows = self._query("SELECT count(*) FROM ev")
+        return int(rows[0][0]) if rows and rows[0][0] is not None else 0
 
     def _query(self, sql: str, params: Mapping[str, Any] | None = None) -> list[tuple[Any, ...]]:
         cursor = self._duck.cursor()  # one per call: readers may run on several threads

@@ -477,6 +477,8 @@ class SqlEventLog:
                 or_(c.latest_us < last_us, and_(c.latest_us == last_us, c.object_id > last_id))
             )
         stmt = stmt.order_by(c.latest_us.desc(), c.object_id).limit(query.limit)
+        if query.offset:
+            stmt = stmt.offset(query.offset)
         return [_tracked(r) for r in self._conn.execute(stmt).mappings()]
 
     def count_by_status(self, kind: ObjectKind, *, stuck_at: datetime) -> list[StatusCount]:

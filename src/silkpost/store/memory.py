@@ -84,7 +84,7 @@ class InMemoryEventLog:
             found = [
                 t for t in found if (-to_epoch_us(t.last_at), t.object_id) > (-last_us, last_id)
             ]
-        return found[: query.limit]
+        return found[query.offset: query.offset + query.limit]
 
     def count_by_status(self, kind: ObjectKind, *, stuck_at: datetime) -> list[StatusCount]:
         """Objects per status and last office, and how many are stuck at ``stuck_at``."""

@@ -29,6 +29,7 @@ class ObjectQuery:
     stuck_at: datetime | None = None
     limit: int = 100
     after: tuple[int, str] | None = None
+    offset: int = 0  # rows skipped after ``after`` (a page by its number, for the dashboard)
     seen_by: Scope | None = None  # only the objects this partner sees (events sent or scanned)
 
 

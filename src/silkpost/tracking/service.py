@@ -258,6 +258,8 @@ def list_objects(query: ObjectQuery, *, uow: UnitOfWork) -> ObjectPage:
     """One page of objects matching the filters, most recently active first."""
     if not 1 <= query.limit <= 1000:
         raise InvalidRequest("limit must be between 1 and 1000", field="limit")
+    if query.offset < 0:
+        raise InvalidRequest("offset must not be negative", field="offset")
     if query.since is not None:
         with invalid_request():
             check_time(query.since, field="since")

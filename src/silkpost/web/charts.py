@@ -110,8 +110,12 @@ def bar_chart(categories: Sequence[str], series: Sequence[Series], *, label: str
             value = float(s.values[c])
             h = plot_h * value / axis
             x = x0 if stacked else x0 + k * bar_w
-            y = top + plot_h - h - (plot_h * base / axis if stacked else 0)
-            parts.append(f'<rect x="{x:.1f}" y="{y:.1f}" width="{bar_w:.1f}" height="{h:.1f}" '
+            # Both ends rounded as written, the height their difference: a rounded y plus a
+            # rounded height could pass the axis by 0.1 px.
+            foot = round(top + plot_h - (plot_h * base / axis if stacked else 0), 1)
+            y = round(foot - h, 1)
+            parts.append(f'<rect x="{x:.1f}" y="{y:.1f}" width="{bar_w:.1f}" '
+                         f'height="{foot - y:.1f}" '
                          f'fill="{s.colour}" data-series="{escape(s.name)}" '
                          f'data-category="{escape(category)}" data-value="{value:g}">'
                          f'<title>{escape(category)} · {escape(s.name)}: '
@@ -174,11 +178,11 @@ def range_bars(rows: Sequence[tuple[str, float | None, float | None]], *, label:
 
 def histogram(buckets: Sequence[tuple[float, float, int]], *, label: str, day: str,
               promise_label: str, lang: str = "en", promise: float | None = None,
-              width: int = 300, height: int = 150) -> str:
+              width: int = 300, height: int = 150, empty: str = "—") -> str:
     """Counts per bucket [from, from + width) on a day axis, with the promise as a red line.
 
     ``day`` is the unit as the page's language abbreviates it; ``promise_label`` the words
-    for the red line.
+    for the red line; ``empty`` what a lane with nothing delivered yet shows, in words.
     """
     left, right, top, bottom = 8, 8, 18, 20
     plot_w, plot_h = width - left - right, height - top - bottom
@@ -188,7 +192,7 @@ def histogram(buckets: Sequence[tuple[float, float, int]], *, label: str, day: s
              f'<title>{escape(label)}</title></text>']
     if not buckets:
         parts.append(f'<text x="{width / 2}" y="{height / 2}" text-anchor="middle" {FONT}>'
-                     '—</text></svg>')
+                     f'{escape(fit(empty, width - left - right, FONT_PX))}</text></svg>')
         return "".join(parts)
     lo = min(b[0] for b in buckets)
     hi = max(max(b[0] + b[1] for b in buckets), promise or 0.0)

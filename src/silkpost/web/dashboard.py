@@ -22,7 +22,7 @@ from datetime import date
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, Header, Query, Request
+from fastapi import APIRouter, Header, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response, StreamingResponse
 
 from silkpost.analytics import service
@@ -33,7 +33,7 @@ from silkpost.bootstrap import AnalyticsUnavailable, NoticesUnavailable, Platfor
 from silkpost.domain.codes import Status, statuses
 from silkpost.domain.lanes import lane_ends
 from silkpost.domain.notices import NoticeState
-from silkpost.errors import InvalidRequest, SilkpostError
+from silkpost.errors import InvalidRequest, SilkpostError, invalid_request
 from silkpost.network.draw import MODE_COLOURS, flows_by_service, network_svg
 from silkpost.notices.service import list_notices
 from silkpost.tracking.ports import ObjectQuery
@@ -80,8 +80,26 @@ class ListPage:
     rows: list[dict[str, str]] = field(default_factory=list)
     showing: str = ""
     next_query: str | None = None
+    previous_query: str | None = None
     first_query: str | None = None
     csv: str = ""
+
+    def place(self, page: int, shown: int, total: int, lang: str, link: Any,
+              param: str) -> None:
+        """Where page ``page`` (of ``shown`` rows) stands among ``total`` and the links to
+        its neighbours (``param``: the query parameter holding the page's number) — one
+        rule for both lists."""
+        start = (page - 1) * PAGE
+        self.showing = text("list_showing", lang).format(
+            first=number(start + 1 if shown else 0, lang),
+            last=number(start + shown if shown else 0, lang),
+            total=number(total, lang))
+        self.next_query = link(**{param: page + 1}) if shown and start + shown < total else None
+        self.previous_query = link(**{param: page - 1 if page > 2 else None}) \
+            if page > 1 and shown else None
+        # Past the end (a page kept in a bookmark): the way back is the first page.
+        self.first_query = link(**{param: None}) if page > 2 or (page > 1 and not shown) \
+            else None
 
 
 @dataclass
@@ -98,6 +116,8 @@ class DashboardView:
     lanes: list[dict[str, Any]] = field(default_factory=list)
     stuck_groups: list[Group] = field(default_factory=list)
     stuck: ListPage = field(default_factory=ListPage)
+    stuck_places: list[tuple[str, str]] = field(default_factory=list)  # (code, name)
+    stuck_statuses: list[tuple[str, str]] = field(default_factory=list)  # (value, name)
     overdue_groups: list[Group] = field(default_factory=list)
     overdue: ListPage = field(default_factory=ListPage)
     events: str = ""
@@ -111,7 +131,7 @@ class Filters:
     place: str | None = None
     status: Status | None = None
     lane: str | None = None
-    stuck_after: str | None = None
+    stuck_page: int = 1
     overdue_page: int = 1
 
 
@@ -140,26 +160,81 @@ def city(name: str) -> str:
     return re.split(r"\s*[,(（，]", name, maxsplit=1)[0] or name
 
 
-def short_names(names: dict[str, str]) -> dict[str, str]:
-    """Each node by its city where that names one node, by its whole name where a city has
-    several (Urumqi's office, airport and rail yard)."""
-    cities = [city(n) for n in names.values()]
-    return {code: city(n) if cities.count(city(n)) == 1 else n for code, n in names.items()}
+def _own_part(name: str, peers: list[str]) -> str:
+    """``name`` without the words it shares at its start or end with a peer's name (the
+    kind's words: "Dongguan consolidation warehouse" beside "Yiwu consolidation warehouse" is
+    "Dongguan"; in Chinese, without spaces, shared characters, at least two)."""
+    spaced = " " in name
+    least = 1 if spaced else 2
+
+    def tokens(text: str) -> list[str]:
+        return text.split(" ") if spaced else list(text)
+
+    own, before, after = tokens(name), 0, 0
+    for peer in peers:
+        other = tokens(peer)
+        if other == own or (" " in peer) != spaced:
+            continue
+        n = 0
+        while n < min(len(own), len(other)) and own[n] == other[n]:
+            n += 1
+        before = max(before, n if n >= least else 0)
+        n = 0
+        while n < min(len(own), len(other)) and own[-1 - n] == other[-1 - n]:
+            n += 1
+        after = max(after, n if n >= least else 0)
+    kept = own[before:len(own) - after]
+    return (" " if spaced else "").join(kept) if len(kept) >= least else name
+
+
+def short_names(names: dict[str, str], kinds: dict[str, str] | None = None) -> dict[str, str]:
+    """The one rule for short place labels (network picture, histogram titles): a node by its
+    city where that names one node ("Алматы, ЦМПО-5" is "Алматы"), by its whole name where a
+    city has several (Urumqi's office, airport and rail yard); a name with no comma loses the
+    words it shares with nodes of its kind ("Консолидационный склад Дунгуань" beside "… Иу" is
+    "Дунгуань"). Two nodes never get the same label: such a pair keeps its longer form."""
+    kinds = kinds or {}
+    cities = {code: city(n) for code, n in names.items()}
+    counted = list(cities.values())
+    out: dict[str, str] = {}
+    for code, n in names.items():
+        c = cities[code]
+        if counted.count(c) > 1:
+            out[code] = n
+        elif re.search(r"[,，]", n) or kinds.get(code) is None:
+            out[code] = c
+        else:
+            out[code] = _own_part(c, [cities[k] for k in names
+                                      if k != code and kinds.get(k) == kinds[code]])
+    labels = list(out.values())
+    return {code: label if labels.count(label) == 1 else cities[code]
+            for code, label in out.items()}
+
+
+def place_labels(platform: Platform, lang: str) -> dict[str, str]:
+    """Every node's short label in ``lang`` (:func:`short_names`)."""
+    nodes = platform.network.nodes
+    return short_names({code: place_name(platform, code, None, lang) for code in nodes},
+                       {code: node.kind for code, node in nodes.items()})
 
 
 def lane_name(platform: Platform, lane: str, lang: str, *, short: bool = False) -> str:
     """A lane as people say it: its two places by name (``Dongguan → Almaty`` when
-    ``short``, else the places' whole names)."""
+    ``short``, by :func:`short_names`' rule; else the places' whole names)."""
     origin, destination = lane_ends(lane)
     ends = [place_name(platform, origin, None, lang), place_name(platform, destination, None,
                                                                    lang)]
-    return " → ".join(city(e) for e in ends) if short else " → ".join(ends)
+    if short:
+        labels = place_labels(platform, lang)
+        return " → ".join(labels.get(code, city(end))
+                          for code, end in zip((origin, destination), ends, strict=True))
+    return " → ".join(ends)
 
 
 def _stuck_query(platform: Platform, f: Filters, limit: int,
-                 after: tuple[int, str] | None) -> ObjectQuery:
+                 after: tuple[int, str] | None = None, offset: int = 0) -> ObjectQuery:
     return ObjectQuery(stuck_at=platform.clock.now(), office=f.place, status=f.status,
-                       limit=limit, after=after)
+                       limit=limit, after=after, offset=offset)
 
 
 def build_view(platform: Platform, period: Period, lang: str,
@@ -221,7 +296,8 @@ def build_view(platform: Platform, period: Period, lang: str,
             [(b.from_days, b.width_days, b.items) for b in buckets],
             label=lane_name(platform, lane.lane, lang, short=True), promise=lane.promise_days,
             lang=lang,
-            day=day_unit, promise_label=text("promise_word", lang)))
+            day=day_unit, promise_label=text("promise_word", lang),
+            empty=text("no_data", lang)))
     caption = text("p50p90", lang).format(unit=hours)
     nodes = service.nodes(period, analytics=analytics, uow=platform.uow(), clock=clock,
                           counts=counts)
@@ -237,7 +313,13 @@ def build_view(platform: Platform, period: Period, lang: str,
     view.charts["network"] = network_svg(
         platform.network, flows=flows_by_service(
             platform.network, ((x.origin, x.destination, x.mode, x.items) for x in flows)),
-        names=short_names({code: name(code) for code in platform.network.nodes}),
+        names=place_labels(platform, lang),
+        titles={code: name(code) for code in platform.network.nodes},
+        describe=lambda s, parcels: " · ".join(
+            [s.id, text(f"mode_{s.mode}", lang) if f"mode_{s.mode}" in TEXTS else s.mode,
+             f"{number(s.duration_hours, lang, 0 if s.duration_hours % 1 == 0 else 1)} {hours}"]
+            + ([f"{number(parcels, lang)} {text('parcels_unit', lang)}"]
+               if parcels is not None else [])),
         legend={"truck": text("mode_truck", lang), "rail": text("mode_rail", lang),
                 "air": text("mode_air", lang), "width": text("flow_width", lang)})
     status_info = statuses()
@@ -252,19 +334,19 @@ def build_view(platform: Platform, period: Period, lang: str,
             view.stuck_groups.append(Group(
                 label=f"{name(c.office)} · {status_name(c.status)}", count=c.stuck,
                 shown=number(c.stuck, lang), title=c.office or "",
-                query=link(place=c.office or "", status=c.status.value, stuck_after=None),
+                query=link(place=c.office or "", status=c.status.value, stuck_page=None),
                 current=(f.place, f.status) == (c.office, c.status)))
-    after = decode_cursor(f.stuck_after) if f.stuck_after else None
-    page = list_objects(_stuck_query(platform, f, PAGE, after), uow=platform.uow())
+    stuck_counts = [c for c in counts if c.stuck]
+    view.stuck_places = sorted({(c.office, name(c.office)) for c in stuck_counts if c.office},
+                               key=lambda p: p[1])
+    view.stuck_statuses = sorted({(c.status.value, status_name(c.status))
+                                  for c in stuck_counts}, key=lambda p: p[1])
+    page = list_objects(_stuck_query(platform, f, PAGE, offset=(f.stuck_page - 1) * PAGE),
+                        uow=platform.uow())
     view.stuck.rows = [{"id": t.object_id, "status": status_name(t.status),
                         "place": place_name(platform, t.last_office, t.last_location, lang),
                         "time": local_time(t.last_at)} for t in page.objects]
-    view.stuck.showing = text("list_showing", lang).format(
-        first=number(1, lang) if page.objects else number(0, lang),
-        last=number(len(page.objects), lang), total=number(stuck_total, lang)) if not after \
-        else text("list_showing", lang).format(first="…", last="…", total=number(stuck_total, lang))
-    view.stuck.next_query = (link(stuck_after=page.next_cursor) if page.next_cursor else None)
-    view.stuck.first_query = link(stuck_after=None) if after else None
+    view.stuck.place(f.stuck_page, len(page.objects), stuck_total, lang, link, "stuck_page")
     view.stuck.csv = link(_csv="stuck")
 
     for lane in sorted(lanes, key=lambda x: -x.overdue):
@@ -273,22 +355,13 @@ def build_view(platform: Platform, period: Period, lang: str,
                 label=lane_name(platform, lane.lane, lang), count=lane.overdue,
                 shown=number(lane.overdue, lang), title=lane.lane,
                 query=link(lane=lane.lane, overdue_page=None), current=f.lane == lane.lane))
-    _, late = service.overdue(period, analytics=analytics, clock=clock, promises=promises,
-                              limit=1000)
-    chosen = [o for o in late if f.lane is None or o.lane == f.lane]
-    total = next((g.count for g in view.overdue_groups if g.current), None) \
-        if f.lane else view.summary.overdue
-    start = (f.overdue_page - 1) * PAGE
-    shown = chosen[start:start + PAGE]
+    total, shown = service.overdue(period, analytics=analytics, clock=clock,
+                                   promises=promises, limit=PAGE, lane=f.lane,
+                                   offset=(f.overdue_page - 1) * PAGE)
     view.overdue.rows = [{"id": o.object_id, "lane": lane_name(platform, o.lane, lang),
                           "lane_code": o.lane, "days_late": number(o.days_late, lang, 1),
                           "place": name(o.last_office)} for o in shown]
-    view.overdue.showing = text("list_showing", lang).format(
-        first=number(start + 1 if shown else 0, lang), last=number(start + len(shown), lang),
-        total=number(total or 0, lang))
-    view.overdue.next_query = (link(overdue_page=f.overdue_page + 1)
-                               if start + PAGE < len(chosen) else None)
-    view.overdue.first_query = link(overdue_page=None) if f.overdue_page > 1 else None
+    view.overdue.place(f.overdue_page, len(shown), total, lang, link, "overdue_page")
     view.overdue.csv = link(_csv="overdue")
     return view
 
@@ -306,11 +379,46 @@ def _day(value: str | None, field: str) -> date | None:
         raise InvalidRequest(f"{value!r} is not a date (YYYY-MM-DD)", field=field) from None
 
 
-def _error_page(lang: str, reason: str, status: int) -> HTMLResponse:
+def _whole(value: str | None, field: str, lo: int, hi: int, default: int) -> int:
+    """A whole number of the page's query from ``lo`` to ``hi`` (``default`` when absent)."""
+    if not value:
+        return default
+    try:
+        number_ = int(value)
+    except ValueError:
+        number_ = lo - 1
+    if not lo <= number_ <= hi:
+        raise InvalidRequest(f"{field} must be a whole number from {lo} to {hi}, not {value!r}",
+                             field=field)
+    return number_
+
+
+def _status(value: str | None) -> Status | None:
+    if not value:
+        return None
+    try:
+        return Status(value)
+    except ValueError:
+        raise InvalidRequest(f"unknown status {value!r}", field="status") from None
+
+
+def _lane(value: str | None) -> str | None:
+    if not value:
+        return None
+    with invalid_request():
+        lane_ends(value)
+    return value
+
+
+def _error_page(lang: str, reason: str, status: int, about: str = "period") -> HTMLResponse:
+    """The page for a parameter that cannot be used: what is wrong and what to choose, in
+    the page's language (``about``: the period, or the lists' filters and pages)."""
+    hint = (text("period_hint", lang).format(most=number(service.MAX_DAYS, lang))
+            if about == "period" else text("list_hint", lang))
     html = TEMPLATES.get_template("dashboard_error.html").render(
         lang=lang, t=lambda key: text(key, lang), lang_names=LANG_NAMES,
-        message=text("period_error", lang).format(reason=reason),
-        hint=text("period_hint", lang).format(most=number(service.MAX_DAYS, lang)),
+        message=text(f"{about}_error", lang).format(reason=reason),
+        hint=hint,
         back=text("back_default", lang).format(days=number(service.DEFAULT_DAYS, lang)))
     return HTMLResponse(html, status_code=status,
                         headers={"Content-Language": lang, "Vary": "Accept-Language"})
@@ -330,33 +438,35 @@ def dashboard_page(
     since: str | None = None,
     until: str | None = None,
     lang: str | None = None,
-    refresh: Annotated[int, Query(ge=0, le=3600, description="reload every N s (0: never)")]
-    = 0,
+    refresh: str | None = None,
     place: str | None = None,
     status: str | None = None,
     lane: str | None = None,
-    stuck_after: str | None = None,
-    overdue_page: Annotated[int, Query(ge=1, le=10_000)] = 1,
+    stuck_page: str | None = None,
+    overdue_page: str | None = None,
     accept_language: Annotated[str | None, Header()] = None,
 ) -> Response:
     """The corridor's KPIs, charts, network flows, stuck and overdue items; ``refresh=60``
-    makes a wall screen reload itself (no script needed)."""
+    makes a wall screen reload itself (no script needed). A parameter that cannot be used is
+    a 400 page in the page's language (the period's or the lists'), never JSON."""
     chosen = negotiate(lang, accept_language)
     try:
         period = service.period_of(_day(since, "since"), _day(until, "until"),
                                    clock=platform.clock)
-        filters = Filters(place=place or None,
-                          status=Status(status) if status else None,
-                          lane=lane or None, stuck_after=stuck_after or None,
-                          overdue_page=overdue_page)
-        if stuck_after:
-            decode_cursor(stuck_after)
-    except (SilkpostError, ValueError) as exc:
-        reason = exc.detail if isinstance(exc, SilkpostError) else str(exc)
-        return _error_page(chosen, reason, 400)
-    kept = {"since": since, "until": until, "lang": lang, "refresh": refresh or None,
-            "place": place, "status": status, "lane": lane, "stuck_after": stuck_after,
-            "overdue_page": overdue_page if overdue_page > 1 else None}
+    except SilkpostError as exc:
+        return _error_page(chosen, exc.detail, 400)
+    try:
+        wait = _whole(refresh, "refresh", 0, 3600, 0)
+        filters = Filters(place=place or None, status=_status(status), lane=_lane(lane),
+                          stuck_page=_whole(stuck_page, "stuck_page", 1, 100_000, 1),
+                          overdue_page=_whole(overdue_page, "overdue_page", 1, 100_000, 1))
+    except SilkpostError as exc:
+        return _error_page(chosen, exc.detail, 400, about="list")
+    refresh_s = wait
+    kept = {"since": since, "until": until, "lang": lang, "refresh": refresh_s or None,
+            "place": place, "status": status, "lane": lane,
+            "stuck_page": filters.stuck_page if filters.stuck_page > 1 else None,
+            "overdue_page": filters.overdue_page if filters.overdue_page > 1 else None}
 
     def link(**changes: Any) -> str:
         csv_kind = changes.pop("_csv", None)
@@ -383,7 +493,7 @@ def dashboard_page(
     html = TEMPLATES.get_template("dashboard.html").render(
         lang=chosen, t=lambda key: text(key, chosen), lang_names=LANG_NAMES, view=view,
         query_for=query_for, notices=notice_lines(active, chosen, platform.network),
-        refresh=refresh, filters=filters, link=link, signout=signout,
+        refresh=refresh_s, filters=filters, link=link, signout=signout, kept=kept,
         places=lambda codes: ", ".join(place_name(platform, c, None, chosen) for c in codes),
     )
     return HTMLResponse(html, headers={"Content-Language": chosen, "Vary": "Accept-Language"})
@@ -452,10 +562,26 @@ def overdue_csv(platform: PlatformDep, since: str | None = None, until: str | No
                                    clock=platform.clock)
     except SilkpostError as exc:
         return Response(exc.detail, status_code=400, media_type="text/plain; charset=utf-8")
-    _, late = service.overdue(period, analytics=platform.analytics(), clock=platform.clock,
-                              promises=platform.lane_promises(), limit=1000)
-    rows: Iterator[list[object]] = (
-        [o.object_id, o.lane, o.posted_day.isoformat(), o.promise_days, o.days_late,
-         o.last_office] for o in late if lane is None or o.lane == lane)
-    return _csv(rows, ["item", "lane", "posted_day", "promise_days", "days_late",
-                       "last_office"], "overdue.csv")
+    if lane:
+        try:
+            lane_ends(lane)
+        except ValueError as exc:
+            return Response(str(exc), status_code=400, media_type="text/plain; charset=utf-8")
+    analytics, clock, promises = platform.analytics(), platform.clock, platform.lane_promises()
+
+    def rows() -> Iterator[list[object]]:
+        """Page after page from the service, as the page's list is, until all are sent."""
+        offset = 0
+        while offset < EXPORT_MAX:
+            _, late = service.overdue(period, analytics=analytics, clock=clock,
+                                      promises=promises, limit=service.MAX_OVERDUE,
+                                      lane=lane or None, offset=offset)
+            for o in late:
+                yield [o.object_id, o.lane, o.posted_day.isoformat(), o.promise_days,
+                       o.days_late, o.last_office]
+            if len(late) < service.MAX_OVERDUE:
+                return
+            offset += len(late)
+
+    return _csv(rows(), ["item", "lane", "posted_day", "promise_days", "days_late",
+                         "last_office"], "overdue.csv")

@@ -276,6 +276,18 @@ _add({
     "list_next": {"en": "Next →", "zh": "下一页 →", "ru": "Далее →", "kk": "Келесі →"},
     "list_first": {"en": "← First page", "zh": "← 第一页", "ru": "← В начало",
                    "kk": "← Бірінші бет"},
+    "list_previous": {"en": "← Previous", "zh": "← 上一页", "ru": "← Назад", "kk": "← Алдыңғы"},
+    "parcels_unit": {"en": "parcels", "zh": "件", "ru": "отправл.", "kk": "жөнелтім"},
+    "list_error": {"en": "This list cannot be shown: {reason}", "zh": "无法显示此列表：{reason}",
+                   "ru": "Этот список нельзя показать: {reason}",
+                   "kk": "Бұл тізімді көрсету мүмкін емес: {reason}"},
+    "list_hint": {"en": "Choose a place, status or lane from the list's groups, and a page "
+                        "number from 1.",
+                  "zh": "请从列表的分组中选择地点、状态或线路，页码从 1 开始。",
+                  "ru": "Выберите место, статус или направление из групп списка; страницы "
+                        "нумеруются с 1.",
+                  "kk": "Тізім топтарынан орынды, күйді немесе бағытты таңдаңыз; беттер 1-ден "
+                        "бастап нөмірленеді."},
     "place_col": {"en": "Place", "zh": "地点", "ru": "Место", "kk": "Орны"},
     "mode_truck": {"en": "truck", "zh": "卡车", "ru": "грузовик", "kk": "жүк көлігі"},
     "mode_rail": {"en": "rail", "zh": "铁路", "ru": "ж/д", "kk": "теміржол"},

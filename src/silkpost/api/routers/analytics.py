@@ -108,9 +108,14 @@ def get_flows(platform: PlatformDep, since: Since = None, until: Until = None) -
 def get_overdue(
     platform: PlatformDep, since: Since = None, until: Until = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 50,
+    offset: Annotated[int, Query(ge=0, description="rows to skip (the next page)")] = 0,
+    lane: Annotated[str | None, Query(description="only this lane, ORIGIN>DESTINATION",
+                                      examples=["CNURC>KZALA"])] = None,
 ) -> OverdueOut:
-    """Items not delivered although their lane's promise ran out, most overdue first."""
+    """Items not delivered although their lane's promise ran out, most overdue first;
+    ``total`` counts them all (of the lane, if given), ``offset`` pages on."""
     period = _period(platform, since, until)
     total, rows = service.overdue(period, analytics=platform.analytics(), clock=platform.clock,
-                                  promises=platform.lane_promises(), limit=limit)
+                                  promises=platform.lane_promises(), limit=limit, lane=lane,
+                                  offset=offset)
     return OverdueOut(since=period.since, until=period.until, total=total, rows=rows)
