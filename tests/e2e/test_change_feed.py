@@ -46,5 +46,31 @@ def test_the_feed_pages_through_every_event_once(any_platform: Platform) -> None
     positions = [e["position"] for e in seen]
     assert positions == sorted(positions) and len(set(positions)) == 12
     assert [e["position"] for e in again["events"]] == positions  # stable
-    assert {e["source"] for e in own["events"]} == {"KAZPOST/scanner-3"}
-    assert len(own["events"]) == 5
+    # Kazpost operates CNURCA, where every one of these events was scanned: it sees them all,
+    # its own and the admin's.
+    assert {e["source"] for e in own["events"]} == {"KAZPOST/scanner-3", "OPERATOR"}
+    assert len(own["events"]) == 12
+
+
+def test_the_feed_leaves_out_the_items_a_partner_does_not_see(any_platform: Platform) -> None:
+    admin = {"Authorization": "Bearer " + operator_key(
+        uow=any_platform.partner_uow, clock=any_platform.clock).text}
+    register_partner("KAZPOST", "Kazpost", PartnerKind.POST, nodes=("KZALAA",),
+                     uow=any_platform.partner_uow(), clock=any_platform.clock,
+                     known_nodes=any_platform.known_nodes(), known_services=set())
+    kazpost = {"Authorization": "Bearer " + issue_key(
+        "KAZPOST", Role.PARTNER, uow=any_platform.partner_uow(), clock=any_platform.clock).text}
+    urumqi = _records(3, 4)  # scanned at CNURCA: not Kazpost's
+    almaty = [{**r, "office": "KZALAA", "location": "KZALA"} for r in _records(4, 3)]
+    later = [{**r, "code": "EMD", "occurred_at": "2026-11-21T10:00:00+05:00",
+              "office": "KZALAA", "location": "KZALA"} for r in urumqi[:1]]
+    with TestClient(create_app(any_platform)) as client:
+        assert client.post("/api/v1/events", json=urumqi + almaty,
+                           headers=admin).json()["accepted"] == 7
+        first = client.get("/api/v1/events", params={"limit": 100}, headers=kazpost).json()
+        assert {e["object_id"] for e in first["events"]} == {r["object_id"] for r in almaty}
+        assert client.post("/api/v1/events", json=later, headers=kazpost).json()["accepted"] == 1
+        again = client.get("/api/v1/events", params={"limit": 100}, headers=kazpost).json()
+    # Once the parcel reaches Almaty, Kazpost sees its whole history, the Urumqi scan included.
+    seen = [e for e in again["events"] if e["object_id"] == urumqi[0]["object_id"]]
+    assert [e["code"] for e in seen] == ["EMA", "EMD"]

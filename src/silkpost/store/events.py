@@ -429,7 +429,7 @@ class SqlEventLog:
             for r in rows
         )
 
-    def changes(self, after: int, *, limit: int, sender: str | None = None
+    def changes(self, after: int, *, limit: int, seen_by: Scope | None = None
                 ) -> list[tuple[int, TrackingEvent]]:
         """Events stored after position ``after`` (their ``seq``), in the order stored."""
         c = events.c
@@ -437,9 +437,8 @@ class SqlEventLog:
                        c.utc_offset_min, c.received_us, c.location, c.office, c.source,
                        c.event_id, c.payload)
                 .where(c.seq > after).order_by(c.seq).limit(limit))
-        if sender is not None:
-            stmt = stmt.where(or_(c.source == sender,
-                                  c.source.startswith(f"{sender}/", autoescape=True)))
+        if seen_by is not None:
+            stmt = stmt.where(_seen_condition(seen_by, c.object_id, c.object_kind))
         return [(r[0], TrackingEvent(
             object_kind=ObjectKind(r[1]), object_id=r[2], code=r[3],
             occurred_at=from_epoch_us(r[4], r[5]), received_at=from_epoch_us(r[6]),
@@ -502,15 +501,18 @@ class SqlEventLog:
         return int(self._conn.execute(top).scalar_one())
 
 
-def _seen_condition(scope: Scope) -> ColumnElement[bool]:
-    """:meth:`Scope.sees_event` in SQL, over the object's events (its route ahead is the
-    network's to say, and the item view checks it)."""
-    e = events.c
-    c = object_status.c
+def _seen_condition(scope: Scope, object_id: Any = None, object_kind: Any = None
+                    ) -> ColumnElement[bool]:
+    """:meth:`Scope.sees_event` in SQL, over the events of the object named by the outer
+    query's ``object_id`` and ``object_kind`` columns (the read model's by default); its
+    route ahead is the network's to say, and the item view checks it."""
+    e = events.alias("seen").c
     sees = or_(e.source == scope.partner,
                e.source.startswith(f"{scope.partner}/", autoescape=True),
                e.office.in_(sorted(scope.nodes)))
-    return exists().where(e.object_id == c.object_id, e.object_kind == c.object_kind, sees)
+    outer_id = object_status.c.object_id if object_id is None else object_id
+    outer_kind = object_status.c.object_kind if object_kind is None else object_kind
+    return exists().where(e.object_id == outer_id, e.object_kind == outer_kind, sees)
 
 
 def _stuck_condition(now_us: int) -> ColumnElement[bool]:

@@ -18,7 +18,7 @@ from silkpost.domain.audit import AuditEntry
 from silkpost.domain.codes import ObjectKind, Status
 from silkpost.domain.events import TrackingEvent, key_of, to_epoch_us
 from silkpost.domain.notices import Notice, concerns, state_at
-from silkpost.domain.partners import ApiKey, Partner
+from silkpost.domain.partners import ApiKey, Partner, Scope
 from silkpost.domain.status import in_time_order, is_stuck, track
 from silkpost.domain.tracked import StatusCount, TrackedObject
 from silkpost.domain.webhooks import Delivery, DeliveryState, Subscription
@@ -104,13 +104,14 @@ class InMemoryEventLog:
         """How many events the log holds."""
         return len(self.by_key)
 
-    def changes(self, after: int, *, limit: int, sender: str | None = None
+    def changes(self, after: int, *, limit: int, seen_by: Scope | None = None
                 ) -> list[tuple[int, TrackingEvent]]:
         """Events stored after position ``after`` (1 for the first stored), in that order."""
         found = []
         for seq, e in enumerate(self.by_key.values(), start=1):
-            if seq > after and (sender is None or e.source == sender
-                                or e.source.startswith(f"{sender}/")):
+            if seq > after and (seen_by is None or seen_by.sees(
+                    (x.source, x.office)
+                    for x in self.by_object[(e.object_kind.value, e.object_id)])):
                 found.append((seq, e))
                 if len(found) == limit:
                     break

@@ -61,11 +61,11 @@ class EventLog(Protocol):
         """How many events the log holds (a full count: not for hot paths)."""
         ...
 
-    def changes(self, after: int, *, limit: int, sender: str | None = None
+    def changes(self, after: int, *, limit: int, seen_by: Scope | None = None
                 ) -> list[tuple[int, TrackingEvent]]:
         """Events stored after position ``after``, in the order stored, with their positions
-        (the change feed); only those a partner sent (``sender`` or ``sender/label``) when
-        ``sender`` is given."""
+        (the change feed); with ``seen_by``, only the events of objects that partner sees by
+        their events (:meth:`Scope.sees_event`)."""
         ...
 
     def high_water_mark(self) -> int:

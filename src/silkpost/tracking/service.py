@@ -305,7 +305,7 @@ class ChangePage:
     after: int
 
 
-def changes(after: int, *, uow: UnitOfWork, limit: int = 100, sender: str | None = None
+def changes(after: int, *, uow: UnitOfWork, limit: int = 100, seen_by: Scope | None = None
             ) -> ChangePage:
     """The events stored after position ``after``, oldest first: the feed a partner polls
     instead of receiving webhooks. Stable (positions never change) and resumable."""
@@ -314,7 +314,7 @@ def changes(after: int, *, uow: UnitOfWork, limit: int = 100, sender: str | None
     if after < 0:
         raise InvalidRequest("after is a position (0 for the start)", field="after")
     with uow:
-        found = uow.events.changes(after, limit=limit, sender=sender)
+        found = uow.events.changes(after, limit=limit, seen_by=seen_by)
     return ChangePage(events=found, after=found[-1][0] if found else after)
 
 

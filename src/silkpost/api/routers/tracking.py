@@ -322,11 +322,11 @@ def get_changes(
     lang: Lang = Language.EN,
 ) -> ChangePageOut:
     """The change feed: events in the order stored, resumable from any position, for partners
-    who cannot receive webhooks. An admin key sees every event; any other key, the events
-    its partner sent (until partners see the items that pass their nodes: docs/partners.md)."""
+    who cannot receive webhooks. An admin key sees every event; any other key, every event of
+    the items its partner sees by their events (docs/partners.md, Isolation)."""
     everyone = caller.role is Role.ADMIN
     page = changes(after, uow=platform.uow(), limit=limit,
-                   sender=None if everyone else caller.partner.code)
+                   seen_by=None if everyone else caller.partner.scope)
     return ChangePageOut.of(page, lang)
 
 
