@@ -66,11 +66,12 @@ class _Checked:
             self._seen[text] = (time.monotonic() + CACHE_SECONDS, caller)
 
 
-def _checked(platform: Platform) -> _Checked:
-    cache: _Checked | None = getattr(platform, "_checked_keys", None)
+def _checked(request: Request) -> _Checked:
+    """The application's cache of checked keys (made on first use; one per app)."""
+    state = request.app.state
+    cache: _Checked | None = getattr(state, "checked_keys", None)
     if cache is None:
-        cache = _Checked()
-        platform._checked_keys = cache  # type: ignore[attr-defined]
+        cache = state.checked_keys = _Checked()
     return cache
 
 
@@ -115,7 +116,7 @@ def caller_of(request: Request, platform: Platform) -> Caller:
             raise NotAuthenticated("an API key is needed: send 'Authorization: Bearer <key>' "
                                    "(or sign in at /signin)", field="authorization")
         return _by_session(key_id, platform)
-    cache = _checked(platform)
+    cache = _checked(request)
     found = cache.get(text)
     if found is None:
         found = authenticate(text, uow=platform.partner_uow(), clock=platform.clock)
@@ -164,7 +165,7 @@ def allow(*roles: Role) -> Any:
             names = ", ".join(sorted(r.value for r in allowed))
             raise Forbidden(f"a {caller.role.value} key may not do this (needs: {names})",
                             field="authorization")
-        limiter = _limiter(platform)
+        limiter = _limiter(request, platform)
         if limiter is not None:
             decision = limiter.take(caller.key_id)
             if not decision.allowed:
@@ -189,11 +190,12 @@ class RateLimited(SilkpostError):
         self.headers = decision.headers()
 
 
-def _limiter(platform: Platform) -> RateLimiter | None:
-    limiter: RateLimiter | None = getattr(platform, "_rate_limiter", None)
+def _limiter(request: Request, platform: Platform) -> RateLimiter | None:
+    """The application's rate limiter (made on first use; none when the setting is 0)."""
+    state = request.app.state
+    limiter: RateLimiter | None = getattr(state, "rate_limiter", None)
     if limiter is None and platform.settings.rate_limit_per_minute > 0:
-        limiter = RateLimiter(platform.settings.rate_limit_per_minute)
-        platform._rate_limiter = limiter  # type: ignore[attr-defined]
+        limiter = state.rate_limiter = RateLimiter(platform.settings.rate_limit_per_minute)
     return limiter
 
 

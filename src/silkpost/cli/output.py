@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import datetime
 from pathlib import Path
 
 import typer
@@ -48,6 +49,19 @@ def reported_errors() -> Iterator[None]:
         err_console.print(f"[bold red]error[/] {exc.code}{where}: {plain(exc.detail)}",
                           soft_wrap=True)
         raise typer.Exit(EXIT_CODES[exc.kind]) from None
+
+
+def aware_time(value: str, *, option: str) -> datetime:
+    """An option's ISO 8601 time with its UTC offset, or the error naming the option."""
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        raise InvalidRequest(f"{value!r} is not an ISO 8601 time (e.g. {TIME_EXAMPLE})",
+                             field=option) from None
+    if moment.utcoffset() is None:
+        raise InvalidRequest(f"{value!r} has no UTC offset (e.g. {TIME_EXAMPLE})",
+                             field=option)
+    return moment
 
 
 def output_path(path: Path, *, option: str, create_folder: bool = False) -> Path:

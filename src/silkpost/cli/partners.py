@@ -15,7 +15,14 @@ from typing import Any
 import typer
 from rich.table import Table
 
-from silkpost.cli.output import TIME_EXAMPLE, console, err_console, plain, reported_errors
+from silkpost.cli.output import (
+    TIME_EXAMPLE,
+    aware_time,
+    console,
+    err_console,
+    plain,
+    reported_errors,
+)
 from silkpost.domain.partners import ApiKey, Partner, PartnerKind, Role
 from silkpost.partners.errors import InvalidPartner
 
@@ -25,19 +32,6 @@ key_app = typer.Typer(help="API keys: issue (shown once), list, rotate, revoke."
                       no_args_is_help=True)
 
 _DURATION = re.compile(r"^(\d{1,4})([dh])$")
-
-
-def _time(value: str | None, field: str) -> datetime | None:
-    if value is None:
-        return None
-    try:
-        moment = datetime.fromisoformat(value)
-    except ValueError:
-        raise InvalidPartner(f"{value!r} is not an ISO 8601 time (e.g. {TIME_EXAMPLE})",
-                             field=field) from None
-    if moment.utcoffset() is None:
-        raise InvalidPartner(f"{value!r} has no UTC offset (e.g. {TIME_EXAMPLE})", field=field)
-    return moment
 
 
 def _duration(value: str, field: str) -> timedelta:
@@ -156,7 +150,7 @@ def new(
     from silkpost.partners.service import issue_key
 
     with reported_errors():
-        expires_at = _time(expires, "expires")
+        expires_at = None if expires is None else aware_time(expires, option="expires")
         platform = bootstrap()
         issued = issue_key(partner, role, uow=platform.partner_uow(), clock=platform.clock,
                            expires_at=expires_at, label=label)

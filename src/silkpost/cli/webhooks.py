@@ -4,15 +4,20 @@ from __future__ import annotations
 
 import json
 import signal
-from datetime import datetime
 from typing import Any
 
 import typer
 from rich.table import Table
 
-from silkpost.cli.output import TIME_EXAMPLE, console, err_console, plain, reported_errors
+from silkpost.cli.output import (
+    TIME_EXAMPLE,
+    aware_time,
+    console,
+    err_console,
+    plain,
+    reported_errors,
+)
 from silkpost.domain.webhooks import Delivery, Subscription, WebhookEventType
-from silkpost.errors import InvalidRequest
 
 _TYPES = ", ".join(t.value for t in WebhookEventType)
 app = typer.Typer(help="Webhooks (Standard Webhooks 1.0): subscribe partners' endpoints, "
@@ -129,14 +134,7 @@ def replay(
     from silkpost.webhooks.service import replay as requeue
 
     with reported_errors():
-        try:
-            start = datetime.fromisoformat(since)
-        except ValueError:
-            raise InvalidRequest(f"{since!r} is not an ISO 8601 time (e.g. {TIME_EXAMPLE})",
-                                 field="since") from None
-        if start.utcoffset() is None:
-            raise InvalidRequest(f"{since!r} has no UTC offset (e.g. {TIME_EXAMPLE})",
-                                 field="since")
+        start = aware_time(since, option="since")
         platform = bootstrap()
         count = requeue(subscription_id, since=start, uow=platform.webhook_uow(),
                         clock=platform.clock)

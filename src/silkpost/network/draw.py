@@ -17,12 +17,6 @@ MODE_COLOURS = {"truck": "#d97706", "rail": "#2563eb", "air": "#16a34a"}
 
 Box = tuple[float, float, float, float]  # x0, y0, x1, y1
 FONT_PX = 11
-def _label_width(text: str) -> float:
-    """The room a label takes (silkpost.textfit's estimate, not short of the drawn text), so
-    boxes that do not meet here do not meet drawn."""
-    return text_width(text, FONT_PX)
-
-
 def _meets(a: Box, b: Box) -> bool:
     return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
 
@@ -110,7 +104,7 @@ def network_svg(network: Network, *, width: int = 960, height: int = 560,
         whole = (titles or {}).get(code) or network.nodes[code].names.get("en", code)
         label = far.get(code, "") + ((names or {}).get(code) or code)
         label = fit(label, 170, FONT_PX)
-        spot = _place(x, y, _label_width(label), taken, width, height - key_h)
+        spot = _place(x, y, text_width(label, FONT_PX), taken, width, height - key_h)
         if spot is None:
             continue  # no free place: the name stays in the node's hover title
         lx, ly, anchor = spot
@@ -140,7 +134,7 @@ def _key(words: Mapping[str, str], x: float, y: float) -> list[str]:
         text = words.get(mode, mode)
         parts.append(f'<text x="{x + 34}" y="{y}" font-size="{FONT_PX}" class="legend" '
                      f'font-family="system-ui, sans-serif" fill="#0f172a">{escape(text)}</text>')
-        x += 34 + _label_width(text) + 18
+        x += 34 + text_width(text, FONT_PX) + 18
     parts.append(f'<line x1="{x}" x2="{x + 28}" y1="{y - 4}" y2="{y - 4}" stroke="#64748b" '
                  'stroke-width="1.5"/>')
     parts.append(f'<line x1="{x + 34}" x2="{x + 62}" y1="{y - 4}" y2="{y - 4}" '

@@ -21,11 +21,8 @@ from silkpost.domain.text import LINE_BREAKS, strip_control
 from silkpost.domain.times import LATEST_US, clamp_us
 from silkpost.notices.errors import NoticeConflict
 from silkpost.notices.ports import NoticeQuery
+from silkpost.store.columns import optional_us
 from silkpost.store.schema import notices as t
-
-
-def _us(moment: datetime | None) -> int | None:
-    return None if moment is None else to_epoch_us(moment)
 
 
 def _dt(us: int | None) -> datetime | None:
@@ -58,8 +55,8 @@ def to_row(n: Notice) -> dict[str, Any]:
         "notice_id": n.notice_id, "title": _json(dict(n.title)), "body": _json(dict(n.body)),
         "severity": n.severity.value, "nodes": _json(list(n.nodes)),
         "services": _json(list(n.services)), "valid_from_us": to_epoch_us(n.valid_from),
-        "valid_until_us": _us(n.valid_until), "created_us": to_epoch_us(n.created_at),
-        "published_us": _us(n.published_at), "withdrawn_us": _us(n.withdrawn_at),
+        "valid_until_us": optional_us(n.valid_until), "created_us": to_epoch_us(n.created_at),
+        "published_us": optional_us(n.published_at), "withdrawn_us": optional_us(n.withdrawn_at),
     }
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Connection, insert, select, update
@@ -14,16 +13,9 @@ from sqlalchemy.exc import IntegrityError
 from silkpost.domain.events import from_epoch_us, to_epoch_us
 from silkpost.domain.partners import ApiKey, Partner, PartnerKind, Role
 from silkpost.partners.errors import PartnerConflict
+from silkpost.store.columns import optional_time, optional_us
 from silkpost.store.schema import api_keys as k
 from silkpost.store.schema import partners as p
-
-
-def _us(moment: datetime | None) -> int | None:
-    return None if moment is None else to_epoch_us(moment)
-
-
-def _dt(us: int | None) -> datetime | None:
-    return None if us is None else from_epoch_us(us)
 
 
 def partner_row(partner: Partner) -> dict[str, Any]:
@@ -46,7 +38,7 @@ def key_row(key: ApiKey) -> dict[str, Any]:
     """The table row of a key."""
     return {"key_id": key.key_id, "partner": key.partner, "role": key.role.value,
             "digest": key.digest, "label": key.label, "created_us": to_epoch_us(key.created_at),
-            "expires_us": _us(key.expires_at), "revoked_us": _us(key.revoked_at)}
+            "expires_us": optional_us(key.expires_at), "revoked_us": optional_us(key.revoked_at)}
 
 
 def key_of(row: Mapping[Any, Any]) -> ApiKey:
@@ -54,7 +46,8 @@ def key_of(row: Mapping[Any, Any]) -> ApiKey:
     return ApiKey(key_id=row["key_id"], partner=row["partner"], role=Role(row["role"]),
                   digest=bytes(row["digest"]), label=row["label"],
                   created_at=from_epoch_us(row["created_us"]),
-                  expires_at=_dt(row["expires_us"]), revoked_at=_dt(row["revoked_us"]))
+                  expires_at=optional_time(row["expires_us"]),
+                  revoked_at=optional_time(row["revoked_us"]))
 
 
 class SqlPartnerRepository:
@@ -107,7 +100,7 @@ class SqlKeyRepository:
     def update(self, key: ApiKey) -> None:
         """Store a key's end: its expiry and revocation (nothing else of a key changes)."""
         self._conn.execute(update(k).where(k.c.key_id == key.key_id).values(
-            expires_us=_us(key.expires_at), revoked_us=_us(key.revoked_at)))
+            expires_us=optional_us(key.expires_at), revoked_us=optional_us(key.revoked_at)))
 
     def list(self, partner: str | None = None) -> list[ApiKey]:
         """Keys, of one partner or all, oldest first."""

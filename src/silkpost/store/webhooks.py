@@ -26,18 +26,11 @@ from silkpost.domain.webhooks import (
     WebhookEventType,
     WebhookSecret,
 )
+from silkpost.store.columns import optional_time, optional_us
 from silkpost.store.schema import webhook_deliveries as d
 from silkpost.store.schema import webhook_subscriptions as s
 
 _CHUNK = 500
-
-
-def _us(moment: datetime | None) -> int | None:
-    return None if moment is None else to_epoch_us(moment)
-
-
-def _dt(us: int | None) -> datetime | None:
-    return None if us is None else from_epoch_us(us)
 
 
 def subscription_row(sub: Subscription) -> dict[str, Any]:
@@ -46,7 +39,7 @@ def subscription_row(sub: Subscription) -> dict[str, Any]:
             "types": json.dumps([t.value for t in sub.types]), "lanes": json.dumps(sub.lanes),
             "nodes": json.dumps(sub.nodes), "object_ids": json.dumps(sub.object_ids),
             "secret": sub.secret.text, "created_us": to_epoch_us(sub.created_at),
-            "disabled_us": _us(sub.disabled_at), "disabled_reason": sub.disabled_reason}
+            "disabled_us": optional_us(sub.disabled_at), "disabled_reason": sub.disabled_reason}
 
 
 def subscription_of(row: Mapping[Any, Any]) -> Subscription:
@@ -57,7 +50,7 @@ def subscription_of(row: Mapping[Any, Any]) -> Subscription:
         lanes=tuple(json.loads(row["lanes"])), nodes=tuple(json.loads(row["nodes"])),
         object_ids=tuple(json.loads(row["object_ids"])),
         secret=WebhookSecret.parse(row["secret"]), created_at=from_epoch_us(row["created_us"]),
-        disabled_at=_dt(row["disabled_us"]), disabled_reason=row["disabled_reason"])
+        disabled_at=optional_time(row["disabled_us"]), disabled_reason=row["disabled_reason"])
 
 
 def delivery_row(x: Delivery) -> dict[str, Any]:
@@ -66,7 +59,7 @@ def delivery_row(x: Delivery) -> dict[str, Any]:
             "event_type": x.event_type.value, "body": x.body,
             "created_us": to_epoch_us(x.created_at), "next_us": to_epoch_us(x.next_at),
             "attempts": x.attempts, "state": x.state.value, "last_status": x.last_status,
-            "last_error": x.last_error, "done_us": _us(x.done_at)}
+            "last_error": x.last_error, "done_us": optional_us(x.done_at)}
 
 
 def delivery_of(row: Mapping[Any, Any]) -> Delivery:
@@ -77,7 +70,7 @@ def delivery_of(row: Mapping[Any, Any]) -> Delivery:
         created_at=from_epoch_us(row["created_us"]), next_at=from_epoch_us(row["next_us"]),
         attempts=row["attempts"], state=DeliveryState(row["state"]),
         last_status=row["last_status"], last_error=row["last_error"],
-        done_at=_dt(row["done_us"]))
+        done_at=optional_time(row["done_us"]))
 
 
 class SqlWebhookRepository:
@@ -108,7 +101,7 @@ class SqlWebhookRepository:
         """Store a subscription's disabling."""
         self._conn.execute(update(s).where(
             s.c.subscription_id == subscription.subscription_id).values(
-            disabled_us=_us(subscription.disabled_at),
+            disabled_us=optional_us(subscription.disabled_at),
             disabled_reason=subscription.disabled_reason))
 
     def add_deliveries(self, deliveries: Sequence[Delivery]) -> int:

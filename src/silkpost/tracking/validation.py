@@ -27,7 +27,7 @@ from silkpost.errors import InvalidRequest
 from silkpost.tracking.formats import Record
 from silkpost.tracking.limits import max_length, text_problem
 from silkpost.tracking.payload import PayloadCheck
-from silkpost.tracking.places import PlaceNames, location_code, packaged
+from silkpost.tracking.places import PlaceNames, packaged
 from silkpost.tracking.records import Problem, local_time, to_event
 
 MAX_CLOCK_AHEAD = timedelta(hours=24)
@@ -46,8 +46,7 @@ _fromiso = datetime.fromisoformat
 _CACHE_LIMIT = 200_000
 _ID_MAX, _CODE_MAX, _SOURCE_MAX, _EVENT_ID_MAX = (
     max_length("object_id"), max_length("code"), max_length("source"), max_length("event_id"))
-_PLACE_MAX: dict[Callable[[str], str], int] = {location_code: max_length("location"),
-                                               validate_office: max_length("office")}
+_LOCATION_MAX, _OFFICE_MAX = max_length("location"), max_length("office")
 _bad_char = forbidden_character
 
 
@@ -177,7 +176,7 @@ class RecordValidator:
             location = self._places.get(raw, _MISS)
             if location is _MISS:
                 location = self._new_place(raw, self._places, self.places.location_code,
-                                           _PLACE_MAX[location_code])
+                                           _LOCATION_MAX)
             if location is _BAD:
                 return None
         raw = get("office")
@@ -188,7 +187,7 @@ class RecordValidator:
             office = self._offices.get(raw, _MISS)
             if office is _MISS:
                 office = self._new_place(raw, self._offices, validate_office,
-                                         _PLACE_MAX[validate_office])
+                                         _OFFICE_MAX)
             if office is _BAD:
                 return None
         sender = get("source")
