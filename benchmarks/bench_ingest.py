@@ -17,6 +17,12 @@ Durability: the store commits with SQLite's ``synchronous=FULL`` (acknowledged e
 a power cut). The SQLite best case and NDJSON import run again on a ``?synchronous=normal``
 URL, and the FULL/NORMAL rate ratio of the same run is printed.
 
+Webhooks: the NDJSON import runs again, alternated with a store where ten partners each
+subscribe to the item messages (four at offices of the line, six elsewhere); the ratio of
+the medians is printed (goal ≥ 0.7×), then the dispatcher's fan-out of the messages the
+import kept, timed on its own. Partner isolation adds nothing to ingest (a partner's view is
+read from the log when it asks), so the "no subscriptions" figure is also ingest without it.
+
     python benchmarks/bench_ingest.py [--events N] [--quick] [--postgres URL]
 """
 
@@ -28,6 +34,7 @@ import csv
 import io
 import os
 import sqlite3
+import statistics
 import sys
 import tempfile
 import uuid
@@ -171,6 +178,7 @@ def main() -> None:
             report(f"SQLite   CLI import {fmt}", n, secs, base_rate, "raw executemany")
             full[f"CLI import {fmt}"] = secs
         durability(folder, records, files["NDJSON"], full)
+        subscribed(folder, files["NDJSON"], len(records))
         if args.postgres:
             postgres(args.postgres, records, rows, files)
 
@@ -188,6 +196,86 @@ def durability(folder: Path, records: Records, ndjson: Path, full: dict[str, flo
         n = len(records)
         print(f"SQLite   {case:<18} FULL {n / full[case]:10,.0f} events/s | NORMAL "
               f"{n / normal_secs:10,.0f} events/s | FULL/NORMAL {normal_secs / full[case]:.2f}×")
+
+
+# Ten partners, four at the offices of the benchmark's line (they see its parcels) and six
+# elsewhere on the network (they see none), each subscribed to the item messages.
+SUBSCRIBERS = (("CHINAPOST", "CNDGGA"), ("URUMQI-EO", "CNURCA"), ("HORGOS-XS", "CNHRS-XS"),
+               ("KZ-ASTANA", "KZASTA"), ("KAZPOST", "KZALAA"), ("KGPOST", "KGFRUA"),
+               ("UZPOST", "UZTASA"), ("TJPOST", "TJDYUA"), ("RUPOST", "RUMOWA"),
+               ("YIWU-EO", "CNYIWA"))
+
+
+def with_subscribers(url: str) -> None:
+    """Register :data:`SUBSCRIBERS` and subscribe each to item messages (its store only)."""
+    from silkpost.domain.partners import PartnerKind
+    from silkpost.partners.service import register_partner
+    from silkpost.webhooks import service as webhooks
+
+    platform = bootstrap(Settings(database_url=url))
+    for code, node in SUBSCRIBERS:
+        register_partner(code, code.title(), PartnerKind.POST, nodes=(node,),
+                         uow=platform.partner_uow(), clock=platform.clock,
+                         known_nodes=platform.known_nodes(),
+                         known_services=platform.known_services())
+        webhooks.subscribe(code, f"https://hooks.example.net/{code.lower()}",
+                           ["item.status_changed", "item.delivered"],
+                           uow=platform.webhook_uow(), clock=platform.clock)
+    platform.dispose()
+
+
+def fanned_out(url: str) -> tuple[int, int, float]:
+    """Fan the kept messages out as the dispatcher does (after the import, not timed with it):
+    messages, deliveries made, seconds."""
+    from sqlalchemy import func, select
+
+    from silkpost.store.schema import webhook_deliveries, webhook_messages
+    from silkpost.webhooks import service as webhooks
+
+    platform = bootstrap(Settings(database_url=url), migrate=False)
+
+    def count(table: object) -> int:
+        with platform.engine.connect() as conn:
+            return int(conn.execute(select(func.count()).select_from(table)).scalar_one())
+
+    kept = count(webhook_messages)
+
+    def drain() -> None:
+        while webhooks.fan_out(uow=platform.webhook_uow(), clock=platform.clock):
+            pass
+
+    seconds, _ = timed(drain)
+    made = count(webhook_deliveries)
+    platform.dispose()
+    return kept, made, seconds
+
+
+def subscribed(folder: Path, ndjson: Path, n: int, rounds: int = 2) -> None:
+    """``silkpost import`` with ten item subscriptions against none, alternated, medians.
+
+    The partner-isolation of point 4 adds nothing to ingest (what a partner sees is read from
+    the log when it asks), so "none" is also ingest without isolation.
+    """
+    none: list[float] = []
+    ten: list[float] = []
+    fan = (0, 0, 0.0)
+    for k in range(rounds):
+        secs, stored = cli_import(fresh_sqlite(folder, f"subs-none-{k}.db"), ndjson)
+        assert stored == n, stored
+        none.append(secs)
+        url = fresh_sqlite(folder, f"subs-ten-{k}.db")
+        with_subscribers(url)
+        secs, stored = cli_import(url, ndjson)
+        assert stored == n, stored
+        ten.append(secs)
+        fan = fanned_out(url)
+    a, b = n / statistics.median(none), n / statistics.median(ten)
+    print(f"SQLite   CLI import NDJSON, no subscriptions {a:10,.0f} events/s | 10 item "
+          f"subscriptions {b:10,.0f} events/s | ratio {b / a:.2f}× (goal ≥ 0.7×); median "
+          f"of {rounds} each, alternated")
+    kept, made, secs = fan
+    print(f"SQLite   then the dispatcher's fan-out: {kept:,} messages kept by the import -> "
+          f"{made:,} deliveries in {secs:.1f} s ({kept / secs:,.0f} messages/s)")
 
 
 def postgres(server: str, records: Records, rows: list[tuple[object, ...]],

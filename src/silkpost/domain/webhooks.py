@@ -266,3 +266,15 @@ def after_attempt(delivery: Delivery, outcome: Outcome, *, now: datetime, jitter
                        last_status=outcome.status, last_error=error, done_at=now)
     return replace(delivery, attempts=attempts, next_at=later, last_status=outcome.status,
                    last_error=error)
+
+
+@dataclass(frozen=True, slots=True)
+class Message:
+    """A message about to be queued: its id, type, body, and what it concerns (for filters)."""
+
+    msg_id: str
+    event_type: WebhookEventType
+    body: bytes
+    lane: str | None = None
+    nodes: tuple[str, ...] = ()
+    object_id: str | None = None

@@ -49,6 +49,7 @@ from silkpost.domain.status import (
     in_time_order,
 )
 from silkpost.domain.tracked import StatusCount, TrackedObject
+from silkpost.store import item_outbox
 from silkpost.store.schema import events, object_status, retracted_objects
 from silkpost.tracking.ports import ObjectQuery
 
@@ -56,6 +57,7 @@ _US = timedelta(microseconds=1)
 _CODE_FACTS = code_facts()
 _BY_OBJECT = itemgetter(2)  # object_id in EVENT_COLUMNS
 _BY_KIND_OBJECT = itemgetter(0, 1)  # the primary key in STATUS_COLUMNS
+_ITEM = ObjectKind.ITEM.value
 _KIND_VALUES = {k: k.value for k in ObjectKind}  # also finds plain strings (StrEnum)
 EVENT_COLUMNS = (
     "idem_key", "object_kind", "object_id", "code", "occurred_us", "utc_offset_min",
@@ -281,11 +283,15 @@ def write(conn: Connection, rows: Rows, summaries: Rows) -> int:
     The upsert folds the batch into the read model by maxima. Two cases need more, and get
     their objects' rows rebuilt from the log (:func:`refold`): a batch with duplicates (the
     dropped event may differ from the stored one), and objects with a retraction in the log
-    (a retraction takes an event out of the fold, which no maximum can do).
+    (a retraction takes an event out of the fold, which no maximum can do). Messages to
+    the subscribers of item webhooks are queued here too (:mod:`silkpost.store.item_outbox`).
     """
     if not rows:
         return 0
     retracting = {(r[1], r[2]) for r in rows if r[3] in RETRACTION_CODES}
+    # Subscribers to item messages: the statuses before the batch, to tell the changes after.
+    watched = item_outbox.watch(conn, {s[1] for s in summaries if s[0] == _ITEM}
+                                | {i for k, i in retracting if k == _ITEM})
     if conn.dialect.name == "postgresql":
         from silkpost.store.postgres_append import copy_append
 
@@ -310,6 +316,8 @@ def write(conn: Connection, rows: Rows, summaries: Rows) -> int:
         refold(conn, [*batch, *retracting])
     elif retracting or _any_retracted(conn):
         refold(conn, [*retracting, *_retracted_among(conn, batch)])
+    if watched is not None:
+        item_outbox.queue_changes(conn, watched, rows)
     return accepted
 
 
@@ -501,15 +509,20 @@ class SqlEventLog:
         return int(self._conn.execute(top).scalar_one())
 
 
+def seen_by_event(scope: Scope, e: Any) -> ColumnElement[bool]:
+    """:meth:`Scope.sees_event` in SQL, on the columns ``e`` of an events table (or alias)."""
+    return or_(e.source == scope.partner,
+               e.source.startswith(f"{scope.partner}/", autoescape=True),
+               e.office.in_(sorted(scope.nodes)))
+
+
 def _seen_condition(scope: Scope, object_id: Any = None, object_kind: Any = None
                     ) -> ColumnElement[bool]:
     """:meth:`Scope.sees_event` in SQL, over the events of the object named by the outer
     query's ``object_id`` and ``object_kind`` columns (the read model's by default); its
     route ahead is the network's to say, and the item view checks it."""
     e = events.alias("seen").c
-    sees = or_(e.source == scope.partner,
-               e.source.startswith(f"{scope.partner}/", autoescape=True),
-               e.office.in_(sorted(scope.nodes)))
+    sees = seen_by_event(scope, e)
     outer_id = object_status.c.object_id if object_id is None else object_id
     outer_kind = object_status.c.object_kind if object_kind is None else object_kind
     return exists().where(e.object_id == outer_id, e.object_kind == outer_kind, sees)

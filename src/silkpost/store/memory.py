@@ -8,7 +8,7 @@ same contract tests.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from types import TracebackType
@@ -21,11 +21,12 @@ from silkpost.domain.notices import Notice, concerns, state_at
 from silkpost.domain.partners import ApiKey, Partner, Scope
 from silkpost.domain.status import in_time_order, is_stuck, track
 from silkpost.domain.tracked import StatusCount, TrackedObject
-from silkpost.domain.webhooks import Delivery, DeliveryState, Subscription
+from silkpost.domain.webhooks import Delivery, DeliveryState, Message, Subscription
 from silkpost.notices.errors import NoticeConflict
 from silkpost.notices.ports import NoticeQuery
 from silkpost.partners.errors import PartnerConflict
 from silkpost.tracking.ports import ObjectQuery
+from silkpost.webhooks.items import ITEM_TYPES, ItemStanding, status_messages
 
 
 class InMemoryEventLog:
@@ -175,6 +176,7 @@ class InMemoryRegistry:
     profiles: dict[str, str | None] = field(default_factory=dict)
     subscriptions: dict[str, Subscription] = field(default_factory=dict)
     deliveries: dict[tuple[str, str], Delivery] = field(default_factory=dict)
+    messages: dict[str, Message] = field(default_factory=dict)  # insertion order: oldest first
     audit: list[AuditEntry] = field(default_factory=list)
 
 
@@ -203,9 +205,34 @@ class InMemoryAuditLog:
 class InMemoryWebhooks:
     """Subscriptions and deliveries: a copy of the committed ones, written back on commit."""
 
-    def __init__(self, registry: InMemoryRegistry) -> None:
+    def __init__(self, registry: InMemoryRegistry, log: InMemoryEventLog | None = None) -> None:
         self.subs = dict(registry.subscriptions)
         self.queue = dict(registry.deliveries)  # insertion order is the sequence
+        self.messages = dict(registry.messages)
+        self._log = log
+
+    def add_messages(self, messages: Sequence[Message]) -> int:
+        """Keep messages for the fan-out, skipping those already kept."""
+        new = [x for x in messages if x.msg_id not in self.messages]
+        self.messages.update((x.msg_id, x) for x in new)
+        return len(new)
+
+    def take_messages(self, limit: int) -> list[Message]:
+        """Remove and return up to ``limit`` kept messages, oldest first."""
+        taken = list(self.messages.values())[:limit]
+        for x in taken:
+            del self.messages[x.msg_id]
+        return taken
+
+    def sightings(self, item_ids: Sequence[str]) -> Mapping[str, set[tuple[str, str | None]]]:
+        """Per item, the (source, office) of its committed events."""
+        if self._log is None:
+            return {}
+        found: dict[str, set[tuple[str, str | None]]] = {}
+        for i in item_ids:
+            for e in self._log.by_object.get((ObjectKind.ITEM.value, i), []):
+                found.setdefault(i, set()).add((e.source, e.office))
+        return found
 
     def add_subscription(self, subscription: Subscription) -> None:
         """Keep a new subscription."""
@@ -357,7 +384,7 @@ class InMemoryUnitOfWork:
 
     def appender(self, *, in_line: bool = False) -> InMemoryAppender:
         """An appender that commits each batch to the shared log at once."""
-        return InMemoryAppender(self.committed_log)
+        return InMemoryAppender(self.committed_log, self.registry)
 
     def commit(self) -> None:
         """Apply the pending events to the shared log."""
@@ -369,6 +396,7 @@ class InMemoryUnitOfWork:
         self.registry.subscriptions = self.webhooks.subs
         self.registry.audit.extend(self.audit.pending)
         self.registry.deliveries = self.webhooks.queue
+        self.registry.messages = self.webhooks.messages
         self.events = _PendingLog(self.committed_log)
         self.notices = InMemoryNotices(self.committed_notices)
         self._fresh_registry()
@@ -383,20 +411,43 @@ class InMemoryUnitOfWork:
     def _fresh_registry(self) -> None:
         self.partners = InMemoryPartners(self.registry.partners, self.registry.profiles)
         self.keys = InMemoryKeys(self.registry.keys)
-        self.webhooks = InMemoryWebhooks(self.registry)
+        self.webhooks = InMemoryWebhooks(self.registry, self.committed_log)
         self.audit = InMemoryAuditLog(self.registry.audit)
 
 
 class InMemoryAppender:
     """Each batch appended is committed at once, as the SQL appender's in-line path does."""
 
-    def __init__(self, log: InMemoryEventLog) -> None:
+    def __init__(self, log: InMemoryEventLog, registry: InMemoryRegistry) -> None:
         self._log = log
+        self._registry = registry
         self._stored: list[tuple[int, int]] = []
 
     def append(self, events: Sequence[TrackingEvent]) -> None:
-        """Store a batch."""
+        """Store a batch, and queue its item messages with it (as the SQL store does)."""
+        subs = [x for x in self._registry.subscriptions.values()
+                if x.disabled_at is None and not ITEM_TYPES.isdisjoint(x.types)]
+        items = sorted({e.object_id for e in events if e.object_kind is ObjectKind.ITEM})
+        before = {i: self._standing(i) for i in items} if subs else {}
         self._stored.append((len(events), self._log.append(events)))
+        if subs and events:
+            self._queue(items, before, events)
+
+    def _standing(self, item: str) -> ItemStanding | None:
+        tracked = self._log.tracked(ObjectKind.ITEM, item)
+        return None if tracked is None else ItemStanding.of(tracked)
+
+    def _queue(self, items: list[str], before: dict[str, ItemStanding | None],
+               events: Sequence[TrackingEvent]) -> None:
+        at = max(e.received_at or e.occurred_at for e in events)
+        changes = []
+        for i in items:
+            now, was = self._standing(i), before.get(i)
+            if now is not None:
+                changes.append((None if was is None else was.status, now))
+        outbox = InMemoryWebhooks(self._registry)
+        outbox.add_messages(list(status_messages(changes, at=at)))
+        self._registry.messages = outbox.messages
 
     def stored(self) -> list[tuple[int, int]]:
         """(events, new events) of the batches stored since last asked."""

@@ -178,6 +178,20 @@ webhook_deliveries = Table(
     Index("ix_webhook_deliveries_due", "state", "next_us"),
 )
 
+# Messages of ingest's item changes, kept in the transaction that appended their events until
+# the dispatcher fans each out to the subscriptions that want it (then removed).
+webhook_messages = Table(
+    "webhook_messages",
+    metadata,
+    Column("seq", _SEQ, primary_key=True, autoincrement=True),
+    Column("msg_id", String(40), nullable=False, unique=True),
+    Column("event_type", String(32), nullable=False),
+    Column("body", LargeBinary, nullable=False),
+    Column("object_id", String(40)),
+    Column("lane", String(32)),
+    Column("nodes", Text, nullable=False),
+)
+
 # The audit log (silkpost.domain.audit): appended, never changed — triggers made by the
 # migration refuse UPDATE and DELETE on both databases.
 audit_log = Table(

@@ -14,23 +14,47 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, and_, bindparam, insert, select, update
+from sqlalchemy import Connection, Dialect, Table, and_, bindparam, delete, insert, select, update
+from sqlalchemy.dialects import sqlite
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
+from silkpost.domain.codes import ObjectKind
 from silkpost.domain.events import from_epoch_us, to_epoch_us
 from silkpost.domain.webhooks import (
     Delivery,
     DeliveryState,
+    Message,
     Subscription,
     WebhookEventType,
     WebhookSecret,
 )
 from silkpost.store.columns import optional_time, optional_us
+from silkpost.store.schema import events
 from silkpost.store.schema import webhook_deliveries as d
+from silkpost.store.schema import webhook_messages as m
 from silkpost.store.schema import webhook_subscriptions as s
 
 _CHUNK = 500
+_INSERTS: dict[tuple[str, str], str] = {}
+
+
+def _insert_ignoring(dialect: Dialect, table: Table, *key: str) -> str:
+    """INSERT of a row that skips one already there (by ``key``), with named parameters
+    (SQLite's ``:name``, psycopg's ``%(name)s``) so rows go as they are, the driver sending
+    many at once; compiled once per dialect and table."""
+    if (dialect.name, table.name) not in _INSERTS:
+        row = dict.fromkeys(c.name for c in table.columns if c.name != "seq")
+        if dialect.name == "postgresql":
+            stmt: Any = pg_insert(table).inline().values(row).on_conflict_do_nothing(
+                index_elements=list(key))
+            style = dialect
+        else:
+            stmt = sqlite_insert(table).inline().values(row).on_conflict_do_nothing(
+                index_elements=list(key))
+            style = sqlite.dialect(paramstyle="named")
+        _INSERTS[dialect.name, table.name] = str(stmt.compile(dialect=style))
+    return _INSERTS[dialect.name, table.name]
 
 
 def subscription_row(sub: Subscription) -> dict[str, Any]:
@@ -104,20 +128,52 @@ class SqlWebhookRepository:
             disabled_us=optional_us(subscription.disabled_at),
             disabled_reason=subscription.disabled_reason))
 
+    def add_messages(self, messages: Sequence[Message]) -> int:
+        """Keep messages for the fan-out, skipping those already kept."""
+        if not messages:
+            return 0
+        result = self._conn.exec_driver_sql(_insert_ignoring(self._conn.dialect, m, "msg_id"), [
+            {"msg_id": x.msg_id, "event_type": x.event_type.value, "body": x.body,
+             "object_id": x.object_id, "lane": x.lane, "nodes": json.dumps(x.nodes)}
+            for x in messages])
+        return int(result.rowcount)
+
+    def take_messages(self, limit: int) -> list[Message]:
+        """Remove and return up to ``limit`` kept messages, oldest first."""
+        stmt = select(m).order_by(m.c.seq).limit(limit)
+        if self._postgres:
+            stmt = stmt.with_for_update(skip_locked=True)
+        rows = list(self._conn.execute(stmt).mappings())
+        for start in range(0, len(rows), _CHUNK):
+            self._conn.execute(delete(m).where(
+                m.c.seq.in_([r["seq"] for r in rows[start:start + _CHUNK]])))
+        return [Message(msg_id=r["msg_id"], event_type=WebhookEventType(r["event_type"]),
+                        body=bytes(r["body"]), lane=r["lane"],
+                        nodes=tuple(json.loads(r["nodes"])), object_id=r["object_id"])
+                for r in rows]
+
+    def sightings(self, item_ids: Sequence[str]) -> Mapping[str, set[tuple[str, str | None]]]:
+        """Per item, the distinct (source, office) of its stored events."""
+        e = events.c
+        found: dict[str, set[tuple[str, str | None]]] = {}
+        for start in range(0, len(item_ids), _CHUNK):
+            stmt = select(e.object_id, e.source, e.office).distinct().where(
+                e.object_kind == ObjectKind.ITEM.value,
+                e.object_id.in_(item_ids[start:start + _CHUNK]))
+            for object_id, source, office in self._conn.execute(stmt):
+                found.setdefault(object_id, set()).add((source, office))
+        return found
+
     def add_deliveries(self, deliveries: Sequence[Delivery]) -> int:
         """Queue deliveries, skipping those already queued."""
         if not deliveries:
             return 0
-        make = pg_insert if self._postgres else sqlite_insert
-        new = 0
-        # One multi-row statement per chunk (under SQLite's variable cap), counting the rows
-        # it returns: a row count is not reliable for an upsert on every driver.
-        for start in range(0, len(deliveries), _CHUNK):
-            rows = [delivery_row(x) for x in deliveries[start:start + _CHUNK]]
-            stmt = make(d).values(rows).on_conflict_do_nothing(
-                index_elements=["subscription_id", "msg_id"]).returning(d.c.seq)
-            new += len(self._conn.execute(stmt).all())
-        return new
+        # One statement sent by the driver for all rows (compiled once per dialect); the
+        # skipped duplicates count no change, so the row count is the new deliveries.
+        result = self._conn.exec_driver_sql(
+            _insert_ignoring(self._conn.dialect, d, "subscription_id", "msg_id"),
+            [delivery_row(x) for x in deliveries])
+        return int(result.rowcount)
 
     def claim_due(self, now: datetime, *, lease_until: datetime, limit: int) -> list[Delivery]:
         """Take up to ``limit`` due deliveries and put them off to ``lease_until``."""

@@ -7,7 +7,7 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Protocol
 
-from silkpost.domain.webhooks import Delivery, Outcome, Subscription
+from silkpost.domain.webhooks import Delivery, Message, Outcome, Subscription
 from silkpost.partners.ports import PartnerRepository
 from silkpost.tracking.ports import Clock
 from silkpost.transaction import Transaction
@@ -32,6 +32,21 @@ class WebhookRepository(Protocol):
 
     def update_subscription(self, subscription: Subscription) -> None:
         """Store a subscription's disabling (nothing else of it changes)."""
+        ...
+
+    def add_messages(self, messages: Sequence[Message]) -> int:
+        """Keep messages to be fanned out to the subscriptions after commit (the outbox of
+        what ingest found); one already kept (same id) is skipped. Returns how many were new."""
+        ...
+
+    def take_messages(self, limit: int) -> list[Message]:
+        """Remove and return up to ``limit`` kept messages, oldest first (skipping those
+        another transaction holds)."""
+        ...
+
+    def sightings(self, item_ids: Sequence[str]) -> Mapping[str, set[tuple[str, str | None]]]:
+        """Per item, the (source, office) of its stored events: what a partner's scope is
+        checked against to tell whether it sees the item."""
         ...
 
     def add_deliveries(self, deliveries: Sequence[Delivery]) -> int:

@@ -23,6 +23,7 @@ from silkpost.domain.partners import check_partner_code
 from silkpost.domain.webhooks import (
     Delivery,
     DeliveryState,
+    Message,
     Outcome,
     Subscription,
     WebhookEventType,
@@ -51,25 +52,17 @@ class NewSubscription:
     secret: str
 
 
-@dataclass(frozen=True, slots=True)
-class Message:
-    """A message about to be queued: its id, type, body, and what it concerns (for filters)."""
-
-    msg_id: str
-    event_type: WebhookEventType
-    body: bytes
-    lane: str | None = None
-    nodes: tuple[str, ...] = ()
-    object_id: str | None = None
-
-
 def new_message(event_type: WebhookEventType, data: Mapping[str, Any], *, at: datetime,
                 lane: str | None = None, nodes: Iterable[str] = (),
-                object_id: str | None = None) -> Message:
-    """A message in Standard Webhooks' shape: ``{"type", "timestamp", "data"}``."""
+                object_id: str | None = None, msg_id: str | None = None) -> Message:
+    """A message in Standard Webhooks' shape: ``{"type", "timestamp", "data"}``.
+
+    ``msg_id`` names a message that may be derived twice (a status change found again when a
+    batch is retried): the same id is queued once per subscription. Random otherwise.
+    """
     body = json.dumps({"type": event_type.value, "timestamp": at.isoformat(),
                        "data": dict(data)}, ensure_ascii=False, separators=(",", ":"))
-    return Message(msg_id="msg_" + secrets.token_urlsafe(18), event_type=event_type,
+    return Message(msg_id=msg_id or "msg_" + secrets.token_urlsafe(18), event_type=event_type,
                    body=body.encode(), lane=lane, nodes=tuple(nodes), object_id=object_id)
 
 
@@ -120,6 +113,37 @@ def queue(messages: Sequence[Message], *, outbox: WebhookRepository, at: datetim
     return outbox.add_deliveries(deliveries)
 
 
+FAN_OUT_LIMIT = 2_000
+
+
+def fan_out(*, uow: WebhookUnitOfWork, clock: Clock, limit: int = FAN_OUT_LIMIT) -> int:
+    """Queue the kept messages (up to ``limit``) for every subscription that wants them and
+    whose partner sees their item; returns how many messages were taken.
+
+    Ingest keeps one row per change in its own transaction (:meth:`WebhookRepository.
+    add_messages`); the per-subscription rows are made here, after commit, so ingest costs
+    the same with one subscription as with a hundred. What a partner sees is asked when the
+    message is fanned out: by then it sees the item if it saw it at the change, and perhaps
+    since (a partner that begins to see an item sees its whole history, as in its feed).
+    """
+    with uow:
+        messages = uow.webhooks.take_messages(limit)
+        if not messages:
+            return 0
+        scopes = {p.code: p.scope for p in uow.partners.list()}
+        sightings = uow.webhooks.sightings(
+            sorted({m.object_id for m in messages if m.object_id is not None}))
+
+        def visible_to(partner: str, m: Message) -> bool:
+            scope = scopes.get(partner)
+            return scope is not None and m.object_id is not None and scope.sees(
+                sightings.get(m.object_id, ()))
+
+        queue(messages, outbox=uow.webhooks, at=clock.now(), visible_to=visible_to)
+        uow.commit()
+    return len(messages)
+
+
 def headers(sub: Subscription, delivery: Delivery, timestamp: int) -> dict[str, str]:
     """The headers of one attempt: Standard Webhooks' three and the content type."""
     return {"webhook-id": delivery.msg_id, "webhook-timestamp": str(timestamp),
@@ -135,24 +159,27 @@ class DispatchRound:
     delivered: int
     failed_for_good: int
     disabled: tuple[str, ...]
+    fanned_out: int = 0  # messages of ingest queued for their subscriptions this round
 
 
 def dispatch_due(*, uow: Callable[[], WebhookUnitOfWork], sender: Sender, clock: Clock,
                  limit: int = 500, executor: Executor | None = None, lease: timedelta = LEASE,
                  jitter: Callable[[], float] = random.random) -> DispatchRound:
-    """Send every due delivery (up to ``limit``) once and record how each went.
+    """Fan out the messages ingest kept (:func:`fan_out`), then send every due delivery (up
+    to ``limit``) once and record how each went.
 
     Taking the deliveries is its own committed transaction, so the sends happen outside any
     transaction; recording is another. An endpoint that answers 410, or whose delivery has
     failed for the whole retry schedule (three days), is disabled, with the reason.
     """
+    fanned = fan_out(uow=uow(), clock=clock)
     now = clock.now()
     with uow() as taking:
         due = taking.webhooks.claim_due(now, lease_until=now + lease, limit=limit)
         subs = {x.subscription_id: x for x in taking.webhooks.subscriptions()}
         taking.commit()
     if not due:
-        return DispatchRound(0, 0, 0, ())
+        return DispatchRound(0, 0, 0, (), fanned)
 
     def attempt(delivery: Delivery) -> Outcome:
         sub = subs[delivery.subscription_id]
@@ -183,7 +210,7 @@ def dispatch_due(*, uow: Callable[[], WebhookUnitOfWork], sender: Sender, clock:
         attempted=len(after),
         delivered=sum(x.state is DeliveryState.DELIVERED for x in after),
         failed_for_good=sum(x.state is DeliveryState.FAILED for x in after),
-        disabled=tuple(disabled))
+        disabled=tuple(disabled), fanned_out=fanned)
 
 
 def _own(uow: WebhookUnitOfWork, subscription_id: str, partner: str | None) -> Subscription:

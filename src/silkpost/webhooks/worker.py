@@ -46,8 +46,9 @@ class Dispatcher:
                     self.totals.attempted + done.attempted,
                     self.totals.delivered + done.delivered,
                     self.totals.failed_for_good + done.failed_for_good,
-                    self.totals.disabled + done.disabled)
-                if done.attempted == 0:
+                    self.totals.disabled + done.disabled,
+                    self.totals.fanned_out + done.fanned_out)
+                if done.attempted == 0 and done.fanned_out == 0:
                     if once:
                         break
                     self._stopping.wait(IDLE_WAIT_S)

@@ -1,0 +1,76 @@
+"""Item messages kept in the transaction that appends their events (the webhook outbox).
+
+:func:`silkpost.store.events.write` asks :func:`watch` before it folds a batch into the read
+model and :func:`queue_changes` after: the statuses before and after are read from the read
+model in the same transaction, the messages are made by :mod:`silkpost.webhooks.items` and
+kept with the events, one per change; after commit the dispatcher fans each out to the
+subscriptions that want it (:func:`silkpost.webhooks.service.fan_out`). With no enabled
+subscription to an item message, nothing is read and a batch costs what it did.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import Connection, select
+
+from silkpost.domain.codes import ObjectKind
+from silkpost.store.schema import object_status
+from silkpost.store.webhooks import SqlWebhookRepository
+from silkpost.webhooks.items import ITEM_TYPES, ItemStanding, status_messages
+
+_CHUNK = 500
+_ITEM = ObjectKind.ITEM.value
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+@dataclass(slots=True)
+class Watch:
+    """The items of one batch and their statuses before it."""
+
+    items: list[str]
+    before: dict[str, str]
+
+
+def watch(conn: Connection, item_ids: Collection[str]) -> Watch | None:
+    """The statuses before a batch of the items it touches, when anyone subscribes to item
+    messages; None (nothing read) when no one does."""
+    subs = [x for x in SqlWebhookRepository(conn).subscriptions()
+            if x.disabled_at is None and not ITEM_TYPES.isdisjoint(x.types)]
+    if not subs or not item_ids:
+        return None
+    items = sorted(item_ids)
+    before = {s.object_id: s.status for s in standings(conn, items)}
+    return Watch(items, before)
+
+
+def standings(conn: Connection, item_ids: Sequence[str]) -> list[ItemStanding]:
+    """The read-model standing of each of these items that is stored."""
+    c = object_status.c
+    found: list[ItemStanding] = []
+    for start in range(0, len(item_ids), _CHUNK):
+        stmt = select(c.object_id, c.status, c.latest_code, c.latest_key, c.latest_us,
+                      c.latest_offset_min, c.latest_location, c.latest_office,
+                      c.destination).where(c.object_kind == _ITEM,
+                                           c.object_id.in_(item_ids[start:start + _CHUNK]))
+        found.extend(ItemStanding(*row) for row in conn.execute(stmt))
+    return found
+
+
+def queue_changes(conn: Connection, watched: Watch, rows: Sequence[tuple[Any, ...]]) -> int:
+    """Keep the messages of the watched items' status changes; how many.
+
+    ``rows`` are the batch's event rows (EVENT_COLUMNS order): the messages are stamped with
+    the latest receipt time among them. Which subscriptions get each message, and whether
+    their partners see the item, is the fan-out's to say after commit
+    (:func:`silkpost.webhooks.service.fan_out`).
+    """
+    after = standings(conn, watched.items)
+    received_us = max((r[6] for r in rows), default=0)
+    at = _EPOCH + timedelta(microseconds=received_us)
+    messages = list(status_messages(((watched.before.get(s.object_id), s) for s in after),
+                                    at=at))
+    return SqlWebhookRepository(conn).add_messages(messages)
