@@ -5,9 +5,12 @@ PostgreSQL alike."""
 
 from __future__ import annotations
 
+import json
+from datetime import timedelta
 from typing import Any
 
 from silkpost.bootstrap import Platform
+from silkpost.clock import FixedClock
 from silkpost.domain.partners import PartnerKind
 from silkpost.domain.webhooks import Delivery, WebhookEventType
 from silkpost.partners.service import register_partner
@@ -48,8 +51,6 @@ def _queued(p: Platform, sub: str) -> list[Delivery]:
 
 
 def _data(x: Delivery) -> tuple[str, str, str | None]:
-    import json
-
     body = json.loads(x.body)
     return body["type"], body["data"]["status"], body["data"].get("previous_status")
 
@@ -172,3 +173,46 @@ def test_queueing_counts_only_new_deliveries(any_platform: Platform) -> None:
         assert service.queue([message], outbox=uow.webhooks, at=at) == 2  # two subscribers
         assert service.queue([message, other], outbox=uow.webhooks, at=at) == 2
         uow.commit()
+
+
+def test_an_item_that_becomes_stuck_is_announced_once(any_platform: Platform,
+                                                       clock: FixedClock) -> None:
+    """``item.stuck`` comes from time passing: each dispatcher round looks for the items that
+    passed their status's threshold since its last look, and the partners who see them hear
+    of it once per standing (accepted: 48 h, departed: 120 h, by the status table)."""
+    p = any_platform
+    start = clock.moment
+    subs = {}
+    for code, node in (("CHINAPOST", "CNDGGA"), ("KAZPOST", "KZALAA")):
+        register_partner(code, code.title(), PartnerKind.POST, nodes=(node,),
+                         uow=p.partner_uow(), clock=p.clock, known_nodes=p.known_nodes(),
+                         known_services=p.known_services())
+        subs[code] = service.subscribe(code, "https://hooks.example.net/silkpost",
+                                       ["item.stuck"], uow=p.webhook_uow(),
+                                       clock=p.clock).subscription.subscription_id
+    at = (start - timedelta(hours=1)).isoformat()
+    _ingest(p, event(ITEM, "EMA", at, office="CNDGGA", source="CHINAPOST"),
+            event(OTHER, "EMA", at, office="CNURCA", source="CNURC"))
+
+    def round_at(hours: float) -> int:
+        clock.moment = start + timedelta(hours=hours)
+        return service.watch_stuck(uow=p.webhook_uow(), clock=p.clock)
+
+    assert round_at(0) == 0
+    assert round_at(46.5) == 0  # 47.5 h since acceptance: not yet
+    assert round_at(47.5) == 2  # both passed 48 h; only China Post sees one of them
+    stuck = _queued(p, subs["CHINAPOST"])
+    assert [(x.event_type.value, json.loads(x.body)["data"]["object_id"]) for x in stuck] == [
+        ("item.stuck", ITEM)]
+    assert json.loads(stuck[0].body)["data"]["status"] == "accepted"
+    assert _queued(p, subs["KAZPOST"]) == []
+    assert round_at(47.5) == 0 and round_at(60) == 0  # still stuck: nothing new
+
+    # It is loaded (departed), then nothing for too long: a new standing, a new message.
+    _ingest(p, event(ITEM, "SLD", (start + timedelta(hours=61)).isoformat(), office="CNDGGA",
+                     source="CHINAPOST"))
+    assert round_at(61 + 119) == 0
+    assert round_at(61 + 121) == 1
+    again = _queued(p, subs["CHINAPOST"])
+    assert [json.loads(x.body)["data"]["status"] for x in again] == ["accepted", "departed"]
+    assert again[0].msg_id != again[1].msg_id

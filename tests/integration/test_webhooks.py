@@ -126,6 +126,30 @@ def test_410_disables_the_subscription(any_platform: Platform) -> None:
     assert sub.disabled_at is not None and "410" in sub.disabled_reason
 
 
+def test_a_disabled_endpoint_is_announced_to_the_partners_other_endpoints(
+        any_platform: Platform) -> None:
+    """The partner hears that an endpoint stopped getting messages, and why, at an endpoint
+    subscribed to ``webhook.disabled``; another partner hears nothing of it."""
+    p = any_platform
+    _partner(p)
+    _partner(p, "CHINAPOST")
+    with receiving() as gone, receiving() as ops, receiving() as other:
+        gone.answers.append((410, {}))
+        new = _subscribe(p, gone.url)
+        service.subscribe("KAZPOST", ops.url, ["webhook.disabled"], uow=p.webhook_uow(),
+                          clock=p.clock)
+        service.subscribe("CHINAPOST", other.url, ["webhook.disabled"], uow=p.webhook_uow(),
+                          clock=p.clock)
+        _queue(p, _message())
+        assert _dispatch(p).disabled == (new.subscription.subscription_id,)
+        assert _dispatch(p).delivered == 1
+        [notice] = ops.received
+        assert notice.payload["type"] == "webhook.disabled"
+        assert notice.payload["data"]["subscription_id"] == new.subscription.subscription_id
+        assert "410" in notice.payload["data"]["reason"]
+        assert other.received == []
+
+
 def test_a_redirect_is_not_followed_and_retry_after_is_honoured(
     any_platform: Platform
 ) -> None:

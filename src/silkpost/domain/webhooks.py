@@ -18,10 +18,14 @@ import binascii
 import hashlib
 import hmac
 import ipaddress
+import json
+import secrets
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from email.utils import parsedate_to_datetime
 from enum import StrEnum
+from typing import Any
 
 from silkpost.domain.errors import InvalidFormat, InvalidValue
 
@@ -41,6 +45,9 @@ class WebhookEventType(StrEnum):
     ITEM_STUCK = "item.stuck"
     ITEM_DELIVERED = "item.delivered"
     NOTICE_PUBLISHED = "notice.published"
+    # To a partner's other endpoints when one of its subscriptions is disabled (an operational
+    # message, as Svix sends): the notice that its deliveries there have stopped.
+    WEBHOOK_DISABLED = "webhook.disabled"
 
 
 @dataclass(frozen=True, slots=True)
@@ -278,3 +285,17 @@ class Message:
     lane: str | None = None
     nodes: tuple[str, ...] = ()
     object_id: str | None = None
+
+
+def new_message(event_type: WebhookEventType, data: Mapping[str, Any], *, at: datetime,
+                lane: str | None = None, nodes: Iterable[str] = (),
+                object_id: str | None = None, msg_id: str | None = None) -> Message:
+    """A message in Standard Webhooks' shape: ``{"type", "timestamp", "data"}``.
+
+    ``msg_id`` names a message that may be derived twice (a status change found again when a
+    batch is retried): the same id is queued once per subscription. Random otherwise.
+    """
+    body = json.dumps({"type": event_type.value, "timestamp": at.isoformat(),
+                       "data": dict(data)}, ensure_ascii=False, separators=(",", ":"))
+    return Message(msg_id=msg_id or "msg_" + secrets.token_urlsafe(18), event_type=event_type,
+                   body=body.encode(), lane=lane, nodes=tuple(nodes), object_id=object_id)

@@ -528,16 +528,25 @@ def _seen_condition(scope: Scope, object_id: Any = None, object_kind: Any = None
     return exists().where(e.object_id == outer_id, e.object_kind == outer_kind, sees)
 
 
-def _stuck_condition(now_us: int) -> ColumnElement[bool]:
-    """Objects whose last event is older than the stuck threshold of their status."""
+def _stuck_condition(now_us: int, since_us: int | None = None) -> ColumnElement[bool]:
+    """Objects whose last event is older than the stuck threshold of their status; with
+    ``since_us``, only those that passed it after that time (they became stuck since)."""
     c = object_status.c
     clauses = []
     for status, info in statuses().items():
         if info.stuck_after_hours is None:
             continue
-        limit = now_us - int(info.stuck_after_hours * 3_600_000_000)
-        clauses.append(and_(c.status == status.value, c.latest_us < limit))
+        threshold = int(info.stuck_after_hours * 3_600_000_000)
+        clause = and_(c.status == status.value, c.latest_us < now_us - threshold)
+        if since_us is not None:
+            clause = and_(clause, c.latest_us >= since_us - threshold)
+        clauses.append(clause)
     return or_(*clauses)
+
+
+def became_stuck(since_us: int, now_us: int) -> ColumnElement[bool]:
+    """Read-model rows that passed their status's stuck threshold between the two times."""
+    return _stuck_condition(now_us, since_us)
 
 
 def _tracked(row: Any) -> TrackedObject:

@@ -15,9 +15,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, Select, select
 
 from silkpost.domain.codes import ObjectKind
+from silkpost.domain.events import to_epoch_us
 from silkpost.store.schema import object_status
 from silkpost.store.webhooks import SqlWebhookRepository
 from silkpost.webhooks.items import ITEM_TYPES, ItemStanding, status_messages
@@ -49,15 +50,35 @@ def watch(conn: Connection, item_ids: Collection[str]) -> Watch | None:
 
 def standings(conn: Connection, item_ids: Sequence[str]) -> list[ItemStanding]:
     """The read-model standing of each of these items that is stored."""
-    c = object_status.c
     found: list[ItemStanding] = []
     for start in range(0, len(item_ids), _CHUNK):
-        stmt = select(c.object_id, c.status, c.latest_code, c.latest_key, c.latest_us,
-                      c.latest_offset_min, c.latest_location, c.latest_office,
-                      c.destination).where(c.object_kind == _ITEM,
-                                           c.object_id.in_(item_ids[start:start + _CHUNK]))
+        stmt = _standing_select().where(
+            object_status.c.object_id.in_(item_ids[start:start + _CHUNK]))
         found.extend(ItemStanding(*row) for row in conn.execute(stmt))
     return found
+
+
+def stuck_standings(conn: Connection, since: datetime, now: datetime) -> list[ItemStanding]:
+    """The standings of the items that became stuck between ``since`` and ``now`` (by the
+    thresholds of the status table), oldest last event first."""
+    from silkpost.store.events import became_stuck
+
+    c = object_status.c
+    # The kind is checked here, not in SQL: SQLite would then scan every item by the kind's
+    # index instead of one range per status.
+    stmt = select(c.object_kind, *_STANDING).where(
+        became_stuck(to_epoch_us(since), to_epoch_us(now))).order_by(c.latest_us, c.object_id)
+    return [ItemStanding(*row[1:]) for row in conn.execute(stmt) if row[0] == _ITEM]
+
+
+def _standing_select() -> Select[Any]:
+    return select(*_STANDING).where(object_status.c.object_kind == _ITEM)
+
+
+_STANDING = (object_status.c.object_id, object_status.c.status, object_status.c.latest_code,
+             object_status.c.latest_key, object_status.c.latest_us,
+             object_status.c.latest_offset_min, object_status.c.latest_location,
+             object_status.c.latest_office, object_status.c.destination)
 
 
 def queue_changes(conn: Connection, watched: Watch, rows: Sequence[tuple[Any, ...]]) -> int:

@@ -177,6 +177,7 @@ class InMemoryRegistry:
     subscriptions: dict[str, Subscription] = field(default_factory=dict)
     deliveries: dict[tuple[str, str], Delivery] = field(default_factory=dict)
     messages: dict[str, Message] = field(default_factory=dict)  # insertion order: oldest first
+    scan_marks: dict[str, datetime] = field(default_factory=dict)
     audit: list[AuditEntry] = field(default_factory=list)
 
 
@@ -209,7 +210,30 @@ class InMemoryWebhooks:
         self.subs = dict(registry.subscriptions)
         self.queue = dict(registry.deliveries)  # insertion order is the sequence
         self.messages = dict(registry.messages)
+        self.scan_marks = dict(registry.scan_marks)
         self._log = log
+
+    def newly_stuck(self, since: datetime, now: datetime) -> list[ItemStanding]:
+        """The items the domain's rule finds stuck at ``now`` and not yet at ``since``."""
+        if self._log is None:
+            return []
+        found = []
+        for kind, object_id in self._log.by_object:
+            if kind != ObjectKind.ITEM.value:
+                continue
+            t = self._log.tracked(ObjectKind.ITEM, object_id)
+            if t is not None and is_stuck(t.status, t.last_at, now) and not is_stuck(
+                    t.status, t.last_at, since):
+                found.append(ItemStanding.of(t))
+        return sorted(found, key=lambda x: (x.latest_us, x.object_id))
+
+    def scan_mark(self, name: str) -> datetime | None:
+        """The time the look called ``name`` last reached."""
+        return self.scan_marks.get(name)
+
+    def set_scan_mark(self, name: str, at: datetime) -> None:
+        """Remember how far the look called ``name`` reached."""
+        self.scan_marks[name] = at
 
     def add_messages(self, messages: Sequence[Message]) -> int:
         """Keep messages for the fan-out, skipping those already kept."""
@@ -397,6 +421,7 @@ class InMemoryUnitOfWork:
         self.registry.audit.extend(self.audit.pending)
         self.registry.deliveries = self.webhooks.queue
         self.registry.messages = self.webhooks.messages
+        self.registry.scan_marks = self.webhooks.scan_marks
         self.events = _PendingLog(self.committed_log)
         self.notices = InMemoryNotices(self.committed_notices)
         self._fresh_registry()

@@ -192,6 +192,15 @@ webhook_messages = Table(
     Column("nodes", Text, nullable=False),
 )
 
+# How far the dispatcher has looked for something that happens by time passing (items that
+# became stuck): one row per kind of look, the time it looked up to.
+webhook_scans = Table(
+    "webhook_scans",
+    metadata,
+    Column("name", String(32), primary_key=True),
+    Column("at_us", BigInteger, nullable=False),
+)
+
 # The audit log (silkpost.domain.audit): appended, never changed — triggers made by the
 # migration refuse UPDATE and DELETE on both databases.
 audit_log = Table(

@@ -33,7 +33,9 @@ from silkpost.store.columns import optional_time, optional_us
 from silkpost.store.schema import events
 from silkpost.store.schema import webhook_deliveries as d
 from silkpost.store.schema import webhook_messages as m
+from silkpost.store.schema import webhook_scans as scans
 from silkpost.store.schema import webhook_subscriptions as s
+from silkpost.webhooks.items import ItemStanding
 
 _CHUNK = 500
 _INSERTS: dict[tuple[str, str], str] = {}
@@ -163,6 +165,24 @@ class SqlWebhookRepository:
             for object_id, source, office in self._conn.execute(stmt):
                 found.setdefault(object_id, set()).add((source, office))
         return found
+
+    def newly_stuck(self, since: datetime, now: datetime) -> list[ItemStanding]:
+        """The items that became stuck after ``since`` and by ``now``."""
+        from silkpost.store.item_outbox import stuck_standings
+
+        return stuck_standings(self._conn, since, now)
+
+    def scan_mark(self, name: str) -> datetime | None:
+        """The time the look called ``name`` last reached."""
+        return optional_time(self._conn.execute(
+            select(scans.c.at_us).where(scans.c.name == name)).scalar_one_or_none())
+
+    def set_scan_mark(self, name: str, at: datetime) -> None:
+        """Remember how far the look called ``name`` reached."""
+        at_us = to_epoch_us(at)
+        if self._conn.execute(update(scans).where(scans.c.name == name).values(
+                at_us=at_us)).rowcount == 0:
+            self._conn.execute(insert(scans).values(name=name, at_us=at_us))
 
     def add_deliveries(self, deliveries: Sequence[Delivery]) -> int:
         """Queue deliveries, skipping those already queued."""

@@ -23,8 +23,7 @@ from silkpost.domain.codes import Status
 from silkpost.domain.events import from_epoch_us, to_epoch_us
 from silkpost.domain.status import order_key
 from silkpost.domain.tracked import TrackedObject
-from silkpost.domain.webhooks import Message, WebhookEventType
-from silkpost.webhooks.service import new_message
+from silkpost.domain.webhooks import Message, WebhookEventType, new_message
 
 ITEM_TYPES = frozenset((WebhookEventType.ITEM_STATUS_CHANGED, WebhookEventType.ITEM_DELIVERED,
                         WebhookEventType.ITEM_STUCK))

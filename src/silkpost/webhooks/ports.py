@@ -11,6 +11,7 @@ from silkpost.domain.webhooks import Delivery, Message, Outcome, Subscription
 from silkpost.partners.ports import PartnerRepository
 from silkpost.tracking.ports import Clock
 from silkpost.transaction import Transaction
+from silkpost.webhooks.items import ItemStanding
 
 __all__ = ["Clock", "Sender", "WebhookRepository", "WebhookUnitOfWork"]
 
@@ -47,6 +48,19 @@ class WebhookRepository(Protocol):
     def sightings(self, item_ids: Sequence[str]) -> Mapping[str, set[tuple[str, str | None]]]:
         """Per item, the (source, office) of its stored events: what a partner's scope is
         checked against to tell whether it sees the item."""
+        ...
+
+    def newly_stuck(self, since: datetime, now: datetime) -> list[ItemStanding]:
+        """The items that became stuck (passed their status's threshold) after ``since``
+        and by ``now``."""
+        ...
+
+    def scan_mark(self, name: str) -> datetime | None:
+        """The time the look called ``name`` last reached, if it ever ran."""
+        ...
+
+    def set_scan_mark(self, name: str, at: datetime) -> None:
+        """Remember that the look called ``name`` reached ``at``."""
         ...
 
     def add_deliveries(self, deliveries: Sequence[Delivery]) -> int:

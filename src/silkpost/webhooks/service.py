@@ -9,14 +9,14 @@ time (receivers drop repeats by it).
 
 from __future__ import annotations
 
-import json
+import base64
+import hashlib
 import random
 import secrets
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import Executor
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
-from typing import Any
 
 from silkpost import __version__
 from silkpost.domain.partners import check_partner_code
@@ -30,7 +30,9 @@ from silkpost.domain.webhooks import (
     WebhookSecret,
     after_attempt,
 )
+from silkpost.domain.webhooks import new_message as new_message  # its home is the domain
 from silkpost.errors import InvalidRequest, NotFound, invalid_request
+from silkpost.webhooks.items import stuck_messages
 from silkpost.webhooks.ports import Clock, Sender, WebhookRepository, WebhookUnitOfWork
 
 LEASE = timedelta(minutes=2)  # the default of SILKPOST_WEBHOOKS_LEASE_SECONDS
@@ -50,20 +52,6 @@ class NewSubscription:
 
     subscription: Subscription
     secret: str
-
-
-def new_message(event_type: WebhookEventType, data: Mapping[str, Any], *, at: datetime,
-                lane: str | None = None, nodes: Iterable[str] = (),
-                object_id: str | None = None, msg_id: str | None = None) -> Message:
-    """A message in Standard Webhooks' shape: ``{"type", "timestamp", "data"}``.
-
-    ``msg_id`` names a message that may be derived twice (a status change found again when a
-    batch is retried): the same id is queued once per subscription. Random otherwise.
-    """
-    body = json.dumps({"type": event_type.value, "timestamp": at.isoformat(),
-                       "data": dict(data)}, ensure_ascii=False, separators=(",", ":"))
-    return Message(msg_id=msg_id or "msg_" + secrets.token_urlsafe(18), event_type=event_type,
-                   body=body.encode(), lane=lane, nodes=tuple(nodes), object_id=object_id)
 
 
 def subscribe(partner: str, url: str, types: Sequence[str], *, uow: WebhookUnitOfWork,
@@ -144,6 +132,33 @@ def fan_out(*, uow: WebhookUnitOfWork, clock: Clock, limit: int = FAN_OUT_LIMIT)
     return len(messages)
 
 
+STUCK_SCAN = "item.stuck"
+
+
+def watch_stuck(*, uow: WebhookUnitOfWork, clock: Clock) -> int:
+    """Keep an ``item.stuck`` message for each item that became stuck since the last look
+    (or, the first time, since the oldest subscription to it); returns how many.
+
+    Being stuck happens by time passing, not by an event, so it is looked for here, each
+    round of the dispatcher. A message's id names the item and its last event: an item
+    stuck again after moving on is a new message; found twice, the same one.
+    """
+    with uow:
+        subs = [x for x in uow.webhooks.subscriptions()
+                if x.disabled_at is None and WebhookEventType.ITEM_STUCK in x.types]
+        if not subs:
+            return 0
+        now = clock.now()
+        since = uow.webhooks.scan_mark(STUCK_SCAN) or min(x.created_at for x in subs)
+        if since >= now:
+            return 0
+        kept = uow.webhooks.add_messages(
+            list(stuck_messages(uow.webhooks.newly_stuck(since, now), at=now)))
+        uow.webhooks.set_scan_mark(STUCK_SCAN, now)
+        uow.commit()
+    return kept
+
+
 def headers(sub: Subscription, delivery: Delivery, timestamp: int) -> dict[str, str]:
     """The headers of one attempt: Standard Webhooks' three and the content type."""
     return {"webhook-id": delivery.msg_id, "webhook-timestamp": str(timestamp),
@@ -165,13 +180,15 @@ class DispatchRound:
 def dispatch_due(*, uow: Callable[[], WebhookUnitOfWork], sender: Sender, clock: Clock,
                  limit: int = 500, executor: Executor | None = None, lease: timedelta = LEASE,
                  jitter: Callable[[], float] = random.random) -> DispatchRound:
-    """Fan out the messages ingest kept (:func:`fan_out`), then send every due delivery (up
+    """Look for items that became stuck (:func:`watch_stuck`), fan out the messages kept
+    (:func:`fan_out`), then send every due delivery (up
     to ``limit``) once and record how each went.
 
     Taking the deliveries is its own committed transaction, so the sends happen outside any
     transaction; recording is another. An endpoint that answers 410, or whose delivery has
     failed for the whole retry schedule (three days), is disabled, with the reason.
     """
+    watch_stuck(uow=uow(), clock=clock)
     fanned = fan_out(uow=uow(), clock=clock)
     now = clock.now()
     with uow() as taking:
@@ -203,14 +220,31 @@ def dispatch_due(*, uow: Callable[[], WebhookUnitOfWork], sender: Sender, clock:
     with uow() as recording:
         recording.webhooks.record(after)
         for sub_id, reason in disabled.items():
-            recording.webhooks.update_subscription(
-                replace(subs[sub_id], disabled_at=done, disabled_reason=reason))
+            off = replace(subs[sub_id], disabled_at=done, disabled_reason=reason)
+            recording.webhooks.update_subscription(off)
+            queue([disabled_message(off, done)], outbox=recording.webhooks, at=done,
+                  visible_to=_same_partner(off.partner))
         recording.commit()
     return DispatchRound(
         attempted=len(after),
         delivered=sum(x.state is DeliveryState.DELIVERED for x in after),
         failed_for_good=sum(x.state is DeliveryState.FAILED for x in after),
         disabled=tuple(disabled), fanned_out=fanned)
+
+
+def disabled_message(sub: Subscription, at: datetime) -> Message:
+    """``webhook.disabled``: the notice to a partner's other endpoints (those subscribed to
+    it) that this one, disabled at ``at``, gets nothing more until enabled again, and why."""
+    data = {"subscription_id": sub.subscription_id, "url": sub.url,
+            "disabled_at": at.isoformat(), "reason": sub.disabled_reason}
+    digest = hashlib.blake2b(f"{sub.subscription_id}\x1f{at.isoformat()}".encode(),
+                             digest_size=18).digest()
+    return new_message(WebhookEventType.WEBHOOK_DISABLED, data, at=at,
+                       msg_id="msg_" + base64.urlsafe_b64encode(digest).decode("ascii"))
+
+
+def _same_partner(partner: str) -> Callable[[str, Message], bool]:
+    return lambda who, _: who == partner
 
 
 def _own(uow: WebhookUnitOfWork, subscription_id: str, partner: str | None) -> Subscription:

@@ -29,7 +29,8 @@ class SubscriptionIn(BaseModel):
 
     url: str = Field(max_length=2000, description="the endpoint, https://…")
     types: list[str] = Field(min_length=1, max_length=10, description="item.status_changed, "
-                             "item.stuck, item.delivered, notice.published")
+                             "item.stuck, item.delivered, notice.published, "
+                             "webhook.disabled")
     lanes: list[str] = Field(default=[], max_length=100)
     nodes: list[str] = Field(default=[], max_length=100)
     ids: list[str] = Field(default=[], max_length=1000)

@@ -1,4 +1,5 @@
-"""Messages of ingest's item changes, kept until the dispatcher fans them out.
+"""Messages of ingest's item changes, kept until the dispatcher fans them out, and how far
+the dispatcher has looked for items that became stuck.
 
 Revision ID: 0009m
 Revises: 0008a
@@ -29,7 +30,13 @@ def upgrade() -> None:
         sa.Column("lane", sa.String(32)),
         sa.Column("nodes", sa.Text, nullable=False),
     )
+    op.create_table(
+        "webhook_scans",
+        sa.Column("name", sa.String(32), primary_key=True),
+        sa.Column("at_us", sa.BigInteger, nullable=False),
+    )
 
 
 def downgrade() -> None:
+    op.drop_table("webhook_scans")
     op.drop_table("webhook_messages")
