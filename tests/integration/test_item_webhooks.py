@@ -216,3 +216,17 @@ def test_an_item_that_becomes_stuck_is_announced_once(any_platform: Platform,
     again = _queued(p, subs["CHINAPOST"])
     assert [json.loads(x.body)["data"]["status"] for x in again] == ["accepted", "departed"]
     assert again[0].msg_id != again[1].msg_id
+
+
+def test_a_message_kept_twice_is_queued_once(any_platform: Platform) -> None:
+    """The kept messages have no unique index (ingest would pay for it); the deliveries do."""
+    p = any_platform
+    subs = _partners(p)
+    _ingest(p, event(ITEM, "EMA", office="CNDGGA", source="CHINAPOST"))
+    [first] = _queued(p, subs["CHINAPOST"])
+    again = service.new_message(WebhookEventType.ITEM_STATUS_CHANGED, {"object_id": ITEM},
+                                at=p.clock.now(), object_id=ITEM, msg_id=first.msg_id)
+    with p.webhook_uow() as uow:
+        assert uow.webhooks.add_messages([again, again]) == 2
+        uow.commit()
+    assert [x.msg_id for x in _queued(p, subs["CHINAPOST"])] == [first.msg_id]

@@ -8,8 +8,9 @@ first while data-exchange freshness is measured by the second.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, timezone, tzinfo
 from hashlib import blake2b
 from typing import Any, NamedTuple
 
@@ -64,10 +65,13 @@ def to_epoch_us(moment: datetime) -> int:
 
 def from_epoch_us(us: int, offset_minutes: int = 0) -> datetime:
     """The aware datetime for epoch microseconds, shown at the given UTC offset."""
-    from datetime import timezone
+    return (EPOCH + timedelta(microseconds=us)).astimezone(_zone(offset_minutes))
 
-    tz = UTC if offset_minutes == 0 else timezone(timedelta(minutes=offset_minutes))
-    return (EPOCH + timedelta(microseconds=us)).astimezone(tz)
+
+@functools.cache
+def _zone(offset_minutes: int) -> tzinfo:
+    """The fixed zone of a UTC offset (few distinct ones: made once each)."""
+    return UTC if offset_minutes == 0 else timezone(timedelta(minutes=offset_minutes))
 
 
 def idempotency_key(

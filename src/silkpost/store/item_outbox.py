@@ -44,7 +44,12 @@ def watch(conn: Connection, item_ids: Collection[str]) -> Watch | None:
     if not subs or not item_ids:
         return None
     items = sorted(item_ids)
-    before = {s.object_id: s.status for s in standings(conn, items)}
+    c = object_status.c
+    before: dict[str, str] = {}
+    for start in range(0, len(items), _CHUNK):
+        rows = conn.execute(select(c.object_id, c.status).where(
+            c.object_kind == _ITEM, c.object_id.in_(items[start:start + _CHUNK])))
+        before.update((object_id, status) for object_id, status in rows)
     return Watch(items, before)
 
 

@@ -176,7 +176,7 @@ class InMemoryRegistry:
     profiles: dict[str, str | None] = field(default_factory=dict)
     subscriptions: dict[str, Subscription] = field(default_factory=dict)
     deliveries: dict[tuple[str, str], Delivery] = field(default_factory=dict)
-    messages: dict[str, Message] = field(default_factory=dict)  # insertion order: oldest first
+    messages: list[Message] = field(default_factory=list)  # oldest first
     scan_marks: dict[str, datetime] = field(default_factory=dict)
     audit: list[AuditEntry] = field(default_factory=list)
 
@@ -209,7 +209,7 @@ class InMemoryWebhooks:
     def __init__(self, registry: InMemoryRegistry, log: InMemoryEventLog | None = None) -> None:
         self.subs = dict(registry.subscriptions)
         self.queue = dict(registry.deliveries)  # insertion order is the sequence
-        self.messages = dict(registry.messages)
+        self.messages = list(registry.messages)
         self.scan_marks = dict(registry.scan_marks)
         self._log = log
 
@@ -236,16 +236,13 @@ class InMemoryWebhooks:
         self.scan_marks[name] = at
 
     def add_messages(self, messages: Sequence[Message]) -> int:
-        """Keep messages for the fan-out, skipping those already kept."""
-        new = [x for x in messages if x.msg_id not in self.messages]
-        self.messages.update((x.msg_id, x) for x in new)
-        return len(new)
+        """Keep messages for the fan-out."""
+        self.messages.extend(messages)
+        return len(messages)
 
     def take_messages(self, limit: int) -> list[Message]:
         """Remove and return up to ``limit`` kept messages, oldest first."""
-        taken = list(self.messages.values())[:limit]
-        for x in taken:
-            del self.messages[x.msg_id]
+        taken, self.messages = self.messages[:limit], self.messages[limit:]
         return taken
 
     def sightings(self, item_ids: Sequence[str]) -> Mapping[str, set[tuple[str, str | None]]]:

@@ -184,7 +184,7 @@ webhook_messages = Table(
     "webhook_messages",
     metadata,
     Column("seq", _SEQ, primary_key=True, autoincrement=True),
-    Column("msg_id", String(40), nullable=False, unique=True),
+    Column("msg_id", String(40), nullable=False),
     Column("event_type", String(32), nullable=False),
     Column("body", LargeBinary, nullable=False),
     Column("object_id", String(40)),

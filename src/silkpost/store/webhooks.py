@@ -14,6 +14,7 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
+import orjson
 from sqlalchemy import Connection, Dialect, Table, and_, bindparam, delete, insert, select, update
 from sqlalchemy.dialects import sqlite
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -42,19 +43,19 @@ _INSERTS: dict[tuple[str, str], str] = {}
 
 
 def _insert_ignoring(dialect: Dialect, table: Table, *key: str) -> str:
-    """INSERT of a row that skips one already there (by ``key``), with named parameters
-    (SQLite's ``:name``, psycopg's ``%(name)s``) so rows go as they are, the driver sending
-    many at once; compiled once per dialect and table."""
+    """INSERT of a row that skips one already there (by ``key``; with no key, a plain
+    INSERT), with named parameters (SQLite's ``:name``, psycopg's ``%(name)s``) so rows go as
+    they are, the driver sending many at once; compiled once per dialect and table."""
     if (dialect.name, table.name) not in _INSERTS:
         row = dict.fromkeys(c.name for c in table.columns if c.name != "seq")
         if dialect.name == "postgresql":
-            stmt: Any = pg_insert(table).inline().values(row).on_conflict_do_nothing(
-                index_elements=list(key))
+            stmt: Any = pg_insert(table).inline().values(row)
             style = dialect
         else:
-            stmt = sqlite_insert(table).inline().values(row).on_conflict_do_nothing(
-                index_elements=list(key))
+            stmt = sqlite_insert(table).inline().values(row)
             style = sqlite.dialect(paramstyle="named")
+        if key:
+            stmt = stmt.on_conflict_do_nothing(index_elements=list(key))
         _INSERTS[dialect.name, table.name] = str(stmt.compile(dialect=style))
     return _INSERTS[dialect.name, table.name]
 
@@ -131,12 +132,14 @@ class SqlWebhookRepository:
             disabled_reason=subscription.disabled_reason))
 
     def add_messages(self, messages: Sequence[Message]) -> int:
-        """Keep messages for the fan-out, skipping those already kept."""
+        """Keep messages for the fan-out. A message kept twice is fanned out twice, and
+        queued once per subscription (deliveries are unique by subscription and message):
+        so no unique index here, whose upkeep would slow every batch of ingest."""
         if not messages:
             return 0
-        result = self._conn.exec_driver_sql(_insert_ignoring(self._conn.dialect, m, "msg_id"), [
+        result = self._conn.exec_driver_sql(_insert_ignoring(self._conn.dialect, m), [
             {"msg_id": x.msg_id, "event_type": x.event_type.value, "body": x.body,
-             "object_id": x.object_id, "lane": x.lane, "nodes": json.dumps(x.nodes)}
+             "object_id": x.object_id, "lane": x.lane, "nodes": orjson.dumps(x.nodes).decode()}
             for x in messages])
         return int(result.rowcount)
 

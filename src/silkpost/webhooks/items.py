@@ -70,7 +70,10 @@ def _message(event_type: WebhookEventType, item: ItemStanding, at: datetime,
             "destination": item.destination}
     if event_type is WebhookEventType.ITEM_STATUS_CHANGED:
         data["previous_status"] = previous
-    nodes = tuple(dict.fromkeys(n for n in (item.office, item.location, item.destination) if n))
+    nodes: list[str] = []
+    for node in (item.office, item.location, item.destination):
+        if node and node not in nodes:
+            nodes.append(node)
     return new_message(event_type, data, at=at, nodes=nodes, object_id=item.object_id,
                        msg_id=message_id(event_type, item.object_id, item.latest_key))
 

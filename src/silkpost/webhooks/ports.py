@@ -37,7 +37,8 @@ class WebhookRepository(Protocol):
 
     def add_messages(self, messages: Sequence[Message]) -> int:
         """Keep messages to be fanned out to the subscriptions after commit (the outbox of
-        what ingest found); one already kept (same id) is skipped. Returns how many were new."""
+        what ingest found); returns how many. One kept twice is fanned out twice and still
+        queued once per subscription (a delivery is unique by subscription and message)."""
         ...
 
     def take_messages(self, limit: int) -> list[Message]:

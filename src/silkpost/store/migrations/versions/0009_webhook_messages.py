@@ -23,7 +23,7 @@ def upgrade() -> None:
     op.create_table(
         "webhook_messages",
         sa.Column("seq", _SEQ, primary_key=True, autoincrement=True),
-        sa.Column("msg_id", sa.String(40), nullable=False, unique=True),
+        sa.Column("msg_id", sa.String(40), nullable=False),
         sa.Column("event_type", sa.String(32), nullable=False),
         sa.Column("body", sa.LargeBinary, nullable=False),
         sa.Column("object_id", sa.String(40)),
