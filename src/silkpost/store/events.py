@@ -290,7 +290,7 @@ def write(conn: Connection, rows: Rows, summaries: Rows) -> int:
         return 0
     retracting = {(r[1], r[2]) for r in rows if r[3] in RETRACTION_CODES}
     # Subscribers to item messages: the statuses before the batch, to tell the changes after.
-    watched = item_outbox.watch(conn, {s[1] for s in summaries if s[0] == _ITEM}
+    watched = item_outbox.watch(conn, lambda: {s[1] for s in summaries if s[0] == _ITEM}
                                 | {i for k, i in retracting if k == _ITEM})
     if conn.dialect.name == "postgresql":
         from silkpost.store.postgres_append import copy_append

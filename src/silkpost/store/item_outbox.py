@@ -10,7 +10,7 @@ subscription to an item message, nothing is read and a batch costs what it did.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -36,14 +36,16 @@ class Watch:
     before: dict[str, str]
 
 
-def watch(conn: Connection, item_ids: Collection[str]) -> Watch | None:
-    """The statuses before a batch of the items it touches, when anyone subscribes to item
-    messages; None (nothing read) when no one does."""
+def watch(conn: Connection, item_ids: Callable[[], Collection[str]]) -> Watch | None:
+    """The statuses before a batch of the items it touches (``item_ids``, asked only then),
+    when anyone subscribes to item messages; None (nothing read) when no one does."""
     subs = [x for x in SqlWebhookRepository(conn).subscriptions()
             if x.disabled_at is None and not ITEM_TYPES.isdisjoint(x.types)]
-    if not subs or not item_ids:
+    if not subs:
         return None
-    items = sorted(item_ids)
+    items = sorted(item_ids())
+    if not items:
+        return None
     c = object_status.c
     before: dict[str, str] = {}
     for start in range(0, len(items), _CHUNK):
