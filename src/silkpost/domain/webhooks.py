@@ -288,6 +288,13 @@ class Message:
     object_id: str | None = None
 
 
+def derived_id(*parts: object) -> str:
+    """A message id derived from what the message is about, for a message that may be made
+    twice (found again by a retried batch or a second look): the same parts, the same id."""
+    digest = hashlib.blake2b("\x1f".join(map(str, parts)).encode(), digest_size=18).digest()
+    return "msg_" + base64.urlsafe_b64encode(digest).decode("ascii")
+
+
 def new_message(event_type: WebhookEventType, data: Mapping[str, Any], *, at: datetime,
                 lane: str | None = None, nodes: Iterable[str] = (),
                 object_id: str | None = None, msg_id: str | None = None) -> Message:

@@ -283,8 +283,8 @@ def write(conn: Connection, rows: Rows, summaries: Rows) -> int:
     The upsert folds the batch into the read model by maxima. Two cases need more, and get
     their objects' rows rebuilt from the log (:func:`refold`): a batch with duplicates (the
     dropped event may differ from the stored one), and objects with a retraction in the log
-    (a retraction takes an event out of the fold, which no maximum can do). Messages to
-    the subscribers of item webhooks are queued here too (:mod:`silkpost.store.item_outbox`).
+    (a retraction takes an event out of the fold, which no maximum can do). The item
+    messages of its status changes are kept here too (:mod:`silkpost.store.item_outbox`).
     """
     if not rows:
         return 0
@@ -509,20 +509,15 @@ class SqlEventLog:
         return int(self._conn.execute(top).scalar_one())
 
 
-def seen_by_event(scope: Scope, e: Any) -> ColumnElement[bool]:
-    """:meth:`Scope.sees_event` in SQL, on the columns ``e`` of an events table (or alias)."""
-    return or_(e.source == scope.partner,
-               e.source.startswith(f"{scope.partner}/", autoescape=True),
-               e.office.in_(sorted(scope.nodes)))
-
-
 def _seen_condition(scope: Scope, object_id: Any = None, object_kind: Any = None
                     ) -> ColumnElement[bool]:
     """:meth:`Scope.sees_event` in SQL, over the events of the object named by the outer
     query's ``object_id`` and ``object_kind`` columns (the read model's by default); its
     route ahead is the network's to say, and the item view checks it."""
     e = events.alias("seen").c
-    sees = seen_by_event(scope, e)
+    sees = or_(e.source == scope.partner,
+               e.source.startswith(f"{scope.partner}/", autoescape=True),
+               e.office.in_(sorted(scope.nodes)))
     outer_id = object_status.c.object_id if object_id is None else object_id
     outer_kind = object_status.c.object_kind if object_kind is None else object_kind
     return exists().where(e.object_id == outer_id, e.object_kind == outer_kind, sees)

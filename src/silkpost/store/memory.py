@@ -446,7 +446,7 @@ class InMemoryAppender:
         self._stored: list[tuple[int, int]] = []
 
     def append(self, events: Sequence[TrackingEvent]) -> None:
-        """Store a batch, and queue its item messages with it (as the SQL store does)."""
+        """Store a batch, and keep its item messages with it (as the SQL store does)."""
         subs = [x for x in self._registry.subscriptions.values()
                 if x.disabled_at is None and not ITEM_TYPES.isdisjoint(x.types)]
         items = sorted({e.object_id for e in events if e.object_kind is ObjectKind.ITEM})
@@ -467,9 +467,7 @@ class InMemoryAppender:
             now, was = self._standing(i), before.get(i)
             if now is not None:
                 changes.append((None if was is None else was.status, now))
-        outbox = InMemoryWebhooks(self._registry)
-        outbox.add_messages(list(status_messages(changes, at=at)))
-        self._registry.messages = outbox.messages
+        self._registry.messages.extend(status_messages(changes, at=at))
 
     def stored(self) -> list[tuple[int, int]]:
         """(events, new events) of the batches stored since last asked."""

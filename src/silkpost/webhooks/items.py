@@ -2,19 +2,19 @@
 ``item.stuck``, written once here for every store.
 
 The store finds the changes in the transaction that appends the events (it knows the status
-before and after the batch) and queues these messages in that same transaction, so a
-rolled-back batch sends nothing and a committed one is never forgotten. A message's id is
-derived from the change (the item, the type and the latest event's order key), so a change
-found twice is queued once per subscription.
+before and after the batch) and keeps these messages in that same transaction, so a
+rolled-back batch sends nothing and a committed one is never forgotten; the dispatcher's
+``item.stuck`` look keeps its own. A message's id is derived from the change (the item, the
+type and the latest event's order key), so a change found twice is queued once per
+subscription.
 
-Whom they go to: a subscription hears about an item when its partner sees the item by its
-events, the rule of the change feed (:meth:`silkpost.domain.partners.Scope.sees_event`).
+Whom they go to is the fan-out's to say (:func:`silkpost.webhooks.service.fan_out`): a
+subscription hears about an item when its partner sees the item by its events, the rule of
+the change feed (:meth:`silkpost.domain.partners.Scope.sees`).
 """
 
 from __future__ import annotations
 
-import base64
-import hashlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
@@ -23,7 +23,7 @@ from silkpost.domain.codes import Status
 from silkpost.domain.events import from_epoch_us, to_epoch_us
 from silkpost.domain.status import order_key
 from silkpost.domain.tracked import TrackedObject
-from silkpost.domain.webhooks import Message, WebhookEventType, new_message
+from silkpost.domain.webhooks import Message, WebhookEventType, derived_id, new_message
 
 ITEM_TYPES = frozenset((WebhookEventType.ITEM_STATUS_CHANGED, WebhookEventType.ITEM_DELIVERED,
                         WebhookEventType.ITEM_STUCK))
@@ -57,9 +57,7 @@ class ItemStanding:
 
 def message_id(event_type: WebhookEventType, object_id: str, latest_key: int) -> str:
     """The id of the message of ``event_type`` about the item's standing at ``latest_key``."""
-    digest = hashlib.blake2b(f"{event_type.value}\x1f{object_id}\x1f{latest_key}".encode(),
-                             digest_size=18).digest()
-    return "msg_" + base64.urlsafe_b64encode(digest).decode("ascii")
+    return derived_id(event_type.value, object_id, latest_key)
 
 
 def _message(event_type: WebhookEventType, item: ItemStanding, at: datetime,

@@ -9,8 +9,6 @@ time (receivers drop repeats by it).
 
 from __future__ import annotations
 
-import base64
-import hashlib
 import random
 import secrets
 from collections.abc import Callable, Sequence
@@ -29,6 +27,7 @@ from silkpost.domain.webhooks import (
     WebhookEventType,
     WebhookSecret,
     after_attempt,
+    derived_id,
 )
 from silkpost.domain.webhooks import new_message as new_message  # its home is the domain
 from silkpost.errors import InvalidRequest, NotFound, invalid_request
@@ -237,10 +236,8 @@ def disabled_message(sub: Subscription, at: datetime) -> Message:
     it) that this one, disabled at ``at``, gets nothing more until enabled again, and why."""
     data = {"subscription_id": sub.subscription_id, "url": sub.url,
             "disabled_at": at.isoformat(), "reason": sub.disabled_reason}
-    digest = hashlib.blake2b(f"{sub.subscription_id}\x1f{at.isoformat()}".encode(),
-                             digest_size=18).digest()
     return new_message(WebhookEventType.WEBHOOK_DISABLED, data, at=at,
-                       msg_id="msg_" + base64.urlsafe_b64encode(digest).decode("ascii"))
+                       msg_id=derived_id(sub.subscription_id, at.isoformat()))
 
 
 def _same_partner(partner: str) -> Callable[[str, Message], bool]:
