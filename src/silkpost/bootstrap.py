@@ -21,6 +21,7 @@ from silkpost.domain.notices import Notice
 from silkpost.errors import SilkpostError
 from silkpost.network.corridor import Network
 from silkpost.notices.ports import NoticeUnitOfWork
+from silkpost.office.ports import OfficeUnitOfWork
 from silkpost.partners.ports import PartnerUnitOfWork
 from silkpost.settings import Settings
 from silkpost.tracking.places import PlaceNames
@@ -49,6 +50,7 @@ class Platform:
     partners: Callable[[], PartnerUnitOfWork] | None = None
     webhooks: Callable[[], WebhookUnitOfWork] | None = None
     audits: Callable[[], AuditUnitOfWork] | None = None
+    offices: Callable[[], OfficeUnitOfWork] | None = None
     _analytics: KpiStore | None = field(default=None, repr=False)
     _analytics_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
     _place_names: PlaceNames | None = field(default=None, repr=False)
@@ -91,6 +93,12 @@ class Platform:
         if self.audits is None:
             raise PartnersUnavailable("this platform was built without an audit log")
         return self.audits()
+
+    def office_uow(self) -> OfficeUnitOfWork:
+        """A unit of work over the offices' records and the tracking log."""
+        if self.offices is None:
+            raise OfficesUnavailable("this platform was built without an office store")
+        return self.offices()
 
     def webhook_dispatcher(self) -> Dispatcher:
         """A dispatcher of due webhook deliveries, as the settings configure it."""
@@ -163,6 +171,14 @@ class PartnersUnavailable(SilkpostError):
     title = "Partner registry unavailable"
 
 
+class OfficesUnavailable(SilkpostError):
+    """The platform was built without an office store."""
+
+    code = "office.unavailable"
+    kind = "unavailable"
+    title = "Office records unavailable"
+
+
 class SchemaUnavailable(SilkpostError):
     """A schema migration was asked of a store that has no schema (the in-memory one)."""
 
@@ -211,7 +227,7 @@ def bootstrap(
         return Platform(settings=settings, clock=clock, uow=memory_unit_of_work,
                         network=network, eta=eta, notices=memory_unit_of_work,
                         partners=memory_unit_of_work, webhooks=memory_unit_of_work,
-                        audits=memory_unit_of_work)
+                        audits=memory_unit_of_work, offices=memory_unit_of_work)
 
     from silkpost.store.engine import make_engine
     from silkpost.store.migrate import upgrade
@@ -230,10 +246,14 @@ def bootstrap(
     def sql_unit_of_work() -> SqlUnitOfWork:
         return SqlUnitOfWork(engine)
 
+    def office_unit_of_work() -> SqlUnitOfWork:
+        return SqlUnitOfWork(engine, writes=True)
+
     return Platform(
         settings=settings, clock=clock, uow=sql_unit_of_work, network=network, eta=eta,
         engine=engine, analytics_factory=open_analytics, notices=sql_unit_of_work,
         partners=sql_unit_of_work, webhooks=sql_unit_of_work, audits=sql_unit_of_work,
+        offices=office_unit_of_work,
     )
 
 

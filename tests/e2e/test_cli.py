@@ -27,7 +27,7 @@ def test_db_upgrade_creates_the_schema(db_env: Path) -> None:
     result = runner.invoke(app, ["db", "upgrade"])
     assert result.exit_code == 0, result.output
     head = head_revision()
-    assert head is not None and head.startswith("0009")  # the webhook messages
+    assert head is not None and head.startswith("0010")  # the offices of exchange
     assert "empty" in result.output and head in result.output and db_env.exists()
 
 

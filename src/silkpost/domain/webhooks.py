@@ -46,6 +46,13 @@ class WebhookEventType(StrEnum):
     ITEM_STUCK = "item.stuck"
     ITEM_DELIVERED = "item.delivered"
     NOTICE_PUBLISHED = "notice.published"
+    # To the sender of a dispatch's pre-advice: each receptacle received (what arrived and
+    # what is still missing, as a RESDES answers a PREDES), and the verification note.
+    DISPATCH_RECEIVED = "dispatch.received"
+    DISPATCH_VERIFIED = "dispatch.verified"
+    # To the partners operating the office a dispatch goes to, when it is handed over: its
+    # pre-advice (as PREDES announces a dispatch).
+    DISPATCH_ADVISED = "dispatch.advised"
     # To a partner's other endpoints when one of its subscriptions is disabled (an operational
     # message, as Svix sends): the notice that its deliveries there have stopped.
     WEBHOOK_DISABLED = "webhook.disabled"

@@ -149,6 +149,28 @@ def in_write_transaction(conn: Connection, work: Callable[[Connection], T]) -> T
     raise AssertionError("unreachable")  # pragma: no cover
 
 
+def begin_writing(conn: Connection) -> threading.Lock | None:
+    """Start a transaction on ``conn`` that will write, taking the write lock first on
+    SQLite (this process's writers queue for the file; ``BEGIN IMMEDIATE`` waits up to the
+    busy timeout for other processes'), so that a transaction that reads before it writes
+    never has to give up half-way. Returns the lock the caller releases after its commit or
+    rollback (None on PostgreSQL, whose row locks do this work)."""
+    if conn.dialect.name != "sqlite":
+        conn.begin()
+        return None
+    lock = _lock_of(conn.engine)
+    lock.acquire()
+    try:
+        conn.begin()
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+    except BaseException:
+        if conn.in_transaction():
+            conn.rollback()
+        lock.release()
+        raise
+    return lock
+
+
 def _lock_of(engine: Engine) -> threading.Lock:
     key = str(engine.url.database)
     with _locks_guard:

@@ -18,12 +18,22 @@ from silkpost.domain.audit import AuditEntry
 from silkpost.domain.codes import ObjectKind, Status
 from silkpost.domain.events import TrackingEvent, key_of, to_epoch_us
 from silkpost.domain.notices import Notice, concerns, state_at
+from silkpost.domain.office import Finding, HoldReason
 from silkpost.domain.partners import ApiKey, Partner, Scope
 from silkpost.domain.status import in_time_order, is_stuck, track
 from silkpost.domain.tracked import StatusCount, TrackedObject
 from silkpost.domain.webhooks import Delivery, DeliveryState, Message, Subscription
 from silkpost.notices.errors import NoticeConflict
 from silkpost.notices.ports import NoticeQuery
+from silkpost.office.ports import (
+    AdvisedDispatch,
+    Bag,
+    ItemAtOffice,
+    ItemState,
+    OutboundDispatch,
+    PendingItem,
+    Receipt,
+)
 from silkpost.partners.errors import PartnerConflict
 from silkpost.tracking.ports import ObjectQuery
 from silkpost.webhooks.items import ITEM_TYPES, ItemStanding, status_messages
@@ -179,6 +189,180 @@ class InMemoryRegistry:
     messages: list[Message] = field(default_factory=list)  # oldest first
     scan_marks: dict[str, datetime] = field(default_factory=dict)
     audit: list[AuditEntry] = field(default_factory=list)
+    office: OfficeRecords = field(default_factory=lambda: OfficeRecords())
+
+
+@dataclass
+class OfficeRecords:
+    """The offices' committed records (see :class:`InMemoryOffice`)."""
+
+    pre_advices: dict[str, AdvisedDispatch] = field(default_factory=dict)
+    advised: dict[str, tuple[str, float, tuple[str, ...]]] = field(default_factory=dict)
+    receipts: dict[str, Receipt] = field(default_factory=dict)
+    items: dict[tuple[str, str], ItemAtOffice] = field(default_factory=dict)
+    findings: dict[tuple[str, str, str, str], Finding] = field(default_factory=dict)
+    bags: dict[int, Bag] = field(default_factory=dict)
+    bag_items: dict[tuple[str, str], tuple[int, datetime]] = field(default_factory=dict)
+    dispatches: dict[str, OutboundDispatch] = field(default_factory=dict)
+    counters: dict[tuple[str, str, str, int], int] = field(default_factory=dict)
+
+    def copy(self) -> OfficeRecords:
+        """A copy a unit of work changes; committing it makes it the records."""
+        return OfficeRecords(**{name: dict(getattr(self, name))
+                                for name in self.__dataclass_fields__})
+
+
+class InMemoryOffice:
+    """The offices' records for one unit of work: a copy of the committed ones (tests only:
+    each unit of work copies them whole)."""
+
+    def __init__(self, committed: OfficeRecords) -> None:
+        self.records = committed.copy()
+
+    def add_pre_advice(self, advised: AdvisedDispatch) -> None:
+        r = self.records
+        for key in [k for k, v in r.advised.items() if v[0][:20] == advised.advice.dispatch_id]:
+            del r.advised[key]
+        r.pre_advices[advised.advice.dispatch_id] = advised
+        for rec in advised.advice.receptacles:
+            r.advised[rec.key] = (rec.receptacle_id, float(rec.weight_kg or 0.0), rec.items)
+
+    def pre_advice(self, dispatch_id: str) -> AdvisedDispatch | None:
+        return self.records.pre_advices.get(dispatch_id)
+
+    def advised_receptacle(self, key: str) -> tuple[str, float, tuple[str, ...]] | None:
+        return self.records.advised.get(key)
+
+    def receipt(self, key: str) -> Receipt | None:
+        return self.records.receipts.get(key)
+
+    def receipts(self, dispatch_id: str) -> list[Receipt]:
+        return sorted((x for k, x in self.records.receipts.items() if k[:20] == dispatch_id),
+                      key=lambda x: x.receptacle_id[:23])
+
+    def put_receipt(self, receipt: Receipt) -> None:
+        self.records.receipts[receipt.receptacle_id[:23]] = receipt
+
+    def item(self, office: str, item_id: str) -> ItemAtOffice | None:
+        return self.records.items.get((office, item_id))
+
+    def put_item(self, item: ItemAtOffice) -> None:
+        self.records.items[item.office, item.item_id] = item
+
+    def items_in(self, office: str, receptacle_id: str) -> list[str]:
+        found = [x for x in self.records.items.values()
+                 if x.office == office and x.receptacle_id == receptacle_id]
+        return [x.item_id for x in sorted(found, key=lambda x: (x.scanned_at, x.item_id))]
+
+    def held(self, office: str, reason: HoldReason | None = None, *, limit: int = 1000
+             ) -> list[ItemAtOffice]:
+        found = [x for x in self.records.items.values()
+                 if x.office == office and x.state == ItemState.HELD
+                 and (reason is None or x.hold_reason is reason)]
+        found.sort(key=lambda x: (to_epoch_us(x.held_at) if x.held_at else 0, x.item_id))
+        return found[:limit]
+
+    def _left(self, office: str, item_id: str) -> tuple[int | None, str | None,
+                                                        datetime | None]:
+        bagged = self.records.bag_items.get((office, item_id))
+        if bagged is None:
+            return None, None, None
+        bag = self.records.bags[bagged[0]]
+        dispatch = self.records.dispatches.get(bag.dispatch_id or "")
+        return bag.bag_id, bag.dispatch_id, dispatch.handed_over_at if dispatch else None
+
+    def pending(self, office: str, *, limit: int) -> list[PendingItem]:
+        out = []
+        for x in self.records.items.values():
+            if x.office != office or x.state not in (ItemState.SORTED, ItemState.UNROUTED):
+                continue
+            bag_id, dispatch_id, left = self._left(office, x.item_id)
+            if left is None:
+                out.append(PendingItem(x.item_id, x.state, x.scanned_at, x.service_id,
+                                       x.destination, x.next_node, bag_id, dispatch_id))
+        out.sort(key=lambda p: (p.scanned_at, p.item_id))
+        return out[:limit]
+
+    def worked_since(self, office: str, since: datetime
+                     ) -> list[tuple[datetime, datetime | None]]:
+        return [(x.scanned_at, self._left(office, x.item_id)[2])
+                for x in self.records.items.values()
+                if x.office == office and x.state in (ItemState.SORTED, ItemState.UNROUTED)
+                and x.scanned_at >= since]
+
+    def add_findings(self, findings: list[Finding]) -> int:
+        new = 0
+        for f in findings:
+            key = (f.dispatch_id, f.kind.value, f.receptacle_id or "", f.item_id or "")
+            if key not in self.records.findings:
+                self.records.findings[key] = f
+                new += 1
+        return new
+
+    def findings(self, dispatch_id: str) -> list[Finding]:
+        return [f for k, f in self.records.findings.items() if k[0] == dispatch_id]
+
+    def add_bag(self, bag: Bag) -> Bag:
+        number = max(self.records.bags, default=0) + 1
+        stored = replace(bag, bag_id=number)
+        self.records.bags[number] = stored
+        return stored
+
+    def bag(self, bag_id: int) -> Bag | None:
+        return self.records.bags.get(bag_id)
+
+    def bag_of(self, office: str, item_id: str) -> int | None:
+        found = self.records.bag_items.get((office, item_id))
+        return None if found is None else found[0]
+
+    def add_to_bag(self, office: str, bag_id: int, item_id: str, at: datetime) -> bool:
+        if (office, item_id) in self.records.bag_items:
+            return False
+        self.records.bag_items[office, item_id] = (bag_id, at)
+        return True
+
+    def bag_items(self, bag_id: int) -> list[str]:
+        found = [(at, item) for (_, item), (b, at) in self.records.bag_items.items()
+                 if b == bag_id]
+        return [item for _, item in sorted(found)]
+
+    def bag_count(self, bag_id: int) -> int:
+        return sum(1 for b, _ in self.records.bag_items.values() if b == bag_id)
+
+    def bag_counts(self, bag_ids: list[int]) -> dict[int, int]:
+        wanted = set(bag_ids)
+        counts: dict[int, int] = {}
+        for b, _ in self.records.bag_items.values():
+            if b in wanted:
+                counts[b] = counts.get(b, 0) + 1
+        return counts
+
+    def close_bag(self, bag: Bag) -> None:
+        self.records.bags[bag.bag_id] = bag
+
+    def lock_counter(self, office: str, destination: str, category: str, year: int) -> int:
+        return self.records.counters.get((office, destination, category, year), 0)
+
+    def set_counter(self, office: str, destination: str, category: str, year: int,
+                    serial: int) -> None:
+        self.records.counters[office, destination, category, year] = serial
+
+    def open_dispatch(self, office: str, destination: str, category: str, subclass: str,
+                      year: int) -> OutboundDispatch | None:
+        found = [d for d in self.records.dispatches.values()
+                 if (d.office, d.destination, d.category, d.subclass, d.year)
+                 == (office, destination, category, subclass, year) and d.closed_at is None]
+        return max(found, key=lambda d: d.serial, default=None)
+
+    def put_dispatch(self, dispatch: OutboundDispatch) -> None:
+        self.records.dispatches[dispatch.dispatch_id] = dispatch
+
+    def dispatch(self, dispatch_id: str) -> OutboundDispatch | None:
+        return self.records.dispatches.get(dispatch_id)
+
+    def dispatch_bags(self, dispatch_id: str) -> list[Bag]:
+        return sorted((b for b in self.records.bags.values() if b.dispatch_id == dispatch_id),
+                      key=lambda b: b.receptacle_id or "")
 
 
 class InMemoryAuditLog:
@@ -419,6 +603,7 @@ class InMemoryUnitOfWork:
         self.registry.deliveries = self.webhooks.queue
         self.registry.messages = self.webhooks.messages
         self.registry.scan_marks = self.webhooks.scan_marks
+        self.registry.office = self.office.records
         self.events = _PendingLog(self.committed_log)
         self.notices = InMemoryNotices(self.committed_notices)
         self._fresh_registry()
@@ -435,6 +620,7 @@ class InMemoryUnitOfWork:
         self.keys = InMemoryKeys(self.registry.keys)
         self.webhooks = InMemoryWebhooks(self.registry, self.committed_log)
         self.audit = InMemoryAuditLog(self.registry.audit)
+        self.office = InMemoryOffice(self.registry.office)
 
 
 class InMemoryAppender:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from sqlalchemy import (
     BigInteger,
     Column,
+    Float,
     Index,
     Integer,
     LargeBinary,
@@ -219,4 +220,145 @@ audit_log = Table(
     Column("detail", Text, nullable=False),
     Index("ix_audit_log_partner", "partner", "at_us"),
     Index("ix_audit_log_at", "at_us"),
+)
+
+# The offices of exchange (silkpost.office). Pre-advices of dispatches, kept whole as JSON
+# (rebuilt exactly when asked for) and by receptacle, for the receiving scan's lookup.
+office_pre_advices = Table(
+    "office_pre_advices",
+    metadata,
+    Column("dispatch_id", String(20), primary_key=True),
+    Column("year", SmallInteger, nullable=False),
+    Column("sender", String(64), nullable=False),
+    Column("advised_us", BigInteger, nullable=False),
+    Column("receptacles", Text, nullable=False),
+)
+
+office_advised_receptacles = Table(
+    "office_advised_receptacles",
+    metadata,
+    Column("receptacle_key", String(23), primary_key=True),
+    Column("dispatch_id", String(20), nullable=False),
+    Column("label", String(29), nullable=False),
+    Column("weight_kg", Float, nullable=False),
+    Column("items", Text, nullable=False),
+    Index("ix_office_advised_receptacles_dispatch", "dispatch_id"),
+)
+
+# A receptacle received at an office: one row per bag (its first 23 characters).
+office_receipts = Table(
+    "office_receipts",
+    metadata,
+    Column("receptacle_key", String(23), primary_key=True),
+    Column("dispatch_id", String(20), nullable=False),
+    Column("office", String(32), nullable=False),
+    Column("label", String(29), nullable=False),
+    Column("outcome", String(20), nullable=False),
+    Column("received_us", BigInteger, nullable=False),
+    Column("declared_kg", Float, nullable=False),
+    Column("weighed_kg", Float),
+    Column("seal", String(32)),
+    Column("operator", String(64), nullable=False),
+    Column("opened_us", BigInteger),
+    Column("verified_us", BigInteger),
+    Index("ix_office_receipts_dispatch", "dispatch_id"),
+)
+
+# An item's work at an office: its sort decision, its hold.
+office_items = Table(
+    "office_items",
+    metadata,
+    Column("office", String(32), nullable=False),
+    Column("item_id", String(64), nullable=False),
+    Column("state", String(16), nullable=False),
+    Column("scanned_us", BigInteger, nullable=False),
+    Column("updated_us", BigInteger, nullable=False),
+    Column("receptacle_id", String(29)),
+    Column("destination", String(32)),
+    Column("service_id", String(64)),
+    Column("next_node", String(32)),
+    Column("hold_reason", String(16)),
+    Column("held_us", BigInteger),
+    Column("note", Text, nullable=False),
+    PrimaryKeyConstraint("office", "item_id"),
+    Index("ix_office_items_state", "office", "state", "held_us"),
+    Index("ix_office_items_receptacle", "office", "receptacle_id"),
+    Index("ix_office_items_scanned", "office", "scanned_us"),
+)
+
+# Irregularities for the verification notes; absent receptacle or item stored as '' so that
+# the unique index keeps each finding once (NULLs would all differ).
+office_findings = Table(
+    "office_findings",
+    metadata,
+    Column("seq", _SEQ, primary_key=True, autoincrement=True),
+    Column("dispatch_id", String(20), nullable=False),
+    Column("kind", String(24), nullable=False),
+    Column("found_us", BigInteger, nullable=False),
+    Column("receptacle_id", String(29), nullable=False),
+    Column("item_id", String(64), nullable=False),
+    Column("detail", Text, nullable=False),
+    Index("ux_office_findings", "dispatch_id", "kind", "receptacle_id", "item_id", unique=True),
+)
+
+# Outbound: bags being filled or closed, the items in them (an item in one bag per office:
+# the key), the dispatches made, and the serial counters per office pair, category and year.
+office_bags = Table(
+    "office_bags",
+    metadata,
+    Column("bag_id", _SEQ, primary_key=True, autoincrement=True),
+    Column("office", String(32), nullable=False),
+    Column("destination", String(6), nullable=False),
+    Column("category", String(1), nullable=False),
+    Column("subclass", String(2), nullable=False),
+    Column("opened_us", BigInteger, nullable=False),
+    Column("closed_us", BigInteger),
+    Column("receptacle_id", String(29)),
+    Column("dispatch_id", String(20)),
+    Column("weight_kg", Float),
+    Column("seal", String(32)),
+    Index("ix_office_bags_dispatch", "dispatch_id"),
+)
+
+office_bag_items = Table(
+    "office_bag_items",
+    metadata,
+    Column("office", String(32), nullable=False),
+    Column("item_id", String(64), nullable=False),
+    Column("bag_id", Integer, nullable=False),
+    Column("added_us", BigInteger, nullable=False),
+    PrimaryKeyConstraint("office", "item_id"),
+    Index("ix_office_bag_items_bag", "bag_id"),
+)
+
+office_dispatches = Table(
+    "office_dispatches",
+    metadata,
+    Column("dispatch_id", String(20), primary_key=True),
+    Column("office", String(32), nullable=False),
+    Column("destination", String(6), nullable=False),
+    Column("category", String(1), nullable=False),
+    Column("subclass", String(2), nullable=False),
+    Column("year", SmallInteger, nullable=False),
+    Column("serial", Integer, nullable=False),
+    Column("opened_us", BigInteger, nullable=False),
+    Column("receptacles", Integer, nullable=False),
+    Column("closed_us", BigInteger),
+    Column("handed_over_us", BigInteger),
+    Column("conveyance_mode", String(8)),
+    Column("conveyance", String(32)),
+    Column("service_id", String(64)),
+    Index("ix_office_dispatches_open", "office", "destination", "category", "subclass",
+          "year", "closed_us"),
+)
+
+office_dispatch_counters = Table(
+    "office_dispatch_counters",
+    metadata,
+    Column("office", String(32), nullable=False),
+    Column("destination", String(6), nullable=False),
+    Column("category", String(1), nullable=False),
+    Column("year", SmallInteger, nullable=False),
+    Column("last_serial", Integer, nullable=False),
+    PrimaryKeyConstraint("office", "destination", "category", "year"),
 )

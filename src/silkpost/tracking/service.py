@@ -6,7 +6,7 @@ importer and the simulator all call them (the simulator through :class:`Intake`)
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, tzinfo
 from itertools import islice
@@ -26,7 +26,7 @@ from silkpost.domain.tracked import StatusCount, TrackedObject
 from silkpost.errors import InvalidRequest, NotFound, invalid_request
 from silkpost.tracking.formats import Record
 from silkpost.tracking.places import PlaceNames
-from silkpost.tracking.ports import Clock, EventAppender, ObjectQuery, UnitOfWork
+from silkpost.tracking.ports import Clock, EventAppender, EventLog, ObjectQuery, UnitOfWork
 from silkpost.tracking.records import Problem
 from silkpost.tracking.validation import RecordValidator, validate_batch
 
@@ -191,6 +191,34 @@ class Intake:
         self._count(last)
         if last and self._on_batch is not None:
             self._on_batch(self.result)
+
+
+def record_in(events: Sequence[TrackingEvent], *, log: EventLog, clock: Clock,
+              places: PlaceNames | None = None) -> int:
+    """Append events made by another capability (an office's scans) to ``log``, inside the
+    caller's open transaction, through the same validation as a partner's records; return
+    how many were new. A use case that keeps records of its own commits them with its events,
+    or neither.
+    """
+    validator = RecordValidator(places=places)
+    records: list[Record] = [
+        (i, {"object_kind": e.object_kind.value, "object_id": e.object_id, "code": e.code,
+             "occurred_at": e.occurred_at, "location": e.location, "office": e.office,
+             "event_id": e.event_id, "payload": e.payload})
+        for i, e in enumerate(events, start=1)
+    ]
+    source = events[0].source if events else "silkpost"
+    checked, rejected = validate_batch(records, validator=validator, source=source,
+                                       received_at=clock.now())
+    if rejected:
+        position, problems = rejected[0]
+        problem = problems[0]
+        raise InvalidRequest(f"event {position} ({events[position - 1].code} of "
+                             f"{events[position - 1].object_id}): {problem.field} "
+                             f"{problem.reason}", field=problem.field)
+    if any(e.source != source for e in events):
+        raise InvalidRequest("events recorded together have one sender", field="source")
+    return log.append(checked)
 
 
 class EtaEstimator(Protocol):

@@ -1,0 +1,718 @@
+"""Exchange-office use cases: take pre-advices, receive and open receptacles, scan, sort,
+hold and release items, and tell what the verification note holds.
+
+Every driver (API, CLI, scanner screen, simulator) calls these functions. Each action is one
+transaction: the office's records and the action's events in the tracking log are stored
+together or not at all, so an item's timeline shows exactly the work its office recorded.
+A scan repeated (a worker's second pull of the trigger, a device resending after the network
+came back) finds its work done and changes nothing: the same answer, no second event.
+
+Scan times: a scanner that was offline sends the time it scanned (``at``); the platform
+records the work at that time, not when the request arrived.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from dataclasses import dataclass, replace
+from datetime import datetime
+from typing import Any
+
+from silkpost.domain.codes import ObjectKind, Status
+from silkpost.domain.errors import InvalidValue
+from silkpost.domain.events import TrackingEvent
+from silkpost.domain.office import (
+    Finding,
+    FindingKind,
+    HoldReason,
+    PreAdvice,
+    ReceiptOutcome,
+    check_item_id,
+    check_receptacle_id,
+    check_seal,
+    check_weight,
+    missing_items,
+    receipt_outcome,
+    receptacle_key,
+    sends_abroad,
+    weight_finding,
+)
+from silkpost.domain.times import check_time
+from silkpost.domain.webhooks import WebhookEventType, derived_id
+from silkpost.errors import invalid_request
+from silkpost.network.corridor import Network, Node
+from silkpost.network.itinerary import NoRoute
+from silkpost.network.service import plan
+from silkpost.office.errors import (
+    DispatchNotFound,
+    InvalidOfficeWork,
+    OfficeConflict,
+    ReceptacleNotReceived,
+    UnknownOffice,
+)
+from silkpost.office.ports import (
+    AdvisedDispatch,
+    Clock,
+    ItemAtOffice,
+    ItemState,
+    OfficeUnitOfWork,
+    Receipt,
+)
+from silkpost.tracking.service import record_in
+from silkpost.webhooks.service import new_message, queue
+
+# Nodes where receptacles are received and opened: offices and stations of exchange, and
+# the partner posts' offices of exchange (the inward office of a dispatch).
+OFFICE_KINDS = frozenset(("exchange_office", "exchange_station", "partner_post_office"))
+
+# The UPU event of each action at an outward office (export) and an inward one (import).
+_ARRIVAL = ("EMB", "EMD")
+_PRESENTED = ("EXA", "EDB")
+_HELD = {HoldReason.CUSTOMS: ("EXB", "EME"), HoldReason.SECURITY: ("EXB", "EDA"),
+         HoldReason.ADDRESS: ("EXD", "EDA")}
+_RELEASED = ("EXC", "EDC")
+SORTED, OPENED, DAMAGED, RETURNED = "SIS", "SBO", "SXD", "SRT"
+
+
+@dataclass(frozen=True, slots=True)
+class Office:
+    """An office of exchange of the network, where the work happens."""
+
+    node: Node
+
+    @property
+    def code(self) -> str:
+        """The office's code (its IMPC code on the default network)."""
+        return self.node.code
+
+
+def office_of(network: Network, code: str) -> Office:
+    """The office with this code, or an error that names the offices there are."""
+    node = network.nodes.get(code.strip().upper())
+    if node is None or node.kind not in OFFICE_KINDS:
+        known = sorted(c for c, n in network.nodes.items() if n.kind in OFFICE_KINDS)
+        raise UnknownOffice(f"{code!r} is not an office of exchange of network "
+                            f"{network.name}: the offices are {', '.join(known)}",
+                            field="office")
+    return Office(node)
+
+
+# --- pre-advice -------------------------------------------------------------------------
+
+
+def advise(advice: PreAdvice, *, sender: str, network: Network, uow: OfficeUnitOfWork,
+           clock: Clock) -> tuple[AdvisedDispatch, bool]:
+    """Store a dispatch's pre-advice; (the stored one, whether it was new or changed).
+
+    The same pre-advice again changes nothing. A corrected one replaces it until the first
+    of its receptacles is received; after that, what was received is checked against what
+    was announced, so a change is refused.
+    """
+    office_of(network, advice.destination)
+    with uow:
+        stored = uow.office.pre_advice(advice.dispatch_id)
+        if stored is not None and stored.advice == advice:
+            return stored, False
+        if stored is not None and uow.office.receipts(advice.dispatch_id):
+            raise OfficeConflict(f"dispatch {advice.dispatch_id} has receptacles received "
+                                 "already: its pre-advice can no longer change",
+                                 field="dispatch_id")
+        advised = AdvisedDispatch(advice, sender, clock.now())
+        uow.office.add_pre_advice(advised)
+        uow.commit()
+    return advised, True
+
+
+def pre_advice(dispatch_id: str, *, uow: OfficeUnitOfWork) -> AdvisedDispatch:
+    """A stored pre-advice, or DispatchNotFound."""
+    with uow:
+        stored = uow.office.pre_advice(dispatch_id.strip().upper())
+    if stored is None:
+        raise DispatchNotFound(f"no pre-advice names dispatch {dispatch_id!r}",
+                               field="dispatch_id")
+    return stored
+
+
+# --- receiving receptacles ----------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class ReceiptAnswer:
+    """What scanning a bag's label came to, as the screen and the API show it."""
+
+    outcome: ReceiptOutcome
+    receptacle_id: str
+    dispatch_id: str
+    office: str
+    received_at: datetime | None  # when first received here (None: not received here)
+    declared_kg: float
+    weighed_kg: float | None
+    seal: str | None
+    advised_items: int
+    weight_note: str | None  # the verification note's line on the weight, if any
+
+    @property
+    def difference_kg(self) -> float | None:
+        """Weighed minus declared weight."""
+        if self.weighed_kg is None:
+            return None
+        return round(self.weighed_kg - self.declared_kg, 3)
+
+
+def receive(code: str, label: str, *, weighed_kg: float | None = None, seal: str | None = None,
+            at: datetime | None = None, source: str, network: Network, uow: OfficeUnitOfWork,
+            clock: Clock) -> ReceiptAnswer:
+    """Receive a receptacle by its label at office ``code``: one outcome per scan.
+
+    A received bag gets its arrival event; an unannounced one, a duplicate and a weight off
+    its declaration become findings of the dispatch's verification note. A bag addressed to
+    another office is not received here.
+    """
+    office = office_of(network, code)
+    with invalid_request():
+        label = check_receptacle_id(label, field="receptacle_id")
+        seal = check_seal(seal)
+        if weighed_kg is not None:
+            weighed_kg = check_weight(weighed_kg, field="weighed_kg")
+    when = scan_time(at, clock)
+    key = receptacle_key(label)
+    with uow:
+        earlier = uow.office.receipt(key)
+        advised = uow.office.advised_receptacle(key)
+        declared = advised[1] if advised is not None else _label_weight(label)
+        items = len(advised[2]) if advised is not None else 0
+        outcome = receipt_outcome(office.code, label, advised=advised is not None,
+                                  received_label=None if earlier is None
+                                  else earlier.receptacle_id)
+        if earlier is not None:
+            if outcome is ReceiptOutcome.DUPLICATE:
+                uow.office.add_findings([Finding(
+                    label[:20], FindingKind.DUPLICATE_RECEPTACLE, when, receptacle_id=label,
+                    detail=f"a second label with the number of {earlier.receptacle_id}, "
+                           f"received {earlier.received_at.isoformat()}")])
+                uow.commit()
+            return ReceiptAnswer(outcome, label, label[:20], office.code, earlier.received_at,
+                                 earlier.declared_kg, earlier.weighed_kg, earlier.seal, items,
+                                 _weight_note(earlier.declared_kg, earlier.weighed_kg))
+        if outcome is ReceiptOutcome.WRONG_OFFICE:
+            return ReceiptAnswer(outcome, label, label[:20], office.code, None, declared,
+                                 weighed_kg, seal, items, None)
+        receipt = Receipt(office.code, label, outcome, when, declared, weighed_kg, seal, source)
+        uow.office.put_receipt(receipt)
+        findings = []
+        if outcome is ReceiptOutcome.UNANNOUNCED:
+            findings.append(Finding(label[:20], FindingKind.SURPLUS_RECEPTACLE, when,
+                                    receptacle_id=label,
+                                    detail="received but named by no pre-advice"))
+        note = _weight_note(declared, weighed_kg)
+        if note is not None:
+            findings.append(Finding(label[:20], FindingKind.WEIGHT, when, receptacle_id=label,
+                                    detail=note))
+        uow.office.add_findings(findings)
+        _answer_sender(uow, receipt)
+        payload = {"outcome": outcome.value, "weight_kg": weighed_kg or None, "seal": seal}
+        record([office_event(office, ObjectKind.RECEPTACLE, label,
+                             _ARRIVAL[_inward(office, label)], when, source, payload)],
+               uow, clock)
+        uow.commit()
+    return ReceiptAnswer(outcome, label, label[:20], office.code, when, declared, weighed_kg,
+                         seal, items, note)
+
+
+@dataclass(frozen=True, slots=True)
+class OpenedReceptacle:
+    """A bag opened: the items the pre-advice lists in it and those scanned out so far."""
+
+    receptacle_id: str
+    opened_at: datetime
+    advised: tuple[str, ...]
+    scanned: tuple[str, ...]
+
+    @property
+    def still_expected(self) -> list[str]:
+        """Advised items not scanned yet."""
+        return missing_items(self.advised, self.scanned)
+
+
+def open_receptacle(code: str, label: str, *, at: datetime | None = None, source: str,
+                    network: Network, uow: OfficeUnitOfWork, clock: Clock) -> OpenedReceptacle:
+    """Open a bag received here (again: the same answer, no second event)."""
+    office = office_of(network, code)
+    with invalid_request():
+        label = check_receptacle_id(label, field="receptacle_id")
+    when = scan_time(at, clock)
+    with uow:
+        receipt = _received_here(uow, office, label)
+        advised = uow.office.advised_receptacle(receptacle_key(label))
+        if receipt.opened_at is None:
+            receipt = _replace_receipt(receipt, opened_at=when)
+            uow.office.put_receipt(receipt)
+            record([office_event(office, ObjectKind.RECEPTACLE, receipt.receptacle_id, OPENED,
+                            when, source, None)], uow, clock)
+        scanned = uow.office.items_in(office.code, receipt.receptacle_id)
+        uow.commit()
+    assert receipt.opened_at is not None
+    return OpenedReceptacle(receipt.receptacle_id, receipt.opened_at,
+                            advised[2] if advised is not None else (), tuple(scanned))
+
+
+# --- items: scan, sort, hold -------------------------------------------------------------
+
+
+class ScanOutcome:
+    """What scanning an item came to (plain strings: the screen picks colour and sound)."""
+
+    SORTED = "sorted"
+    HELD = "held"
+    UNROUTED = "unrouted"
+    ALREADY_SCANNED = "already_scanned"
+    RETURNED = "returned"
+
+
+@dataclass(frozen=True, slots=True)
+class ItemScan:
+    """The answer to an item's scan: where it goes (large on the screen), or why it stays."""
+
+    outcome: str
+    item: ItemAtOffice
+    surplus: bool = False  # not listed in the bag it came out of
+    damaged: bool = False
+    reason: str = ""  # why it is held or has no route
+
+
+def scan_item(code: str, item_id: str, *, receptacle: str | None = None, damaged: bool = False,
+              at: datetime | None = None, source: str, network: Network,
+              uow: OfficeUnitOfWork, clock: Clock) -> ItemScan:
+    """An item scanned at the office (out of ``receptacle`` when opening one): checked against
+    the pre-advice, then sorted to its next service, or sent to the hold area when customs
+    selected it, or reported as having no route (and why)."""
+    office = office_of(network, code)
+    with invalid_request():
+        item_id = check_item_id(item_id)
+        if receptacle is not None:
+            receptacle = check_receptacle_id(receptacle, field="receptacle")
+    when = scan_time(at, clock)
+    with uow:
+        done = uow.office.item(office.code, item_id)
+        if done is not None:
+            outcome = (ScanOutcome.ALREADY_SCANNED if done.state != ItemState.RETURNED
+                       else ScanOutcome.RETURNED)
+            return ItemScan(outcome, done, reason=done.note)
+        surplus = False
+        findings: list[Finding] = []
+        events: list[TrackingEvent] = []
+        if receptacle is not None:
+            bag = _received_here(uow, office, receptacle)
+            receptacle = bag.receptacle_id
+            if bag.opened_at is None:  # scanning its items out of it opens it
+                uow.office.put_receipt(_replace_receipt(bag, opened_at=when))
+                events.append(office_event(office, ObjectKind.RECEPTACLE, receptacle, OPENED, when,
+                                     source, None))
+            advised = uow.office.advised_receptacle(receptacle_key(receptacle))
+            surplus = advised is not None and item_id not in advised[2]
+            if surplus:
+                findings.append(Finding(receptacle[:20], FindingKind.SURPLUS_ITEM, when,
+                                        receptacle_id=receptacle, item_id=item_id,
+                                        detail="in the bag but not in its pre-advice"))
+            if damaged:
+                findings.append(Finding(receptacle[:20], FindingKind.DAMAGED, when,
+                                        receptacle_id=receptacle, item_id=item_id,
+                                        detail="found damaged on opening"))
+        tracked = uow.events.tracked(ObjectKind.ITEM, item_id)
+        inward = _item_inward(office, item_id, tracked.destination if tracked else None,
+                              network)
+        events.append(office_event(office, ObjectKind.ITEM, item_id, _ARRIVAL[inward], when, source,
+                             {"receptacle_id": receptacle} if receptacle else None))
+        if damaged:
+            events.append(office_event(office, ObjectKind.ITEM, item_id, DAMAGED, when, source,
+                                 {"reason": "found damaged at the office of exchange"}))
+        if tracked is not None and tracked.status is Status.HELD_BY_CUSTOMS:
+            item = ItemAtOffice(office.code, item_id, ItemState.HELD, when, when,
+                                receptacle_id=receptacle, hold_reason=HoldReason.CUSTOMS,
+                                held_at=when, note="selected by customs")
+            outcome, reason = ScanOutcome.HELD, "selected by customs: to the hold area"
+        else:
+            item, reason = _sorted(office, item_id, tracked.destination if tracked else None,
+                                   receptacle, when, network)
+            outcome = ScanOutcome.SORTED if item.state == ItemState.SORTED else \
+                ScanOutcome.UNROUTED
+            if item.state == ItemState.SORTED:
+                events.append(office_event(office, ObjectKind.ITEM, item_id, SORTED, when, source,
+                                     _sort_payload(item)))
+        uow.office.put_item(item)
+        uow.office.add_findings(findings)
+        record(events, uow, clock)
+        uow.commit()
+    return ItemScan(outcome, item, surplus=surplus, damaged=damaged, reason=reason)
+
+
+def finish_receptacle(code: str, label: str, *, at: datetime | None = None,
+                      network: Network, uow: OfficeUnitOfWork, clock: Clock) -> list[Finding]:
+    """Close the verification of an opened bag: the advised items not scanned out of it
+    become findings. Returns the bag's findings (missing, surplus, damaged, weight)."""
+    office = office_of(network, code)
+    with invalid_request():
+        label = check_receptacle_id(label, field="receptacle_id")
+    when = scan_time(at, clock)
+    with uow:
+        receipt = _received_here(uow, office, label)
+        if receipt.opened_at is None:
+            raise OfficeConflict(f"receptacle {receipt.receptacle_id} is not opened yet: open "
+                                 "it and scan its items first", field="receptacle_id")
+        advised = uow.office.advised_receptacle(receptacle_key(label))
+        scanned = uow.office.items_in(office.code, receipt.receptacle_id)
+        missing = missing_items(advised[2] if advised else (), scanned)
+        uow.office.add_findings([
+            Finding(receipt.dispatch_id, FindingKind.MISSING_ITEM, when,
+                    receptacle_id=receipt.receptacle_id, item_id=i,
+                    detail="in the pre-advice but not in the bag") for i in missing])
+        if receipt.verified_at is None:
+            uow.office.put_receipt(_replace_receipt(receipt, verified_at=when))
+        findings = [f for f in uow.office.findings(receipt.dispatch_id)
+                    if f.receptacle_id == receipt.receptacle_id]
+        uow.commit()
+    return findings
+
+
+def hold(code: str, item_id: str, reason: HoldReason | str, *, note: str = "",
+         at: datetime | None = None, source: str, network: Network, uow: OfficeUnitOfWork,
+         clock: Clock) -> ItemAtOffice:
+    """Keep an item at the office for customs, security or its address."""
+    office = office_of(network, code)
+    with invalid_request():
+        item_id = check_item_id(item_id)
+        reason = _hold_reason(reason)
+        note = _note(note)
+    when = scan_time(at, clock)
+    with uow:
+        item = _item_here(uow, office, item_id, when)
+        if item.state == ItemState.HELD and item.hold_reason is reason:
+            return item
+        if item.state == ItemState.RETURNED:
+            raise OfficeConflict(f"item {item_id} was returned to its sender", field="item_id")
+        tracked = uow.events.tracked(ObjectKind.ITEM, item_id)
+        inward = _item_inward(office, item_id, tracked.destination if tracked else None,
+                              network)
+        held = ItemAtOffice(office.code, item_id, ItemState.HELD, item.scanned_at, when,
+                            receptacle_id=item.receptacle_id, hold_reason=reason, held_at=when,
+                            note=note)
+        uow.office.put_item(held)
+        record([office_event(office, ObjectKind.ITEM, item_id, _HELD[reason][inward], when, source,
+                        _reason_payload(reason, note))], uow, clock)
+        uow.commit()
+    return held
+
+
+def present(code: str, item_id: str, *, at: datetime | None = None, source: str,
+            network: Network, uow: OfficeUnitOfWork, clock: Clock) -> ItemAtOffice:
+    """Present an item to customs at the office (an event on its timeline)."""
+    office = office_of(network, code)
+    with invalid_request():
+        item_id = check_item_id(item_id)
+    when = scan_time(at, clock)
+    with uow:
+        item = _item_here(uow, office, item_id, when)
+        tracked = uow.events.tracked(ObjectKind.ITEM, item_id)
+        inward = _item_inward(office, item_id, tracked.destination if tracked else None,
+                              network)
+        record([office_event(office, ObjectKind.ITEM, item_id, _PRESENTED[inward], when, source,
+                        None)], uow, clock)
+        uow.commit()
+    return item
+
+
+def release(code: str, item_id: str, *, at: datetime | None = None, source: str,
+            network: Network, uow: OfficeUnitOfWork, clock: Clock) -> ItemScan:
+    """Release a held item: it is sorted again from the release time."""
+    office = office_of(network, code)
+    with invalid_request():
+        item_id = check_item_id(item_id)
+    when = scan_time(at, clock)
+    with uow:
+        item = uow.office.item(office.code, item_id)
+        if item is None or item.state != ItemState.HELD or item.hold_reason is None:
+            raise OfficeConflict(f"item {item_id} is not held at {office.code}",
+                                 field="item_id")
+        tracked = uow.events.tracked(ObjectKind.ITEM, item_id)
+        destination = tracked.destination if tracked else None
+        inward = _item_inward(office, item_id, destination, network)
+        events = [office_event(office, ObjectKind.ITEM, item_id, _RELEASED[inward], when, source,
+                         _reason_payload(item.hold_reason, ""))]
+        after, reason = _sorted(office, item_id, destination, item.receptacle_id, when,
+                                network, scanned_at=item.scanned_at)
+        if after.state == ItemState.SORTED:
+            events.append(office_event(office, ObjectKind.ITEM, item_id, SORTED, when, source,
+                                 _sort_payload(after)))
+        uow.office.put_item(after)
+        record(events, uow, clock)
+        uow.commit()
+    outcome = ScanOutcome.SORTED if after.state == ItemState.SORTED else ScanOutcome.UNROUTED
+    return ItemScan(outcome, after, reason=reason)
+
+
+def return_to_sender(code: str, item_id: str, *, note: str = "", at: datetime | None = None,
+                     source: str, network: Network, uow: OfficeUnitOfWork,
+                     clock: Clock) -> ItemAtOffice:
+    """Send an item back to its sender from the office (its return starts here)."""
+    office = office_of(network, code)
+    with invalid_request():
+        item_id = check_item_id(item_id)
+        note = _note(note)
+    when = scan_time(at, clock)
+    with uow:
+        item = _item_here(uow, office, item_id, when)
+        if item.state == ItemState.RETURNED:
+            return item
+        returned = ItemAtOffice(office.code, item_id, ItemState.RETURNED, item.scanned_at, when,
+                                receptacle_id=item.receptacle_id, note=note)
+        uow.office.put_item(returned)
+        record([office_event(office, ObjectKind.ITEM, item_id, RETURNED, when, source,
+                        {"reason": note} if note else None)], uow, clock)
+        uow.commit()
+    return returned
+
+
+@dataclass(frozen=True, slots=True)
+class HeldItem:
+    """An item in the hold area and how long it has been there."""
+
+    item: ItemAtOffice
+    age_hours: float
+
+
+def held_items(code: str, *, reason: HoldReason | str | None = None, limit: int = 1000,
+               network: Network, uow: OfficeUnitOfWork, clock: Clock) -> list[HeldItem]:
+    """Items held at the office (for one reason), longest held first, with their age."""
+    office = office_of(network, code)
+    with invalid_request():
+        wanted = None if reason is None else _hold_reason(reason)
+    if not 1 <= limit <= 10_000:
+        raise InvalidOfficeWork(f"limit is 1 to 10,000, not {limit}", field="limit")
+    now = clock.now()
+    with uow:
+        items = uow.office.held(office.code, wanted, limit=limit)
+    return [HeldItem(i, max(0.0, (now - (i.held_at or i.updated_at)).total_seconds() / 3600))
+            for i in items]
+
+
+# --- the verification note and the receipt answer -----------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class VerificationNote:
+    """A dispatch as received: what arrived, what is missing, and every irregularity found
+    (the content of a UPU CN 43; no findings means the dispatch was in order) and of the
+    receipt answer to its sender (as RESDES: which receptacles arrived, which are missing)."""
+
+    dispatch_id: str
+    origin: str
+    destination: str
+    advised_by: str | None
+    received: tuple[Receipt, ...]
+    missing: tuple[str, ...]
+    findings: tuple[Finding, ...]
+
+    @property
+    def in_order(self) -> bool:
+        """Whether nothing irregular was found."""
+        return not self.findings and not self.missing
+
+
+def verification_note(dispatch_id: str, *, close: bool = False, at: datetime | None = None,
+                      uow: OfficeUnitOfWork, clock: Clock) -> VerificationNote:
+    """The dispatch's note so far; ``close`` records the receptacles not received as
+    missing (when the dispatch's conveyance has been unloaded)."""
+    dispatch_id = dispatch_id.strip().upper()
+    when = scan_time(at, clock)
+    with uow:
+        advised = uow.office.pre_advice(dispatch_id)
+        receipts = uow.office.receipts(dispatch_id)
+        if advised is None and not receipts:
+            raise DispatchNotFound(f"no pre-advice or receptacle names dispatch "
+                                   f"{dispatch_id!r}", field="dispatch_id")
+        got = {receptacle_key(r.receptacle_id) for r in receipts}
+        missing = tuple(r.receptacle_id for r in (advised.advice.receptacles if advised else ())
+                        if r.key not in got)
+        if close and missing:
+            uow.office.add_findings([Finding(dispatch_id, FindingKind.MISSING_RECEPTACLE, when,
+                                             receptacle_id=m, detail="announced, not received")
+                                     for m in missing])
+        findings = uow.office.findings(dispatch_id)
+        note = VerificationNote(dispatch_id, dispatch_id[:6], dispatch_id[6:12],
+                                advised.sender if advised else None, tuple(receipts), missing,
+                                tuple(findings))
+        if close:
+            _send_note(uow, note, when)
+            uow.commit()
+    return note
+
+
+def _answer_sender(uow: OfficeUnitOfWork, receipt: Receipt) -> None:
+    """``dispatch.received`` to the partner that sent the pre-advice: this receptacle, and
+    what of the dispatch has arrived and what is still missing (the content of a RESDES)."""
+    advised = uow.office.pre_advice(receipt.dispatch_id)
+    if advised is None:
+        return
+    got = {receptacle_key(r.receptacle_id) for r in uow.office.receipts(receipt.dispatch_id)}
+    got.add(receptacle_key(receipt.receptacle_id))
+    data = {
+        "dispatch_id": receipt.dispatch_id, "office": receipt.office,
+        "receptacle_id": receipt.receptacle_id, "outcome": receipt.outcome.value,
+        "received_at": receipt.received_at.isoformat(), "declared_kg": receipt.declared_kg,
+        "weighed_kg": receipt.weighed_kg, "seal": receipt.seal,
+        "arrived": [r.receptacle_id for r in advised.advice.receptacles if r.key in got],
+        "missing": [r.receptacle_id for r in advised.advice.receptacles if r.key not in got],
+    }
+    message = new_message(WebhookEventType.DISPATCH_RECEIVED, data, at=receipt.received_at,
+                          nodes=(receipt.office,), object_id=receipt.receptacle_id,
+                          msg_id=derived_id("dispatch.received", receipt.receptacle_id))
+    queue([message], outbox=uow.webhooks, at=receipt.received_at,
+          visible_to=lambda partner, _: partner == advised.sender)
+
+
+def _send_note(uow: OfficeUnitOfWork, note: VerificationNote, at: datetime) -> None:
+    """``dispatch.verified`` to the pre-advice's sender: the verification note as closed."""
+    if note.advised_by is None:
+        return
+    sender = note.advised_by
+    data = {
+        "dispatch_id": note.dispatch_id, "office": note.destination, "in_order": note.in_order,
+        "received": [r.receptacle_id for r in note.received], "missing": list(note.missing),
+        "findings": [{"kind": f.kind.value, "receptacle_id": f.receptacle_id,
+                      "item_id": f.item_id, "detail": f.detail,
+                      "found_at": f.found_at.isoformat()} for f in note.findings],
+    }
+    message = new_message(WebhookEventType.DISPATCH_VERIFIED, data, at=at,
+                          nodes=(note.destination,), object_id=note.dispatch_id,
+                          msg_id=derived_id("dispatch.verified", note.dispatch_id,
+                                            len(note.findings)))
+    queue([message], outbox=uow.webhooks, at=at, visible_to=lambda who, _: who == sender)
+
+
+# --- helpers ----------------------------------------------------------------------------
+
+
+def scan_time(at: datetime | None, clock: Clock) -> datetime:
+    """The time an action happened: the scanner's own (checked), else now."""
+    if at is None:
+        return clock.now()
+    with invalid_request():
+        return check_time(at, field="at")
+
+
+def _label_weight(label: str) -> float:
+    return int(label[25:29]) / 10
+
+
+def _weight_note(declared: float, weighed: float | None) -> str | None:
+    return None if weighed is None else weight_finding(declared, weighed)
+
+
+def _inward(office: Office, label: str) -> int:
+    """0 where the dispatch starts in the office's own country (an outward office receives
+    it from inland), 1 where it comes from abroad."""
+    return int(label[:2] != office.code[:2])
+
+
+def _item_inward(office: Office, item_id: str, destination: str | None,
+                 network: Network) -> int:
+    """0 where the office sends the item abroad (export codes), 1 where it came in (import
+    codes): abroad when its destination lies in another country, else by its S10 country."""
+    node = network.nodes.get(destination) if destination else None
+    return int(not sends_abroad(office.node.country, item_id,
+                                node.country if node is not None else None))
+
+
+def _sorted(office: Office, item_id: str, destination: str | None, receptacle: str | None,
+            when: datetime, network: Network, *, scanned_at: datetime | None = None
+            ) -> tuple[ItemAtOffice, str]:
+    """The item's sort decision at the office from ``when``, or why it has none."""
+    first = scanned_at or when
+
+    def unrouted(reason: str) -> tuple[ItemAtOffice, str]:
+        return ItemAtOffice(office.code, item_id, ItemState.UNROUTED, first, when,
+                            receptacle_id=receptacle, note=reason), reason
+
+    if destination is None:
+        return unrouted("no destination: its posting event named none")
+    if destination == office.code:
+        return ItemAtOffice(office.code, item_id, ItemState.SORTED, first, when,
+                            receptacle_id=receptacle, destination=destination,
+                            service_id="LOCAL", next_node=office.code), ""
+    if destination not in network.nodes:
+        return unrouted(f"destination {destination} is not a node of network {network.name}")
+    try:
+        itinerary = plan(network, office.code, destination, when)
+    except NoRoute as exc:
+        return unrouted(f"no route to {destination}: {exc.detail}")
+    if not itinerary.legs:
+        return unrouted(f"no service leaves {office.code} towards {destination}")
+    leg = itinerary.legs[0]
+    return ItemAtOffice(office.code, item_id, ItemState.SORTED, first, when,
+                        receptacle_id=receptacle, destination=destination,
+                        service_id=leg.service.id, next_node=leg.service.destination), ""
+
+
+def _sort_payload(item: ItemAtOffice) -> dict[str, Any]:
+    # Not "destination": that payload field sets an item's destination in the read model.
+    return {"sort_to": item.next_node, "service": item.service_id}
+
+
+def _reason_payload(reason: HoldReason, note: str) -> dict[str, Any]:
+    return {"reason": f"{reason.value}: {note}" if note else reason.value}
+
+
+def _hold_reason(value: HoldReason | str) -> HoldReason:
+    try:
+        return HoldReason(value)
+    except ValueError:
+        raise InvalidValue(f"a hold reason is one of {', '.join(r.value for r in HoldReason)}, "
+                           f"not {value!r}", field="reason") from None
+
+
+def _note(value: str) -> str:
+    note = value.strip()
+    if len(note) > 500:
+        raise InvalidValue("a note has at most 500 characters", field="note")
+    return note
+
+
+def _received_here(uow: OfficeUnitOfWork, office: Office, label: str) -> Receipt:
+    receipt = uow.office.receipt(receptacle_key(label))
+    if receipt is None or receipt.office != office.code:
+        raise ReceptacleNotReceived(f"receptacle {label} has not been received at "
+                                    f"{office.code}: scan it in first", field="receptacle_id")
+    return receipt
+
+
+def _item_here(uow: OfficeUnitOfWork, office: Office, item_id: str, when: datetime
+               ) -> ItemAtOffice:
+    """The item's work here; an item not scanned yet is taken in by this action."""
+    item = uow.office.item(office.code, item_id)
+    if item is None:
+        return ItemAtOffice(office.code, item_id, ItemState.UNROUTED, when, when,
+                            note="not sorted yet")
+    return item
+
+
+def _replace_receipt(receipt: Receipt, **changes: Any) -> Receipt:
+    return replace(receipt, **changes)
+
+
+def office_event(office: Office, kind: ObjectKind, object_id: str, code: str,
+                 when: datetime, source: str, payload: dict[str, Any] | None) -> TrackingEvent:
+    """The event of an action at ``office`` (its place and code; empty payload fields
+    left out)."""
+    clean = None if payload is None else {k: v for k, v in payload.items() if v is not None}
+    return TrackingEvent(kind, object_id, code, when, source, office.node.locode, office.code,
+                         None, clean or None)
+
+
+def record(events: list[TrackingEvent], uow: OfficeUnitOfWork, clock: Clock) -> None:
+    """Append the actions' events in the unit of work's transaction, validated as any."""
+    record_in(events, log=uow.events, clock=clock)
+
+
+def known_offices(network: Network) -> Collection[str]:
+    """The codes of the network's offices of exchange."""
+    return sorted(c for c, n in network.nodes.items() if n.kind in OFFICE_KINDS)
