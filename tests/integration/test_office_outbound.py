@@ -5,12 +5,15 @@ pre-advice it sends; and concurrent workers closing at the same moment."""
 from __future__ import annotations
 
 import base64
+import contextlib
 import csv
 import io
 import re
 import threading
 import zlib
 from collections.abc import Callable
+from dataclasses import replace
+from datetime import datetime, timedelta, timezone
 from typing import Any
 
 import pytest
@@ -19,7 +22,7 @@ from silkpost.bootstrap import Platform
 from silkpost.domain import s9, s10
 from silkpost.domain.codes import ObjectKind
 from silkpost.domain.office import Conveyance
-from silkpost.office import outbound
+from silkpost.office import deadlines, outbound
 from silkpost.office import service as office
 from silkpost.office.documents import bill_csv, bill_pdf, label_pdf
 from silkpost.office.errors import OfficeConflict
@@ -66,10 +69,8 @@ def _pdf_text(pdf: bytes) -> str:
         data = stream.strip()
         if data.endswith(b"~>"):
             data = base64.a85decode(data, adobe=True)
-        try:
+        with contextlib.suppress(zlib.error):  # a stream that was not compressed
             data = zlib.decompress(data)
-        except zlib.error:
-            pass
         out.append(data.decode("latin-1").replace("\\(", "(").replace("\\)", ")"))
     return "\n".join(out)
 
@@ -169,7 +170,7 @@ def _concurrently(workers: int, work: Callable[[int], None]) -> list[BaseExcepti
         try:
             start.wait()
             work(n)
-        except BaseException as exc:  # noqa: BLE001 - reported by the test
+        except BaseException as exc:
             errors.append(exc)
 
     threads = [threading.Thread(target=run, args=(n,)) for n in range(workers)]
@@ -206,3 +207,41 @@ def test_workers_closing_at_the_same_moment_get_gap_free_numbers(platform: Platf
     for number in dispatches:
         serials = sorted(r.receptacle_number for r in parsed if r.dispatch_number == number)
         assert serials == list(range(1, len(serials) + 1))
+
+
+def test_the_deadline_monitor_counts_what_has_not_left(any_platform: Platform) -> None:
+    """Urumqi's cut-off is 23:00 Beijing time: an item scanned at 10:00 must leave by
+    midnight, one scanned at 23:30 by the next midnight; a handed-over dispatch takes its
+    items off the clock, and the same-day share counts who made it."""
+    p = any_platform
+    beijing = timezone(timedelta(hours=8))
+    ids = _items(p, 1, 1)  # scanned at the clock's now (2026-11-24 20:00 Beijing)
+    late = _items(p, 50, 1)
+    with p.office_uow() as uow:  # move the second item's scan to after the cut-off
+        item = uow.office.item(OFFICE, late[0])
+        assert item is not None
+        uow.office.put_item(replace(item, scanned_at=datetime(2026, 11, 24, 23, 30,
+                                                               tzinfo=beijing)))
+        uow.commit()
+    node = p.network.nodes[OFFICE]
+    assert deadlines.deadline(node, datetime(2026, 11, 24, 10, 0, tzinfo=beijing)) == \
+        datetime(2026, 11, 25, tzinfo=node.tz)
+    assert deadlines.deadline(node, datetime(2026, 11, 24, 23, 30, tzinfo=beijing)) == \
+        datetime(2026, 11, 26, tzinfo=node.tz)
+    board = deadlines.monitor(OFFICE, **_kw(p))
+    clocked = {c.item.item_id: c for s in board for c in s.items}
+    assert clocked[ids[0]].left_hours == pytest.approx(4.0)  # 20:00 -> midnight
+    assert clocked[late[0]].left_hours == pytest.approx(28.0)
+    assert not any(c.overdue for c in clocked.values())
+
+    p.clock.moment += timedelta(hours=5)  # 01:00 the next day: the first is overdue
+    board = deadlines.monitor(OFFICE, **_kw(p))
+    assert board[0].overdue == 1 and board[0].items[0].item.item_id == ids[0]
+
+    closed = _bag(p, ids, weight=1.0, last=True)
+    outbound.hand_over(OFFICE, closed.dispatch.dispatch_id, Conveyance("truck", "XJ A1"),
+                       source=SOURCE, **_kw(p))
+    left = {c.item.item_id for s in deadlines.monitor(OFFICE, **_kw(p)) for c in s.items}
+    assert left == {late[0]}
+    share = deadlines.same_day_share(OFFICE, days=1, **_kw(p))
+    assert (share.due, share.on_time) == (1, 0)  # due at midnight, left at 01:00
