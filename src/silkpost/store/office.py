@@ -48,6 +48,7 @@ from silkpost.store.schema import (
 )
 
 _ON_THE_CLOCK = (ItemState.SORTED, ItemState.UNROUTED)
+_UPSERTS: dict[tuple[str, str], Any] = {}
 
 
 def _dt(us: int | None) -> datetime | None:
@@ -360,11 +361,17 @@ class SqlOfficeRepository:
         return sqlite_insert(table)
 
     def _upsert(self, table: Table, row: dict[str, Any], key: Sequence[str]) -> None:
-        stmt = self._insert(table).values(row)
-        stmt = stmt.on_conflict_do_update(
-            index_elements=list(key),
-            set_={name: getattr(stmt.excluded, name) for name in row if name not in key})
-        self._conn.execute(stmt)
+        # Built once per dialect and table, the rows passed as parameters: SQLAlchemy then
+        # reuses the compiled statement (a statement with the values in it compiles anew).
+        cached = _UPSERTS.get((self._conn.dialect.name, table.name))
+        if cached is None:
+            stmt = self._insert(table)
+            cached = stmt.on_conflict_do_update(
+                index_elements=list(key),
+                set_={c.name: stmt.excluded[c.name] for c in table.columns
+                      if c.name not in key})
+            _UPSERTS[self._conn.dialect.name, table.name] = cached
+        self._conn.execute(cached, row)
 
 
 def _receipt(row: Mapping[Any, Any]) -> Receipt:
