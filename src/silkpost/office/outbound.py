@@ -29,6 +29,7 @@ from silkpost.domain.office import (
     bill_form,
     check_dispatch_id,
     check_item_id,
+    check_receptacle_id,
     check_seal,
     check_weight,
     dispatch_id,
@@ -205,6 +206,23 @@ def delivery_bill(dispatch: str, *, network: Network, uow: OfficeUnitOfWork) -> 
         return _bill(uow, network, found)
 
 
+def bag_label(code: str, receptacle_id: str, *, network: Network, uow: OfficeUnitOfWork
+              ) -> BagLabel:
+    """The label of a bag closed here (to print it again)."""
+    office = office_of(network, code)
+    with invalid_request():
+        label = check_receptacle_id(receptacle_id)
+    with uow:
+        found = next((b for b in uow.office.dispatch_bags(label[:20])
+                      if b.receptacle_id == label and b.office == office.code), None)
+        if found is None or found.closed_at is None:
+            raise DispatchNotFound(f"no bag {label} was closed at {office.code}",
+                                   field="receptacle_id")
+        items = uow.office.bag_count(found.bag_id)
+    return BagLabel(label_form(found.category), label, office.node.names.get("en", office.code),
+                    _name(network, found.destination), found.closed_at, items, found.seal)
+
+
 def hand_over(code: str, dispatch: str, conveyance: Conveyance, *, at: datetime | None = None,
               source: str, network: Network, uow: OfficeUnitOfWork, clock: Clock
               ) -> AdvisedDispatch:
@@ -352,5 +370,5 @@ def _name(network: Network, code: str) -> str:
     return node.names.get("en", code) if node is not None else code
 
 
-__all__ = ["Bagged", "ClosedBag", "close_bag", "close_dispatch", "delivery_bill", "hand_over",
-           "put_in_bag", "start_bag"]
+__all__ = ["Bagged", "ClosedBag", "DeliveryBill", "bag_label", "close_bag", "close_dispatch",
+           "delivery_bill", "hand_over", "put_in_bag", "start_bag"]

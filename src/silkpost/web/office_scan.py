@@ -1,0 +1,69 @@
+"""The scanner screen of an office of exchange (``/office/{code}/scan``).
+
+For a worker with a keyboard-wedge barcode scanner on a cheap PC or tablet: the scanner types
+a label and Enter into the focused field. A 29-character label is a bag (received, and the
+bag the next items come out of), anything else an item (sorted, or sent to the hold area).
+The answer shows large, in a colour and with a sound of its own for each kind of trouble.
+
+The page keeps every scan on the device, with the time it was scanned, until the server has
+answered it (``static/scan.js``): when the network drops the worker goes on scanning, and the
+scans are sent in order when it comes back. A scan the server stored but whose answer was
+lost is sent again and found already done (the office's actions are idempotent), so each
+scan is stored once, at its own time.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated
+
+from fastapi import APIRouter, Header, Path
+from fastapi.responses import HTMLResponse
+
+from silkpost.api.access import Forbidden, allow_page
+from silkpost.api.deps import PlatformDep
+from silkpost.domain.partners import Role
+from silkpost.office.service import office_of
+from silkpost.partners.service import Caller
+from silkpost.web.i18n import LANG_NAMES, negotiate, text
+from silkpost.web.pages import TEMPLATES
+
+SCAN_PAGE = allow_page(Role.OPERATOR)
+router = APIRouter(tags=["pages"], include_in_schema=False)
+
+# The texts the script shows, by key (the page embeds them in its language).
+SCRIPT_TEXTS = (
+    "scan_sorted", "scan_held", "scan_unrouted", "scan_already", "scan_returned",
+    "scan_announced", "scan_unannounced", "scan_duplicate", "scan_already_received",
+    "scan_wrong_office", "scan_invalid", "scan_offline", "scan_pending", "scan_signin",
+    "scan_surplus", "scan_weight", "scan_bag", "scan_no_bag", "scan_sent_late",
+)
+
+
+@router.get("/office/{code}/scan", response_class=HTMLResponse)
+def scan_page(
+    platform: PlatformDep,
+    caller: Annotated[Caller, SCAN_PAGE],
+    code: Annotated[str, Path(description="office code", max_length=32)],
+    lang: str | None = None,
+    accept_language: Annotated[str | None, Header()] = None,
+) -> HTMLResponse:
+    """The scanner screen of one office, for its staff (and admins)."""
+    chosen = negotiate(lang, accept_language)
+    office = office_of(platform.network, code)
+    if caller.role is not Role.ADMIN and not caller.partner.operates(office.code):
+        raise Forbidden(f"{caller.partner.code} does not operate {office.code}",
+                        field="office")
+    config = {
+        "office": office.code,
+        "receptacles": f"/api/v1/offices/{office.code}/receptacles",
+        "items": f"/api/v1/offices/{office.code}/items",
+        "texts": {key: text(key, chosen) for key in SCRIPT_TEXTS},
+    }
+    html = TEMPLATES.get_template("scan.html").render(
+        lang=chosen, t=lambda key: text(key, chosen), lang_names=LANG_NAMES,
+        office=office.code, office_name=office.node.names.get(chosen)
+        or office.node.names.get("en", office.code),
+        # </script> cannot occur in JSON of these texts, but escape "<" anyway.
+        config=json.dumps(config, ensure_ascii=False).replace("<", "\\u003c"))
+    return HTMLResponse(html, headers={"Content-Language": chosen, "Cache-Control": "no-store"})
