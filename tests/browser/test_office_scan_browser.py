@@ -173,4 +173,10 @@ def test_the_screen_speaks_the_corridors_languages(chromium_path: str, desk: tup
         sign_in(page, base, key, f"/office/{OFFICE}/scan?lang={lang}")
         assert page.get_attribute("html", "lang") == lang
         assert words in page.locator("h1").inner_text()
+        if lang == "en":  # the picture of docs/office.md
+            _scan(page, BAG)
+            _scan(page, ITEMS[0])
+            page.wait_for_function("() => document.getElementById('n-items').textContent "
+                                   "=== '1'")
+            page.screenshot(path=str(ARTIFACTS / "office-scan-en.png"))
         browser.close()

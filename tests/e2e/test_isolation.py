@@ -17,6 +17,8 @@ from silkpost.api.app import create_app
 from silkpost.bootstrap import Platform
 from silkpost.domain.partners import PartnerKind, Role
 from silkpost.partners.service import issue_key, operator_key, register_partner
+from silkpost.tracking.service import ingest
+from tests.factories import event, numbered
 
 HIDDEN = "CA000000014CN"  # posted and delivered at Urumqi by CNPOST: no route ahead
 UNKNOWN = "CA000000028CN"  # never seen by anyone
@@ -79,6 +81,21 @@ PROBED_BELOW = {
     "/api/v1/webhooks": "test_another_partner_does_not_see_the_subscriptions",
     "/api/v1/webhooks/{subscription_id}/deliveries":
         "test_another_partner_does_not_see_the_subscriptions",
+    "/api/v1/offices/pre-advices/{dispatch_id}": "test_a_dispatch_is_its_offices_own",
+    "/api/v1/offices/dispatches/{dispatch_id}/verification":
+        "test_a_dispatch_is_its_offices_own",
+    "/api/v1/offices/dispatches/{dispatch_id}/verification.csv":
+        "test_a_dispatch_is_its_offices_own",
+    "/api/v1/offices/{office}/held": "test_a_dispatch_is_its_offices_own",
+    "/api/v1/offices/{office}/dispatches/{dispatch_id}": "test_an_offices_outbound_is_its_own",
+    "/api/v1/offices/{office}/dispatches/{dispatch_id}/bill.pdf":
+        "test_an_offices_outbound_is_its_own",
+    "/api/v1/offices/{office}/dispatches/{dispatch_id}/bill.csv":
+        "test_an_offices_outbound_is_its_own",
+    "/api/v1/offices/{office}/receptacles/{receptacle_id}/label.pdf":
+        "test_an_offices_outbound_is_its_own",
+    "/api/v1/offices/{office}/deadlines": "test_an_offices_outbound_is_its_own",
+    "/office/{code}/scan": "test_an_offices_outbound_is_its_own",
 }
 
 
@@ -200,3 +217,66 @@ def test_another_partner_does_not_see_the_subscriptions(
         wrong = client.post("/api/v1/webhooks", headers=keys["KAZPOST-partner"], json={
             "url": "https://x.example/", "types": ["notice.published"], "partner": "CNPOST"})
         assert wrong.status_code == 400 and wrong.json()["field"] == "partner"
+
+
+def test_a_dispatch_is_its_offices_own(any_platform: Platform,
+                                       keys: dict[str, dict[str, str]]) -> None:
+    """A dispatch from Dongguan to Urumqi: China Post (Urumqi) reads its pre-advice and note,
+    and its staff the hold area; Kazpost gets the dispatch as if nobody had announced it, and
+    is refused Urumqi's hold area."""
+    dispatch, unknown = "CNDGGACNURCADCC60007", "CNDGGACNURCADCC60009"
+    with TestClient(create_app(any_platform)) as client:
+        made = client.post("/api/v1/offices/pre-advices", headers=keys["admin"], json={
+            "dispatch_id": dispatch, "year": 2026,
+            "receptacles": [{"receptacle_id": f"{dispatch}001010120", "items": [HIDDEN]}]})
+        assert made.status_code == 201, made.text
+        held = client.post(f"/api/v1/offices/CNURCA/items/{HIDDEN}/hold",
+                           headers=keys["CNPOST-operator"], json={"reason": "customs"})
+        assert held.status_code == 200, held.text
+        for path in ("pre-advices/{}", "dispatches/{}/verification",
+                     "dispatches/{}/verification.csv"):
+            url = f"/api/v1/offices/{path}"
+            assert client.get(url.format(dispatch),
+                              headers=keys["CNPOST-partner"]).status_code == 200, path
+            for other in ("KAZPOST-partner", "KAZPOST-operator"):
+                hidden = client.get(url.format(dispatch), headers=keys[other])
+                nobody = client.get(url.format(unknown), headers=keys[other])
+                assert hidden.status_code == nobody.status_code == 404, (path, other)
+                assert hidden.json()["detail"] == nobody.json()["detail"].replace(unknown,
+                                                                                  dispatch)
+        area = "/api/v1/offices/CNURCA/held"
+        mine = client.get(area, headers=keys["CNPOST-operator"]).json()["items"]
+        assert [x["item_id"] for x in mine] == [HIDDEN]
+        for other in ("KAZPOST-operator", "KAZPOST-partner", "KAZPOST-viewer"):
+            assert client.get(area, headers=keys[other]).status_code == 403, other
+
+
+def test_an_offices_outbound_is_its_own(any_platform: Platform,
+                                        keys: dict[str, dict[str, str]]) -> None:
+    """Urumqi's staff make a dispatch: they read its bill, label and deadlines and open the
+    scanner screen; Kazpost's keys are refused all of them (a 403 naming the office)."""
+    p = any_platform
+    ingest(numbered([event(HIDDEN, "EMA", "2026-11-20T10:00:00+08:00", office="CNDGGA",
+                           payload={"destination": "KZALAA"})]),
+           uow=p.uow(), clock=p.clock, source="CAINIAO")
+    staff = keys["CNPOST-operator"]
+    with TestClient(create_app(p)) as client:
+        assert client.post("/api/v1/offices/CNURCA/items", headers=staff,
+                           json={"item_id": HIDDEN}).status_code == 200
+        bag = client.post("/api/v1/offices/CNURCA/bags", headers=staff,
+                          json={"destination": "KZALAA"}).json()["bag_id"]
+        assert client.post(f"/api/v1/offices/CNURCA/bags/{bag}/items", headers=staff,
+                           json={"item_id": HIDDEN}).status_code == 200
+        closed = client.post(f"/api/v1/offices/CNURCA/bags/{bag}/close", headers=staff,
+                             json={"weight_kg": 1.2, "last": True}).json()
+        dispatch = closed["dispatch_id"]
+        paths = [f"/api/v1/offices/CNURCA/dispatches/{dispatch}",
+                 f"/api/v1/offices/CNURCA/dispatches/{dispatch}/bill.pdf",
+                 f"/api/v1/offices/CNURCA/dispatches/{dispatch}/bill.csv",
+                 closed["label_pdf"], "/api/v1/offices/CNURCA/deadlines",
+                 "/office/CNURCA/scan"]
+        for path in paths:
+            assert client.get(path, headers=staff).status_code == 200, path
+            for other in ("KAZPOST-operator", "KAZPOST-partner", "KAZPOST-viewer"):
+                refused = client.get(path, headers=keys[other])
+                assert refused.status_code == 403, (path, other)

@@ -199,14 +199,16 @@ def test_hold_release_and_return_are_events_on_the_timeline(any_platform: Platfo
 
     released = office.release(OFFICE, ITEMS[0], source=SOURCE, **_kw(p))
     assert released.outcome == "sorted" and released.item.state == ItemState.SORTED
-    codes = _codes(p, ObjectKind.ITEM, ITEMS[0])
-    # Scanned and sorted, presented, held (each at its time); released and sorted again now.
-    assert codes[:-2] == ["EMA", "EMB", "SIS", "EXA", "EXB"]
-    assert sorted(codes[-2:]) == ["EXC", "SIS"]
+    # Scanned and sorted, presented, held, released and sorted again, in that order.
+    assert _codes(p, ObjectKind.ITEM, ITEMS[0]) == ["EMA", "EMB", "SIS", "EXA", "EXB", "EXC",
+                                                    "SIS"]
     returned = office.return_to_sender(OFFICE, ITEMS[2], note="refused by customs",
                                        source=SOURCE, **_kw(p))
     assert returned.state == ItemState.RETURNED
     assert _codes(p, ObjectKind.ITEM, ITEMS[2])[-1] == "SRT"
+    # Held straight off the truck (never scanned here): its arrival is on the timeline too.
+    office.hold(OFFICE, ITEMS[3], "address", source=SOURCE, **_kw(p))
+    assert _codes(p, ObjectKind.ITEM, ITEMS[3]) == ["EMB", "EXD"]
     with pytest.raises(OfficeConflict):
         office.release(OFFICE, ITEMS[2], source=SOURCE, **_kw(p))
     with pytest.raises(OfficeConflict):

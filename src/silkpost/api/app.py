@@ -6,25 +6,29 @@ from urllib.parse import urlencode
 
 from fastapi import FastAPI, Request
 from fastapi.responses import RedirectResponse
+from pydantic import BaseModel
 
 from silkpost import __version__
 from silkpost.api import docs, problems
 from silkpost.api.access import SignInNeeded
 from silkpost.api.audit_trail import AuditTrail
 from silkpost.api.middleware import RequestGuard
+from silkpost.api.office_schemas import PreAdviceIn
 from silkpost.api.routers import (
     analytics,
     audit,
     health,
     network,
     notices,
+    office,
+    outbound,
     tracking,
     webhooks,
 )
 from silkpost.api.security import SecurityHeaders
 from silkpost.bootstrap import Platform, bootstrap
 from silkpost.tracking.records import EventRecord
-from silkpost.web import dashboard, pages, signin
+from silkpost.web import dashboard, office_scan, pages, signin
 
 
 def create_app(platform: Platform | None = None) -> FastAPI:
@@ -47,16 +51,19 @@ def create_app(platform: Platform | None = None) -> FastAPI:
     app.include_router(network.router)
     app.include_router(analytics.router)
     app.include_router(notices.router)
+    app.include_router(office.router)
     app.include_router(audit.router)
     app.include_router(webhooks.router)
+    app.include_router(outbound.router)
     app.include_router(notices.feed_router)
     app.include_router(pages.router)
     app.include_router(dashboard.router)
     app.include_router(signin.router)
+    app.include_router(office_scan.router)
     app.mount("/static", pages.static_files(), name="static")
     app.include_router(docs.router)
     app.mount(docs.ASSETS, docs.assets(), name="docs-assets")
-    _add_schema(app, "EventRecord", EventRecord)
+    _add_schemas(app, {"EventRecord": EventRecord, "PreAdviceIn": PreAdviceIn})
     _add_security_headers(app)
     return app
 
@@ -74,8 +81,9 @@ def _add_security_headers(app: FastAPI) -> None:
     app.add_middleware(SecurityHeaders)
 
 
-def _add_schema(app: FastAPI, name: str, model: type[EventRecord]) -> None:
-    """Publish a model that a route reads by hand (the multi-format event body) in OpenAPI."""
+def _add_schemas(app: FastAPI, models: dict[str, type[BaseModel]]) -> None:
+    """Publish models that routes read by hand (the multi-format event body, the bounded
+    pre-advice body) in OpenAPI, the models they refer to beside them."""
     original = app.openapi
 
     def openapi() -> dict[str, object]:
@@ -83,7 +91,11 @@ def _add_schema(app: FastAPI, name: str, model: type[EventRecord]) -> None:
             return app.openapi_schema
         schema = original()
         components = schema.setdefault("components", {}).setdefault("schemas", {})
-        components[name] = model.model_json_schema(ref_template="#/components/schemas/{model}")
+        for name, model in models.items():
+            found = model.model_json_schema(ref_template="#/components/schemas/{model}")
+            for inner, definition in found.pop("$defs", {}).items():
+                components.setdefault(inner, definition)
+            components[name] = found
         app.openapi_schema = schema
         return schema
 

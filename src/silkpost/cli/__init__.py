@@ -16,6 +16,7 @@ from silkpost.cli import (
     kpi,
     network,
     notices,
+    office,
     partners,
     serve,
     simulate,
@@ -94,6 +95,7 @@ app.add_typer(db.app, name="db")
 app.add_typer(ids.app, name="id")
 app.add_typer(network.network_app, name="network")
 app.add_typer(notices.app, name="notice")
+app.add_typer(office.app, name="office")
 app.add_typer(partners.partner_app, name="partner")
 app.add_typer(partners.key_app, name="key")
 app.add_typer(webhooks.app, name="webhooks")

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from silkpost.domain.codes import ObjectKind, Status
@@ -72,6 +72,7 @@ _HELD = {HoldReason.CUSTOMS: ("EXB", "EME"), HoldReason.SECURITY: ("EXB", "EDA")
          HoldReason.ADDRESS: ("EXD", "EDA")}
 _RELEASED = ("EXC", "EDC")
 SORTED, OPENED, DAMAGED, RETURNED = "SIS", "SBO", "SXD", "SRT"
+RESORT_AFTER = timedelta(milliseconds=1)
 
 
 @dataclass(frozen=True, slots=True)
@@ -290,7 +291,7 @@ def scan_item(code: str, item_id: str, *, receptacle: str | None = None, damaged
     with invalid_request():
         item_id = check_item_id(item_id)
         if receptacle is not None:
-            receptacle = check_receptacle_id(receptacle, field="receptacle")
+            receptacle = check_receptacle_id(receptacle, field="receptacle_id")
     when = scan_time(at, clock)
     with uow:
         done = uow.office.item(office.code, item_id)
@@ -385,7 +386,7 @@ def hold(code: str, item_id: str, reason: HoldReason | str, *, note: str = "",
         note = _note(note)
     when = scan_time(at, clock)
     with uow:
-        item = _item_here(uow, office, item_id, when)
+        item, taken_in = _item_here(uow, office, item_id, when, source, network)
         if item.state == ItemState.HELD and item.hold_reason is reason:
             return item
         if item.state == ItemState.RETURNED:
@@ -397,8 +398,9 @@ def hold(code: str, item_id: str, reason: HoldReason | str, *, note: str = "",
                             receptacle_id=item.receptacle_id, hold_reason=reason, held_at=when,
                             note=note)
         uow.office.put_item(held)
-        record([office_event(office, ObjectKind.ITEM, item_id, _HELD[reason][inward], when, source,
-                        _reason_payload(reason, note))], uow, clock)
+        record([*taken_in, office_event(office, ObjectKind.ITEM, item_id,
+                                        _HELD[reason][inward], when, source,
+                                        _reason_payload(reason, note))], uow, clock)
         uow.commit()
     return held
 
@@ -411,12 +413,12 @@ def present(code: str, item_id: str, *, at: datetime | None = None, source: str,
         item_id = check_item_id(item_id)
     when = scan_time(at, clock)
     with uow:
-        item = _item_here(uow, office, item_id, when)
+        item, taken_in = _item_here(uow, office, item_id, when, source, network)
         tracked = uow.events.tracked(ObjectKind.ITEM, item_id)
         inward = _item_inward(office, item_id, tracked.destination if tracked else None,
                               network)
-        record([office_event(office, ObjectKind.ITEM, item_id, _PRESENTED[inward], when, source,
-                        None)], uow, clock)
+        record([*taken_in, office_event(office, ObjectKind.ITEM, item_id, _PRESENTED[inward],
+                                        when, source, None)], uow, clock)
         uow.commit()
     return item
 
@@ -438,11 +440,13 @@ def release(code: str, item_id: str, *, at: datetime | None = None, source: str,
         inward = _item_inward(office, item_id, destination, network)
         events = [office_event(office, ObjectKind.ITEM, item_id, _RELEASED[inward], when, source,
                          _reason_payload(item.hold_reason, ""))]
-        after, reason = _sorted(office, item_id, destination, item.receptacle_id, when,
+        # Sorted again just after the release, so the timeline shows them in that order.
+        resorted = when + RESORT_AFTER
+        after, reason = _sorted(office, item_id, destination, item.receptacle_id, resorted,
                                 network, scanned_at=item.scanned_at)
         if after.state == ItemState.SORTED:
-            events.append(office_event(office, ObjectKind.ITEM, item_id, SORTED, when, source,
-                                 _sort_payload(after)))
+            events.append(office_event(office, ObjectKind.ITEM, item_id, SORTED, resorted,
+                                       source, _sort_payload(after)))
         uow.office.put_item(after)
         record(events, uow, clock)
         uow.commit()
@@ -460,14 +464,15 @@ def return_to_sender(code: str, item_id: str, *, note: str = "", at: datetime | 
         note = _note(note)
     when = scan_time(at, clock)
     with uow:
-        item = _item_here(uow, office, item_id, when)
+        item, taken_in = _item_here(uow, office, item_id, when, source, network)
         if item.state == ItemState.RETURNED:
             return item
         returned = ItemAtOffice(office.code, item_id, ItemState.RETURNED, item.scanned_at, when,
                                 receptacle_id=item.receptacle_id, note=note)
         uow.office.put_item(returned)
-        record([office_event(office, ObjectKind.ITEM, item_id, RETURNED, when, source,
-                        {"reason": note} if note else None)], uow, clock)
+        record([*taken_in, office_event(office, ObjectKind.ITEM, item_id, RETURNED, when,
+                                        source, {"reason": note} if note else None)],
+               uow, clock)
         uow.commit()
     return returned
 
@@ -685,14 +690,20 @@ def _received_here(uow: OfficeUnitOfWork, office: Office, label: str) -> Receipt
     return receipt
 
 
-def _item_here(uow: OfficeUnitOfWork, office: Office, item_id: str, when: datetime
-               ) -> ItemAtOffice:
-    """The item's work here; an item not scanned yet is taken in by this action."""
+def _item_here(uow: OfficeUnitOfWork, office: Office, item_id: str, when: datetime,
+               source: str, network: Network) -> tuple[ItemAtOffice, list[TrackingEvent]]:
+    """The item's work here, and the events of taking it in: an item not scanned here yet
+    (presented or held straight off the truck) is recorded as arrived, not yet sorted."""
     item = uow.office.item(office.code, item_id)
-    if item is None:
-        return ItemAtOffice(office.code, item_id, ItemState.UNROUTED, when, when,
-                            note="not sorted yet")
-    return item
+    if item is not None:
+        return item, []
+    item = ItemAtOffice(office.code, item_id, ItemState.UNROUTED, when, when,
+                        note="not sorted yet")
+    uow.office.put_item(item)
+    tracked = uow.events.tracked(ObjectKind.ITEM, item_id)
+    inward = _item_inward(office, item_id, tracked.destination if tracked else None, network)
+    return item, [office_event(office, ObjectKind.ITEM, item_id, _ARRIVAL[inward], when,
+                               source, None)]
 
 
 def _replace_receipt(receipt: Receipt, **changes: Any) -> Receipt:
