@@ -137,3 +137,39 @@ def test_advise_refuses_a_bad_file_and_an_unknown_sender(tmp_path: Path) -> None
                                 "receptacles": [{"receptacle_id": BAG}]}))
     result = runner.invoke(app, ["office", "advise", str(good), "--sender", "NOBODY"])
     assert result.exit_code == 3 and "no partner NOBODY" in result.output
+
+
+def test_bags_closed_into_a_dispatch_its_papers_and_the_handover(advice_file: Path,
+                                                                  tmp_path: Path) -> None:
+    """Outbound at Urumqi from the terminal: two items sorted, bagged, the bag closed as the
+    dispatch's last with its label, the bill as PDF and CSV, the truck, the deadlines."""
+    for item in ITEMS[:2]:
+        run("office", "scan", OFFICE, item)
+    opened = run("office", "bag", OFFICE, "KZALAA", "--json")
+    bag_id = str(json.loads(opened.output)["bag_id"])
+    assert "holds 2 items" in run("office", "bag-items", OFFICE, bag_id, *ITEMS[:2]).output
+    refused = runner.invoke(app, ["office", "bag-items", OFFICE, bag_id, ITEMS[2]])
+    assert refused.exit_code == 1 and "not been scanned" in refused.output
+    label = tmp_path / "label.pdf"
+    closed = run("office", "close-bag", OFFICE, bag_id, "--weight", "2.4", "--seal", "S-9",
+                 "--last", "--label", str(label))
+    dispatch = "CNURCAKZALAACCC60001"
+    assert f"{dispatch}001" in closed.output and "dispatch closed" in closed.output
+    assert label.read_bytes().startswith(b"%PDF")
+    pdf, bill = tmp_path / "bill.pdf", tmp_path / "bill.csv"
+    shown = run("office", "close-dispatch", OFFICE, dispatch, "--pdf", str(pdf), "--csv",
+                str(bill))
+    assert "CN 37" in shown.output and "1 bags, 2.4 kg, 2 items" in shown.output
+    assert pdf.read_bytes().startswith(b"%PDF")
+    rows = list(csv.DictReader(bill.open(encoding="utf-8")))
+    assert [(r["receptacle"], r["weight_kg"], r["items"], r["last"]) for r in rows] == [
+        ("001", "2.4", "2", "1")]
+    waiting = json.loads(run("office", "deadlines", OFFICE, "--json").output)
+    assert sorted(i["item_id"] for s in waiting for i in s["items"]) == ITEMS[:2]
+    handed = run("office", "handover", OFFICE, dispatch, "--mode", "truck", "--reference",
+                 "XJ A1234")
+    assert "2 items announced to KZALAA" in handed.output
+    assert json.loads(run("office", "deadlines", OFFICE, "--json").output) == []
+    bad = runner.invoke(app, ["office", "handover", OFFICE, dispatch, "--mode", "boat",
+                              "--reference", "X1"])
+    assert bad.exit_code != 0 and "mode" in bad.output

@@ -27,7 +27,7 @@ from silkpost.cli.output import (
     write_output,
 )
 from silkpost.domain.office import HoldReason
-from silkpost.errors import InvalidRequest, NotFound
+from silkpost.errors import InvalidRequest, NotFound, SilkpostError
 
 if TYPE_CHECKING:
     from pydantic import BaseModel
@@ -494,3 +494,200 @@ def _findings_table(title: str, findings: list[Any]) -> Table:
         table.add_row(f.kind.value, plain(f.receptacle_id), plain(f.item_id), plain(f.detail),
                       _utc(f.found_at))
     return table
+
+
+# --- outbound: bags, dispatches, handover ----------------------------------------------------
+
+
+@app.command("bag")
+def bag(
+    office: str = typer.Argument(..., help="the office of exchange, e.g. CNURCA"),
+    destination: str = typer.Argument(..., help="the office of exchange it goes to, e.g. KZALAA"),
+    category: str = typer.Option("C", help="mail category: A air, B S.A.L., C surface, D "
+                                 "priority by surface"),
+    subclass: str = typer.Option("CC", help="mail subclass, e.g. CC e-commerce parcels"),
+    as_json: bool = typer.Option(False, "--json", help=_JSON_HELP),
+) -> None:
+    """Open a bag for items going to one office of exchange; prints its number."""
+    from silkpost.api.outbound_schemas import BagOut
+    from silkpost.office import outbound
+
+    with reported_errors():
+        platform = _platform()
+        made = outbound.start_bag(office, destination, category=category, subclass=subclass,
+                                  **_kw(platform))
+        platform.dispose()
+    out = BagOut.of(made, 0)
+    if as_json:
+        _json(out)
+        return
+    _say(f"bag [bold]{out.bag_id}[/] open at {plain(out.office)} for {plain(out.destination)} "
+         f"({plain(out.category)}{plain(out.subclass)})")
+
+
+@app.command("bag-items")
+def bag_items(
+    office: str = typer.Argument(..., help="the office of exchange, e.g. CNURCA"),
+    bag_id: int = typer.Argument(..., min=1, help="the bag's number (from `office bag`)"),
+    items: list[str] = typer.Argument(..., help="the items' ids, sorted here already"),
+    source: str = typer.Option(None, help=_SOURCE_HELP),
+) -> None:
+    """Put sorted items into an open bag; each item goes into one bag only."""
+    from rich.progress import Progress
+
+    from silkpost.office import outbound
+
+    refused: list[tuple[str, str]] = []
+    count = 0
+    with reported_errors():
+        platform = _platform()
+        with Progress(console=console, transient=True) as progress:
+            task = progress.add_task("putting items into the bag", total=len(items))
+            for item in items:
+                try:
+                    done = outbound.put_in_bag(office, bag_id, item,
+                                               source=_source(source, office), **_kw(platform))
+                    count = done.items
+                except SilkpostError as exc:  # named per item; the others go on
+                    refused.append((item, exc.detail))
+                progress.advance(task)
+        platform.dispose()
+    _say(f"bag {bag_id} holds {count} items")
+    for item, why in refused:
+        _say(f"  [red]not put in[/] {plain(item)}: {plain(why)}")
+    if refused:
+        raise typer.Exit(1)
+
+
+@app.command("close-bag")
+def close_bag(
+    office: str = typer.Argument(..., help="the office of exchange, e.g. CNURCA"),
+    bag_id: int = typer.Argument(..., min=1, help="the bag's number"),
+    weight: float = typer.Option(..., help="weighed weight, kg"),
+    seal: str = typer.Option(None, help="the seal's number"),
+    registered: bool = typer.Option(False, help="it holds registered items (marked R)"),
+    last: bool = typer.Option(False, help="the dispatch's last bag: closes the dispatch too"),
+    label: Path = typer.Option(None, dir_okay=False, help="write its label (PDF) here"),
+    source: str = typer.Option(None, help=_SOURCE_HELP),
+) -> None:
+    """Close a bag: it gets its S9 id in the open dispatch of its office pair."""
+    from silkpost.office import outbound
+    from silkpost.office.documents import label_pdf
+
+    with reported_errors():
+        if label is not None:
+            output_path(label, option="--label")
+        platform = _platform()
+        closed = outbound.close_bag(office, bag_id, weight_kg=weight, seal=seal,
+                                    registered=registered, last=last,
+                                    source=_source(source, office), **_kw(platform))
+        platform.dispose()
+        if label is not None:
+            write_output(label, label_pdf(closed.label), option="--label")
+    _say(f"bag {bag_id} closed as [bold]{closed.bag.receptacle_id}[/] in dispatch "
+         f"{closed.dispatch.dispatch_id}"
+         + (" (dispatch closed)" if closed.dispatch.closed_at is not None else ""))
+    if label is not None:
+        _say(f"label written to {plain(label)}")
+
+
+@app.command("close-dispatch")
+def close_dispatch(
+    office: str = typer.Argument(..., help="the office of exchange, e.g. CNURCA"),
+    dispatch: str = typer.Argument(..., help="the dispatch id (UPU S8)"),
+    pdf: Path = typer.Option(None, dir_okay=False, help="write the delivery bill (PDF) here"),
+    csv_file: Path = typer.Option(None, "--csv", dir_okay=False,
+                                  help="write the delivery bill (CSV) here"),
+    source: str = typer.Option(None, help=_SOURCE_HELP),
+) -> None:
+    """Close a dispatch (no more bags join it) and print its delivery bill."""
+    from silkpost.office import outbound
+    from silkpost.office.documents import bill_csv, bill_pdf
+
+    with reported_errors():
+        for path, option in ((pdf, "--pdf"), (csv_file, "--csv")):
+            if path is not None:
+                output_path(path, option=option)
+        platform = _platform()
+        bill = outbound.close_dispatch(office, dispatch, source=_source(source, office),
+                                       **_kw(platform))
+        platform.dispose()
+        if pdf is not None:
+            write_output(pdf, bill_pdf(bill), option="--pdf")
+        if csv_file is not None:
+            write_output(csv_file, bill_csv(bill), option="--csv")
+    table = Table(title=f"{bill.form} {bill.dispatch_id} · {plain(bill.origin_name)} → "
+                        f"{plain(bill.destination_name)}")
+    for col in ("no.", "receptacle", "kg", "R", "items", "seal"):
+        table.add_column(col, justify="right" if col in ("kg", "items") else "left")
+    for line in bill.lines:
+        r = line.parsed
+        table.add_row(f"{r.receptacle_number:03d}", line.receptacle_id, f"{r.weight_kg:.1f}",
+                      "R" if r.registered != "none" else "", str(line.items),
+                      plain(line.seal or ""))
+    console.print(table)
+    _say(f"{len(bill.lines)} bags, {bill.total_kg:.1f} kg, "
+         f"{sum(x.items for x in bill.lines)} items")
+
+
+@app.command("handover")
+def handover(
+    office: str = typer.Argument(..., help="the office of exchange, e.g. CNURCA"),
+    dispatch: str = typer.Argument(..., help="the dispatch id (UPU S8)"),
+    mode: str = typer.Option(..., help="truck, rail or air"),
+    reference: str = typer.Option(..., help="the truck's plate, the train's or flight's "
+                                  "number"),
+    service: str = typer.Option(None, help="the network service it runs, e.g. T-URC-HRS"),
+    at: str = typer.Option(None, help=_AT_HELP),
+    source: str = typer.Option(None, help=_SOURCE_HELP),
+) -> None:
+    """Hand a closed dispatch to a conveyance; its pre-advice goes to the next office."""
+    from silkpost.domain.office import Conveyance
+    from silkpost.errors import invalid_request
+    from silkpost.office import outbound
+
+    with reported_errors():
+        when = _at(at)
+        with invalid_request():
+            conveyance = Conveyance(mode, reference, service)  # type: ignore[arg-type]
+        platform = _platform()
+        advised = outbound.hand_over(office, dispatch, conveyance, at=when,
+                                     source=_source(source, office), **_kw(platform))
+        platform.dispose()
+    _say(f"dispatch {advised.advice.dispatch_id} handed to {conveyance.mode.value} "
+         f"{plain(conveyance.reference)}: {len(advised.advice.receptacles)} bags, "
+         f"{advised.advice.item_count} items announced to {advised.advice.destination}")
+
+
+@app.command("deadlines")
+def deadlines_(
+    office: str = typer.Argument(..., help="the office of exchange, e.g. CNURCA"),
+    limit: int = typer.Option(50, min=1, max=10_000, help="items listed per service"),
+    as_json: bool = typer.Option(False, "--json", help=_JSON_HELP),
+) -> None:
+    """What must still leave today: per outbound service, overdue first, then time left."""
+    from silkpost.api.outbound_schemas import ServiceDeadlinesOut
+    from silkpost.office import deadlines
+
+    with reported_errors():
+        platform = _platform()
+        board = deadlines.monitor(office, limit=limit, **_kw(platform))
+        share = deadlines.same_day_share(office, **_kw(platform))
+        platform.dispose()
+    if as_json:
+        console.print_json(json.dumps([ServiceDeadlinesOut.of(s).model_dump(mode="json")
+                                       for s in board]))
+        return
+    shown = "–" if share.share is None else f"{share.share:.0%} of {share.due}"
+    _say(f"same-day share, last 7 days: {shown}")
+    for s in board:
+        table = Table(title=f"{s.service_id or 'no route'} · {s.overdue} overdue")
+        for col in ("item", "scanned (UTC)", "deadline (UTC)", "time left (h)", "bag"):
+            table.add_column(col, justify="right" if col == "time left (h)" else "left")
+        for c in s.items:
+            left = Text(f"{c.left_hours:,.1f}", style="bold red" if c.overdue else "")
+            table.add_row(plain(c.item.item_id), _utc(c.item.scanned_at), _utc(c.deadline),
+                          left, str(c.item.bag_id or ""))
+        console.print(table)
+    if not board:
+        _say("nothing waiting to leave")

@@ -87,11 +87,15 @@ def output_path(path: Path, *, option: str, create_folder: bool = False) -> Path
     return path
 
 
-def write_output(path: Path, text: str, *, option: str) -> None:
-    """Write ``text`` to ``path``; a failure is an error naming the option, not a traceback."""
+def write_output(path: Path, text: str | bytes, *, option: str) -> None:
+    """Write ``text`` (or a PDF's bytes) to ``path``; a failure is an error naming the
+    option, not a traceback."""
     output_path(path, option=option)
     try:
-        path.write_text(text, encoding="utf-8")
+        if isinstance(text, bytes):
+            path.write_bytes(text)
+        else:
+            path.write_text(text, encoding="utf-8")
     except OSError as exc:
         raise InvalidRequest(f"cannot write {str(path)!r}: {exc.strerror or exc}",
                              field=option) from None
