@@ -51,6 +51,7 @@ class Platform:
     webhooks: Callable[[], WebhookUnitOfWork] | None = None
     audits: Callable[[], AuditUnitOfWork] | None = None
     offices: Callable[[], OfficeUnitOfWork] | None = None
+    office_reads: Callable[[], OfficeUnitOfWork] | None = None
     _analytics: KpiStore | None = field(default=None, repr=False)
     _analytics_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
     _place_names: PlaceNames | None = field(default=None, repr=False)
@@ -95,10 +96,18 @@ class Platform:
         return self.audits()
 
     def office_uow(self) -> OfficeUnitOfWork:
-        """A unit of work over the offices' records and the tracking log."""
+        """A unit of work over the offices' records and the tracking log (it takes SQLite's
+        write lock as it begins: for the office's actions)."""
         if self.offices is None:
             raise OfficesUnavailable("this platform was built without an office store")
         return self.offices()
+
+    def office_reader(self) -> OfficeUnitOfWork:
+        """A unit of work that only reads the offices' records (lists, boards, papers): it
+        waits for no writer."""
+        if self.office_reads is None:
+            return self.office_uow()
+        return self.office_reads()
 
     def webhook_dispatcher(self) -> Dispatcher:
         """A dispatcher of due webhook deliveries, as the settings configure it."""
@@ -253,7 +262,7 @@ def bootstrap(
         settings=settings, clock=clock, uow=sql_unit_of_work, network=network, eta=eta,
         engine=engine, analytics_factory=open_analytics, notices=sql_unit_of_work,
         partners=sql_unit_of_work, webhooks=sql_unit_of_work, audits=sql_unit_of_work,
-        offices=office_unit_of_work,
+        offices=office_unit_of_work, office_reads=sql_unit_of_work,
     )
 
 

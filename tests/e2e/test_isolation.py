@@ -96,6 +96,7 @@ PROBED_BELOW = {
         "test_an_offices_outbound_is_its_own",
     "/api/v1/offices/{office}/deadlines": "test_an_offices_outbound_is_its_own",
     "/office/{code}/scan": "test_an_offices_outbound_is_its_own",
+    "/office/{code}": "test_an_offices_outbound_is_its_own",
 }
 
 
@@ -274,7 +275,7 @@ def test_an_offices_outbound_is_its_own(any_platform: Platform,
                  f"/api/v1/offices/CNURCA/dispatches/{dispatch}/bill.pdf",
                  f"/api/v1/offices/CNURCA/dispatches/{dispatch}/bill.csv",
                  closed["label_pdf"], "/api/v1/offices/CNURCA/deadlines",
-                 "/office/CNURCA/scan"]
+                 "/office/CNURCA/scan", "/office/CNURCA"]
         for path in paths:
             assert client.get(path, headers=staff).status_code == 200, path
             for other in ("KAZPOST-operator", "KAZPOST-partner", "KAZPOST-viewer"):

@@ -36,6 +36,8 @@ from silkpost.domain.notices import NoticeState
 from silkpost.errors import InvalidRequest, SilkpostError, invalid_request
 from silkpost.network.draw import MODE_COLOURS, flows_by_service, network_svg
 from silkpost.notices.service import list_notices
+from silkpost.office.deadlines import SameDayShare, same_day_share
+from silkpost.office.service import known_offices
 from silkpost.tracking.ports import ObjectQuery
 from silkpost.tracking.service import count_statuses, decode_cursor, list_objects
 from silkpost.web.charts import PALETTE, Series, bar_chart, histogram, range_bars
@@ -488,6 +490,7 @@ def dashboard_page(
                                                  state=NoticeState.ACTIVE, limit=LISTED)]
     except NoticesUnavailable:
         active = []
+    offices = same_day_by_office(platform, chosen)
     session = request.cookies.get(SESSION_COOKIE)
     signout = csrf_token(session, platform.settings.session_secret) if session else None
     html = TEMPLATES.get_template("dashboard.html").render(
@@ -495,8 +498,23 @@ def dashboard_page(
         query_for=query_for, notices=notice_lines(active, chosen, platform.network),
         refresh=refresh_s, filters=filters, link=link, signout=signout, kept=kept,
         places=lambda codes: ", ".join(place_name(platform, c, None, chosen) for c in codes),
+        offices=offices,
     )
     return HTMLResponse(html, headers={"Content-Language": chosen, "Vary": "Accept-Language"})
+
+
+def same_day_by_office(platform: Platform, lang: str
+                       ) -> list[tuple[str, str, SameDayShare]]:
+    """The same-day share of the last 7 days at each office of exchange that worked items
+    (offices with nothing due are left out)."""
+    rows = []
+    for code in known_offices(platform.network):
+        share = same_day_share(code, network=platform.network, uow=platform.office_reader(),
+                               clock=platform.clock)
+        if share.due:
+            node = platform.network.nodes[code]
+            rows.append((code, node.names.get(lang) or node.names.get("en", code), share))
+    return rows
 
 
 _FORMULA = ("=", "+", "-", "@", "\t", "\r")

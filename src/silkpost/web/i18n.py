@@ -377,3 +377,35 @@ _add({
                        "ru": "отправлено после восстановления сети",
                        "kk": "желі қалпына келгенде жіберілді"},
 })
+
+
+# The supervisor's screen of an office of exchange.
+_add({
+    "office_title": {"en": "Exchange office", "zh": "互换局作业", "ru": "Место обмена",
+                     "kk": "Алмасу орны"},
+    "office_overdue": {"en": "Overdue", "zh": "已超时", "ru": "Просрочено", "kk": "Мерзімі өтті"},
+    "office_waiting": {"en": "Still to leave", "zh": "待发运", "ru": "Ждут отправки",
+                       "kk": "Жөнелтуді күтуде"},
+    "office_held": {"en": "Hold area", "zh": "暂存区", "ru": "Зона задержания",
+                    "kk": "Ұстау аймағы"},
+    "office_same_day": {"en": "Same-day share, 7 days", "zh": "当日处理率（7天）",
+                        "ru": "Доля в тот же день, 7 дн.", "kk": "Сол күні үлесі, 7 күн"},
+    "office_no_route": {"en": "No route", "zh": "无路由", "ru": "Нет маршрута",
+                        "kk": "Бағыт жоқ"},
+    "office_item": {"en": "Item", "zh": "邮件", "ru": "Отправление", "kk": "Жөнелтім"},
+    "office_next": {"en": "Next", "zh": "下一站", "ru": "Далее", "kk": "Келесі"},
+    "office_scanned": {"en": "Scanned", "zh": "扫描时间", "ru": "Отсканировано",
+                       "kk": "Сканерленді"},
+    "office_deadline": {"en": "Must leave by", "zh": "最晚发运", "ru": "Отправить до",
+                        "kk": "Жөнелту мерзімі"},
+    "office_left": {"en": "Time left", "zh": "剩余时间", "ru": "Осталось", "kk": "Қалды"},
+    "office_bag_col": {"en": "Bag / dispatch", "zh": "袋 / 总包", "ru": "Ёмкость / депеша",
+                       "kk": "Қап / жөнелтім"},
+    "office_reason": {"en": "Reason", "zh": "原因", "ru": "Причина", "kk": "Себебі"},
+    "office_age": {"en": "Held for", "zh": "已扣留", "ru": "Задержано", "kk": "Ұсталғанына"},
+    "office_note": {"en": "Note", "zh": "备注", "ru": "Примечание", "kk": "Ескертпе"},
+    "office_due": {"en": "Items due", "zh": "应发运件数", "ru": "Должно уйти",
+                   "kk": "Жөнелтілуі тиіс"},
+    "office_nothing": {"en": "Nothing waiting to leave.", "zh": "暂无待发运邮件。",
+                       "ru": "Нет ожидающих отправки.", "kk": "Жөнелтуді күтетін жоқ."},
+})

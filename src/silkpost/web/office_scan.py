@@ -1,4 +1,5 @@
-"""The scanner screen of an office of exchange (``/office/{code}/scan``).
+"""The screens of an office of exchange: the scanner screen (``/office/{code}/scan``) and
+the supervisor's (``/office/{code}``).
 
 For a worker with a keyboard-wedge barcode scanner on a cheap PC or tablet: the scanner types
 a label and Enter into the focused field. A 29-character label is a bag (received, and the
@@ -17,13 +18,14 @@ from __future__ import annotations
 import json
 from typing import Annotated
 
-from fastapi import APIRouter, Header, Path
+from fastapi import APIRouter, Header, Path, Query
 from fastapi.responses import HTMLResponse
 
 from silkpost.api.access import Forbidden, allow_page
 from silkpost.api.deps import PlatformDep
 from silkpost.domain.partners import Role
-from silkpost.office.service import office_of
+from silkpost.office import deadlines
+from silkpost.office.service import held_items, office_of
 from silkpost.partners.service import Caller
 from silkpost.web.i18n import LANG_NAMES, negotiate, text
 from silkpost.web.pages import TEMPLATES
@@ -66,4 +68,42 @@ def scan_page(
         or office.node.names.get("en", office.code),
         # </script> cannot occur in JSON of these texts, but escape "<" anyway.
         config=json.dumps(config, ensure_ascii=False).replace("<", "\\u003c"))
+    return HTMLResponse(html, headers={"Content-Language": chosen, "Cache-Control": "no-store"})
+
+
+SHOWN = 30  # items listed per service and in the hold area
+
+
+@router.get("/office/{code}", response_class=HTMLResponse)
+def supervisor_page(
+    platform: PlatformDep,
+    caller: Annotated[Caller, SCAN_PAGE],
+    code: Annotated[str, Path(description="office code", max_length=32)],
+    lang: str | None = None,
+    refresh: Annotated[int, Query(ge=0, le=3600)] = 60,
+    accept_language: Annotated[str | None, Header()] = None,
+) -> HTMLResponse:
+    """The supervisor's screen: what must still leave today per outbound service (overdue
+    first, then least time left), the hold area with ages, the same-day share; it reloads
+    itself every ``refresh`` seconds (0: never), no script needed."""
+    chosen = negotiate(lang, accept_language)
+    office = office_of(platform.network, code)
+    if caller.role is not Role.ADMIN and not caller.partner.operates(office.code):
+        raise Forbidden(f"{caller.partner.code} does not operate {office.code}",
+                        field="office")
+    board = deadlines.monitor(office.code, network=platform.network,
+                              uow=platform.office_reader(), clock=platform.clock, limit=SHOWN)
+    share = deadlines.same_day_share(office.code, network=platform.network,
+                                     uow=platform.office_reader(), clock=platform.clock)
+    held = held_items(office.code, limit=SHOWN, network=platform.network,
+                      uow=platform.office_reader(), clock=platform.clock)
+    tz = office.node.tz
+    html = TEMPLATES.get_template("office.html").render(
+        lang=chosen, t=lambda key: text(key, chosen), lang_names=LANG_NAMES,
+        office=office.code, office_name=office.node.names.get(chosen)
+        or office.node.names.get("en", office.code), board=board, share=share, held=held,
+        overdue=sum(s.overdue for s in board), waiting=sum(len(s.items) for s in board),
+        refresh=refresh,
+        local=lambda moment: moment.astimezone(tz).strftime("%m-%d %H:%M"),
+        percent=lambda value: "–" if value is None else f"{value:.0%}")
     return HTMLResponse(html, headers={"Content-Language": chosen, "Cache-Control": "no-store"})

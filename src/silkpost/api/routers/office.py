@@ -164,7 +164,7 @@ def _may_advise(caller: Caller, advice: PreAdvice, platform: Platform) -> None:
 
 def _stored(dispatch_id: str, platform: Platform) -> AdvisedDispatch | None:
     try:
-        return service.pre_advice(dispatch_id, uow=platform.office_uow())
+        return service.pre_advice(dispatch_id, uow=platform.office_reader())
     except DispatchNotFound:
         return None
 
@@ -218,7 +218,7 @@ def get_pre_advice(platform: PlatformDep, caller: Annotated[Caller, DISPATCHES],
         # Exactly the answer for a dispatch nobody announced.
         raise DispatchNotFound(f"no pre-advice names dispatch {dispatch!r}",
                                field="dispatch_id")
-    return PreAdviceOut.of(service.pre_advice(dispatch, uow=platform.office_uow()))
+    return PreAdviceOut.of(service.pre_advice(dispatch, uow=platform.office_reader()))
 
 
 # --- the verification note -----------------------------------------------------------------
@@ -230,7 +230,8 @@ def _readable_note(caller: Caller, dispatch_id: str, platform: Platform
     if not _sees(caller, dispatch, platform):
         raise DispatchNotFound(f"no pre-advice or receptacle names dispatch {dispatch!r}",
                                field="dispatch_id")
-    return service.verification_note(dispatch, uow=platform.office_uow(), clock=platform.clock)
+    return service.verification_note(dispatch, uow=platform.office_reader(),
+                                     clock=platform.clock)
 
 
 @router.get("/dispatches/{dispatch_id}/verification", response_model=VerificationNoteOut)
@@ -379,5 +380,5 @@ def get_held(
 ) -> HeldListOut:
     """Items in the office's hold area (for one reason), longest held first, with their age."""
     held = service.held_items(desk.office, reason=reason, limit=limit, network=platform.network,
-                              uow=platform.office_uow(), clock=platform.clock)
+                              uow=platform.office_reader(), clock=platform.clock)
     return HeldListOut(office=desk.office, items=[HeldItemOut.of_held(h) for h in held])

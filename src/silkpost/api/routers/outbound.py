@@ -110,7 +110,7 @@ def get_label(platform: PlatformDep, office: Office,
     """The bag label (CN 34 / CN 35) of a bag closed here, with its barcode."""
     code = _office(platform, caller, office)
     label = outbound.bag_label(code, receptacle_id, network=platform.network,
-                               uow=platform.office_uow())
+                               uow=platform.office_reader())
     return _pdf(label_pdf(label), f"{label.receptacle_id}.pdf")
 
 
@@ -175,10 +175,10 @@ def get_deadlines(platform: PlatformDep, office: Office,
     """Items that have not left, per outbound service, overdue first; the same-day share of
     the last ``days`` days."""
     code = _office(platform, caller, office)
-    board = deadlines.monitor(code, network=platform.network, uow=platform.office_uow(),
+    board = deadlines.monitor(code, network=platform.network, uow=platform.office_reader(),
                               clock=platform.clock, limit=limit)
     share = deadlines.same_day_share(code, days=days, network=platform.network,
-                                     uow=platform.office_uow(), clock=platform.clock)
+                                     uow=platform.office_reader(), clock=platform.clock)
     return DeadlinesOut(office=code, overdue=sum(s.overdue for s in board),
                         on_the_clock=sum(len(s.items) for s in board),
                         same_day_share=share.share, same_day_due=share.due,
@@ -189,7 +189,7 @@ def _bill(platform: PlatformDep, code: str, dispatch_id: str) -> outbound.Delive
     with invalid_request():
         dispatch_id = check_dispatch_id(dispatch_id)
     bill = outbound.delivery_bill(dispatch_id, network=platform.network,
-                                  uow=platform.office_uow())
+                                  uow=platform.office_reader())
     if bill.dispatch_id[:6] != code:
         raise DispatchNotFound(f"no dispatch {dispatch_id} was made at {code}",
                                field="dispatch_id")
