@@ -169,7 +169,8 @@ def test_the_screen_speaks_the_corridors_languages(chromium_path: str, desk: tup
     words = {"en": "Scanning", "ru": "Сканирование", "kk": "Сканерлеу"}[lang]
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=chromium_path, args=FLAGS)
-        page = browser.new_page()
+        page = browser.new_page(viewport={"width": 1024, "height": 640})
+        page.clock.install(time=NOW - timedelta(hours=1))  # the platform's clock says NOW
         sign_in(page, base, key, f"/office/{OFFICE}/scan?lang={lang}")
         assert page.get_attribute("html", "lang") == lang
         assert words in page.locator("h1").inner_text()
@@ -179,4 +180,11 @@ def test_the_screen_speaks_the_corridors_languages(chromium_path: str, desk: tup
             page.wait_for_function("() => document.getElementById('n-items').textContent "
                                    "=== '1'")
             page.screenshot(path=str(ARTIFACTS / "office-scan-en.png"))
+            _scan(page, ITEMS[4])  # selected by customs: to the hold area
+            page.wait_for_function("() => document.getElementById('n-held').textContent "
+                                   "=== '1'")
+            page.goto(f"{base}/office/{OFFICE}?lang=en&refresh=0")
+            assert page.locator("#held").inner_text() == "1"
+            assert page.locator("#waiting").inner_text() == "1"  # ITEMS[0], still to leave
+            page.screenshot(path=str(ARTIFACTS / "office-supervisor-en.png"), full_page=True)
         browser.close()

@@ -307,6 +307,48 @@ def receipt_outcome(office: str, scanned: str, *, advised: bool, received_label:
     return ReceiptOutcome.ANNOUNCED if advised else ReceiptOutcome.UNANNOUNCED
 
 
+class Direction(StrEnum):
+    """Which way an item goes through an office of exchange: out of the country (export
+    customs) or into it (import customs)."""
+
+    OUTWARD = "outward"
+    INWARD = "inward"
+
+
+class OfficeAction(StrEnum):
+    """What the office does to an item, each recorded as one UPU event."""
+
+    ARRIVED = "arrived"
+    PRESENTED = "presented"
+    HELD_CUSTOMS = "held_customs"
+    HELD_SECURITY = "held_security"
+    HELD_ADDRESS = "held_address"
+    RELEASED = "released"
+    LEFT = "left"
+
+
+# The UPU event of each action, at an outward office and at an inward one (REFERENCE.md, "UPU
+# tracking event codes"). A test holds it to the code table: an arrival and a departure are
+# the exchange office's codes, a presentation and a release carry those marks.
+OFFICE_EVENTS: dict[OfficeAction, dict[Direction, str]] = {
+    OfficeAction.ARRIVED: {Direction.OUTWARD: "EMB", Direction.INWARD: "EMD"},
+    OfficeAction.PRESENTED: {Direction.OUTWARD: "EXA", Direction.INWARD: "EDB"},
+    OfficeAction.HELD_CUSTOMS: {Direction.OUTWARD: "EXB", Direction.INWARD: "EME"},
+    OfficeAction.HELD_SECURITY: {Direction.OUTWARD: "EXB", Direction.INWARD: "EDA"},
+    OfficeAction.HELD_ADDRESS: {Direction.OUTWARD: "EXD", Direction.INWARD: "EDA"},
+    OfficeAction.RELEASED: {Direction.OUTWARD: "EXC", Direction.INWARD: "EDC"},
+    OfficeAction.LEFT: {Direction.OUTWARD: "EMC", Direction.INWARD: "EMF"},
+}
+HOLDS = {HoldReason.CUSTOMS: OfficeAction.HELD_CUSTOMS,
+         HoldReason.SECURITY: OfficeAction.HELD_SECURITY,
+         HoldReason.ADDRESS: OfficeAction.HELD_ADDRESS}
+
+
+def office_code(action: OfficeAction, direction: Direction) -> str:
+    """The event code of ``action`` at an office the item passes ``direction``."""
+    return OFFICE_EVENTS[action][direction]
+
+
 def sends_abroad(office_country: str, item_id: str, destination_country: str | None) -> bool:
     """Whether an office in ``office_country`` sends the item abroad (export customs codes)
     rather than receiving it from abroad (import codes): by the country of its destination

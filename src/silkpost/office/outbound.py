@@ -25,6 +25,8 @@ from silkpost.domain.office import (
     MAX_RECEPTACLES,
     AdvisedReceptacle,
     Conveyance,
+    Direction,
+    OfficeAction,
     PreAdvice,
     bill_form,
     check_dispatch_id,
@@ -34,6 +36,7 @@ from silkpost.domain.office import (
     check_weight,
     dispatch_id,
     label_form,
+    office_code,
     receptacle_label,
     sends_abroad,
 )
@@ -54,7 +57,6 @@ from silkpost.office.service import Office, office_event, office_of, record, sca
 from silkpost.webhooks.service import new_message, queue
 
 INTO_BAG, BAG_CLOSED, DISPATCH_CLOSED, LOADED = "SIB", "SRC", "SDC", "SLD"
-_LEFT = ("EMC", "EMF")  # an item leaving the outward / the inward office of exchange
 
 
 def start_bag(code: str, destination: str, *, category: str = "C", subclass: str = "CC",
@@ -263,7 +265,8 @@ def hand_over(code: str, dispatch: str, conveyance: Conveyance, *, at: datetime 
             items = uow.office.bag_items(bag.bag_id)
             events.append(office_event(office, ObjectKind.RECEPTACLE, bag.receptacle_id, LOADED,
                                  when, source, carried))
-            left = _LEFT[int(not sends_abroad(office.node.country, "", bag.destination[:2]))]
+            left = office_code(OfficeAction.LEFT, Direction.OUTWARD if sends_abroad(
+                office.node.country, "", bag.destination[:2]) else Direction.INWARD)
             events.extend(office_event(office, ObjectKind.ITEM, i, left, when, source,
                                  {"receptacle_id": bag.receptacle_id}) for i in items)
             advised.append(AdvisedReceptacle(bag.receptacle_id, tuple(items), bag.weight_kg))

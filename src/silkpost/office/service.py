@@ -22,9 +22,12 @@ from silkpost.domain.codes import ObjectKind, Status
 from silkpost.domain.errors import InvalidValue
 from silkpost.domain.events import TrackingEvent
 from silkpost.domain.office import (
+    HOLDS,
+    Direction,
     Finding,
     FindingKind,
     HoldReason,
+    OfficeAction,
     PreAdvice,
     ReceiptOutcome,
     check_item_id,
@@ -32,6 +35,7 @@ from silkpost.domain.office import (
     check_seal,
     check_weight,
     missing_items,
+    office_code,
     receipt_outcome,
     receptacle_key,
     sends_abroad,
@@ -65,12 +69,6 @@ from silkpost.webhooks.service import new_message, queue
 # the partner posts' offices of exchange (the inward office of a dispatch).
 OFFICE_KINDS = frozenset(("exchange_office", "exchange_station", "partner_post_office"))
 
-# The UPU event of each action at an outward office (export) and an inward one (import).
-_ARRIVAL = ("EMB", "EMD")
-_PRESENTED = ("EXA", "EDB")
-_HELD = {HoldReason.CUSTOMS: ("EXB", "EME"), HoldReason.SECURITY: ("EXB", "EDA"),
-         HoldReason.ADDRESS: ("EXD", "EDA")}
-_RELEASED = ("EXC", "EDC")
 SORTED, OPENED, DAMAGED, RETURNED = "SIS", "SBO", "SXD", "SRT"
 RESORT_AFTER = timedelta(milliseconds=1)
 
@@ -212,9 +210,9 @@ def receive(code: str, label: str, *, weighed_kg: float | None = None, seal: str
         uow.office.add_findings(findings)
         _answer_sender(uow, receipt)
         payload = {"outcome": outcome.value, "weight_kg": weighed_kg or None, "seal": seal}
-        record([office_event(office, ObjectKind.RECEPTACLE, label,
-                             _ARRIVAL[_inward(office, label)], when, source, payload)],
-               uow, clock)
+        arrived = office_code(OfficeAction.ARRIVED, _dispatch_direction(office, label))
+        record([office_event(office, ObjectKind.RECEPTACLE, label, arrived, when, source,
+                             payload)], uow, clock)
         uow.commit()
     return ReceiptAnswer(outcome, label, label[:20], office.code, when, declared, weighed_kg,
                          seal, items, note)
@@ -320,10 +318,10 @@ def scan_item(code: str, item_id: str, *, receptacle: str | None = None, damaged
                                         receptacle_id=receptacle, item_id=item_id,
                                         detail="found damaged on opening"))
         tracked = uow.events.tracked(ObjectKind.ITEM, item_id)
-        inward = _item_inward(office, item_id, tracked.destination if tracked else None,
-                              network)
-        events.append(office_event(office, ObjectKind.ITEM, item_id, _ARRIVAL[inward], when, source,
-                             {"receptacle_id": receptacle} if receptacle else None))
+        direction = _item_direction(office, item_id, tracked.destination if tracked else None,
+                                    network)
+        events.append(_item_event(office, item_id, OfficeAction.ARRIVED, direction, when,
+                                  source, {"receptacle_id": receptacle}))
         if damaged:
             events.append(office_event(office, ObjectKind.ITEM, item_id, DAMAGED, when, source,
                                  {"reason": "found damaged at the office of exchange"}))
@@ -392,15 +390,14 @@ def hold(code: str, item_id: str, reason: HoldReason | str, *, note: str = "",
         if item.state == ItemState.RETURNED:
             raise OfficeConflict(f"item {item_id} was returned to its sender", field="item_id")
         tracked = uow.events.tracked(ObjectKind.ITEM, item_id)
-        inward = _item_inward(office, item_id, tracked.destination if tracked else None,
+        direction = _item_direction(office, item_id, tracked.destination if tracked else None,
                               network)
         held = ItemAtOffice(office.code, item_id, ItemState.HELD, item.scanned_at, when,
                             receptacle_id=item.receptacle_id, hold_reason=reason, held_at=when,
                             note=note)
         uow.office.put_item(held)
-        record([*taken_in, office_event(office, ObjectKind.ITEM, item_id,
-                                        _HELD[reason][inward], when, source,
-                                        _reason_payload(reason, note))], uow, clock)
+        record([*taken_in, _item_event(office, item_id, HOLDS[reason], direction, when, source,
+                                       _reason_payload(reason, note))], uow, clock)
         uow.commit()
     return held
 
@@ -415,10 +412,10 @@ def present(code: str, item_id: str, *, at: datetime | None = None, source: str,
     with uow:
         item, taken_in = _item_here(uow, office, item_id, when, source, network)
         tracked = uow.events.tracked(ObjectKind.ITEM, item_id)
-        inward = _item_inward(office, item_id, tracked.destination if tracked else None,
-                              network)
-        record([*taken_in, office_event(office, ObjectKind.ITEM, item_id, _PRESENTED[inward],
-                                        when, source, None)], uow, clock)
+        direction = _item_direction(office, item_id, tracked.destination if tracked else None,
+                                    network)
+        record([*taken_in, _item_event(office, item_id, OfficeAction.PRESENTED, direction,
+                                       when, source, None)], uow, clock)
         uow.commit()
     return item
 
@@ -437,9 +434,9 @@ def release(code: str, item_id: str, *, at: datetime | None = None, source: str,
                                  field="item_id")
         tracked = uow.events.tracked(ObjectKind.ITEM, item_id)
         destination = tracked.destination if tracked else None
-        inward = _item_inward(office, item_id, destination, network)
-        events = [office_event(office, ObjectKind.ITEM, item_id, _RELEASED[inward], when, source,
-                         _reason_payload(item.hold_reason, ""))]
+        direction = _item_direction(office, item_id, destination, network)
+        events = [_item_event(office, item_id, OfficeAction.RELEASED, direction, when, source,
+                              _reason_payload(item.hold_reason, ""))]
         # Sorted again just after the release, so the timeline shows them in that order.
         resorted = when + RESORT_AFTER
         after, reason = _sorted(office, item_id, destination, item.receptacle_id, resorted,
@@ -613,19 +610,21 @@ def _weight_note(declared: float, weighed: float | None) -> str | None:
     return None if weighed is None else weight_finding(declared, weighed)
 
 
-def _inward(office: Office, label: str) -> int:
-    """0 where the dispatch starts in the office's own country (an outward office receives
-    it from inland), 1 where it comes from abroad."""
-    return int(label[:2] != office.code[:2])
+def _dispatch_direction(office: Office, label: str) -> Direction:
+    """Outward where the dispatch starts in the office's own country (an outward office
+    receives it from inland), inward where it comes from abroad."""
+    return Direction.INWARD if label[:2] != office.code[:2] else Direction.OUTWARD
 
 
-def _item_inward(office: Office, item_id: str, destination: str | None,
-                 network: Network) -> int:
-    """0 where the office sends the item abroad (export codes), 1 where it came in (import
-    codes): abroad when its destination lies in another country, else by its S10 country."""
+def _item_direction(office: Office, item_id: str, destination: str | None,
+                 network: Network) -> Direction:
+    """Outward where the office sends the item abroad (export codes), inward where it came
+    in (import codes): abroad when its destination lies in another country, else by its S10
+    country."""
     node = network.nodes.get(destination) if destination else None
-    return int(not sends_abroad(office.node.country, item_id,
-                                node.country if node is not None else None))
+    abroad = sends_abroad(office.node.country, item_id,
+                          node.country if node is not None else None)
+    return Direction.OUTWARD if abroad else Direction.INWARD
 
 
 def _sorted(office: Office, item_id: str, destination: str | None, receptacle: str | None,
@@ -701,9 +700,10 @@ def _item_here(uow: OfficeUnitOfWork, office: Office, item_id: str, when: dateti
                         note="not sorted yet")
     uow.office.put_item(item)
     tracked = uow.events.tracked(ObjectKind.ITEM, item_id)
-    inward = _item_inward(office, item_id, tracked.destination if tracked else None, network)
-    return item, [office_event(office, ObjectKind.ITEM, item_id, _ARRIVAL[inward], when,
-                               source, None)]
+    direction = _item_direction(office, item_id, tracked.destination if tracked else None,
+                                network)
+    return item, [_item_event(office, item_id, OfficeAction.ARRIVED, direction, when, source,
+                              None)]
 
 
 def _replace_receipt(receipt: Receipt, **changes: Any) -> Receipt:
@@ -717,6 +717,12 @@ def office_event(office: Office, kind: ObjectKind, object_id: str, code: str,
     clean = None if payload is None else {k: v for k, v in payload.items() if v is not None}
     return TrackingEvent(kind, object_id, code, when, source, office.node.locode, office.code,
                          None, clean or None)
+
+
+def _item_event(office: Office, item_id: str, action: OfficeAction, direction: Direction,
+                when: datetime, source: str, payload: dict[str, Any] | None) -> TrackingEvent:
+    return office_event(office, ObjectKind.ITEM, item_id, office_code(action, direction), when,
+                        source, payload)
 
 
 def record(events: list[TrackingEvent], uow: OfficeUnitOfWork, clock: Clock) -> None:

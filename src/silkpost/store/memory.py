@@ -258,7 +258,7 @@ class InMemoryOffice:
              ) -> list[ItemAtOffice]:
         found = [x for x in self.records.items.values()
                  if x.office == office and x.state == ItemState.HELD
-                 and (reason is None or x.hold_reason is reason)]
+                 and (reason is None or x.hold_reason == reason)]
         found.sort(key=lambda x: (to_epoch_us(x.held_at) if x.held_at else 0, x.item_id))
         return found[:limit]
 

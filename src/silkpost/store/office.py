@@ -212,17 +212,22 @@ class SqlOfficeRepository:
 
     def add_findings(self, findings: list[Finding]) -> int:
         """Store findings not stored before; return how many were new."""
-        if not findings:
+        rows: dict[tuple[str, str, str, str], dict[str, Any]] = {}
+        for f in findings:  # the first of a finding listed twice, as the unique index keeps
+            key = (f.dispatch_id, f.kind.value, f.receptacle_id or "", f.item_id or "")
+            rows.setdefault(key, {
+                "dispatch_id": key[0], "kind": key[1], "found_us": to_epoch_us(f.found_at),
+                "receptacle_id": key[2], "item_id": key[3], "detail": f.detail})
+        if not rows:
             return 0
-        rows = [{"dispatch_id": f.dispatch_id, "kind": f.kind.value,
-                 "found_us": to_epoch_us(f.found_at), "receptacle_id": f.receptacle_id or "",
-                 "item_id": f.item_id or "", "detail": f.detail} for f in findings]
-        stmt = self._insert(office_findings).on_conflict_do_nothing(
-            index_elements=["dispatch_id", "kind", "receptacle_id", "item_id"])
-        new = 0
-        for row in rows:  # rowcount of a many-row ON CONFLICT insert is not portable
-            new += self._conn.execute(stmt, row).rowcount
-        return new
+        # One statement for all of them (a bag's missing items may be thousands), and the
+        # new ones counted by what RETURNING gives back: rowcount is -1 on psycopg when the
+        # insert returns the generated key, and not portable for a many-row insert.
+        stmt = (self._insert(office_findings)
+                .on_conflict_do_nothing(
+                    index_elements=["dispatch_id", "kind", "receptacle_id", "item_id"])
+                .returning(office_findings.c.seq))
+        return len(self._conn.execute(stmt, list(rows.values())).all())
 
     def findings(self, dispatch_id: str) -> list[Finding]:
         """The findings of a dispatch, in the order found."""

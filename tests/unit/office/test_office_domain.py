@@ -147,3 +147,26 @@ def test_a_finding_needs_an_aware_time() -> None:
 
 def test_check_dispatch_id_compacts() -> None:
     assert check_dispatch_id(" cnurca kzalaa ccc6 0042 ") == DISPATCH
+
+
+def test_the_offices_events_are_the_code_tables_own() -> None:
+    """Each action's code exists, applies to items, and carries the action's meaning in the
+    code table: presentations and releases their marks, holds the held or exception status,
+    arrivals and departures at an office of exchange the table's statuses for them."""
+    from silkpost.domain.codes import Mark, Status, event_codes
+    from silkpost.domain.office import OFFICE_EVENTS, Direction, OfficeAction
+
+    table = event_codes()
+    marks = {OfficeAction.PRESENTED: Mark.PRESENTED, OfficeAction.RELEASED: Mark.RELEASED,
+             OfficeAction.LEFT: Mark.LEAVING}
+    for action, by_direction in OFFICE_EVENTS.items():
+        assert set(by_direction) == set(Direction), action
+        for code in by_direction.values():
+            entry = table[code]
+            assert "item" in entry.objects, code
+            if action in marks:
+                assert marks[action] in entry.marks, (action, code)
+            if action.value.startswith("held"):
+                assert entry.status in (Status.HELD_BY_CUSTOMS, Status.EXCEPTION), code
+    assert table[OFFICE_EVENTS[OfficeAction.ARRIVED][Direction.OUTWARD]].status \
+        is Status.AT_OFFICE_OF_EXCHANGE
