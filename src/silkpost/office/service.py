@@ -1,7 +1,8 @@
 """Exchange-office use cases: take pre-advices, receive and open receptacles, scan, sort,
 hold and release items, and tell what the verification note holds.
 
-Every driver (API, CLI, scanner screen, simulator) calls these functions. Each action is one
+The API, the CLI and the scanner screen call these functions (the simulator does not yet:
+docs/office.md, "Not yet"). Each action is one
 transaction: the office's records and the action's events in the tracking log are stored
 together or not at all, so an item's timeline shows exactly the work its office recorded.
 A scan repeated (a worker's second pull of the trigger, a device resending after the network
