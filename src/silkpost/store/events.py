@@ -293,7 +293,7 @@ def write(conn: Connection, rows: Rows, summaries: Rows) -> int:
     watched = item_outbox.watch(conn, lambda: {s[1] for s in summaries if s[0] == _ITEM}
                                 | {i for k, i in retracting if k == _ITEM})
     if conn.dialect.name == "postgresql":
-        from silkpost.store.postgres_append import copy_append
+        from silkpost.store.postgres_append import SMALL_BATCH, copy_append, row_append
 
         if retracting:
             # A retraction and the event it names, written by two transactions at once, would
@@ -302,7 +302,8 @@ def write(conn: Connection, rows: Rows, summaries: Rows) -> int:
             # until it commits; those then see it among the retracted objects below. The mode
             # lets readers on, and SQLite has one writer anyway.
             conn.exec_driver_sql("LOCK TABLE events IN SHARE ROW EXCLUSIVE MODE")
-        accepted = copy_append(conn, rows, summaries)
+        append = row_append if len(rows) <= SMALL_BATCH else copy_append
+        accepted = append(conn, rows, summaries)
     else:
         result = conn.exec_driver_sql(_SQLITE_INSERT_EVENTS, rows)
         if summaries:  # none when the batch holds retractions only

@@ -16,10 +16,13 @@ from sqlalchemy import Connection, column, select, table
 from sqlalchemy.dialects import postgresql
 
 from silkpost.store.events import EVENT_COLUMNS, STATUS_COLUMNS, upsert_set
-from silkpost.store.schema import object_status
+from silkpost.store.schema import events, object_status
 
 # After a batch with duplicates, this many batches on the connection go straight to ON CONFLICT.
 CAREFUL_BATCHES = 8
+# A batch this small (an office's scan: two or three events) goes in row by row: the staging
+# tables' setup, two COPYs and a savepoint cost more round trips than its rows do.
+SMALL_BATCH = 16
 _CAREFUL = "silkpost.postgres_append.careful"  # key in the connection's info: batches left
 
 
@@ -46,6 +49,39 @@ def _statements() -> tuple[str, str, str]:
     )
     dialect = postgresql.dialect()  # type: ignore[no-untyped-call]
     return create, insert_events, str(upsert.compile(dialect=dialect))
+
+
+@cache
+def _row_statements() -> tuple[str, str]:
+    dialect = postgresql.dialect(paramstyle="format")  # type: ignore[no-untyped-call]
+    insert = postgresql.insert(events).on_conflict_do_nothing(
+        index_elements=["object_id", "idem_key"])
+    upsert = postgresql.insert(object_status)
+    upsert = upsert.on_conflict_do_update(index_elements=["object_kind", "object_id"],
+                                          set_=upsert_set(upsert.excluded, collation="C"))
+    ev = insert.values(dict.fromkeys(EVENT_COLUMNS)).compile(dialect=dialect)
+    st = upsert.values(dict.fromkeys(STATUS_COLUMNS)).compile(dialect=dialect)
+    # The rows are positional tuples: their order must be the compiled parameter order.
+    if (tuple(ev.positiontup or ()), tuple(st.positiontup or ())) != (EVENT_COLUMNS,
+                                                                      STATUS_COLUMNS):
+        raise RuntimeError("compiled parameter order differs from the row tuple order")
+    return str(ev), str(st)
+
+
+def row_append(conn: Connection, rows: Sequence[tuple[Any, ...]],
+               summaries: Sequence[tuple[Any, ...]]) -> int:
+    """:func:`copy_append` for a small batch: an INSERT per row; return new events."""
+    insert, upsert = _row_statements()
+    raw = conn.connection.driver_connection
+    assert raw is not None
+    accepted = 0
+    with raw.cursor() as cur:
+        for row in rows:
+            cur.execute(insert, row)
+            accepted += cur.rowcount
+        for row in summaries:
+            cur.execute(upsert, row)
+    return accepted
 
 
 def copy_append(
