@@ -223,6 +223,14 @@ def allow_page(*roles: Role) -> Any:
     return Depends(authorised_page)
 
 
+def works_at(caller: Caller, office: str) -> None:
+    """Staff work at their partner's offices, admins anywhere: the one rule of the office's
+    routes and screens (a 403 naming the office otherwise)."""
+    if caller.role is not Role.ADMIN and not caller.partner.operates(office):
+        raise Forbidden(f"{caller.partner.code} does not operate {office}: work there is for "
+                        "its operator's staff or an admin", field="office")
+
+
 def _public() -> None:
     """Anyone may call this route, with or without a key."""
 
@@ -238,6 +246,8 @@ READ_FIGURES: Any = allow(Role.VIEWER, Role.OPERATOR)  # dashboards and analytic
 READ_FIGURES_PAGE: Any = allow_page(Role.VIEWER, Role.OPERATOR)
 WRITE_EVENTS: Any = allow(Role.PARTNER, Role.OPERATOR)
 WRITE_NOTICES: Any = allow(Role.PARTNER, Role.OPERATOR)
+OFFICE_STAFF: Any = allow(Role.OPERATOR)  # an office's work; works_at() names which office
+OFFICE_STAFF_PAGE: Any = allow_page(Role.OPERATOR)
 
 
 @dataclass(frozen=True)

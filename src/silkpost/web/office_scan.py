@@ -21,16 +21,14 @@ from typing import Annotated
 from fastapi import APIRouter, Header, Path, Query
 from fastapi.responses import HTMLResponse
 
-from silkpost.api.access import Forbidden, allow_page
+from silkpost.api.access import OFFICE_STAFF_PAGE, works_at
 from silkpost.api.deps import PlatformDep
-from silkpost.domain.partners import Role
 from silkpost.office import deadlines
 from silkpost.office.service import held_items, office_of
 from silkpost.partners.service import Caller
 from silkpost.web.i18n import LANG_NAMES, negotiate, text
 from silkpost.web.pages import TEMPLATES
 
-SCAN_PAGE = allow_page(Role.OPERATOR)
 router = APIRouter(tags=["pages"], include_in_schema=False)
 
 # The texts the script shows, by key (the page embeds them in its language).
@@ -45,7 +43,7 @@ SCRIPT_TEXTS = (
 @router.get("/office/{code}/scan", response_class=HTMLResponse)
 def scan_page(
     platform: PlatformDep,
-    caller: Annotated[Caller, SCAN_PAGE],
+    caller: Annotated[Caller, OFFICE_STAFF_PAGE],
     code: Annotated[str, Path(description="office code", max_length=32)],
     lang: str | None = None,
     accept_language: Annotated[str | None, Header()] = None,
@@ -53,9 +51,7 @@ def scan_page(
     """The scanner screen of one office, for its staff (and admins)."""
     chosen = negotiate(lang, accept_language)
     office = office_of(platform.network, code)
-    if caller.role is not Role.ADMIN and not caller.partner.operates(office.code):
-        raise Forbidden(f"{caller.partner.code} does not operate {office.code}",
-                        field="office")
+    works_at(caller, office.code)
     config = {
         "office": office.code,
         "receptacles": f"/api/v1/offices/{office.code}/receptacles",
@@ -77,7 +73,7 @@ SHOWN = 30  # items listed per service and in the hold area
 @router.get("/office/{code}", response_class=HTMLResponse)
 def supervisor_page(
     platform: PlatformDep,
-    caller: Annotated[Caller, SCAN_PAGE],
+    caller: Annotated[Caller, OFFICE_STAFF_PAGE],
     code: Annotated[str, Path(description="office code", max_length=32)],
     lang: str | None = None,
     refresh: Annotated[int, Query(ge=0, le=3600)] = 60,
@@ -88,9 +84,7 @@ def supervisor_page(
     itself every ``refresh`` seconds (0: never), no script needed."""
     chosen = negotiate(lang, accept_language)
     office = office_of(platform.network, code)
-    if caller.role is not Role.ADMIN and not caller.partner.operates(office.code):
-        raise Forbidden(f"{caller.partner.code} does not operate {office.code}",
-                        field="office")
+    works_at(caller, office.code)
     board = deadlines.monitor(office.code, network=platform.network,
                               uow=platform.office_reader(), clock=platform.clock, limit=SHOWN)
     share = deadlines.same_day_share(office.code, network=platform.network,

@@ -24,7 +24,7 @@ from fastapi import APIRouter, Depends, Header, Path, Query, Request, Response
 from fastapi.exceptions import RequestValidationError
 from pydantic import ValidationError
 
-from silkpost.api.access import Forbidden, allow
+from silkpost.api.access import OFFICE_STAFF, Forbidden, allow, works_at
 from silkpost.api.deps import PlatformDep
 from silkpost.api.office_schemas import (
     AtIn,
@@ -66,7 +66,6 @@ _RESPONSES: dict[int | str, dict[str, Any]] = {
 }
 router = APIRouter(prefix="/api/v1/offices", tags=["offices"], responses=_RESPONSES)
 
-OFFICE_WORK: Any = allow(Role.OPERATOR)  # scans and holds: the office's staff
 DISPATCHES: Any = allow(Role.PARTNER, Role.OPERATOR)  # pre-advices and verification notes
 # A pre-advice body is read whole (then parsed): held to the JSON documents' limit, which
 # 100,000 items of the longest ids (64 characters) fit with room to spare.
@@ -99,13 +98,11 @@ class Desk:
         self.request.state.audit_objects = [self.office, *(i for i in ids if i)]
 
 
-def _desk(request: Request, platform: PlatformDep, caller: Annotated[Caller, OFFICE_WORK],
+def _desk(request: Request, platform: PlatformDep, caller: Annotated[Caller, OFFICE_STAFF],
           office: OfficeCode, label: SourceLabel = None) -> Desk:
     """The office of the path, if it is one and the caller's partner operates it."""
     code = service.office_of(platform.network, office).code
-    if caller.role is not Role.ADMIN and not caller.partner.operates(code):
-        raise Forbidden(f"{caller.partner.code} does not operate {code}: work there is for "
-                        "its operator's staff or an admin", field="office")
+    works_at(caller, code)
     return Desk(code, sender(caller, label), request)
 
 
@@ -257,7 +254,7 @@ def get_verification_csv(platform: PlatformDep, caller: Annotated[Caller, DISPAT
 @router.post("/dispatches/{dispatch_id}/verification/close",
              response_model=VerificationNoteOut)
 def post_verification_close(request: Request, platform: PlatformDep,
-                            caller: Annotated[Caller, OFFICE_WORK], dispatch_id: DispatchId,
+                            caller: Annotated[Caller, OFFICE_STAFF], dispatch_id: DispatchId,
                             body: AtIn | None = None) -> VerificationNoteOut:
     """Close the note when the conveyance has been unloaded: the receptacles announced and not
     received become findings, and the note goes to the pre-advice's sender (webhook

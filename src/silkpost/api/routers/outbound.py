@@ -9,7 +9,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Path, Query
 from fastapi.responses import Response
 
-from silkpost.api.access import Forbidden, allow
+from silkpost.api.access import OFFICE_STAFF, works_at
 from silkpost.api.deps import PlatformDep
 from silkpost.api.outbound_schemas import (
     BagIn,
@@ -25,7 +25,6 @@ from silkpost.api.outbound_schemas import (
 from silkpost.api.problems import MEDIA_TYPE as PROBLEM
 from silkpost.api.problems import PROBLEM_RESPONSES, Problem
 from silkpost.domain.office import Conveyance, check_dispatch_id
-from silkpost.domain.partners import Role
 from silkpost.errors import invalid_request
 from silkpost.office import deadlines, outbound
 from silkpost.office.documents import bill_csv, bill_pdf, label_pdf
@@ -39,7 +38,6 @@ _RESPONSES: dict[int | str, dict[str, Any]] = {
           "content": {PROBLEM: {}}},
 }
 router = APIRouter(prefix="/api/v1/offices", tags=["offices"], responses=_RESPONSES)
-OFFICE_STAFF: Any = allow(Role.OPERATOR)
 Office = Annotated[str, Path(description="office code", examples=["CNURCA"], max_length=32)]
 Dispatch = Annotated[str, Path(description="S8 dispatch id", max_length=32,
                                examples=["CNURCAKZALAACCC60042"])]
@@ -48,13 +46,6 @@ PDF: dict[int | str, dict[str, Any]] = {
     200: {"content": {"application/pdf": {}}, "description": "PDF"}}
 CSV: dict[int | str, dict[str, Any]] = {
     200: {"content": {"text/csv": {}}, "description": "CSV"}}
-
-
-def works_at(caller: Caller, office: str) -> None:
-    """Staff work at their partner's offices; an admin anywhere."""
-    if caller.role is not Role.ADMIN and not caller.partner.operates(office):
-        raise Forbidden(f"{caller.partner.code} does not operate {office}: its staff cannot "
-                        "work there", field="office")
 
 
 def _office(platform: PlatformDep, caller: Caller, code: str) -> str:
@@ -201,4 +192,4 @@ def _pdf(data: bytes, name: str) -> Response:
                     headers={"Content-Disposition": f'inline; filename="{name}"'})
 
 
-__all__ = ["router", "works_at"]
+__all__ = ["router"]
