@@ -257,3 +257,39 @@ def test_the_sender_hears_of_each_receipt_and_of_the_note(any_platform: Platform
     assert got[1]["data"]["missing"] == [label(2)] and not got[1]["data"]["in_order"]
     # Kazpost sent no pre-advice of this dispatch: it hears nothing of it.
     assert webhooks.delivery_log(subs["KAZPOST"], uow=p.webhook_uow()) == []
+
+
+def test_two_scanners_at_the_same_moment_store_one_scan(platform: Platform) -> None:
+    """Six workers scan the same bag, then the same three items out of it, at once (a
+    resent scan racing the first, two stations): one receipt, one arrival, one sort each;
+    on SQLite and on PostgreSQL."""
+    import threading
+
+    p = platform
+    _posted(p, *ITEMS[:3])
+    office.advise(_advice(), sender="CNPOST", **_kw(p))
+    start = threading.Barrier(6)
+    errors: list[BaseException] = []
+    answers: list[str] = []
+
+    def work() -> None:
+        try:
+            start.wait()
+            answers.append(office.receive(OFFICE, label(1), source=SOURCE, **_kw(p)).outcome)
+            for item in ITEMS[:3]:
+                answers.append(office.scan_item(OFFICE, item, receptacle=label(1),
+                                                source=SOURCE, **_kw(p)).outcome)
+        except BaseException as exc:  # reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=work) for _ in range(6)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    assert errors == []
+    assert sorted(answers).count("announced") == 1 and answers.count("already_received") == 5
+    assert answers.count("sorted") == 3 and answers.count("already_scanned") == 15
+    assert _codes(p, ObjectKind.RECEPTACLE, label(1)) == ["EMB", "SBO"]
+    for item in ITEMS[:3]:
+        assert _codes(p, ObjectKind.ITEM, item) == ["EMA", "EMB", "SIS"]

@@ -153,6 +153,12 @@ class PendingItem:
 class OfficeRepository(Protocol):
     """Pre-advices, receipts, item work and findings of the offices of exchange."""
 
+    def lock(self, name: str) -> None:
+        """Serialise the rest of this transaction with any other that locks ``name`` (an
+        item or a bag at an office): two scanners scanning the same thing at the same moment
+        take turns, and the second finds the first's work done."""
+        ...
+
     def add_pre_advice(self, advised: AdvisedDispatch) -> None:
         """Store a pre-advice, replacing an earlier one of the same dispatch."""
         ...

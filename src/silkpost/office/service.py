@@ -177,6 +177,7 @@ def receive(code: str, label: str, *, weighed_kg: float | None = None, seal: str
     when = scan_time(at, clock)
     key = receptacle_key(label)
     with uow:
+        uow.office.lock(f"receptacle:{key}")
         earlier = uow.office.receipt(key)
         advised = uow.office.advised_receptacle(key)
         declared = advised[1] if advised is not None else _label_weight(label)
@@ -242,6 +243,7 @@ def open_receptacle(code: str, label: str, *, at: datetime | None = None, source
         label = check_receptacle_id(label, field="receptacle_id")
     when = scan_time(at, clock)
     with uow:
+        uow.office.lock(f"receptacle:{receptacle_key(label)}")
         receipt = _received_here(uow, office, label)
         advised = uow.office.advised_receptacle(receptacle_key(label))
         if receipt.opened_at is None:
@@ -293,6 +295,7 @@ def scan_item(code: str, item_id: str, *, receptacle: str | None = None, damaged
             receptacle = check_receptacle_id(receptacle, field="receptacle_id")
     when = scan_time(at, clock)
     with uow:
+        uow.office.lock(f"item:{office.code}:{item_id}")
         done = uow.office.item(office.code, item_id)
         if done is not None:
             outcome = (ScanOutcome.ALREADY_SCANNED if done.state != ItemState.RETURNED
@@ -302,6 +305,7 @@ def scan_item(code: str, item_id: str, *, receptacle: str | None = None, damaged
         findings: list[Finding] = []
         events: list[TrackingEvent] = []
         if receptacle is not None:
+            uow.office.lock(f"receptacle:{receptacle_key(receptacle)}")  # after the item's
             bag = _received_here(uow, office, receptacle)
             receptacle = bag.receptacle_id
             if bag.opened_at is None:  # scanning its items out of it opens it
@@ -429,6 +433,7 @@ def release(code: str, item_id: str, *, at: datetime | None = None, source: str,
         item_id = check_item_id(item_id)
     when = scan_time(at, clock)
     with uow:
+        uow.office.lock(f"item:{office.code}:{item_id}")
         item = uow.office.item(office.code, item_id)
         if item is None or item.state != ItemState.HELD or item.hold_reason is None:
             raise OfficeConflict(f"item {item_id} is not held at {office.code}",
@@ -694,6 +699,7 @@ def _item_here(uow: OfficeUnitOfWork, office: Office, item_id: str, when: dateti
                source: str, network: Network) -> tuple[ItemAtOffice, list[TrackingEvent]]:
     """The item's work here, and the events of taking it in: an item not scanned here yet
     (presented or held straight off the truck) is recorded as arrived, not yet sorted."""
+    uow.office.lock(f"item:{office.code}:{item_id}")
     item = uow.office.item(office.code, item_id)
     if item is not None:
         return item, []

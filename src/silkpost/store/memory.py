@@ -219,6 +219,9 @@ class InMemoryOffice:
     def __init__(self, committed: OfficeRecords) -> None:
         self.records = committed.copy()
 
+    def lock(self, name: str) -> None:
+        """Nothing to wait for: the fake serves one caller at a time."""
+
     def add_pre_advice(self, advised: AdvisedDispatch) -> None:
         r = self.records
         for key in [k for k, v in r.advised.items() if v[0][:20] == advised.advice.dispatch_id]:

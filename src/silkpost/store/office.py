@@ -61,6 +61,13 @@ class SqlOfficeRepository:
     def __init__(self, connection: Connection) -> None:
         self._conn = connection
 
+    def lock(self, name: str) -> None:
+        """A transaction-scoped advisory lock on PostgreSQL; nothing on SQLite, where the
+        office's unit of work holds the one write lock already."""
+        if self._conn.dialect.name == "postgresql":
+            self._conn.exec_driver_sql("SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))",
+                                       (name,))
+
     # --- pre-advices ---------------------------------------------------------------------
 
     def add_pre_advice(self, advised: AdvisedDispatch) -> None:
