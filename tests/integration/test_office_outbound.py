@@ -111,7 +111,7 @@ def test_bags_close_into_one_dispatch_with_a_bill_and_a_handover(any_platform: P
     assert [r.items for r in advised.advice.receptacles] == [tuple(ids[:3]), tuple(ids[3:])]
     assert _codes(p, ObjectKind.DISPATCH, dispatch) == ["SDC", "SLD"]
     assert "EMC" in _codes(p, ObjectKind.ITEM, ids[0])  # left the outward office
-    assert outbound.delivery_bill(dispatch, **{k: v for k, v in _kw(p).items()
+    assert outbound.delivery_bill(OFFICE, dispatch, **{k: v for k, v in _kw(p).items()
                                                if k != "clock"}).conveyance == "truck XJ A1234"
     # The pre-advice waits at Almaty for the dispatch to arrive.
     answer = office.receive("KZALAA", first.bag.receptacle_id or "", weighed_kg=4.2,

@@ -14,9 +14,8 @@ putting it into another bag is refused, naming the bag it is in. Every action is
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
-from typing import Any
 
 from silkpost.domain.codes import ObjectKind
 from silkpost.domain.events import TrackingEvent
@@ -159,16 +158,15 @@ def close_bag(code: str, bag_id: int, *, weight_kg: float, seal: str | None = No
         label = receptacle_label(dispatch.dispatch_id, serial, weight_kg=weight,
                                  highest=last,
                                  registered="registered" if registered else "none")
-        closed = Bag(bag.bag_id, bag.office, bag.destination, bag.category, bag.subclass,
-                     bag.opened_at, closed_at=when, receptacle_id=label,
-                     dispatch_id=dispatch.dispatch_id, weight_kg=weight, seal=seal)
+        closed = replace(bag, closed_at=when, receptacle_id=label,
+                         dispatch_id=dispatch.dispatch_id, weight_kg=weight, seal=seal)
         uow.office.close_bag(closed)
-        dispatch = OutboundDispatch(**{**_fields(dispatch), "receptacles": serial})
+        dispatch = replace(dispatch, receptacles=serial)
         events = [office_event(office, ObjectKind.RECEPTACLE, label, BAG_CLOSED, when, source,
                          {"weight_kg": weight or None, "seal": seal, "items": len(items),
                           "dispatch_id": dispatch.dispatch_id})]
         if last:
-            dispatch = OutboundDispatch(**{**_fields(dispatch), "closed_at": when})
+            dispatch = replace(dispatch, closed_at=when)
             events.append(_dispatch_closed(office, dispatch, when, source))
         uow.office.put_dispatch(dispatch)
         record(events, uow, clock)
@@ -188,7 +186,7 @@ def close_dispatch(code: str, dispatch: str, *, at: datetime | None = None, sour
     with uow:
         found = _dispatch_here(uow, office, dispatch)
         if found.closed_at is None:
-            found = OutboundDispatch(**{**_fields(found), "closed_at": when})
+            found = replace(found, closed_at=when)
             uow.office.put_dispatch(found)
             record([_dispatch_closed(office, found, when, source)], uow, clock)
         bill = _bill(uow, network, found)
@@ -196,16 +194,14 @@ def close_dispatch(code: str, dispatch: str, *, at: datetime | None = None, sour
     return bill
 
 
-def delivery_bill(dispatch: str, *, network: Network, uow: OfficeUnitOfWork) -> DeliveryBill:
-    """The delivery bill of a dispatch (closed or not yet)."""
+def delivery_bill(code: str, dispatch: str, *, network: Network, uow: OfficeUnitOfWork
+                  ) -> DeliveryBill:
+    """The delivery bill of a dispatch made at office ``code`` (closed or not yet)."""
+    office = office_of(network, code)
     with invalid_request():
         dispatch = check_dispatch_id(dispatch)
     with uow:
-        found = uow.office.dispatch(dispatch)
-        if found is None:
-            raise DispatchNotFound(f"no dispatch {dispatch} was made here",
-                                   field="dispatch_id")
-        return _bill(uow, network, found)
+        return _bill(uow, network, _dispatch_here(uow, office, dispatch))
 
 
 def bag_label(code: str, receptacle_id: str, *, network: Network, uow: OfficeUnitOfWork
@@ -250,10 +246,8 @@ def hand_over(code: str, dispatch: str, conveyance: Conveyance, *, at: datetime 
             assert stored is not None
             return stored
         bags = uow.office.dispatch_bags(dispatch)
-        found = OutboundDispatch(**{**_fields(found), "handed_over_at": when,
-                                    "conveyance_mode": conveyance.mode.value,
-                                    "conveyance": conveyance.reference,
-                                    "service_id": conveyance.service_id})
+        found = replace(found, handed_over_at=when, conveyance_mode=conveyance.mode.value,
+                        conveyance=conveyance.reference, service_id=conveyance.service_id)
         uow.office.put_dispatch(found)
         carried = {"conveyance": f"{conveyance.mode.value} {conveyance.reference}",
                    **({"service": conveyance.service_id} if conveyance.service_id else {})}
@@ -294,7 +288,7 @@ def _open_dispatch(uow: OfficeUnitOfWork, office: Office, bag: Bag, when: dateti
     if found is not None and found.receptacles < MAX_RECEPTACLES:
         return found
     if found is not None:  # full: close it, the bag opens the next
-        uow.office.put_dispatch(OutboundDispatch(**{**_fields(found), "closed_at": when}))
+        uow.office.put_dispatch(replace(found, closed_at=when))
     if serial >= 9999:
         raise OfficeConflict(f"dispatch serials {office.code}>{bag.destination} category "
                              f"{bag.category} are used up for {year}", field="bag")
@@ -362,10 +356,6 @@ def _dispatch_here(uow: OfficeUnitOfWork, office: Office, dispatch: str) -> Outb
         raise DispatchNotFound(f"no dispatch {dispatch} was made at {office.code}",
                                field="dispatch_id")
     return found
-
-
-def _fields(d: OutboundDispatch) -> dict[str, Any]:
-    return {name: getattr(d, name) for name in d.__dataclass_fields__}
 
 
 def _name(network: Network, code: str) -> str:

@@ -19,6 +19,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 
+from silkpost.domain import s9
 from silkpost.domain.codes import ObjectKind, Status
 from silkpost.domain.errors import InvalidValue
 from silkpost.domain.events import TrackingEvent
@@ -180,7 +181,7 @@ def receive(code: str, label: str, *, weighed_kg: float | None = None, seal: str
         uow.office.lock(f"receptacle:{key}")
         earlier = uow.office.receipt(key)
         advised = uow.office.advised_receptacle(key)
-        declared = advised[1] if advised is not None else _label_weight(label)
+        declared = advised[1] if advised is not None else s9.parse(label).weight_kg
         items = len(advised[2]) if advised is not None else 0
         outcome = receipt_outcome(office.code, label, advised=advised is not None,
                                   received_label=None if earlier is None
@@ -247,7 +248,7 @@ def open_receptacle(code: str, label: str, *, at: datetime | None = None, source
         receipt = _received_here(uow, office, label)
         advised = uow.office.advised_receptacle(receptacle_key(label))
         if receipt.opened_at is None:
-            receipt = _replace_receipt(receipt, opened_at=when)
+            receipt = replace(receipt, opened_at=when)
             uow.office.put_receipt(receipt)
             record([office_event(office, ObjectKind.RECEPTACLE, receipt.receptacle_id, OPENED,
                             when, source, None)], uow, clock)
@@ -309,7 +310,7 @@ def scan_item(code: str, item_id: str, *, receptacle: str | None = None, damaged
             bag = _received_here(uow, office, receptacle)
             receptacle = bag.receptacle_id
             if bag.opened_at is None:  # scanning its items out of it opens it
-                uow.office.put_receipt(_replace_receipt(bag, opened_at=when))
+                uow.office.put_receipt(replace(bag, opened_at=when))
                 events.append(office_event(office, ObjectKind.RECEPTACLE, receptacle, OPENED, when,
                                      source, None))
             advised = uow.office.advised_receptacle(receptacle_key(receptacle))
@@ -371,7 +372,7 @@ def finish_receptacle(code: str, label: str, *, at: datetime | None = None,
                     receptacle_id=receipt.receptacle_id, item_id=i,
                     detail="in the pre-advice but not in the bag") for i in missing])
         if receipt.verified_at is None:
-            uow.office.put_receipt(_replace_receipt(receipt, verified_at=when))
+            uow.office.put_receipt(replace(receipt, verified_at=when))
         findings = [f for f in uow.office.findings(receipt.dispatch_id)
                     if f.receptacle_id == receipt.receptacle_id]
         uow.commit()
@@ -608,10 +609,6 @@ def scan_time(at: datetime | None, clock: Clock) -> datetime:
         return check_time(at, field="at")
 
 
-def _label_weight(label: str) -> float:
-    return int(label[25:29]) / 10
-
-
 def _weight_note(declared: float, weighed: float | None) -> str | None:
     return None if weighed is None else weight_finding(declared, weighed)
 
@@ -711,10 +708,6 @@ def _item_here(uow: OfficeUnitOfWork, office: Office, item_id: str, when: dateti
                                 network)
     return item, [_item_event(office, item_id, OfficeAction.ARRIVED, direction, when, source,
                               None)]
-
-
-def _replace_receipt(receipt: Receipt, **changes: Any) -> Receipt:
-    return replace(receipt, **changes)
 
 
 def office_event(office: Office, kind: ObjectKind, object_id: str, code: str,

@@ -149,6 +149,18 @@ def in_write_transaction(conn: Connection, work: Callable[[Connection], T]) -> T
     raise AssertionError("unreachable")  # pragma: no cover
 
 
+def dialect_insert(conn: Connection, table: Any) -> Any:
+    """An INSERT into ``table`` that can take ON CONFLICT clauses, in the connection's
+    dialect (PostgreSQL's or SQLite's; the generic INSERT has none)."""
+    if conn.dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+        return pg_insert(table)
+    from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+    return sqlite_insert(table)
+
+
 def begin_writing(conn: Connection) -> threading.Lock | None:
     """Start a transaction on ``conn`` that will write, taking the write lock first on
     SQLite (this process's writers queue for the file; ``BEGIN IMMEDIATE`` waits up to the

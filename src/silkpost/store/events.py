@@ -29,7 +29,7 @@ from sqlalchemy import (
     select,
     tuple_,
 )
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.dialects import sqlite
 from sqlalchemy.sql.elements import ColumnElement
 
 from silkpost.domain.codes import ObjectKind, Status, statuses
@@ -50,6 +50,7 @@ from silkpost.domain.status import (
 )
 from silkpost.domain.tracked import StatusCount, TrackedObject
 from silkpost.store import item_outbox
+from silkpost.store.engine import dialect_insert
 from silkpost.store.schema import events, object_status, retracted_objects
 from silkpost.tracking.ports import ObjectQuery
 
@@ -324,9 +325,7 @@ def write(conn: Connection, rows: Rows, summaries: Rows) -> int:
 
 def _insert_ignore(conn: Connection, table: Any) -> Any:
     """An INSERT that skips rows already there, in the connection's dialect."""
-    if conn.dialect.name == "postgresql":
-        return postgresql.insert(table).on_conflict_do_nothing()
-    return sqlite.insert(table).on_conflict_do_nothing()
+    return dialect_insert(conn, table).on_conflict_do_nothing()
 
 
 def _any_retracted(conn: Connection) -> bool:

@@ -13,8 +13,6 @@ from typing import Any
 
 import orjson
 from sqlalchemy import Connection, Table, and_, delete, func, insert, select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from silkpost.domain.events import from_epoch_us, to_epoch_us
 from silkpost.domain.office import (
@@ -34,7 +32,8 @@ from silkpost.office.ports import (
     PendingItem,
     Receipt,
 )
-from silkpost.store.columns import optional_us
+from silkpost.store.columns import optional_time, optional_us
+from silkpost.store.engine import dialect_insert
 from silkpost.store.schema import (
     office_advised_receptacles,
     office_bag_items,
@@ -49,10 +48,6 @@ from silkpost.store.schema import (
 
 _ON_THE_CLOCK = (ItemState.SORTED, ItemState.UNROUTED)
 _UPSERTS: dict[tuple[str, str], Any] = {}
-
-
-def _dt(us: int | None) -> datetime | None:
-    return None if us is None else from_epoch_us(us)
 
 
 class SqlOfficeRepository:
@@ -213,7 +208,7 @@ class SqlOfficeRepository:
             .where(i.office == office, i.state.in_(_ON_THE_CLOCK),
                    i.scanned_us >= to_epoch_us(since))
         )
-        return [(from_epoch_us(r[0]), _dt(r[1])) for r in self._conn.execute(query)]
+        return [(from_epoch_us(r[0]), optional_time(r[1])) for r in self._conn.execute(query)]
 
     # --- findings ------------------------------------------------------------------------
 
@@ -368,9 +363,7 @@ class SqlOfficeRepository:
     # --- helpers -------------------------------------------------------------------------
 
     def _insert(self, table: Table) -> Any:
-        if self._conn.dialect.name == "postgresql":
-            return pg_insert(table)
-        return sqlite_insert(table)
+        return dialect_insert(self._conn, table)
 
     def _upsert(self, table: Table, row: dict[str, Any], key: Sequence[str]) -> None:
         # Built once per dialect and table, the rows passed as parameters: SQLAlchemy then
@@ -392,8 +385,8 @@ def _receipt(row: Mapping[Any, Any]) -> Receipt:
         outcome=ReceiptOutcome(row["outcome"]), received_at=from_epoch_us(row["received_us"]),
         declared_kg=float(row["declared_kg"]),
         weighed_kg=None if row["weighed_kg"] is None else float(row["weighed_kg"]),
-        seal=row["seal"], operator=row["operator"], opened_at=_dt(row["opened_us"]),
-        verified_at=_dt(row["verified_us"]))
+        seal=row["seal"], operator=row["operator"], opened_at=optional_time(row["opened_us"]),
+        verified_at=optional_time(row["verified_us"]))
 
 
 def _item(row: Mapping[Any, Any]) -> ItemAtOffice:
@@ -404,12 +397,12 @@ def _item(row: Mapping[Any, Any]) -> ItemAtOffice:
         destination=row["destination"], service_id=row["service_id"],
         next_node=row["next_node"],
         hold_reason=None if row["hold_reason"] is None else HoldReason(row["hold_reason"]),
-        held_at=_dt(row["held_us"]), note=row["note"])
+        held_at=optional_time(row["held_us"]), note=row["note"])
 
 
 def _bag(row: Mapping[Any, Any]) -> Bag:
     return Bag(int(row["bag_id"]), row["office"], row["destination"], row["category"],
-               row["subclass"], from_epoch_us(row["opened_us"]), _dt(row["closed_us"]),
+               row["subclass"], from_epoch_us(row["opened_us"]), optional_time(row["closed_us"]),
                row["receptacle_id"], row["dispatch_id"],
                None if row["weight_kg"] is None else float(row["weight_kg"]), row["seal"])
 
@@ -418,8 +411,9 @@ def _dispatch(row: Mapping[Any, Any]) -> OutboundDispatch:
     return OutboundDispatch(
         row["dispatch_id"], row["office"], row["destination"], row["category"],
         row["subclass"], int(row["year"]), int(row["serial"]), from_epoch_us(row["opened_us"]),
-        int(row["receptacles"]), _dt(row["closed_us"]), _dt(row["handed_over_us"]),
-        row["conveyance_mode"], row["conveyance"], row["service_id"])
+        int(row["receptacles"]), optional_time(row["closed_us"]),
+        optional_time(row["handed_over_us"]), row["conveyance_mode"], row["conveyance"],
+        row["service_id"])
 
 
 __all__ = ["SqlOfficeRepository"]

@@ -24,11 +24,10 @@ from silkpost.api.outbound_schemas import (
 )
 from silkpost.api.problems import MEDIA_TYPE as PROBLEM
 from silkpost.api.problems import PROBLEM_RESPONSES, Problem
-from silkpost.domain.office import Conveyance, check_dispatch_id
+from silkpost.domain.office import Conveyance
 from silkpost.errors import invalid_request
 from silkpost.office import deadlines, outbound
 from silkpost.office.documents import bill_csv, bill_pdf, label_pdf
-from silkpost.office.errors import DispatchNotFound
 from silkpost.office.service import office_of
 from silkpost.partners.service import Caller
 
@@ -177,14 +176,8 @@ def get_deadlines(platform: PlatformDep, office: Office,
 
 
 def _bill(platform: PlatformDep, code: str, dispatch_id: str) -> outbound.DeliveryBill:
-    with invalid_request():
-        dispatch_id = check_dispatch_id(dispatch_id)
-    bill = outbound.delivery_bill(dispatch_id, network=platform.network,
+    return outbound.delivery_bill(code, dispatch_id, network=platform.network,
                                   uow=platform.office_reader())
-    if bill.dispatch_id[:6] != code:
-        raise DispatchNotFound(f"no dispatch {dispatch_id} was made at {code}",
-                               field="dispatch_id")
-    return bill
 
 
 def _pdf(data: bytes, name: str) -> Response:
