@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+import socket
 import statistics
 import time
 from collections.abc import Callable, Iterator
@@ -77,6 +78,13 @@ def timed(fn: Callable[[], Any]) -> tuple[float, Any]:
 
 def median(values: list[float]) -> float:
     return statistics.median(values)
+
+
+def free_port() -> int:
+    """A TCP port free on this machine now, for a server the benchmark starts."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
 
 
 def percentile(values: list[float], q: float) -> float:

@@ -31,17 +31,11 @@ import orjson
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _common import admin_key, corridor_records, percentile
+from _common import admin_key, corridor_records, free_port, percentile
 from silkpost.settings import Settings
 
 POLL_SECONDS = 0.01
 MIN_POLLS = 300  # a phase polls at least this often, so a short one has a p99 too
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def write_body(path: Path, max_bytes: int, seed: int) -> int:

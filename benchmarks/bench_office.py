@@ -40,7 +40,7 @@ import orjson
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _common import percentile
+from _common import free_port, percentile
 from silkpost.bootstrap import Platform, bootstrap
 from silkpost.domain import s10
 from silkpost.domain.partners import PartnerKind
@@ -52,12 +52,6 @@ from silkpost.tracking.service import ingest
 
 OFFICE = "CNURCA"
 PARTNER = "CNPOST-URC"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def posted(platform: Platform, first: int, count: int) -> list[str]:

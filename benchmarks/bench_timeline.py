@@ -26,7 +26,6 @@ import argparse
 import json
 import os
 import random
-import socket
 import sqlite3
 import subprocess
 import sys
@@ -39,7 +38,7 @@ import httpx2 as httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _common import ROUTE, admin_key, percentile
+from _common import ROUTE, admin_key, free_port, percentile
 from silkpost.bootstrap import bootstrap
 from silkpost.domain.events import to_epoch_us
 from silkpost.domain.status import code_facts
@@ -117,12 +116,6 @@ def valid_items(items: int) -> list[int]:
     from silkpost.domain.s10 import calc_check_digit
 
     return [x for x in range(items) if calc_check_digit(f"{x:08d}") == "0"]
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def drop_page_cache() -> str:

@@ -24,6 +24,9 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from _common import free_port
 from silkpost.bootstrap import bootstrap
 from silkpost.domain.partners import PartnerKind
 from silkpost.domain.webhooks import WebhookEventType
@@ -43,12 +46,6 @@ async def app(scope, receive, send):
     await send({"type": "http.response.start", "status": 204, "headers": []})
     await send({"type": "http.response.body", "body": b""})
 """
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def start_receiver(folder: Path) -> tuple[subprocess.Popen[bytes], str]:

@@ -11,6 +11,7 @@ import shutil
 import socket
 import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
@@ -55,6 +56,30 @@ def sign_in(page: Any, base: str, key: str, then: str) -> None:
     page.wait_for_url(f"{base}{then}")
 
 
+@contextmanager
+def serving(platform: Platform) -> Iterator[str]:
+    """The real app on ``platform`` served on a free port (its base URL) until left."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    server = uvicorn.Server(uvicorn.Config(create_app(platform), host="127.0.0.1",
+                                           port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    base = f"http://127.0.0.1:{port}"
+    for _ in range(200):  # bounded wait for the socket, not a sleep
+        try:
+            if httpx.get(f"{base}/healthz", timeout=0.5).status_code == 200:
+                break
+        except httpx.TransportError:
+            threading.Event().wait(0.05)
+    try:
+        yield base
+    finally:
+        server.should_exit = True
+        thread.join(10)
+
+
 @pytest.fixture
 def served(sqlite_platform: Platform) -> Iterator[tuple[str, list[str]]]:
     """The real app on a free port, after one simulated day of traffic."""
@@ -68,22 +93,7 @@ def served(sqlite_platform: Platform) -> Iterator[tuple[str, list[str]]]:
         from silkpost.tracking.ports import ObjectQuery
 
         ids = [t.object_id for t in uow.events.find(ObjectQuery(limit=3))]
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(create_app(sqlite_platform), host="127.0.0.1",
-                                           port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    base = f"http://127.0.0.1:{port}"
-    for _ in range(200):  # bounded wait for the socket, not a sleep
-        try:
-            if httpx.get(f"{base}/healthz", timeout=0.5).status_code == 200:
-                break
-        except httpx.TransportError:
-            threading.Event().wait(0.05)
-    yield base, ids
-    server.should_exit = True
-    thread.join(10)
+    with serving(sqlite_platform) as base:
+        yield base, ids
 
 

@@ -8,17 +8,13 @@ Skips with the reason when Chromium is absent, unless SILKPOST_REQUIRE_SERVICES=
 
 from __future__ import annotations
 
-import socket
-import threading
 from collections.abc import Iterator
 from datetime import datetime, timedelta
 from typing import Any
 
 import httpx2 as httpx
 import pytest
-import uvicorn
 
-from silkpost.api.app import create_app
 from silkpost.bootstrap import Platform
 from silkpost.domain import s10
 from silkpost.domain.office import AdvisedReceptacle, PreAdvice
@@ -26,7 +22,7 @@ from silkpost.domain.partners import PartnerKind
 from silkpost.office import service as office
 from silkpost.partners.service import issue_key, register_partner
 from silkpost.tracking.service import ingest
-from tests.browser.conftest import ARTIFACTS, FLAGS, sign_in
+from tests.browser.conftest import ARTIFACTS, FLAGS, serving, sign_in
 from tests.conftest import NOW
 from tests.factories import event, numbered
 
@@ -54,23 +50,8 @@ def desk(sqlite_platform: Platform) -> Iterator[tuple[str, str]]:
     office.advise(PreAdvice.of(DISPATCH, year=2026, receptacles=[
         AdvisedReceptacle(BAG, tuple(ITEMS[:3]))]), sender="CNPOST", network=p.network,
         uow=p.office_uow(), clock=p.clock)
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(create_app(p), host="127.0.0.1", port=port,
-                                           log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    base = f"http://127.0.0.1:{port}"
-    for _ in range(200):  # bounded wait for the socket, not a sleep
-        try:
-            if httpx.get(f"{base}/healthz", timeout=0.5).status_code == 200:
-                break
-        except httpx.TransportError:
-            threading.Event().wait(0.05)
-    yield base, key
-    server.should_exit = True
-    thread.join(10)
+    with serving(p) as base:
+        yield base, key
 
 
 def _scan(page: Any, code: str) -> None:

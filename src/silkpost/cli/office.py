@@ -9,9 +9,10 @@ settings name. The events of the work are recorded as sent by ``--source`` (defa
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import typer
 from rich.table import Table
@@ -45,6 +46,7 @@ _OUTCOME_STYLE = {"announced": "bold green", "unannounced": "bold yellow",
                   "already_received": "dim", "duplicate": "bold red", "wrong_office": "bold red",
                   "sorted": "bold green", "held": "bold yellow", "unrouted": "bold red",
                   "already_scanned": "dim", "returned": "bold magenta"}
+T = TypeVar("T")
 _SHOWN = 20  # items listed by `office open` before "… and N more"
 
 
@@ -298,6 +300,21 @@ def _print_item(out: Any, as_json: bool, what: str) -> None:
                   f"{_utc(out.updated_at)} UTC")
 
 
+def _on_item(action: Callable[..., T], office: str, item: str, at: str | None,
+             source: str | None, **options: Any) -> T:
+    """One of the office's actions on an item, at ``--at``, recorded as sent by
+    ``--source``; a mistake is one line naming the option."""
+    with reported_errors():
+        when = _at(at)
+        platform = _platform()
+        try:
+            return action(office, item, at=when, source=_source(source, office), **options,
+                          **_kw(platform))
+        finally:
+            platform.dispose()
+    raise AssertionError("unreachable")  # reported_errors exits on an error
+
+
 @app.command("hold")
 def hold(
     office: str = typer.Argument(..., help="the office of exchange, e.g. CNURCA"),
@@ -312,12 +329,7 @@ def hold(
     from silkpost.api.office_schemas import ItemOut
     from silkpost.office import service
 
-    with reported_errors():
-        when = _at(at)
-        platform = _platform()
-        held = service.hold(office, item, reason, note=note, at=when,
-                            source=_source(source, office), **_kw(platform))
-        platform.dispose()
+    held = _on_item(service.hold, office, item, at, source, reason=reason, note=note)
     _print_item(ItemOut.of(held), as_json, "held")
 
 
@@ -333,12 +345,7 @@ def present(
     from silkpost.api.office_schemas import ItemOut
     from silkpost.office import service
 
-    with reported_errors():
-        when = _at(at)
-        platform = _platform()
-        done = service.present(office, item, at=when, source=_source(source, office),
-                               **_kw(platform))
-        platform.dispose()
+    done = _on_item(service.present, office, item, at, source)
     _print_item(ItemOut.of(done), as_json, "presented to customs")
 
 
@@ -354,12 +361,7 @@ def release(
     from silkpost.api.office_schemas import ItemScanOut
     from silkpost.office import service
 
-    with reported_errors():
-        when = _at(at)
-        platform = _platform()
-        done = service.release(office, item, at=when, source=_source(source, office),
-                               **_kw(platform))
-        platform.dispose()
+    done = _on_item(service.release, office, item, at, source)
     _print_scan(ItemScanOut.of_scan(done), as_json)
 
 
@@ -376,12 +378,7 @@ def return_(
     from silkpost.api.office_schemas import ItemOut
     from silkpost.office import service
 
-    with reported_errors():
-        when = _at(at)
-        platform = _platform()
-        done = service.return_to_sender(office, item, note=note, at=when,
-                                        source=_source(source, office), **_kw(platform))
-        platform.dispose()
+    done = _on_item(service.return_to_sender, office, item, at, source, note=note)
     _print_item(ItemOut.of(done), as_json, "returned to its sender")
 
 
