@@ -56,3 +56,21 @@ def test_the_supervisor_sees_what_is_late_and_the_dashboard_the_share(
         row = re.search(r'<tr data-office="CNURCA">.*?</tr>', dashboard, re.S)
         assert row is not None and "50 %" in row.group(0)
         assert client.get("/office/CNDGGA", headers=key).status_code == 404  # a warehouse
+
+
+def test_the_office_screens_refuse_bad_addresses_without_breaking(
+        sqlite_platform: Platform) -> None:
+    """An unknown office, an over-long code, a warehouse, a refresh out of range, a lang that
+    is no language: each a 4xx naming what is wrong, never a 5xx or a traceback."""
+    p = sqlite_platform
+    key = {"Authorization": f"Bearer {operator_key(uow=p.partner_uow, clock=p.clock).text}"}
+    with TestClient(create_app(p), raise_server_exceptions=False) as client:
+        for path, status, named in (
+                ("/office/ZZZZZZ", 404, "office"), ("/office/ZZZZZZ/scan", 404, "office"),
+                ("/office/" + "X" * 200, 422, "code"), ("/office/CNDGGA/scan", 404, "office"),
+                ("/office/CNURCA?refresh=-1", 422, "refresh"),
+                ("/office/CNURCA?refresh=abc", 422, "refresh")):
+            answer = client.get(path, headers=key)
+            assert answer.status_code == status, (path, answer.text)
+            assert named in answer.text and "Traceback" not in answer.text, path
+        assert client.get("/office/CNURCA/scan?lang=xx", headers=key).status_code == 200
