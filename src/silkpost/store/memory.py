@@ -8,11 +8,11 @@ same contract tests.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from types import TracebackType
-from typing import Self
+from typing import Any, Self
 
 from silkpost.domain.audit import AuditEntry
 from silkpost.domain.codes import ObjectKind, Status
@@ -192,9 +192,11 @@ class InMemoryRegistry:
     office: OfficeRecords = field(default_factory=lambda: OfficeRecords())
 
 
-@dataclass
+@dataclass(slots=True)
 class OfficeRecords:
-    """The offices' committed records (see :class:`InMemoryOffice`)."""
+    """The offices' committed records (see :class:`InMemoryOffice`), with the indexes that
+    keep each lookup proportional to what it returns, as the SQL store's indexes do: a
+    simulated week puts hundreds of thousands of items through them."""
 
     pre_advices: dict[str, AdvisedDispatch] = field(default_factory=dict)
     advised: dict[str, tuple[str, float, tuple[str, ...]]] = field(default_factory=dict)
@@ -205,19 +207,64 @@ class OfficeRecords:
     bag_items: dict[tuple[str, str], tuple[int, datetime]] = field(default_factory=dict)
     dispatches: dict[str, OutboundDispatch] = field(default_factory=dict)
     counters: dict[tuple[str, str, str, int], int] = field(default_factory=dict)
+    # indexes: (office, receptacle id) -> items; bag -> items; dispatch -> bags; open ones
+    in_receptacle: dict[tuple[str, str], set[str]] = field(default_factory=dict)
+    in_bag: dict[int, dict[str, datetime]] = field(default_factory=dict)
+    of_dispatch: dict[str, set[int]] = field(default_factory=dict)
+    open_dispatches: dict[tuple[str, str, str, str, int], set[str]] = field(
+        default_factory=dict)
+    last_bag: int = 0
 
-    def copy(self) -> OfficeRecords:
-        """A copy a unit of work changes; committing it makes it the records."""
-        return OfficeRecords(**{name: dict(getattr(self, name))
-                                for name in self.__dataclass_fields__})
+
+_MISSING = object()
 
 
 class InMemoryOffice:
-    """The offices' records for one unit of work: a copy of the committed ones (tests only:
-    each unit of work copies them whole)."""
+    """The offices' records for one unit of work: it changes the committed records in place
+    and keeps how to undo each change, which rollback replays (the fake serves one caller at a
+    time, so nobody else sees a change before it is committed or undone)."""
 
     def __init__(self, committed: OfficeRecords) -> None:
-        self.records = committed.copy()
+        self.records = committed
+        self._undo: list[Callable[[], None]] = []
+
+    def undo(self) -> None:
+        """Take back every change of this unit of work, newest first."""
+        while self._undo:
+            self._undo.pop()()
+
+    def _set(self, table: dict[Any, Any], key: Any, value: Any) -> None:
+        old = table.get(key, _MISSING)
+        table[key] = value
+
+        def back() -> None:
+            if old is _MISSING:
+                del table[key]
+            else:
+                table[key] = old
+        self._undo.append(back)
+
+    def _delete(self, table: dict[Any, Any], key: Any) -> None:
+        old = table.pop(key)
+        self._undo.append(lambda: table.__setitem__(key, old))
+
+    def _index(self, index: dict[Any, Any], key: Any, member: Any, value: Any = None) -> None:
+        """Add ``member`` to the set (or, with a value, the dict) ``index[key]``."""
+        group = index.setdefault(key, {} if value is not None else set())
+        if member in group:
+            return
+        if value is not None:
+            group[member] = value
+            self._undo.append(lambda: group.pop(member))
+        else:
+            group.add(member)
+            self._undo.append(lambda: group.discard(member))
+
+    def _unindex(self, index: dict[Any, set[Any]], key: Any, member: Any) -> None:
+        group = index.get(key)
+        if group is not None and member in group:
+            group.discard(member)
+            self._undo.append(lambda: group.add(member))
 
     def lock(self, name: str) -> None:
         """Nothing to wait for: the fake serves one caller at a time."""
@@ -225,10 +272,11 @@ class InMemoryOffice:
     def add_pre_advice(self, advised: AdvisedDispatch) -> None:
         r = self.records
         for key in [k for k, v in r.advised.items() if v[0][:20] == advised.advice.dispatch_id]:
-            del r.advised[key]
-        r.pre_advices[advised.advice.dispatch_id] = advised
+            self._delete(r.advised, key)
+        self._set(r.pre_advices, advised.advice.dispatch_id, advised)
         for rec in advised.advice.receptacles:
-            r.advised[rec.key] = (rec.receptacle_id, float(rec.weight_kg or 0.0), rec.items)
+            self._set(r.advised, rec.key,
+                      (rec.receptacle_id, float(rec.weight_kg or 0.0), rec.items))
 
     def pre_advice(self, dispatch_id: str) -> AdvisedDispatch | None:
         return self.records.pre_advices.get(dispatch_id)
@@ -244,17 +292,23 @@ class InMemoryOffice:
                       key=lambda x: x.receptacle_id[:23])
 
     def put_receipt(self, receipt: Receipt) -> None:
-        self.records.receipts[receipt.receptacle_id[:23]] = receipt
+        self._set(self.records.receipts, receipt.receptacle_id[:23], receipt)
 
     def item(self, office: str, item_id: str) -> ItemAtOffice | None:
         return self.records.items.get((office, item_id))
 
     def put_item(self, item: ItemAtOffice) -> None:
-        self.records.items[item.office, item.item_id] = item
+        r = self.records
+        before = r.items.get((item.office, item.item_id))
+        if before is not None and before.receptacle_id is not None:
+            self._unindex(r.in_receptacle, (item.office, before.receptacle_id), item.item_id)
+        self._set(r.items, (item.office, item.item_id), item)
+        if item.receptacle_id is not None:
+            self._index(r.in_receptacle, (item.office, item.receptacle_id), item.item_id)
 
     def items_in(self, office: str, receptacle_id: str) -> list[str]:
-        found = [x for x in self.records.items.values()
-                 if x.office == office and x.receptacle_id == receptacle_id]
+        r = self.records
+        found = [r.items[office, i] for i in r.in_receptacle.get((office, receptacle_id), ())]
         return [x.item_id for x in sorted(found, key=lambda x: (x.scanned_at, x.item_id))]
 
     def held(self, office: str, reason: HoldReason | None = None, *, limit: int = 1000
@@ -298,7 +352,7 @@ class InMemoryOffice:
         for f in findings:
             key = (f.dispatch_id, f.kind.value, f.receptacle_id or "", f.item_id or "")
             if key not in self.records.findings:
-                self.records.findings[key] = f
+                self._set(self.records.findings, key, f)
                 new += 1
         return new
 
@@ -306,9 +360,15 @@ class InMemoryOffice:
         return [f for k, f in self.records.findings.items() if k[0] == dispatch_id]
 
     def add_bag(self, bag: Bag) -> Bag:
-        number = max(self.records.bags, default=0) + 1
+        r = self.records
+        number, last = r.last_bag + 1, r.last_bag
+        r.last_bag = number
+
+        def back() -> None:
+            r.last_bag = last
+        self._undo.append(back)
         stored = replace(bag, bag_id=number)
-        self.records.bags[number] = stored
+        self._set(r.bags, number, stored)
         return stored
 
     def bag(self, bag_id: int) -> Bag | None:
@@ -321,51 +381,54 @@ class InMemoryOffice:
     def add_to_bag(self, office: str, bag_id: int, item_id: str, at: datetime) -> bool:
         if (office, item_id) in self.records.bag_items:
             return False
-        self.records.bag_items[office, item_id] = (bag_id, at)
+        self._set(self.records.bag_items, (office, item_id), (bag_id, at))
+        self._index(self.records.in_bag, bag_id, item_id, at)
         return True
 
     def bag_items(self, bag_id: int) -> list[str]:
-        found = [(at, item) for (_, item), (b, at) in self.records.bag_items.items()
-                 if b == bag_id]
-        return [item for _, item in sorted(found)]
+        found = self.records.in_bag.get(bag_id, {})
+        return [item for _, item in sorted((at, item) for item, at in found.items())]
 
     def bag_count(self, bag_id: int) -> int:
-        return sum(1 for b, _ in self.records.bag_items.values() if b == bag_id)
+        return len(self.records.in_bag.get(bag_id, ()))
 
     def bag_counts(self, bag_ids: list[int]) -> dict[int, int]:
-        wanted = set(bag_ids)
-        counts: dict[int, int] = {}
-        for b, _ in self.records.bag_items.values():
-            if b in wanted:
-                counts[b] = counts.get(b, 0) + 1
-        return counts
+        return {b: n for b in set(bag_ids) if (n := self.bag_count(b))}
 
     def close_bag(self, bag: Bag) -> None:
-        self.records.bags[bag.bag_id] = bag
+        self._set(self.records.bags, bag.bag_id, bag)
+        if bag.dispatch_id is not None:
+            self._index(self.records.of_dispatch, bag.dispatch_id, bag.bag_id)
 
     def lock_counter(self, office: str, destination: str, category: str, year: int) -> int:
         return self.records.counters.get((office, destination, category, year), 0)
 
     def set_counter(self, office: str, destination: str, category: str, year: int,
                     serial: int) -> None:
-        self.records.counters[office, destination, category, year] = serial
+        self._set(self.records.counters, (office, destination, category, year), serial)
 
     def open_dispatch(self, office: str, destination: str, category: str, subclass: str,
                       year: int) -> OutboundDispatch | None:
-        found = [d for d in self.records.dispatches.values()
-                 if (d.office, d.destination, d.category, d.subclass, d.year)
-                 == (office, destination, category, subclass, year) and d.closed_at is None]
+        ids = self.records.open_dispatches.get((office, destination, category, subclass, year),
+                                               ())
+        found = [self.records.dispatches[i] for i in ids]
         return max(found, key=lambda d: d.serial, default=None)
 
     def put_dispatch(self, dispatch: OutboundDispatch) -> None:
-        self.records.dispatches[dispatch.dispatch_id] = dispatch
+        self._set(self.records.dispatches, dispatch.dispatch_id, dispatch)
+        key = (dispatch.office, dispatch.destination, dispatch.category, dispatch.subclass,
+               dispatch.year)
+        if dispatch.closed_at is None:
+            self._index(self.records.open_dispatches, key, dispatch.dispatch_id)
+        else:
+            self._unindex(self.records.open_dispatches, key, dispatch.dispatch_id)
 
     def dispatch(self, dispatch_id: str) -> OutboundDispatch | None:
         return self.records.dispatches.get(dispatch_id)
 
     def dispatch_bags(self, dispatch_id: str) -> list[Bag]:
-        return sorted((b for b in self.records.bags.values() if b.dispatch_id == dispatch_id),
-                      key=lambda b: b.receptacle_id or "")
+        bags = (self.records.bags[b] for b in self.records.of_dispatch.get(dispatch_id, ()))
+        return sorted(bags, key=lambda b: b.receptacle_id or "")
 
 
 class InMemoryAuditLog:
@@ -614,6 +677,7 @@ class InMemoryUnitOfWork:
 
     def rollback(self) -> None:
         """Forget the pending events, notices, partners and keys."""
+        self.office.undo()
         self.events = _PendingLog(self.committed_log)
         self.notices = InMemoryNotices(self.committed_notices)
         self._fresh_registry()
