@@ -14,6 +14,7 @@ putting it into another bag is refused, naming the bag it is in. Every action is
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 
@@ -52,7 +53,14 @@ from silkpost.office.ports import (
     OfficeUnitOfWork,
     OutboundDispatch,
 )
-from silkpost.office.service import Office, office_event, office_of, record, scan_time
+from silkpost.office.service import (
+    OFFICE_KINDS,
+    Office,
+    office_event,
+    office_of,
+    record,
+    scan_time,
+)
 from silkpost.webhooks.service import new_message, queue
 
 INTO_BAG, BAG_CLOSED, DISPATCH_CLOSED, LOADED = "SIB", "SRC", "SDC", "SLD"
@@ -89,41 +97,67 @@ class Bagged:
 
 def put_in_bag(code: str, bag_id: int, item_id: str, *, at: datetime | None = None,
                source: str, network: Network, uow: OfficeUnitOfWork, clock: Clock) -> Bagged:
-    """Put a sorted item into an open bag bound for its destination office."""
+    """Put a sorted item into an open bag: :func:`put_items_in_bag` of one."""
+    return put_items_in_bag(code, bag_id, [item_id], at=at, source=source, network=network,
+                            uow=uow, clock=clock)[0]
+
+
+def put_items_in_bag(code: str, bag_id: int, item_ids: Sequence[str], *,
+                     at: datetime | None = None, source: str, network: Network,
+                     uow: OfficeUnitOfWork, clock: Clock) -> list[Bagged]:
+    """Put sorted items into an open bag bound for their destination office, in one
+    transaction: one refused item refuses them all, naming it."""
     office = office_of(network, code)
     with invalid_request():
-        item_id = check_item_id(item_id)
+        item_ids = [check_item_id(i) for i in item_ids]
     when = scan_time(at, clock)
+    answers: list[Bagged] = []
+    events: list[TrackingEvent] = []
     with uow:
         bag = _open_bag(uow, office, bag_id)
-        holder = uow.office.bag_of(office.code, item_id)
-        if holder is not None:
-            if holder != bag.bag_id:
-                raise OfficeConflict(f"item {item_id} is in bag {holder} already: take it out "
-                                     "of that bag first", field="item_id")
-            return Bagged(bag, item_id, uow.office.bag_count(bag.bag_id), already=True)
-        item = uow.office.item(office.code, item_id)
-        if item is None:
-            raise OfficeConflict(f"item {item_id} has not been scanned at {office.code}: scan "
-                                 "it first, for its sort decision", field="item_id")
-        if item.state != ItemState.SORTED:
-            why = f" ({item.note})" if item.note else ""
-            raise OfficeConflict(f"item {item_id} is {item.state}{why}, not sorted: it cannot "
-                                 "go into a bag", field="item_id")
-        if item.destination != bag.destination:
+        count = uow.office.bag_count(bag.bag_id)
+        for item_id in item_ids:
+            holder = uow.office.bag_of(office.code, item_id)
+            if holder is not None:
+                if holder != bag.bag_id:
+                    raise OfficeConflict(f"item {item_id} is in bag {holder} already: take it "
+                                         "out of that bag first", field="item_id")
+                answers.append(Bagged(bag, item_id, count, already=True))
+                continue
+            _check_bag_fits(uow, office, bag, item_id, network)
+            if count >= MAX_BAG_ITEMS:
+                raise OfficeConflict(f"bag {bag.bag_id} holds {MAX_BAG_ITEMS:,} items: close "
+                                     "it and open another", field="bag")
+            if not uow.office.add_to_bag(office.code, bag.bag_id, item_id, when):
+                raise OfficeConflict(f"item {item_id} was put into another bag at the same "
+                                     "moment", field="item_id")
+            count += 1
+            events.append(office_event(office, ObjectKind.ITEM, item_id, INTO_BAG, when, source,
+                                       {"bag": bag.bag_id}))
+            answers.append(Bagged(bag, item_id, count, already=False))
+        record(events, uow, clock)
+        uow.commit()
+    return answers
+
+
+def _check_bag_fits(uow: OfficeUnitOfWork, office: Office, bag: Bag, item_id: str,
+                    network: Network) -> None:
+    """A sorted item goes into a bag for its destination office; one bound beyond the
+    offices of exchange (a rail terminal, a warehouse) into a bag for whichever office of
+    exchange the worker dispatches it to."""
+    item = uow.office.item(office.code, item_id)
+    if item is None:
+        raise OfficeConflict(f"item {item_id} has not been scanned at {office.code}: scan "
+                             "it first, for its sort decision", field="item_id")
+    if item.state != ItemState.SORTED:
+        why = f" ({item.note})" if item.note else ""
+        raise OfficeConflict(f"item {item_id} is {item.state}{why}, not sorted: it cannot "
+                             "go into a bag", field="item_id")
+    if item.destination != bag.destination:
+        node = network.nodes.get(item.destination or "")
+        if node is None or node.kind in OFFICE_KINDS:
             raise OfficeConflict(f"item {item_id} goes to {item.destination}, this bag to "
                                  f"{bag.destination}", field="item_id")
-        count = uow.office.bag_count(bag.bag_id)
-        if count >= MAX_BAG_ITEMS:
-            raise OfficeConflict(f"bag {bag.bag_id} holds {MAX_BAG_ITEMS:,} items: close it "
-                                 "and open another", field="bag")
-        if not uow.office.add_to_bag(office.code, bag.bag_id, item_id, when):
-            raise OfficeConflict(f"item {item_id} was put into another bag at the same moment",
-                                 field="item_id")
-        record([office_event(office, ObjectKind.ITEM, item_id, INTO_BAG, when, source,
-                        {"bag": bag.bag_id})], uow, clock)
-        uow.commit()
-    return Bagged(bag, item_id, count + 1, already=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -364,4 +398,4 @@ def _name(network: Network, code: str) -> str:
 
 
 __all__ = ["Bagged", "ClosedBag", "DeliveryBill", "bag_label", "close_bag", "close_dispatch",
-           "delivery_bill", "hand_over", "put_in_bag", "start_bag"]
+           "delivery_bill", "hand_over", "put_in_bag", "put_items_in_bag", "start_bag"]

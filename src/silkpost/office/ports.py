@@ -69,9 +69,15 @@ class ItemState:
     """Where an item stands in an office's work (plain strings, as stored)."""
 
     SORTED = "sorted"
+    PRESENTED = "presented"  # to customs, keeping its sort decision until released
     HELD = "held"
     RETURNED = "returned"
     UNROUTED = "unrouted"
+
+
+# The states whose items must still leave the office the day they came (the deadline
+# monitor's): held and returned items are off the clock.
+ON_THE_CLOCK = (ItemState.SORTED, ItemState.PRESENTED, ItemState.UNROUTED)
 
 
 @dataclass(frozen=True, slots=True)

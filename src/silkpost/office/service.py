@@ -1,8 +1,9 @@
 """Exchange-office use cases: take pre-advices, receive and open receptacles, scan, sort,
 hold and release items, and tell what the verification note holds.
 
-The API, the CLI and the scanner screen call these functions (the simulator does not yet:
-docs/office.md, "Not yet"). Each action is one
+The API, the CLI, the scanner screen and the simulator's offices call these functions; the
+item actions come in batch form too (a conveyor's or a truck's items at one moment), of
+which the one-item form is the case of one. Each action is one
 transaction: the office's records and the action's events in the tracking log are stored
 together or not at all, so an item's timeline shows exactly the work its office recorded.
 A scan repeated (a worker's second pull of the trigger, a device resending after the network
@@ -14,7 +15,7 @@ records the work at that time, not when the request arrived.
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
@@ -48,7 +49,7 @@ from silkpost.domain.webhooks import WebhookEventType, derived_id
 from silkpost.errors import invalid_request
 from silkpost.network.corridor import Network, Node
 from silkpost.network.itinerary import NoRoute
-from silkpost.network.service import plan
+from silkpost.network.service import DEFAULT_REGIME, plan
 from silkpost.office.errors import (
     DispatchNotFound,
     InvalidOfficeWork,
@@ -273,6 +274,28 @@ class ScanOutcome:
 
 
 @dataclass(frozen=True, slots=True)
+class Handling:
+    """What the sort decision must respect of an item beyond its destination: its customs
+    regime (None: the network's default), its goods (a lithium battery never flies) and the
+    modes its service may not use (an economy item does not fly)."""
+
+    regime: str | None = None
+    goods: tuple[str, ...] = ()
+    exclude_modes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class ItemIn:
+    """An item put before the office: scanned (out of ``receptacle`` when opening one),
+    or released, with what its sort decision must respect."""
+
+    item_id: str
+    receptacle: str | None = None
+    damaged: bool = False
+    handling: Handling = Handling()
+
+
+@dataclass(frozen=True, slots=True)
 class ItemScan:
     """The answer to an item's scan: where it goes (large on the screen), or why it stays."""
 
@@ -286,68 +309,87 @@ class ItemScan:
 def scan_item(code: str, item_id: str, *, receptacle: str | None = None, damaged: bool = False,
               at: datetime | None = None, source: str, network: Network,
               uow: OfficeUnitOfWork, clock: Clock) -> ItemScan:
-    """An item scanned at the office (out of ``receptacle`` when opening one): checked against
-    the pre-advice, then sorted to its next service, or sent to the hold area when customs
-    selected it, or reported as having no route (and why)."""
+    """An item scanned at the office: :func:`scan_items` of one."""
+    return scan_items(code, [ItemIn(item_id, receptacle, damaged)], at=at, source=source,
+                      network=network, uow=uow, clock=clock)[0]
+
+
+def scan_items(code: str, items: Sequence[ItemIn], *, at: datetime | None = None, source: str,
+               network: Network, uow: OfficeUnitOfWork, clock: Clock) -> list[ItemScan]:
+    """Items scanned at the office at one moment (a scanner's one item, a conveyor's or a
+    truck's many), in one transaction: each checked against the pre-advice of the bag it
+    came out of, then sorted to its next service, or sent to the hold area when customs
+    selected it, or reported as having no route (and why). One answer per item, in order."""
     office = office_of(network, code)
     with invalid_request():
-        item_id = check_item_id(item_id)
-        if receptacle is not None:
-            receptacle = check_receptacle_id(receptacle, field="receptacle_id")
+        items = [replace(i, item_id=check_item_id(i.item_id), receptacle=None
+                         if i.receptacle is None
+                         else check_receptacle_id(i.receptacle, field="receptacle_id"))
+                 for i in items]
     when = scan_time(at, clock)
+    routes = _Routes(office, network)
+    events: list[TrackingEvent] = []
+    findings: list[Finding] = []
     with uow:
-        uow.office.lock(f"item:{office.code}:{item_id}")
-        done = uow.office.item(office.code, item_id)
-        if done is not None:
-            outcome = (ScanOutcome.ALREADY_SCANNED if done.state != ItemState.RETURNED
-                       else ScanOutcome.RETURNED)
-            return ItemScan(outcome, done, reason=done.note)
-        surplus = False
-        findings: list[Finding] = []
-        events: list[TrackingEvent] = []
-        if receptacle is not None:
-            uow.office.lock(f"receptacle:{receptacle_key(receptacle)}")  # after the item's
-            bag = _received_here(uow, office, receptacle)
-            receptacle = bag.receptacle_id
-            if bag.opened_at is None:  # scanning its items out of it opens it
-                uow.office.put_receipt(replace(bag, opened_at=when))
-                events.append(office_event(office, ObjectKind.RECEPTACLE, receptacle, OPENED, when,
-                                     source, None))
-            advised = uow.office.advised_receptacle(receptacle_key(receptacle))
-            surplus = advised is not None and item_id not in advised[2]
-            if surplus:
-                findings.append(Finding(receptacle[:20], FindingKind.SURPLUS_ITEM, when,
-                                        receptacle_id=receptacle, item_id=item_id,
-                                        detail="in the bag but not in its pre-advice"))
-            if damaged:
-                findings.append(Finding(receptacle[:20], FindingKind.DAMAGED, when,
-                                        receptacle_id=receptacle, item_id=item_id,
-                                        detail="found damaged on opening"))
-        tracked = uow.events.tracked(ObjectKind.ITEM, item_id)
-        direction = _item_direction(office, item_id, tracked.destination if tracked else None,
-                                    network)
-        events.append(_item_event(office, item_id, OfficeAction.ARRIVED, direction, when,
-                                  source, {"receptacle_id": receptacle}))
-        if damaged:
-            events.append(office_event(office, ObjectKind.ITEM, item_id, DAMAGED, when, source,
-                                 {"reason": "found damaged at the office of exchange"}))
-        if tracked is not None and tracked.status is Status.HELD_BY_CUSTOMS:
-            item = ItemAtOffice(office.code, item_id, ItemState.HELD, when, when,
-                                receptacle_id=receptacle, hold_reason=HoldReason.CUSTOMS,
-                                held_at=when, note="selected by customs")
-            outcome, reason = ScanOutcome.HELD, "selected by customs: to the hold area"
-        else:
-            item, reason = _sorted(office, item_id, tracked.destination if tracked else None,
-                                   receptacle, when, network)
-            outcome = ScanOutcome.SORTED if item.state == ItemState.SORTED else \
-                ScanOutcome.UNROUTED
-            if item.state == ItemState.SORTED:
-                events.append(office_event(office, ObjectKind.ITEM, item_id, SORTED, when, source,
-                                     _sort_payload(item)))
-        uow.office.put_item(item)
+        _lock_items(uow, office, (i.item_id for i in items))
+        for key in sorted({receptacle_key(i.receptacle) for i in items if i.receptacle}):
+            uow.office.lock(f"receptacle:{key}")  # after the items'
+        answers = [_scan_one(uow, office, item, when, source, routes, events, findings)
+                   for item in items]
         uow.office.add_findings(findings)
         record(events, uow, clock)
         uow.commit()
+    return answers
+
+
+def _scan_one(uow: OfficeUnitOfWork, office: Office, scanned: ItemIn, when: datetime,
+              source: str, routes: _Routes, events: list[TrackingEvent],
+              findings: list[Finding]) -> ItemScan:
+    item_id, receptacle, damaged = scanned.item_id, scanned.receptacle, scanned.damaged
+    done = uow.office.item(office.code, item_id)
+    if done is not None:
+        outcome = (ScanOutcome.ALREADY_SCANNED if done.state != ItemState.RETURNED
+                   else ScanOutcome.RETURNED)
+        return ItemScan(outcome, done, reason=done.note)
+    surplus = False
+    if receptacle is not None:
+        bag = _received_here(uow, office, receptacle)
+        receptacle = bag.receptacle_id
+        if bag.opened_at is None:  # scanning its items out of it opens it
+            uow.office.put_receipt(replace(bag, opened_at=when))
+            events.append(office_event(office, ObjectKind.RECEPTACLE, receptacle, OPENED, when,
+                                       source, None))
+        advised = uow.office.advised_receptacle(receptacle_key(receptacle))
+        surplus = advised is not None and item_id not in advised[2]
+        if surplus:
+            findings.append(Finding(receptacle[:20], FindingKind.SURPLUS_ITEM, when,
+                                    receptacle_id=receptacle, item_id=item_id,
+                                    detail="in the bag but not in its pre-advice"))
+        if damaged:
+            findings.append(Finding(receptacle[:20], FindingKind.DAMAGED, when,
+                                    receptacle_id=receptacle, item_id=item_id,
+                                    detail="found damaged on opening"))
+    tracked = uow.events.tracked(ObjectKind.ITEM, item_id)
+    destination = tracked.destination if tracked else None
+    direction = routes.direction(item_id, destination)
+    events.append(_item_event(office, item_id, OfficeAction.ARRIVED, direction, when,
+                              source, {"receptacle_id": receptacle}))
+    if damaged:
+        events.append(office_event(office, ObjectKind.ITEM, item_id, DAMAGED, when, source,
+                                   {"reason": "found damaged at the office of exchange"}))
+    if tracked is not None and tracked.status is Status.HELD_BY_CUSTOMS:
+        item = ItemAtOffice(office.code, item_id, ItemState.HELD, when, when,
+                            receptacle_id=receptacle, hold_reason=HoldReason.CUSTOMS,
+                            held_at=when, note="selected by customs")
+        outcome, reason = ScanOutcome.HELD, "selected by customs: to the hold area"
+    else:
+        item, reason = routes.sorted(item_id, destination, receptacle, when, scanned.handling)
+        outcome = ScanOutcome.SORTED if item.state == ItemState.SORTED else \
+            ScanOutcome.UNROUTED
+        if item.state == ItemState.SORTED:
+            events.append(office_event(office, ObjectKind.ITEM, item_id, SORTED, when, source,
+                                       _sort_payload(item)))
+    uow.office.put_item(item)
     return ItemScan(outcome, item, surplus=surplus, damaged=damaged, reason=reason)
 
 
@@ -383,79 +425,132 @@ def hold(code: str, item_id: str, reason: HoldReason | str, *, note: str = "",
          at: datetime | None = None, source: str, network: Network, uow: OfficeUnitOfWork,
          clock: Clock) -> ItemAtOffice:
     """Keep an item at the office for customs, security or its address."""
+    return hold_items(code, [item_id], reason, note=note, at=at, source=source,
+                      network=network, uow=uow, clock=clock)[0]
+
+
+def hold_items(code: str, item_ids: Sequence[str], reason: HoldReason | str, *, note: str = "",
+               at: datetime | None = None, source: str, network: Network,
+               uow: OfficeUnitOfWork, clock: Clock) -> list[ItemAtOffice]:
+    """Keep items at the office for one reason, in one transaction (customs selecting a
+    truck's share for inspection); an item held for that reason already stays as it is."""
     office = office_of(network, code)
     with invalid_request():
-        item_id = check_item_id(item_id)
+        item_ids = [check_item_id(i) for i in item_ids]
         reason = _hold_reason(reason)
         note = _note(note)
     when = scan_time(at, clock)
+    routes = _Routes(office, network)
+    events: list[TrackingEvent] = []
+    answers = []
     with uow:
-        item, taken_in = _item_here(uow, office, item_id, when, source, network)
-        if item.state == ItemState.HELD and item.hold_reason is reason:
-            return item
-        if item.state == ItemState.RETURNED:
-            raise OfficeConflict(f"item {item_id} was returned to its sender", field="item_id")
-        tracked = uow.events.tracked(ObjectKind.ITEM, item_id)
-        direction = _item_direction(office, item_id, tracked.destination if tracked else None,
-                              network)
-        held = ItemAtOffice(office.code, item_id, ItemState.HELD, item.scanned_at, when,
-                            receptacle_id=item.receptacle_id, hold_reason=reason, held_at=when,
-                            note=note)
-        uow.office.put_item(held)
-        record([*taken_in, _item_event(office, item_id, HOLDS[reason], direction, when, source,
-                                       _reason_payload(reason, note))], uow, clock)
+        _lock_items(uow, office, item_ids)
+        for item_id in item_ids:
+            item = _item_here(uow, office, item_id, when, source, routes, events)
+            if item.state == ItemState.HELD and item.hold_reason is reason:
+                answers.append(item)
+                continue
+            if item.state == ItemState.RETURNED:
+                raise OfficeConflict(f"item {item_id} was returned to its sender",
+                                     field="item_id")
+            held = ItemAtOffice(office.code, item_id, ItemState.HELD, item.scanned_at, when,
+                                receptacle_id=item.receptacle_id, hold_reason=reason,
+                                held_at=when, note=note)
+            uow.office.put_item(held)
+            events.append(_item_event(office, item_id, HOLDS[reason],
+                                      routes.direction_of(uow, item_id), when, source,
+                                      _reason_payload(reason, note)))
+            answers.append(held)
+        record(events, uow, clock)
         uow.commit()
-    return held
+    return answers
 
 
 def present(code: str, item_id: str, *, at: datetime | None = None, source: str,
             network: Network, uow: OfficeUnitOfWork, clock: Clock) -> ItemAtOffice:
-    """Present an item to customs at the office (an event on its timeline)."""
+    """Present an item to customs at the office: :func:`present_items` of one."""
+    return present_items(code, [item_id], at=at, source=source, network=network, uow=uow,
+                         clock=clock)[0]
+
+
+def present_items(code: str, item_ids: Sequence[str], *, at: datetime | None = None,
+                  source: str, network: Network, uow: OfficeUnitOfWork, clock: Clock
+                  ) -> list[ItemAtOffice]:
+    """Present items to customs at the office (an event on each timeline), in one
+    transaction. A sorted item keeps its sort decision but goes into no bag until customs
+    releases it; a held or returned one stays as it is."""
     office = office_of(network, code)
     with invalid_request():
-        item_id = check_item_id(item_id)
+        item_ids = [check_item_id(i) for i in item_ids]
     when = scan_time(at, clock)
+    routes = _Routes(office, network)
+    events: list[TrackingEvent] = []
+    answers = []
     with uow:
-        item, taken_in = _item_here(uow, office, item_id, when, source, network)
-        tracked = uow.events.tracked(ObjectKind.ITEM, item_id)
-        direction = _item_direction(office, item_id, tracked.destination if tracked else None,
-                                    network)
-        record([*taken_in, _item_event(office, item_id, OfficeAction.PRESENTED, direction,
-                                       when, source, None)], uow, clock)
+        _lock_items(uow, office, item_ids)
+        for item_id in item_ids:
+            item = _item_here(uow, office, item_id, when, source, routes, events)
+            if item.state in (ItemState.SORTED, ItemState.UNROUTED):
+                item = replace(item, state=ItemState.PRESENTED, updated_at=when)
+                uow.office.put_item(item)
+            events.append(_item_event(office, item_id, OfficeAction.PRESENTED,
+                                      routes.direction_of(uow, item_id), when, source, None))
+            answers.append(item)
+        record(events, uow, clock)
         uow.commit()
-    return item
+    return answers
 
 
 def release(code: str, item_id: str, *, at: datetime | None = None, source: str,
             network: Network, uow: OfficeUnitOfWork, clock: Clock) -> ItemScan:
-    """Release a held item: it is sorted again from the release time."""
+    """Release a held or presented item: :func:`release_items` of one."""
+    return release_items(code, [ItemIn(item_id)], at=at, source=source, network=network,
+                         uow=uow, clock=clock)[0]
+
+
+def release_items(code: str, items: Sequence[ItemIn], *, at: datetime | None = None,
+                  source: str, network: Network, uow: OfficeUnitOfWork, clock: Clock
+                  ) -> list[ItemScan]:
+    """Release items held or presented to customs, in one transaction: each is sorted again
+    from the release time (a new sort event when the decision is not the one it had)."""
     office = office_of(network, code)
     with invalid_request():
-        item_id = check_item_id(item_id)
+        items = [replace(i, item_id=check_item_id(i.item_id)) for i in items]
     when = scan_time(at, clock)
+    # Sorted again just after the release, so the timeline shows them in that order.
+    resorted = when + RESORT_AFTER
+    routes = _Routes(office, network)
+    events: list[TrackingEvent] = []
+    answers = []
     with uow:
-        uow.office.lock(f"item:{office.code}:{item_id}")
-        item = uow.office.item(office.code, item_id)
-        if item is None or item.state != ItemState.HELD or item.hold_reason is None:
-            raise OfficeConflict(f"item {item_id} is not held at {office.code}",
-                                 field="item_id")
-        tracked = uow.events.tracked(ObjectKind.ITEM, item_id)
-        destination = tracked.destination if tracked else None
-        direction = _item_direction(office, item_id, destination, network)
-        events = [_item_event(office, item_id, OfficeAction.RELEASED, direction, when, source,
-                              _reason_payload(item.hold_reason, ""))]
-        # Sorted again just after the release, so the timeline shows them in that order.
-        resorted = when + RESORT_AFTER
-        after, reason = _sorted(office, item_id, destination, item.receptacle_id, resorted,
-                                network, scanned_at=item.scanned_at)
-        if after.state == ItemState.SORTED:
-            events.append(office_event(office, ObjectKind.ITEM, item_id, SORTED, resorted,
-                                       source, _sort_payload(after)))
-        uow.office.put_item(after)
+        _lock_items(uow, office, (i.item_id for i in items))
+        for released in items:
+            item_id = released.item_id
+            item = uow.office.item(office.code, item_id)
+            if item is None or item.state not in (ItemState.HELD, ItemState.PRESENTED):
+                raise OfficeConflict(f"item {item_id} is not held at or presented to customs "
+                                     f"at {office.code}", field="item_id")
+            tracked = uow.events.tracked(ObjectKind.ITEM, item_id)
+            destination = tracked.destination if tracked else None
+            reason_payload = (_reason_payload(item.hold_reason, "")
+                              if item.hold_reason is not None else None)
+            events.append(_item_event(office, item_id, OfficeAction.RELEASED,
+                                      routes.direction(item_id, destination), when, source,
+                                      reason_payload))
+            after, reason = routes.sorted(item_id, destination, item.receptacle_id, resorted,
+                                          released.handling, scanned_at=item.scanned_at)
+            decided = (after.state, after.service_id, after.next_node)
+            if after.state == ItemState.SORTED and decided != (
+                    ItemState.SORTED, item.service_id, item.next_node):
+                events.append(office_event(office, ObjectKind.ITEM, item_id, SORTED, resorted,
+                                           source, _sort_payload(after)))
+            uow.office.put_item(after)
+            outcome = (ScanOutcome.SORTED if after.state == ItemState.SORTED
+                       else ScanOutcome.UNROUTED)
+            answers.append(ItemScan(outcome, after, reason=reason))
         record(events, uow, clock)
         uow.commit()
-    outcome = ScanOutcome.SORTED if after.state == ItemState.SORTED else ScanOutcome.UNROUTED
-    return ItemScan(outcome, after, reason=reason)
+    return answers
 
 
 def return_to_sender(code: str, item_id: str, *, note: str = "", at: datetime | None = None,
@@ -467,16 +562,18 @@ def return_to_sender(code: str, item_id: str, *, note: str = "", at: datetime | 
         item_id = check_item_id(item_id)
         note = _note(note)
     when = scan_time(at, clock)
+    events: list[TrackingEvent] = []
     with uow:
-        item, taken_in = _item_here(uow, office, item_id, when, source, network)
+        _lock_items(uow, office, [item_id])
+        item = _item_here(uow, office, item_id, when, source, _Routes(office, network), events)
         if item.state == ItemState.RETURNED:
             return item
         returned = ItemAtOffice(office.code, item_id, ItemState.RETURNED, item.scanned_at, when,
                                 receptacle_id=item.receptacle_id, note=note)
         uow.office.put_item(returned)
-        record([*taken_in, office_event(office, ObjectKind.ITEM, item_id, RETURNED, when,
-                                        source, {"reason": note} if note else None)],
-               uow, clock)
+        events.append(office_event(office, ObjectKind.ITEM, item_id, RETURNED, when, source,
+                                   {"reason": note} if note else None))
+        record(events, uow, clock)
         uow.commit()
     return returned
 
@@ -619,45 +716,79 @@ def _dispatch_direction(office: Office, label: str) -> Direction:
     return Direction.INWARD if label[:2] != office.code[:2] else Direction.OUTWARD
 
 
-def _item_direction(office: Office, item_id: str, destination: str | None,
-                 network: Network) -> Direction:
-    """Outward where the office sends the item abroad (export codes), inward where it came
-    in (import codes): abroad when its destination lies in another country, else by its S10
-    country."""
-    node = network.nodes.get(destination) if destination else None
-    abroad = sends_abroad(office.node.country, item_id,
-                          node.country if node is not None else None)
-    return Direction.OUTWARD if abroad else Direction.INWARD
+class _Routes:
+    """An office's sort decisions within one action: the router is asked once per
+    destination, handling and moment, however many items share them."""
 
+    def __init__(self, office: Office, network: Network) -> None:
+        self.office, self.network = office, network
+        self._legs: dict[tuple[str, Handling, datetime], tuple[str, str] | str] = {}
 
-def _sorted(office: Office, item_id: str, destination: str | None, receptacle: str | None,
-            when: datetime, network: Network, *, scanned_at: datetime | None = None
-            ) -> tuple[ItemAtOffice, str]:
-    """The item's sort decision at the office from ``when``, or why it has none."""
-    first = scanned_at or when
+    def direction(self, item_id: str, destination: str | None) -> Direction:
+        """Outward where the office sends the item abroad (export codes), inward where it
+        came in (import codes): abroad when its destination lies in another country, else
+        by its S10 country."""
+        node = self.network.nodes.get(destination) if destination else None
+        abroad = sends_abroad(self.office.node.country, item_id,
+                              node.country if node is not None else None)
+        return Direction.OUTWARD if abroad else Direction.INWARD
 
-    def unrouted(reason: str) -> tuple[ItemAtOffice, str]:
-        return ItemAtOffice(office.code, item_id, ItemState.UNROUTED, first, when,
-                            receptacle_id=receptacle, note=reason), reason
+    def direction_of(self, uow: OfficeUnitOfWork, item_id: str) -> Direction:
+        """The direction of an item as the tracking log knows its destination."""
+        tracked = uow.events.tracked(ObjectKind.ITEM, item_id)
+        return self.direction(item_id, tracked.destination if tracked else None)
 
-    if destination is None:
-        return unrouted("no destination: its posting event named none")
-    if destination == office.code:
+    def sorted(self, item_id: str, destination: str | None, receptacle: str | None,
+               when: datetime, handling: Handling, *, scanned_at: datetime | None = None
+               ) -> tuple[ItemAtOffice, str]:
+        """The item's sort decision at the office from ``when``, or why it has none."""
+        office = self.office
+        first = scanned_at or when
+        if destination == office.code:
+            return ItemAtOffice(office.code, item_id, ItemState.SORTED, first, when,
+                                receptacle_id=receptacle, destination=destination,
+                                service_id="LOCAL", next_node=office.code), ""
+        leg = self._first_leg(destination, when, handling)
+        if isinstance(leg, str):
+            return ItemAtOffice(office.code, item_id, ItemState.UNROUTED, first, when,
+                                receptacle_id=receptacle, note=leg), leg
         return ItemAtOffice(office.code, item_id, ItemState.SORTED, first, when,
                             receptacle_id=receptacle, destination=destination,
-                            service_id="LOCAL", next_node=office.code), ""
-    if destination not in network.nodes:
-        return unrouted(f"destination {destination} is not a node of network {network.name}")
-    try:
-        itinerary = plan(network, office.code, destination, when)
-    except NoRoute as exc:
-        return unrouted(f"no route to {destination}: {exc.detail}")
-    if not itinerary.legs:
-        return unrouted(f"no service leaves {office.code} towards {destination}")
-    leg = itinerary.legs[0]
-    return ItemAtOffice(office.code, item_id, ItemState.SORTED, first, when,
-                        receptacle_id=receptacle, destination=destination,
-                        service_id=leg.service.id, next_node=leg.service.destination), ""
+                            service_id=leg[0], next_node=leg[1]), ""
+
+    def _first_leg(self, destination: str | None, when: datetime, handling: Handling
+                   ) -> tuple[str, str] | str:
+        """(service, next node) of the earliest itinerary, or why there is none."""
+        if destination is None:
+            return "no destination: its posting event named none"
+        key = (destination, handling, when)
+        if key in self._legs:
+            return self._legs[key]
+        network, office = self.network, self.office
+        leg: tuple[str, str] | str
+        if destination not in network.nodes:
+            leg = f"destination {destination} is not a node of network {network.name}"
+        else:
+            try:
+                itinerary = plan(network, office.code, destination, when,
+                                 regime=handling.regime or DEFAULT_REGIME,
+                                 goods=handling.goods, exclude_modes=handling.exclude_modes)
+            except NoRoute as exc:
+                leg = f"no route to {destination}: {exc.detail}"
+            else:
+                if itinerary.legs:
+                    service = itinerary.legs[0].service
+                    leg = (service.id, service.destination)
+                else:
+                    leg = f"no service leaves {office.code} towards {destination}"
+        self._legs[key] = leg
+        return leg
+
+
+def _lock_items(uow: OfficeUnitOfWork, office: Office, item_ids: Iterable[str]) -> None:
+    """Take the items' locks in one order, so two batches sharing items cannot deadlock."""
+    for item_id in sorted(set(item_ids)):
+        uow.office.lock(f"item:{office.code}:{item_id}")
 
 
 def _sort_payload(item: ItemAtOffice) -> dict[str, Any]:
@@ -693,21 +824,18 @@ def _received_here(uow: OfficeUnitOfWork, office: Office, label: str) -> Receipt
 
 
 def _item_here(uow: OfficeUnitOfWork, office: Office, item_id: str, when: datetime,
-               source: str, network: Network) -> tuple[ItemAtOffice, list[TrackingEvent]]:
-    """The item's work here, and the events of taking it in: an item not scanned here yet
-    (presented or held straight off the truck) is recorded as arrived, not yet sorted."""
-    uow.office.lock(f"item:{office.code}:{item_id}")
+               source: str, routes: _Routes, events: list[TrackingEvent]) -> ItemAtOffice:
+    """The item's work here; an item not scanned here yet (presented or held straight off
+    the truck) is recorded as arrived, not yet sorted, its arrival added to ``events``."""
     item = uow.office.item(office.code, item_id)
     if item is not None:
-        return item, []
+        return item
     item = ItemAtOffice(office.code, item_id, ItemState.UNROUTED, when, when,
                         note="not sorted yet")
     uow.office.put_item(item)
-    tracked = uow.events.tracked(ObjectKind.ITEM, item_id)
-    direction = _item_direction(office, item_id, tracked.destination if tracked else None,
-                                network)
-    return item, [_item_event(office, item_id, OfficeAction.ARRIVED, direction, when, source,
-                              None)]
+    events.append(_item_event(office, item_id, OfficeAction.ARRIVED,
+                              routes.direction_of(uow, item_id), when, source, None))
+    return item
 
 
 def office_event(office: Office, kind: ObjectKind, object_id: str, code: str,

@@ -26,6 +26,7 @@ from silkpost.domain.webhooks import Delivery, DeliveryState, Message, Subscript
 from silkpost.notices.errors import NoticeConflict
 from silkpost.notices.ports import NoticeQuery
 from silkpost.office.ports import (
+    ON_THE_CLOCK,
     AdvisedDispatch,
     Bag,
     ItemAtOffice,
@@ -331,7 +332,7 @@ class InMemoryOffice:
     def pending(self, office: str, *, limit: int) -> list[PendingItem]:
         out = []
         for x in self.records.items.values():
-            if x.office != office or x.state not in (ItemState.SORTED, ItemState.UNROUTED):
+            if x.office != office or x.state not in ON_THE_CLOCK:
                 continue
             bag_id, dispatch_id, left = self._left(office, x.item_id)
             if left is None:
@@ -344,7 +345,7 @@ class InMemoryOffice:
                      ) -> list[tuple[datetime, datetime | None]]:
         return [(x.scanned_at, self._left(office, x.item_id)[2])
                 for x in self.records.items.values()
-                if x.office == office and x.state in (ItemState.SORTED, ItemState.UNROUTED)
+                if x.office == office and x.state in ON_THE_CLOCK
                 and x.scanned_at >= since]
 
     def add_findings(self, findings: list[Finding]) -> int:

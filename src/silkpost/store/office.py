@@ -24,6 +24,7 @@ from silkpost.domain.office import (
     ReceiptOutcome,
 )
 from silkpost.office.ports import (
+    ON_THE_CLOCK,
     AdvisedDispatch,
     Bag,
     ItemAtOffice,
@@ -46,7 +47,6 @@ from silkpost.store.schema import (
     office_receipts,
 )
 
-_ON_THE_CLOCK = (ItemState.SORTED, ItemState.UNROUTED)
 _UPSERTS: dict[tuple[str, str], Any] = {}
 
 
@@ -186,7 +186,7 @@ class SqlOfficeRepository:
                                                            bi.item_id == i.item_id))
                          .outerjoin(office_bags, b.bag_id == bi.bag_id)
                          .outerjoin(office_dispatches, d.dispatch_id == b.dispatch_id))
-            .where(i.office == office, i.state.in_(_ON_THE_CLOCK),
+            .where(i.office == office, i.state.in_(ON_THE_CLOCK),
                    d.handed_over_us.is_(None))
             .order_by(i.scanned_us, i.item_id).limit(limit)
         )
@@ -205,7 +205,7 @@ class SqlOfficeRepository:
                                                            bi.item_id == i.item_id))
                          .outerjoin(office_bags, b.bag_id == bi.bag_id)
                          .outerjoin(office_dispatches, d.dispatch_id == b.dispatch_id))
-            .where(i.office == office, i.state.in_(_ON_THE_CLOCK),
+            .where(i.office == office, i.state.in_(ON_THE_CLOCK),
                    i.scanned_us >= to_epoch_us(since))
         )
         return [(from_epoch_us(r[0]), optional_time(r[1])) for r in self._conn.execute(query)]
