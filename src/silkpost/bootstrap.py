@@ -109,6 +109,13 @@ class Platform:
             return self.office_uow()
         return self.office_reads()
 
+    def simulation_offices(self) -> OfficeUnitOfWork:
+        """Where a simulation's offices of exchange keep their working records for the run:
+        in memory (their events go to the store through the hub's ingest)."""
+        from silkpost.store.memory import InMemoryUnitOfWork
+
+        return InMemoryUnitOfWork()
+
     def webhook_dispatcher(self) -> Dispatcher:
         """A dispatcher of due webhook deliveries, as the settings configure it."""
         from datetime import timedelta

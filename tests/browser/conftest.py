@@ -87,7 +87,8 @@ def served(sqlite_platform: Platform) -> Iterator[tuple[str, list[str]]]:
     assert network is not None
     report = simulate(load_scenario("seeds-2023").with_overrides(days=1, parcels_per_day=150,
                                                                  drain_days=8),
-                      network=network, uow=sqlite_platform.uow())
+                      network=network, uow=sqlite_platform.uow(),
+                      office_records=sqlite_platform.simulation_offices())
     assert report.parcels == 150
     with sqlite_platform.uow() as uow:
         from silkpost.tracking.ports import ObjectQuery

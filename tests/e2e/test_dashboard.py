@@ -33,7 +33,8 @@ def client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
     assert platform.network is not None
     scenario = load_scenario("seeds-2023").with_overrides(
         days=2, parcels_per_day=400, seed=5, start=START, drain_days=20)
-    simulate(scenario, network=platform.network, uow=platform.uow())
+    simulate(scenario, network=platform.network, uow=platform.uow(),
+    office_records=platform.simulation_offices())
     with TestClient(create_app(platform), headers=admin_headers(platform)) as c:
         yield c
     platform.dispose()

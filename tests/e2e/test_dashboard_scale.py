@@ -37,7 +37,8 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[TestClien
     platform = bootstrap(Settings(database_url=f"sqlite:///{path}"), clock=FixedClock(NOW))
     scenario = load_scenario("seeds-2023").with_overrides(
         days=3, parcels_per_day=1500, seed=11, start=START, drain_days=0, end=NOW)
-    simulate(scenario, network=platform.network, uow=platform.uow())
+    simulate(scenario, network=platform.network, uow=platform.uow(),
+    office_records=platform.simulation_offices())
     with TestClient(create_app(platform), headers=admin_headers(platform)) as client:
         yield client, platform
     platform.dispose()
@@ -134,7 +135,8 @@ def late(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
     scenario = load_scenario("seeds-2023").with_overrides(
         days=3, parcels_per_day=300, seed=5, start=LATE_START, drain_days=0,
         end=NOW - timedelta(days=12))
-    simulate(scenario, network=platform.network, uow=platform.uow())
+    simulate(scenario, network=platform.network, uow=platform.uow(),
+    office_records=platform.simulation_offices())
     with TestClient(create_app(platform), headers=admin_headers(platform)) as client:
         yield client
     platform.dispose()

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import statistics
 from collections import defaultdict
+from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -23,7 +24,7 @@ from silkpost.domain.events import TrackingEvent
 from silkpost.errors import InvalidRequest
 from silkpost.sim.engine import CorridorSimulation
 from silkpost.sim.scenario import load_scenario
-from silkpost.tracking.formats import Record
+from silkpost.tracking.formats import Record, as_record
 from silkpost.tracking.records import to_event
 from silkpost.tracking.service import ingest
 from tests.factories import event, numbered
@@ -179,7 +180,8 @@ def test_a_simulated_day_matches_a_plain_python_recount(sqlite_platform: Platfor
         records.extend(part)
         ingest(part, uow=platform.uow(), clock=platform.clock, source="sim")
 
-    CorridorSimulation(platform.network, scenario, sink=sink).run()
+    CorridorSimulation(platform.network, scenario, sink=sink, recorded=as_records(sink),
+                       office_records=platform.simulation_offices()).run()
     captured = simulated_events(records)
     posted: dict[str, TrackingEvent] = {}
     delivered: dict[str, TrackingEvent] = {}
@@ -223,10 +225,14 @@ def test_incremental_derive_equals_a_full_rebuild(platform: Platform, share: flo
     assert platform.network is not None
     scenario = load_scenario("seeds-2023").with_overrides(days=1, parcels_per_day=150, seed=8)
     records: list[Record] = []
-    CorridorSimulation(platform.network, scenario, sink=records.extend).run()
+    CorridorSimulation(platform.network, scenario, sink=records.extend,
+                       recorded=as_records(records.extend),
+                       office_records=platform.simulation_offices()).run()
     later: list[Record] = []  # parcels of another run: new ids, derived from new events
     CorridorSimulation(platform.network, scenario.with_overrides(seed=9), sink=later.extend,
-                       first_id=len(records)).run()
+                       recorded=as_records(later.extend),
+                       office_records=platform.simulation_offices(),
+                       first_id=len(records), first_dispatch=len(records)).run()
     captured = simulated_events(records)
     live = DuckDbAnalytics(platform.engine, full_rebuild_share=share)
     for part in (records[1::3], records[::3], records[2::3], later[::2], later[1::2]):
@@ -301,3 +307,8 @@ def test_a_failing_log_reader_process_fails_the_refresh(tmp_path: Path) -> None:
     empty.touch()
     with pytest.raises(RuntimeError, match="log reader process failed"):
         StretchInAnotherProcess(str(empty), 0, 10).result()
+
+
+def as_records(sink: Callable[[list[Record]], None]) -> Callable[[list[TrackingEvent]], None]:
+    """The simulated offices' events handed on as records, as the hub's intake takes them."""
+    return lambda events: sink([(0, as_record(e)) for e in events])

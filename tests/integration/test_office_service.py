@@ -70,6 +70,7 @@ def test_the_days_work_from_pre_advice_to_verification_note(any_platform: Platfo
     assert new and advised.advice.item_count == 5
     again, new = office.advise(_advice(), sender="CNPOST", **_kw(p))
     assert not new and again.advised_at == advised.advised_at
+    assert _codes(p, ObjectKind.DISPATCH, DISPATCH) == ["SYA"]  # taken, once
 
     answer = office.receive(OFFICE, label(1, 135), weighed_kg=13.5, seal="S-0001",
                             source=SOURCE, **_kw(p))
@@ -92,20 +93,29 @@ def test_the_days_work_from_pre_advice_to_verification_note(any_platform: Platfo
     assert surplus.surplus and surplus.damaged
     assert "SXD" in _codes(p, ObjectKind.ITEM, "CA000000204CN")
 
-    findings = office.finish_receptacle(OFFICE, label(1, 135), **_kw(p))
+    findings = office.finish_receptacle(OFFICE, label(1, 135), source=SOURCE, **_kw(p))
     kinds = sorted((f.kind.value, f.item_id or "") for f in findings)
     assert kinds == sorted([("weight", ""), ("surplus_item", "CA000000204CN"),
                             ("damaged", "CA000000204CN"), ("missing_item", ITEMS[1]),
                             ("missing_item", ITEMS[2])])
+    assert _codes(p, ObjectKind.RECEPTACLE, label(1, 135)) == ["EMB", "SBO", "SYC"]
+    office.finish_receptacle(OFFICE, label(1, 135), source=SOURCE, **_kw(p))  # again
+    assert _codes(p, ObjectKind.RECEPTACLE, label(1, 135)).count("SYC") == 1
 
     note = office.verification_note(DISPATCH, uow=p.office_uow(), clock=p.clock)
     assert note.missing == (label(2),) and not note.in_order
     assert not any(f.kind is FindingKind.MISSING_RECEPTACLE for f in note.findings)
-    closed = office.verification_note(DISPATCH, close=True, uow=p.office_uow(), clock=p.clock)
+    closed = office.close_verification_note(DISPATCH, source=SOURCE, **_kw(p))
     assert [f.receptacle_id for f in closed.findings
             if f.kind is FindingKind.MISSING_RECEPTACLE] == [label(2)]
-    twice = office.verification_note(DISPATCH, close=True, uow=p.office_uow(), clock=p.clock)
+    twice = office.close_verification_note(DISPATCH, source=SOURCE, **_kw(p))
     assert len(twice.findings) == len(closed.findings)  # each finding once
+    with p.uow() as uow:
+        sent = [e for e in uow.events.timeline(ObjectKind.DISPATCH, DISPATCH)
+                if e.code == "SYD"]
+    # sent (twice at one instant here: one event), from the office it came to
+    assert [(e.office, e.payload) for e in sent] == [
+        (OFFICE, {"findings": len(closed.findings), "missing": 1})]
 
 
 def test_every_receipt_outcome(any_platform: Platform) -> None:
@@ -248,7 +258,7 @@ def test_the_sender_hears_of_each_receipt_and_of_the_note(any_platform: Platform
     office.advise(_advice(), sender="CNPOST", **_kw(p))
     office.receive(OFFICE, label(1), weighed_kg=12.0, source=SOURCE, **_kw(p))
     office.receive(OFFICE, label(1), source=SOURCE, **_kw(p))  # again: no second message
-    office.verification_note(DISPATCH, close=True, uow=p.office_uow(), clock=p.clock)
+    office.close_verification_note(DISPATCH, source=SOURCE, **_kw(p))
     got = [json.loads(d.body) for d in
            webhooks.delivery_log(subs["CNPOST"], uow=p.webhook_uow())[::-1]]
     assert [m["type"] for m in got] == ["dispatch.received", "dispatch.verified"]

@@ -44,7 +44,8 @@ def run(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Report, Plat
     assert platform.network is not None
     scenario = load_scenario("seeds-2023").with_overrides(
         days=DAYS, parcels_per_day=250, seed=3, start=START, drain_days=DRAIN)
-    report = simulate(scenario, network=platform.network, uow=platform.uow())
+    report = simulate(scenario, network=platform.network, uow=platform.uow(),
+    office_records=platform.simulation_offices())
     yield report, platform
     platform.dispose()
 

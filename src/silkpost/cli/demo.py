@@ -57,6 +57,7 @@ def demo(
                   console=err_console) as progress:
         task = progress.add_task(f"simulating {chosen.name}", total=total)
         report = simulate(chosen, network=platform.network, uow=platform.uow(),
+                          office_records=platform.simulation_offices(),
                           on_hour=lambda h: progress.update(task, completed=h))
         progress.update(task, completed=total)
     print_report(report)

@@ -218,6 +218,7 @@ def finish(
     office: str = typer.Argument(..., help="the office of exchange, e.g. CNURCA"),
     label: str = typer.Argument(..., help="the bag's S9 label"),
     at: str = typer.Option(None, help=_AT_HELP),
+    source: str = typer.Option(None, help=_SOURCE_HELP),
     as_json: bool = typer.Option(False, "--json", help=_JSON_HELP),
 ) -> None:
     """Close an opened bag's verification: advised items not scanned out become findings."""
@@ -228,7 +229,8 @@ def finish(
     with reported_errors():
         when = _at(at)
         platform = _platform()
-        findings = service.finish_receptacle(office, label, at=when, **_kw(platform))
+        findings = service.finish_receptacle(office, label, at=when,
+                                             source=_source(source, office), **_kw(platform))
         platform.dispose()
         shown = findings[0].receptacle_id if findings else check_receptacle_id(label)
     out = FinishedOut(receptacle_id=shown or "", findings=[FindingOut.of(f) for f in findings])
@@ -440,8 +442,12 @@ def note(
         with invalid_request():
             dispatch_id = check_dispatch_id(dispatch)
         platform = _platform()
-        found = service.verification_note(dispatch_id, close=close, uow=platform.office_uow(),
-                                          clock=platform.clock)
+        if close:
+            found = service.close_verification_note(
+                dispatch_id, source=_source(None, dispatch_id[6:12]), **_kw(platform))
+        else:
+            found = service.verification_note(dispatch_id, uow=platform.office_reader(),
+                                              clock=platform.clock)
         platform.dispose()
         if csv_file is not None:
             write_output(csv_file, findings_csv(found), option="--csv")

@@ -45,6 +45,7 @@ def simulate(
         with Progress(*columns, console=err_console) as progress:
             task = progress.add_task(f"simulating {chosen.name}", total=total)
             result: Report = run(chosen, network=platform.network, uow=platform.uow(),
+                                 office_records=platform.simulation_offices(),
                                  on_hour=lambda h: progress.update(task, completed=h))
             progress.update(task, completed=total)
         platform.dispose()

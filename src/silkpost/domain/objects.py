@@ -13,6 +13,7 @@ a second, phantom item). Receptacles use S9 ids when they have the S9 length, di
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from silkpost.domain import s9, s10
 from silkpost.domain.codes import ObjectKind
@@ -22,8 +23,13 @@ OPAQUE_MIN, OPAQUE_MAX = 4, 64  # other carriers' numbers: characters, at least 
 _OPAQUE = re.compile(rf"[A-Z0-9][A-Z0-9\-_./]{{{OPAQUE_MIN - 1},{OPAQUE_MAX - 1}}}")
 
 
+@lru_cache(maxsize=1 << 16)
 def validate_object_id(kind: str, object_id: str) -> str:
-    """Return the normalised id of an object of ``kind``, or raise saying why it is not one."""
+    """Return the normalised id of an object of ``kind``, or raise saying why it is not one.
+
+    Remembered for the last 65,536 ids: an item's id comes back with each of its events (a
+    dozen over its journey, several in one office action), and checking an S10 check digit
+    costs forty times the lookup."""
     compact = object_id.replace(" ", "").upper()
     if kind == ObjectKind.ITEM and s10.looks_like_s10(compact):
         return s10.validate(compact)

@@ -57,7 +57,10 @@ ID_REUSE_GAP_US = ID_REUSE_GAP // timedelta(microseconds=1)
 def _code_ranks() -> tuple[dict[str, int], dict[str, tuple[int, bool, Status]]]:
     infos = statuses()
     ordered = sorted(event_codes().values(), key=lambda c: c.code)
-    # 64 code slots per rank and 16 ranks keep the key below 1024 per microsecond.
+    # 64 code slots per rank and 16 ranks keep the key below 1024 per microsecond. Stores
+    # keep order keys, so a code's slot (its place in code order) must never move: a new
+    # code sorts after every code stored before (Silkpost's own are S..; the office's
+    # later steps SY..), or comes with a migration of the stored keys (a test pins them).
     if len(ordered) > 64 or max(i.rank for i in infos.values()) > 15:
         raise RuntimeError("the event code table outgrew order_key: widen its bit layout")
     # A retraction implies no status: it orders at rank 0, before any step at its instant.

@@ -54,8 +54,10 @@ from silkpost.office.ports import (
     OutboundDispatch,
 )
 from silkpost.office.service import (
+    BAG_STARTED,
     OFFICE_KINDS,
     Office,
+    advice_taken,
     office_event,
     office_of,
     record,
@@ -196,9 +198,13 @@ def close_bag(code: str, bag_id: int, *, weight_kg: float, seal: str | None = No
                          dispatch_id=dispatch.dispatch_id, weight_kg=weight, seal=seal)
         uow.office.close_bag(closed)
         dispatch = replace(dispatch, receptacles=serial)
-        events = [office_event(office, ObjectKind.RECEPTACLE, label, BAG_CLOSED, when, source,
-                         {"weight_kg": weight or None, "seal": seal, "items": len(items),
-                          "dispatch_id": dispatch.dispatch_id})]
+        # The bag had no identity while it was filled: its opening is recorded on its label
+        # now, at the time it was opened.
+        events = [office_event(office, ObjectKind.RECEPTACLE, label, BAG_STARTED, bag.opened_at,
+                               source, {"bag": bag.bag_id}),
+                  office_event(office, ObjectKind.RECEPTACLE, label, BAG_CLOSED, when, source,
+                               {"weight_kg": weight or None, "seal": seal, "items": len(items),
+                                "dispatch_id": dispatch.dispatch_id})]
         if last:
             dispatch = replace(dispatch, closed_at=when)
             events.append(_dispatch_closed(office, dispatch, when, source))
@@ -301,8 +307,10 @@ def hand_over(code: str, dispatch: str, conveyance: Conveyance, *, at: datetime 
         record(events, uow, clock)
         advice = PreAdvice.of(dispatch, year=found.year, receptacles=advised)
         stored = AdvisedDispatch(advice, source.split("/")[0], when)
-        if found.destination in network.nodes:  # received here too: kept to check against
+        to = network.nodes.get(found.destination)
+        if to is not None and to.kind in OFFICE_KINDS:  # received here too: kept to check
             uow.office.add_pre_advice(stored)
+            record([advice_taken(Office(to), stored, source)], uow, clock)
         _announce(uow, stored, when)
         uow.commit()
     return stored

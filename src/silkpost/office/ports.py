@@ -8,13 +8,17 @@ ports by shape.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
+from silkpost.domain.codes import ObjectKind
+from silkpost.domain.events import TrackingEvent
 from silkpost.domain.office import Finding, HoldReason, PreAdvice, ReceiptOutcome
+from silkpost.domain.tracked import TrackedObject
 from silkpost.partners.ports import PartnerRepository
-from silkpost.tracking.ports import Clock, EventLog
+from silkpost.tracking.ports import Clock
 from silkpost.transaction import Transaction
 from silkpost.webhooks.ports import WebhookRepository
 
@@ -23,6 +27,7 @@ __all__ = [
     "Bag",
     "Clock",
     "ItemAtOffice",
+    "OfficeLog",
     "OfficeRepository",
     "OfficeUnitOfWork",
     "OutboundDispatch",
@@ -289,6 +294,20 @@ class OfficeRepository(Protocol):
         ...
 
 
+class OfficeLog(Protocol):
+    """What the office asks of the tracking log: to append its actions' events, and what is
+    known of an item (its destination, whether customs holds it). The store's event log is
+    one; the simulator's offices have their own (see silkpost.sim.offices)."""
+
+    def append(self, events: Sequence[TrackingEvent]) -> int:
+        """Store events not stored before; return how many were new."""
+        ...
+
+    def tracked(self, kind: ObjectKind, object_id: str) -> TrackedObject | None:
+        """An object's current standing, or None if nothing is known of it."""
+        ...
+
+
 class OfficeUnitOfWork(Transaction, Protocol):
     """One transaction over the office's records and the tracking log."""
 
@@ -298,7 +317,7 @@ class OfficeUnitOfWork(Transaction, Protocol):
         ...
 
     @property
-    def events(self) -> EventLog:
+    def events(self) -> OfficeLog:
         """The tracking log, which gets the event of every action in the same transaction."""
         ...
 

@@ -73,6 +73,8 @@ from silkpost.webhooks.service import new_message, queue
 OFFICE_KINDS = frozenset(("exchange_office", "exchange_station", "partner_post_office"))
 
 SORTED, OPENED, DAMAGED, RETURNED = "SIS", "SBO", "SXD", "SRT"
+# The office's own steps that no UPU code names (see domain/tables/event_codes.csv).
+ADVICE_TAKEN, BAG_STARTED, VERIFIED, NOTE_SENT = "SYA", "SYB", "SYC", "SYD"
 RESORT_AFTER = timedelta(milliseconds=1)
 
 
@@ -121,8 +123,19 @@ def advise(advice: PreAdvice, *, sender: str, network: Network, uow: OfficeUnitO
                                  field="dispatch_id")
         advised = AdvisedDispatch(advice, sender, clock.now())
         uow.office.add_pre_advice(advised)
+        record([advice_taken(office_of(network, advice.destination), advised, sender)],
+               uow, clock)
         uow.commit()
     return advised, True
+
+
+def advice_taken(office: Office, advised: AdvisedDispatch, source: str) -> TrackingEvent:
+    """The event of a pre-advice taken at the office its dispatch goes to."""
+    advice = advised.advice
+    return office_event(office, ObjectKind.DISPATCH, advice.dispatch_id, ADVICE_TAKEN,
+                        advised.advised_at, source,
+                        {"receptacles": len(advice.receptacles),
+                         "items": sum(len(r.items) for r in advice.receptacles)})
 
 
 def pre_advice(dispatch_id: str, *, uow: OfficeUnitOfWork) -> AdvisedDispatch:
@@ -393,7 +406,7 @@ def _scan_one(uow: OfficeUnitOfWork, office: Office, scanned: ItemIn, when: date
     return ItemScan(outcome, item, surplus=surplus, damaged=damaged, reason=reason)
 
 
-def finish_receptacle(code: str, label: str, *, at: datetime | None = None,
+def finish_receptacle(code: str, label: str, *, at: datetime | None = None, source: str,
                       network: Network, uow: OfficeUnitOfWork, clock: Clock) -> list[Finding]:
     """Close the verification of an opened bag: the advised items not scanned out of it
     become findings. Returns the bag's findings (missing, surplus, damaged, weight)."""
@@ -413,10 +426,13 @@ def finish_receptacle(code: str, label: str, *, at: datetime | None = None,
             Finding(receipt.dispatch_id, FindingKind.MISSING_ITEM, when,
                     receptacle_id=receipt.receptacle_id, item_id=i,
                     detail="in the pre-advice but not in the bag") for i in missing])
-        if receipt.verified_at is None:
-            uow.office.put_receipt(replace(receipt, verified_at=when))
         findings = [f for f in uow.office.findings(receipt.dispatch_id)
                     if f.receptacle_id == receipt.receptacle_id]
+        if receipt.verified_at is None:
+            uow.office.put_receipt(replace(receipt, verified_at=when))
+            record([office_event(office, ObjectKind.RECEPTACLE, receipt.receptacle_id, VERIFIED,
+                                 when, source, {"findings": len(findings),
+                                                "missing": len(missing)})], uow, clock)
         uow.commit()
     return findings
 
@@ -624,33 +640,51 @@ class VerificationNote:
         return not self.findings and not self.missing
 
 
-def verification_note(dispatch_id: str, *, close: bool = False, at: datetime | None = None,
-                      uow: OfficeUnitOfWork, clock: Clock) -> VerificationNote:
-    """The dispatch's note so far; ``close`` records the receptacles not received as
-    missing (when the dispatch's conveyance has been unloaded)."""
+def verification_note(dispatch_id: str, *, uow: OfficeUnitOfWork, clock: Clock
+                      ) -> VerificationNote:
+    """The dispatch's note so far."""
     dispatch_id = dispatch_id.strip().upper()
+    with uow:
+        return _note_of(uow, dispatch_id)
+
+
+def close_verification_note(dispatch_id: str, *, at: datetime | None = None, source: str,
+                            network: Network, uow: OfficeUnitOfWork, clock: Clock
+                            ) -> VerificationNote:
+    """Close the dispatch's note when its conveyance has been unloaded: the receptacles not
+    received are recorded as missing, and the note goes to the pre-advice's sender (an
+    event on the dispatch at the office it went to; closed again, the note goes again with
+    what was found since)."""
+    dispatch_id = dispatch_id.strip().upper()
+    office = office_of(network, dispatch_id[6:12])
     when = scan_time(at, clock)
     with uow:
-        advised = uow.office.pre_advice(dispatch_id)
-        receipts = uow.office.receipts(dispatch_id)
-        if advised is None and not receipts:
-            raise DispatchNotFound(f"no pre-advice or receptacle names dispatch "
-                                   f"{dispatch_id!r}", field="dispatch_id")
-        got = {receptacle_key(r.receptacle_id) for r in receipts}
-        missing = tuple(r.receptacle_id for r in (advised.advice.receptacles if advised else ())
-                        if r.key not in got)
-        if close and missing:
+        note = _note_of(uow, dispatch_id)
+        if note.missing:
             uow.office.add_findings([Finding(dispatch_id, FindingKind.MISSING_RECEPTACLE, when,
                                              receptacle_id=m, detail="announced, not received")
-                                     for m in missing])
-        findings = uow.office.findings(dispatch_id)
-        note = VerificationNote(dispatch_id, dispatch_id[:6], dispatch_id[6:12],
-                                advised.sender if advised else None, tuple(receipts), missing,
-                                tuple(findings))
-        if close:
-            _send_note(uow, note, when)
-            uow.commit()
+                                     for m in note.missing])
+            note = _note_of(uow, dispatch_id)
+        _send_note(uow, note, when)
+        record([office_event(office, ObjectKind.DISPATCH, dispatch_id, NOTE_SENT, when, source,
+                             {"findings": len(note.findings), "missing": len(note.missing)})],
+               uow, clock)
+        uow.commit()
     return note
+
+
+def _note_of(uow: OfficeUnitOfWork, dispatch_id: str) -> VerificationNote:
+    advised = uow.office.pre_advice(dispatch_id)
+    receipts = uow.office.receipts(dispatch_id)
+    if advised is None and not receipts:
+        raise DispatchNotFound(f"no pre-advice or receptacle names dispatch "
+                               f"{dispatch_id!r}", field="dispatch_id")
+    got = {receptacle_key(r.receptacle_id) for r in receipts}
+    missing = tuple(r.receptacle_id for r in (advised.advice.receptacles if advised else ())
+                    if r.key not in got)
+    return VerificationNote(dispatch_id, dispatch_id[:6], dispatch_id[6:12],
+                            advised.sender if advised else None, tuple(receipts), missing,
+                            tuple(uow.office.findings(dispatch_id)))
 
 
 def _answer_sender(uow: OfficeUnitOfWork, receipt: Receipt) -> None:

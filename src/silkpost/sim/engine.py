@@ -20,12 +20,18 @@ from zoneinfo import ZoneInfo
 import simpy
 
 from silkpost.domain.codes import ObjectKind
+from silkpost.domain.events import TrackingEvent
+from silkpost.domain.office import Conveyance, ConveyanceMode, HoldReason
 from silkpost.network.corridor import Network, Node, Service
 from silkpost.network.itinerary import NoRoute
 from silkpost.network.service import next_departure, plan
 from silkpost.network.workhours import work_starts
-from silkpost.sim.consolidation import DispatchCounter, close_dispatch
+from silkpost.office import outbound
+from silkpost.office import service as office
+from silkpost.office.ports import OfficeUnitOfWork
+from silkpost.sim.consolidation import dispatch_office, pack
 from silkpost.sim.demand import DemandProfile, ItemIds, Parcel, parcels_for_day
+from silkpost.sim.offices import SimulatedLog, SimulatedOfficeWork
 from silkpost.sim.scenario import Scenario
 from silkpost.tracking.formats import Record
 
@@ -79,11 +85,19 @@ class CorridorSimulation:
 
     def __init__(self, network: Network, scenario: Scenario, *,
                  sink: Callable[[list[Record]], None],
+                 recorded: Callable[[list[TrackingEvent]], None],
+                 office_records: OfficeUnitOfWork,
                  on_hour: Callable[[int], None] | None = None, first_id: int = 0,
                  first_dispatch: int = 0) -> None:
         self.network = network
         self.scenario = scenario
         self.sink = sink
+        self.recorded = recorded
+        self.office_log = SimulatedLog()
+        self.offices = SimulatedOfficeWork(office_records, self.office_log)
+        # The sort decision of each item at the office it is at: its next service, or None.
+        self.decisions: dict[str, str | None] = {}
+        self.first_dispatch = first_dispatch
         self.on_hour = on_hour
         self.env = simpy.Environment()
         self.rng = random.Random(scenario.seed)
@@ -93,7 +107,6 @@ class CorridorSimulation:
         self.routes: dict[tuple[str, str, str, bool, bool, int], Service | None] = {}
         self.trip_load: dict[tuple[str, datetime], float] = {}
         self.busy_until: dict[str, float] = {}
-        self.dispatches = DispatchCounter(start=first_dispatch)
         self.ids = ItemIds(start=first_id, seed=scenario.seed)
         for node in scenario.customs_hours:
             network.node(node)
@@ -131,11 +144,15 @@ class CorridorSimulation:
             self.flush()
 
     def flush(self) -> None:
-        """Hand the buffered scans to the sink."""
+        """Hand the buffered scans to the sink, and the offices' events to theirs."""
         if self.buffer:
             self.stats.events += len(self.buffer)
             self.sink(self.buffer)
             self.buffer = []
+        recorded = self.office_log.take()
+        if recorded:
+            self.stats.events += len(recorded)
+            self.recorded(recorded)
 
     # -- run --------------------------------------------------------------------------------
     def run(self) -> Stats:
@@ -149,6 +166,7 @@ class CorridorSimulation:
         )
         for code in list(profile.origin_shares) + list(profile.destination_shares):
             self.network.node(code)
+        self._number_dispatches_after(self.first_dispatch, profile.destination_shares)
         self.env.process(self._demand(profile))
         self.env.process(self._clock())
         self.env.run(until=self.hours())
@@ -181,6 +199,7 @@ class CorridorSimulation:
                         "destination": p.destination, "weight_kg": p.weight_kg,
                         "declared_value_usd": p.declared_value_usd, "regime": p.regime,
                         "battery": p.battery})
+                    self.office_log.posted(p.item_id, p.destination, p.posted_at)
                 self.env.process(self._at_node(parcels, node, arrived=False))
 
     # -- routing ----------------------------------------------------------------------------
@@ -217,7 +236,11 @@ class CorridorSimulation:
     def _at_node(self, parcels: list[Parcel], node: Node, *, arrived: bool = True) -> Steps:
         env = self.env
         arrival_h = env.now
-        if arrived:
+        if arrived and runs_office(node):
+            self._decide(office.scan_items(
+                node.code, [office.ItemIn(p.item_id, handling=self._handling(p))
+                            for p in parcels], **self._at(node)))
+        elif arrived:
             by_code: dict[str, list[Parcel]] = defaultdict(list)
             for p in parcels:
                 by_code[_arrival_code(node, p)].append(p)
@@ -249,7 +272,11 @@ class CorridorSimulation:
 
     def _customs(self, parcels: list[Parcel], node: Node, mean: float, *, export: bool) -> Steps:
         env = self.env
-        self.scan(parcels, "EXA" if export else "EDB", node)
+        at_office = runs_office(node)
+        if at_office:
+            office.present_items(node.code, [p.item_id for p in parcels], **self._at(node))
+        else:
+            self.scan(parcels, "EXA" if export else "EDB", node)
         start = env.now
         hours = mean * self.rng.lognormvariate(-0.045, 0.3)
         yield env.timeout(hours)
@@ -257,7 +284,13 @@ class CorridorSimulation:
         flags = [self.rng.random() < share for _ in parcels]
         held = [p for p, f in zip(parcels, flags, strict=True) if f]
         cleared = [p for p, f in zip(parcels, flags, strict=True) if not f]
-        self.scan(cleared, "EXC" if export else "EDC", node)
+        if at_office:
+            if held:
+                office.hold_items(node.code, [p.item_id for p in held], HoldReason.CUSTOMS,
+                                  note="selected for inspection", **self._at(node))
+            self._release(cleared, node)
+        else:
+            self.scan(cleared, "EXC" if export else "EDC", node)
         self.stats.customs[node.code].append(env.now - start)
         if export:
             self._route_onward(cleared, node, start)
@@ -266,9 +299,14 @@ class CorridorSimulation:
         return cleared
 
     def _inspection(self, parcels: list[Parcel], node: Node, export: bool) -> Steps:
-        self.scan(parcels, "EXB" if export else "EME", node)
+        at_office = runs_office(node)
+        if not at_office:
+            self.scan(parcels, "EXB" if export else "EME", node)
         yield self.env.timeout(self.rng.uniform(12, 36))
-        self.scan(parcels, "EXC" if export else "EDC", node)
+        if at_office:
+            self._release(parcels, node)
+        else:
+            self.scan(parcels, "EXC" if export else "EDC", node)
         if export:
             self._route_onward(parcels, node, self.env.now)
         else:
@@ -277,36 +315,84 @@ class CorridorSimulation:
     def _route_onward(self, parcels: list[Parcel], node: Node, arrival_h: float) -> None:
         groups: dict[str, list[Parcel]] = defaultdict(list)
         journeys = self.stats.journeys
+        at_office = runs_office(node)
+        by_id = {s.id: s for s in self.network.outgoing[node.code]}
         for p in parcels:
-            service = self.next_service(node, p, journeys[p.item_id].express)
+            if at_office:  # the office's sort decision
+                sid = self.decisions.pop(p.item_id, None)
+                service = None if sid is None else by_id.get(sid)
+            else:
+                service = self.next_service(node, p, journeys[p.item_id].express)
             if service is None:
                 self.scan([p], "EXD", node)
                 continue
             groups[service.id].append(p)
-        by_id = {s.id: s for s in self.network.outgoing[node.code]}
         for sid, group in groups.items():
-            if node.kind == "exchange_office" and node.country == "CN":
-                self._close_dispatches(group, node)
             self.env.process(self._ride(group, by_id[sid], node, arrival_h))
 
-    def _close_dispatches(self, parcels: list[Parcel], node: Node) -> None:
-        by_dest: dict[str, list[Parcel]] = defaultdict(list)
+    # -- the offices of exchange Silkpost runs -------------------------------------------------
+    def _at(self, node: Node, at: datetime | None = None) -> dict[str, Any]:
+        """The arguments every office action of the run takes."""
+        return {"at": (at or self.now()).astimezone(node.tz), "source": SOURCE,
+                "network": self.network, "uow": self.offices, "clock": self}
+
+    def _handling(self, parcel: Parcel) -> office.Handling:
+        express = self.stats.journeys[parcel.item_id].express
+        return office.Handling(regime=parcel.regime,
+                               goods=("battery",) if parcel.battery else (),
+                               exclude_modes=() if express else ("air",))
+
+    def _decide(self, answers: list[office.ItemScan]) -> None:
+        for answer in answers:
+            item = answer.item
+            self.decisions[item.item_id] = item.service_id if item.state == "sorted" else None
+
+    def _release(self, parcels: list[Parcel], node: Node) -> None:
+        if parcels:
+            self._decide(office.release_items(
+                node.code, [office.ItemIn(p.item_id, handling=self._handling(p))
+                            for p in parcels], **self._at(node)))
+
+    def _number_dispatches_after(self, serial: int, destinations: Mapping[str, float]) -> None:
+        """Start the offices' dispatch numbering past ``serial`` (see sim.service)."""
+        if serial == 0:
+            return
+        years = {self.t0.year, (self.t0 + timedelta(hours=self.hours())).year}
+        with self.offices as uow:
+            for node in self.network.nodes.values():
+                if not runs_office(node):
+                    continue
+                for dest in {dispatch_office(d, self.network) for d in destinations}:
+                    for year in years:
+                        uow.office.set_counter(node.code, dest, "C", year, serial % 9000)
+            uow.commit()
+
+    def _dispatch(self, parcels: list[Parcel], service: Service, node: Node,
+                  departs: datetime) -> None:
+        """At departure: the items bagged per destination office, the bags closed into a
+        dispatch each, the dispatches closed and handed to the conveyance."""
+        at = self._at(node, departs)
+        reference = f"{service.id} {departs:%Y%m%d%H%M}"[-32:].strip(" ./-")
+        conveyance = Conveyance(ConveyanceMode(service.mode), reference, service.id)
+        by_office: dict[str, list[Parcel]] = defaultdict(list)
         for p in parcels:
-            by_dest[p.destination].append(p)
-        year = self.now().year % 10
-        for dest, group in by_dest.items():
-            office = dest if len(dest) == 6 and dest.isalnum() else "PLWAWA"
-            bags = close_dispatch([(p.item_id, p.weight_kg) for p in group],
-                                  origin_office=node.code, destination_office=office,
-                                  year_digit=year, counter=self.dispatches)
-            index = {p.item_id: p for p in group}
-            for bag in bags:
-                items = [index[i] for i in bag.item_ids]
-                self.scan(items, "SIB", node, payload={"receptacle_id": bag.receptacle_id})
-                self.scan([], "SRC", node, kind=ObjectKind.RECEPTACLE.value,
-                          ids=[bag.receptacle_id],
-                          payload={"dispatch_id": bag.dispatch_id, "items": len(bag.item_ids),
-                                   "weight_kg": bag.weight_kg})
+            by_office[dispatch_office(p.destination, self.network)].append(p)
+        for destination, group in by_office.items():
+            bags = pack([(p.item_id, p.weight_kg) for p in group])
+            dispatches: list[str] = []
+            for n, bag in enumerate(bags, start=1):
+                opened = outbound.start_bag(node.code, destination, at=at["at"],
+                                            network=self.network, uow=self.offices, clock=self)
+                outbound.put_items_in_bag(node.code, opened.bag_id, [i for i, _ in bag], **at)
+                closed = outbound.close_bag(
+                    node.code, opened.bag_id,
+                    weight_kg=min(round(sum(w for _, w in bag) + 0.4, 1), 999.9),
+                    last=n == len(bags), **at)
+                if closed.dispatch.dispatch_id not in dispatches:
+                    dispatches.append(closed.dispatch.dispatch_id)
+            for dispatch in dispatches:
+                outbound.close_dispatch(node.code, dispatch, **at)
+                outbound.hand_over(node.code, dispatch, conveyance, **at)
 
     def _ride(self, parcels: list[Parcel], service: Service, node: Node, arrival_h: float) -> Steps:
         env = self.env
@@ -348,8 +434,11 @@ class CorridorSimulation:
         conveyance = {"conveyance_id": f"{service.id}-{departs:%Y%m%d%H%M}", "mode": service.mode}
         if service.crosses_border and node.country == "CN":
             self.scan(parcels, "SHO", node, payload={"operator": service.operator})
-        self.scan(parcels, "EMC" if node.kind == "exchange_office" else "SDP", node,
-                  payload=conveyance)
+        if runs_office(node):
+            self._dispatch(parcels, service, node, departs)
+        else:
+            self.scan(parcels, "EMC" if node.kind == "exchange_office" else "SDP", node,
+                      payload=conveyance)
         ride = service.duration_hours
         if self.rng.random() < self.scenario.breakdown_share:
             ride += self.rng.uniform(6, 24)
@@ -400,6 +489,13 @@ class CorridorSimulation:
         journeys = self.stats.journeys
         for p in parcels:
             journeys[p.item_id].delivered_h = self.env.now
+
+
+def runs_office(node: Node) -> bool:
+    """Whether the simulated parcels pass ``node`` through Silkpost's office functions:
+    the Chinese offices of exchange (the partners' offices are the partners' systems, whose
+    scans the simulator sends as theirs)."""
+    return node.kind == "exchange_office" and node.country == "CN"
 
 
 def _by_regime(parcels: list[Parcel]) -> list[list[Parcel]]:

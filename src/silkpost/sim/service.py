@@ -7,7 +7,9 @@ from datetime import datetime
 
 from silkpost.domain.codes import ObjectKind
 from silkpost.domain.events import EPOCH
+from silkpost.errors import InvalidRequest
 from silkpost.network.corridor import Network
+from silkpost.office.ports import OfficeUnitOfWork
 from silkpost.sim.engine import FLUSH_AT, SOURCE, CorridorSimulation
 from silkpost.sim.report import Report, build_report
 from silkpost.sim.scenario import Scenario
@@ -44,15 +46,18 @@ def simulate(
     *,
     network: Network,
     uow: UnitOfWork,
+    office_records: OfficeUnitOfWork,
     on_hour: Callable[[int], None] | None = None,
 ) -> Report:
-    """Run ``scenario``; every simulated scan is validated and stored by the tracking hub.
+    """Run ``scenario``; every simulated scan is validated and stored by the tracking hub,
+    and the Chinese offices of exchange work through the office's functions, keeping their
+    records in ``office_records`` (see :mod:`silkpost.sim.offices`).
 
     Parcel ids start at the event log's position (see :class:`~silkpost.sim.demand.ItemIds`)
-    and dispatch serials past the receptacles stored (see
-    :class:`~silkpost.sim.consolidation.DispatchCounter`), so runs into one store never share
-    an item or a bag. The hub's store keeps storing one simulated day
-    while the simulation computes the next.
+    and the offices number their dispatches past the receptacles stored, so runs into one
+    store never share an item or a bag (until the serials of a year wrap, as the standard
+    lets them). The hub's store keeps storing one simulated day while the simulation
+    computes the next.
     """
     with uow:
         first_id = uow.events.high_water_mark()
@@ -62,10 +67,16 @@ def simulate(
     clock = SimClock()
     with Intake(uow=uow, clock=clock, source=SOURCE,
                 batch_size=min(STORE_BATCH, FLUSH_AT)) as intake:
-        simulation = CorridorSimulation(network, scenario, sink=intake.feed, on_hour=on_hour,
+        simulation = CorridorSimulation(network, scenario, sink=intake.feed,
+                                        recorded=intake.feed_checked,
+                                        office_records=office_records, on_hour=on_hour,
                                         first_id=first_id, first_dispatch=bags)
         clock.simulation = simulation
-        stats = simulation.run()
+        try:
+            stats = simulation.run()
+        except InvalidRequest as exc:  # an office's action refused: its event was invalid
+            raise SimulatedScansRejected(f"a simulated office's work was refused: {exc}"
+                                         ) from exc
     if intake.result.rejected:
         first = intake.result.rejections[0]
         raise SimulatedScansRejected(

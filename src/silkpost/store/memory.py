@@ -272,8 +272,10 @@ class InMemoryOffice:
 
     def add_pre_advice(self, advised: AdvisedDispatch) -> None:
         r = self.records
-        for key in [k for k, v in r.advised.items() if v[0][:20] == advised.advice.dispatch_id]:
-            self._delete(r.advised, key)
+        before = r.pre_advices.get(advised.advice.dispatch_id)
+        for rec in before.advice.receptacles if before is not None else ():
+            if rec.key in r.advised:
+                self._delete(r.advised, rec.key)
         self._set(r.pre_advices, advised.advice.dispatch_id, advised)
         for rec in advised.advice.receptacles:
             self._set(r.advised, rec.key,

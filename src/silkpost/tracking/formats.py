@@ -35,6 +35,13 @@ from silkpost.tracking.records import Problem
 
 Format = Literal["json", "ndjson", "csv"]
 Record = tuple[int, Mapping[str, Any] | Problem]
+
+
+def as_record(event: TrackingEvent) -> dict[str, Any]:
+    """An event as a partner's record holds it (what the hub's validation reads)."""
+    return {"object_kind": event.object_kind.value, "object_id": event.object_id,
+            "code": event.code, "occurred_at": event.occurred_at, "location": event.location,
+            "office": event.office, "event_id": event.event_id, "payload": event.payload}
 Rename = Callable[[list[str]], list[str]]  # a partner's column names to Silkpost's
 
 CSV_FIELDS = (

@@ -33,6 +33,14 @@ class ObjectQuery:
     seen_by: Scope | None = None  # only the objects this partner sees (events sent or scanned)
 
 
+class Appendable(Protocol):
+    """Where another capability's events go inside its own transaction (see record_in)."""
+
+    def append(self, events: Sequence[TrackingEvent]) -> int:
+        """Store events not stored before; return how many were new."""
+        ...
+
+
 class EventLog(Protocol):
     """The append-only log of events and the read model kept beside it."""
 

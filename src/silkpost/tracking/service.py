@@ -24,9 +24,15 @@ from silkpost.domain.status import in_time_order, is_stuck, lives
 from silkpost.domain.times import check_time, check_us
 from silkpost.domain.tracked import StatusCount, TrackedObject
 from silkpost.errors import InvalidRequest, NotFound, invalid_request
-from silkpost.tracking.formats import Record
+from silkpost.tracking.formats import Record, as_record
 from silkpost.tracking.places import PlaceNames
-from silkpost.tracking.ports import Clock, EventAppender, EventLog, ObjectQuery, UnitOfWork
+from silkpost.tracking.ports import (
+    Appendable,
+    Clock,
+    EventAppender,
+    ObjectQuery,
+    UnitOfWork,
+)
 from silkpost.tracking.records import Problem
 from silkpost.tracking.validation import RecordValidator, validate_batch
 
@@ -171,6 +177,19 @@ class Intake:
             if self._on_batch is not None:
                 self._on_batch(result)
 
+    def feed_checked(self, events: Sequence[TrackingEvent]) -> None:
+        """Hand the store events another capability recorded into this stream, already
+        validated by :func:`record_in` (the simulator's offices' actions)."""
+        if not events:
+            return
+        self.result.received += len(events)
+        if self._appender is None:
+            self._appender = self._uow.appender(in_line=self._in_line)
+        self._appender.append(events)
+        self._count(self._appender.stored())
+        if self._on_batch is not None:
+            self._on_batch(self.result)
+
     def _count(self, stored: list[tuple[int, int]]) -> None:
         for size, new in stored:
             self.result.accepted += new
@@ -193,7 +212,7 @@ class Intake:
             self._on_batch(self.result)
 
 
-def record_in(events: Sequence[TrackingEvent], *, log: EventLog, clock: Clock,
+def record_in(events: Sequence[TrackingEvent], *, log: Appendable, clock: Clock,
               places: PlaceNames | None = None) -> int:
     """Append events made by another capability (an office's scans) to ``log``, inside the
     caller's open transaction, through the same validation as a partner's records; return
@@ -201,12 +220,7 @@ def record_in(events: Sequence[TrackingEvent], *, log: EventLog, clock: Clock,
     or neither.
     """
     validator = RecordValidator(places=places)
-    records: list[Record] = [
-        (i, {"object_kind": e.object_kind.value, "object_id": e.object_id, "code": e.code,
-             "occurred_at": e.occurred_at, "location": e.location, "office": e.office,
-             "event_id": e.event_id, "payload": e.payload})
-        for i, e in enumerate(events, start=1)
-    ]
+    records: list[Record] = [(i, as_record(e)) for i, e in enumerate(events, start=1)]
     source = events[0].source if events else "silkpost"
     checked, rejected = validate_batch(records, validator=validator, source=source,
                                        received_at=clock.now())

@@ -1,45 +1,45 @@
-"""Consolidation gives valid S9 bags, within limits, numbered per office pair."""
+"""The simulated workers' bags: every item once, within the limits; dispatches to offices."""
 
 from __future__ import annotations
 
 import random
 from datetime import UTC, datetime
+from itertools import pairwise
 
 from hypothesis import given
 from hypothesis import strategies as st
 
-from silkpost.domain import s9
-from silkpost.sim.consolidation import MAX_BAG_KG, DispatchCounter, close_dispatch
+from silkpost.network.corridor import default_network_path, load_network
+from silkpost.sim.consolidation import (
+    BEYOND_THE_OFFICES,
+    MAX_BAG_ITEMS,
+    MAX_BAG_KG,
+    dispatch_office,
+    pack,
+)
 from silkpost.sim.demand import MEAN_VALUE_USD, DemandProfile, ItemIds, parcels_for_day
 
 
 @given(st.lists(st.floats(min_value=0.05, max_value=29.0), min_size=1, max_size=400))
-def test_bags_are_valid_and_hold_every_item_once(weights: list[float]) -> None:
-    """Every parcel lands in exactly one bag; bags parse as S9; only the last is 'highest'."""
+def test_bags_hold_every_item_once_within_the_limits(weights: list[float]) -> None:
+    """Every parcel lands in exactly one bag, in order; a bag over 30 kg or 120 items holds
+    one item only (a parcel is never split)."""
     items = [(f"ITEM{i:06d}", w) for i, w in enumerate(weights)]
-    bags = close_dispatch(items, origin_office="CNURCA", destination_office="KZALAA",
-                          year_digit=6, counter=DispatchCounter())
-    assert [i for b in bags for i in b.item_ids] == [i for i, _ in items]
-    parsed = [s9.parse(b.receptacle_id) for b in bags]
-    assert [p.is_highest for p in parsed] == [False] * (len(bags) - 1) + [True]
-    assert {p.dispatch_id for p in parsed} == {bags[0].dispatch_id}
+    bags = pack(items)
+    assert [i for b in bags for i in b] == items
     for bag in bags:
-        contents = sum(w for i, w in items if i in set(bag.item_ids))
-        assert contents <= MAX_BAG_KG or len(bag.item_ids) == 1
+        assert len(bag) <= MAX_BAG_ITEMS
+        assert sum(w for _, w in bag) <= MAX_BAG_KG or len(bag) == 1
+    for first, second in pairwise(bags):  # a bag is closed only when the next would not fit
+        assert (sum(w for _, w in first) + second[0][1] > MAX_BAG_KG
+                or len(first) == MAX_BAG_ITEMS)
 
 
-def test_dispatch_serials_count_per_office_pair() -> None:
-    """Two dispatches Urumqi→Almaty are 1 and 2; the first to Bishkek is 1 again."""
-    counter = DispatchCounter()
-    items = [("A0000001", 1.0)]
-    first = close_dispatch(items, origin_office="CNURCA", destination_office="KZALAA",
-                           year_digit=6, counter=counter)
-    second = close_dispatch(items, origin_office="CNURCA", destination_office="KZALAA",
-                            year_digit=6, counter=counter)
-    other = close_dispatch(items, origin_office="CNURCA", destination_office="KGFRUA",
-                           year_digit=6, counter=counter)
-    numbers = [s9.parse(b[0].receptacle_id).dispatch_number for b in (first, second, other)]
-    assert numbers == [1, 2, 1]
+def test_dispatches_go_to_the_office_of_exchange_of_the_destination() -> None:
+    """An office of exchange is its own dispatch office; a rail terminal beyond them is not."""
+    network = load_network(default_network_path())
+    assert dispatch_office("KZALAA", network) == "KZALAA"
+    assert dispatch_office("PLMAA-RAIL", network) == BEYOND_THE_OFFICES
 
 
 def test_demand_matches_the_seed_average_value() -> None:

@@ -16,6 +16,8 @@ from silkpost.network.corridor import default_network_path, load_network
 from silkpost.sim.engine import CorridorSimulation
 from silkpost.sim.scenario import Scenario, load_scenario
 from silkpost.sim.service import SimulatedScansRejected, simulate
+from silkpost.store.memory import InMemoryUnitOfWork
+from silkpost.tracking.formats import as_record
 from silkpost.tracking.service import track
 
 NETWORK = load_network(default_network_path())
@@ -30,7 +32,9 @@ def small(name: str, **kw: int) -> Scenario:
 def run(scenario: Scenario) -> tuple[CorridorSimulation, list[dict[str, Any]]]:
     out: list[dict[str, Any]] = []
     sim = CorridorSimulation(NETWORK, scenario,
-                             sink=lambda records: out.extend(r for _, r in records))  # type: ignore[misc]
+                             sink=lambda records: out.extend(r for _, r in records),  # type: ignore[misc]
+                             recorded=lambda events: out.extend(map(as_record, events)),
+                             office_records=InMemoryUnitOfWork())
     sim.run()
     return sim, out
 
@@ -48,7 +52,8 @@ def test_simulated_scans_reach_the_hub(memory_platform: Platform) -> None:
     """Through ingest: a delivered parcel's timeline starts with posting and ends delivered,
     and the bags it travelled in have valid S9 ids."""
     report = simulate(small("seeds-2023", per_day=200), network=NETWORK,
-                      uow=memory_platform.uow())
+                      uow=memory_platform.uow(),
+                      office_records=memory_platform.simulation_offices())
     assert report.parcels == 400 and report.events > 400 * 8
     log = memory_platform.uow().committed_log  # type: ignore[attr-defined]
     item = next(oid for kind, oid in log.by_object if kind == "item")
@@ -56,9 +61,39 @@ def test_simulated_scans_reach_the_hub(memory_platform: Platform) -> None:
     codes = [e.code for e in view.timeline]
     assert codes[0] == "EMA" and codes[-1] == "EMI"
     assert view.tracked.status == Status.DELIVERED
-    bags = [e.payload["receptacle_id"] for e in view.timeline if e.code == "SIB" and e.payload]
+    bags = [e.payload["receptacle_id"] for e in view.timeline if e.code == "EMC" and e.payload]
     assert bags and all(s9.is_valid(str(b)) for b in bags)
     assert any(kind == ObjectKind.RECEPTACLE.value for kind, _ in log.by_object)
+
+
+def test_the_chinese_offices_of_exchange_work_through_the_office_functions(
+        memory_platform: Platform) -> None:
+    """At Urumqi every parcel is taken in and sorted, presented to customs and released (or
+    held and released), bagged, and leaves in a bag of a dispatch handed to a conveyance:
+    the office service's events, in that order, and the bag and dispatch events beside."""
+    simulate(small("seeds-2023", days=1, per_day=300), network=NETWORK,
+             uow=memory_platform.uow(), office_records=memory_platform.simulation_offices())
+    log = memory_platform.uow().committed_log  # type: ignore[attr-defined]
+    items = [oid for kind, oid in log.by_object if kind == "item"]
+    at_urumqi = 0
+    for item in items:
+        work = [e for e in track(item, uow=memory_platform.uow(),
+                                 clock=memory_platform.clock).timeline
+                if e.office == "CNURCA"]
+        if not work:
+            continue
+        at_urumqi += 1
+        codes = [e.code for e in work if e.code != "SHO"]
+        assert codes[:3] == ["EMB", "SIS", "EXA"], codes
+        assert codes[-2:] == ["SIB", "EMC"], codes
+        assert "EXC" in codes and codes.index("EXC") < codes.index("SIB")
+        assert all(e.source == "silkpost-sim" for e in work)
+    assert at_urumqi > 200
+    kinds = {kind for kind, _ in log.by_object}
+    assert {"dispatch", "receptacle"} <= kinds
+    dispatch_codes = {e.code for (kind, _), events in log.by_object.items()
+                      if kind == "dispatch" for e in events}
+    assert {"SDC", "SLD"} <= dispatch_codes
 
 
 def test_baseline_reproduces_the_seed_lane_time() -> None:
@@ -105,12 +140,14 @@ def test_report_measures_lanes_against_the_network_promises(memory_platform: Pla
     from dataclasses import replace
 
     scenario = small("seeds-2023", days=1, per_day=300)
-    report = simulate(scenario, network=NETWORK, uow=memory_platform.uow())
+    report = simulate(scenario, network=NETWORK, uow=memory_platform.uow(),
+    office_records=memory_platform.simulation_offices())
     promised = {lane.lane: lane.promise_days for lane in report.lanes}
     assert promised["CNDGGA>KZALAA"] == NETWORK.promises_days["CNDGGA>KZALAA"] == 8
     assert promised["CNDGGA>KZASTA"] == NETWORK.promises_days["CNDGGA>KZASTA"]
     what_if = replace(scenario, promises_days={"CNDGGA>KZALAA": 6.0})
-    report = simulate(what_if, network=NETWORK, uow=memory_platform.uow())
+    report = simulate(what_if, network=NETWORK, uow=memory_platform.uow(),
+    office_records=memory_platform.simulation_offices())
     promised = {lane.lane: lane.promise_days for lane in report.lanes}
     assert promised["CNDGGA>KZALAA"] == 6.0
     assert promised["CNDGGA>KZASTA"] == NETWORK.promises_days["CNDGGA>KZASTA"]
@@ -120,7 +157,8 @@ def test_two_seeds_into_one_store_share_no_id(memory_platform: Platform) -> None
     """Runs of two seeds (and the same seed again) into one store: every parcel its own id,
     so the store holds as many items as the runs posted."""
     reports = [simulate(small("seeds-2023", days=1, per_day=1500, seed=seed), network=NETWORK,
-                        uow=memory_platform.uow()) for seed in (1, 2, 1)]
+                        uow=memory_platform.uow(),
+                        office_records=memory_platform.simulation_offices()) for seed in (1, 2, 1)]
     log = memory_platform.uow().committed_log  # type: ignore[attr-defined]
     items = [oid for kind, oid in log.by_object if kind == "item"]
     assert len(items) == sum(r.parcels for r in reports) == 4500
@@ -135,10 +173,12 @@ def test_two_runs_into_one_store_share_no_receptacle(memory_platform: Platform) 
                 if kind == "receptacle"}
 
     simulate(small("seeds-2023", days=1, per_day=1500, seed=1), network=NETWORK,
-             uow=memory_platform.uow())
+             uow=memory_platform.uow(),
+             office_records=memory_platform.simulation_offices())
     first = receptacles()
     simulate(small("seeds-2023", days=1, per_day=1500, seed=1), network=NETWORK,
-             uow=memory_platform.uow())
+             uow=memory_platform.uow(),
+             office_records=memory_platform.simulation_offices())
     both = receptacles()
     assert first and set(first) < set(both)
     assert all(both[oid] == count for oid, count in first.items())  # no event added to them
@@ -167,4 +207,5 @@ def test_the_hub_validates_simulated_scans_as_any_partner_record(
                                      "CNURCA": replace(urumqi, locode="ZZURM")})
     with pytest.raises(SimulatedScansRejected, match=r"location.*ZZ"):
         simulate(small("seeds-2023", days=1, per_day=100), network=broken,
-                 uow=memory_platform.uow())
+                 uow=memory_platform.uow(),
+                 office_records=memory_platform.simulation_offices())

@@ -265,8 +265,8 @@ def post_verification_close(request: Request, platform: PlatformDep,
         raise Forbidden(f"{caller.partner.code} does not operate {dispatch[6:12]}, where "
                         f"dispatch {dispatch} goes: its note is closed there",
                         field="dispatch_id")
-    note = service.verification_note(dispatch, close=True, at=body.at if body else None,
-                                     uow=platform.office_uow(), clock=platform.clock)
+    note = service.close_verification_note(dispatch, at=body.at if body else None,
+                                           source=caller.partner.code, **_kw(platform))
     return VerificationNoteOut.of(note)
 
 
@@ -303,7 +303,8 @@ def post_finish(desk: AtDesk, platform: PlatformDep, receptacle_id: ReceptacleId
     findings. The answer is the bag's findings (missing, surplus, damaged, weight)."""
     desk.touched(receptacle_id)
     findings = service.finish_receptacle(desk.office, receptacle_id,
-                                         at=body.at if body else None, **_kw(platform))
+                                         at=body.at if body else None, source=desk.source,
+                                         **_kw(platform))
     label = findings[0].receptacle_id if findings else None
     return FinishedOut(receptacle_id=label or check_receptacle_id(receptacle_id),
                        findings=[FindingOut.of(f) for f in findings])
