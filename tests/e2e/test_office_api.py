@@ -188,6 +188,36 @@ def test_a_dispatch_from_pre_advice_to_verification_note(client: TestClient, key
     assert (late.json()["code"], late.json()["field"]) == ("office.conflict", "dispatch_id")
 
 
+def test_the_sender_of_a_pre_advice_follows_its_bags_in_its_feed(client: TestClient,
+                                                                keys: Keys) -> None:
+    """Kazpost announces a dispatch to Urumqi, which it does not operate. Its change feed
+    shows the pre-advice taken and, as each bag is received, the receipt's answer on the
+    dispatch (which bag, how many arrived and are missing: a RESDES), and none of the
+    office's other work."""
+    dispatch = "KZALAACNURCADCC60003"
+    bags = [f"{dispatch}{n:03d}010050" for n in (1, 2)]
+    body = {"dispatch_id": dispatch, "year": 2026, "receptacles": [
+        {"receptacle_id": b, "items": [ITEMS[n]]} for n, b in enumerate(bags)]}
+    assert client.post(f"{BASE}/pre-advices", json=body,
+                       headers=keys["KAZPOST-partner"]).status_code == 201
+    for bag, hours in ((bags[0], 3), (bags[0], 2.5)):  # the second scan: already received
+        got = client.post(f"{BASE}/{OFFICE}/receptacles", headers=keys["urumqi"],
+                          json={"receptacle_id": bag, "at": at(hours)})
+        assert got.status_code == 200, got.text
+    client.post(f"{BASE}/{OFFICE}/items", headers=keys["urumqi"],
+                json={"item_id": ITEMS[0], "receptacle_id": bags[0], "at": at(2)})
+    feed = client.get("/api/v1/events", headers=keys["KAZPOST-partner"])
+    assert feed.status_code == 200, feed.text
+    seen = [(e["object_kind"], e["object_id"], e["code"], e["source"], e["payload"])
+            for e in feed.json()["events"]]
+    assert seen == [
+        ("dispatch", dispatch, "SYA", "KAZPOST", {"receptacles": 2, "items": 2}),
+        ("dispatch", dispatch, "SYR", "CNPOST/urumqi",
+         {"receptacle_id": bags[0], "outcome": "announced", "arrived": 1, "missing": 1})]
+    everything = client.get("/api/v1/events", headers=keys["admin"]).json()["events"]
+    assert {e["code"] for e in everything} > {"SYA", "SYR", "EMD", "SBO"}  # the rest hidden
+
+
 def test_every_receipt_outcome_is_a_200(client: TestClient, keys: Keys) -> None:
     """Each scan of a label has one outcome; none is an error, and only the first two are
     received here."""

@@ -115,6 +115,7 @@ def put_items_in_bag(code: str, bag_id: int, item_ids: Sequence[str], *,
     when = scan_time(at, clock)
     answers: list[Bagged] = []
     events: list[TrackingEvent] = []
+    into = {"bag": bag_id}  # one payload for all (see service.record)
     with uow:
         bag = _open_bag(uow, office, bag_id)
         count = uow.office.bag_count(bag.bag_id)
@@ -135,7 +136,7 @@ def put_items_in_bag(code: str, bag_id: int, item_ids: Sequence[str], *,
                                      "moment", field="item_id")
             count += 1
             events.append(office_event(office, ObjectKind.ITEM, item_id, INTO_BAG, when, source,
-                                       {"bag": bag.bag_id}))
+                                       into))
             answers.append(Bagged(bag, item_id, count, already=False))
         record(events, uow, clock)
         uow.commit()
@@ -301,8 +302,9 @@ def hand_over(code: str, dispatch: str, conveyance: Conveyance, *, at: datetime 
                                  when, source, carried))
             left = office_code(OfficeAction.LEFT, Direction.OUTWARD if sends_abroad(
                 office.node.country, "", bag.destination[:2]) else Direction.INWARD)
-            events.extend(office_event(office, ObjectKind.ITEM, i, left, when, source,
-                                 {"receptacle_id": bag.receptacle_id}) for i in items)
+            in_bag = {"receptacle_id": bag.receptacle_id}  # one payload for the bag's items
+            events.extend(office_event(office, ObjectKind.ITEM, i, left, when, source, in_bag)
+                          for i in items)
             advised.append(AdvisedReceptacle(bag.receptacle_id, tuple(items), bag.weight_kg))
         record(events, uow, clock)
         advice = PreAdvice.of(dispatch, year=found.year, receptacles=advised)

@@ -74,7 +74,7 @@ OFFICE_KINDS = frozenset(("exchange_office", "exchange_station", "partner_post_o
 
 SORTED, OPENED, DAMAGED, RETURNED = "SIS", "SBO", "SXD", "SRT"
 # The office's own steps that no UPU code names (see domain/tables/event_codes.csv).
-ADVICE_TAKEN, BAG_STARTED, VERIFIED, NOTE_SENT = "SYA", "SYB", "SYC", "SYD"
+ADVICE_TAKEN, BAG_STARTED, VERIFIED, NOTE_SENT, ANSWERED = "SYA", "SYB", "SYC", "SYD", "SYR"
 RESORT_AFTER = timedelta(milliseconds=1)
 
 
@@ -225,11 +225,10 @@ def receive(code: str, label: str, *, weighed_kg: float | None = None, seal: str
             findings.append(Finding(label[:20], FindingKind.WEIGHT, when, receptacle_id=label,
                                     detail=note))
         uow.office.add_findings(findings)
-        _answer_sender(uow, receipt)
         payload = {"outcome": outcome.value, "weight_kg": weighed_kg or None, "seal": seal}
         arrived = office_code(OfficeAction.ARRIVED, _dispatch_direction(office, label))
         record([office_event(office, ObjectKind.RECEPTACLE, label, arrived, when, source,
-                             payload)], uow, clock)
+                             payload), *_answer_sender(uow, office, receipt)], uow, clock)
         uow.commit()
     return ReceiptAnswer(outcome, label, label[:20], office.code, when, declared, weighed_kg,
                          seal, items, note)
@@ -335,10 +334,7 @@ def scan_items(code: str, items: Sequence[ItemIn], *, at: datetime | None = None
     selected it, or reported as having no route (and why). One answer per item, in order."""
     office = office_of(network, code)
     with invalid_request():
-        items = [replace(i, item_id=check_item_id(i.item_id), receptacle=None
-                         if i.receptacle is None
-                         else check_receptacle_id(i.receptacle, field="receptacle_id"))
-                 for i in items]
+        items = [_checked(i) for i in items]
     when = scan_time(at, clock)
     routes = _Routes(office, network)
     events: list[TrackingEvent] = []
@@ -353,6 +349,16 @@ def scan_items(code: str, items: Sequence[ItemIn], *, at: datetime | None = None
         record(events, uow, clock)
         uow.commit()
     return answers
+
+
+def _checked(item: ItemIn) -> ItemIn:
+    """The item with its ids checked and normalised (the same object when they were)."""
+    item_id = check_item_id(item.item_id)
+    receptacle = (None if item.receptacle is None
+                  else check_receptacle_id(item.receptacle, field="receptacle_id"))
+    if item_id == item.item_id and receptacle == item.receptacle:
+        return item
+    return replace(item, item_id=item_id, receptacle=receptacle)
 
 
 def _scan_one(uow: OfficeUnitOfWork, office: Office, scanned: ItemIn, when: datetime,
@@ -401,7 +407,7 @@ def _scan_one(uow: OfficeUnitOfWork, office: Office, scanned: ItemIn, when: date
             ScanOutcome.UNROUTED
         if item.state == ItemState.SORTED:
             events.append(office_event(office, ObjectKind.ITEM, item_id, SORTED, when, source,
-                                       _sort_payload(item)))
+                                       routes.payload(item)))
     uow.office.put_item(item)
     return ItemScan(outcome, item, surplus=surplus, damaged=damaged, reason=reason)
 
@@ -459,6 +465,7 @@ def hold_items(code: str, item_ids: Sequence[str], reason: HoldReason | str, *, 
     routes = _Routes(office, network)
     events: list[TrackingEvent] = []
     answers = []
+    held_payload = _reason_payload(reason, note)
     with uow:
         _lock_items(uow, office, item_ids)
         for item_id in item_ids:
@@ -475,7 +482,7 @@ def hold_items(code: str, item_ids: Sequence[str], reason: HoldReason | str, *, 
             uow.office.put_item(held)
             events.append(_item_event(office, item_id, HOLDS[reason],
                                       routes.direction_of(uow, item_id), when, source,
-                                      _reason_payload(reason, note)))
+                                      held_payload))
             answers.append(held)
         record(events, uow, clock)
         uow.commit()
@@ -531,11 +538,12 @@ def release_items(code: str, items: Sequence[ItemIn], *, at: datetime | None = N
     from the release time (a new sort event when the decision is not the one it had)."""
     office = office_of(network, code)
     with invalid_request():
-        items = [replace(i, item_id=check_item_id(i.item_id)) for i in items]
+        items = [_checked(i) for i in items]
     when = scan_time(at, clock)
     # Sorted again just after the release, so the timeline shows them in that order.
     resorted = when + RESORT_AFTER
     routes = _Routes(office, network)
+    released_payloads = {r: _reason_payload(r, "") for r in HoldReason}
     events: list[TrackingEvent] = []
     answers = []
     with uow:
@@ -548,8 +556,8 @@ def release_items(code: str, items: Sequence[ItemIn], *, at: datetime | None = N
                                      f"at {office.code}", field="item_id")
             tracked = uow.events.tracked(ObjectKind.ITEM, item_id)
             destination = tracked.destination if tracked else None
-            reason_payload = (_reason_payload(item.hold_reason, "")
-                              if item.hold_reason is not None else None)
+            reason_payload = (None if item.hold_reason is None
+                              else released_payloads[item.hold_reason])
             events.append(_item_event(office, item_id, OfficeAction.RELEASED,
                                       routes.direction(item_id, destination), when, source,
                                       reason_payload))
@@ -559,7 +567,7 @@ def release_items(code: str, items: Sequence[ItemIn], *, at: datetime | None = N
             if after.state == ItemState.SORTED and decided != (
                     ItemState.SORTED, item.service_id, item.next_node):
                 events.append(office_event(office, ObjectKind.ITEM, item_id, SORTED, resorted,
-                                           source, _sort_payload(after)))
+                                           source, routes.payload(after)))
             uow.office.put_item(after)
             outcome = (ScanOutcome.SORTED if after.state == ItemState.SORTED
                        else ScanOutcome.UNROUTED)
@@ -687,27 +695,36 @@ def _note_of(uow: OfficeUnitOfWork, dispatch_id: str) -> VerificationNote:
                             tuple(uow.office.findings(dispatch_id)))
 
 
-def _answer_sender(uow: OfficeUnitOfWork, receipt: Receipt) -> None:
+def _answer_sender(uow: OfficeUnitOfWork, office: Office, receipt: Receipt
+                   ) -> list[TrackingEvent]:
     """``dispatch.received`` to the partner that sent the pre-advice: this receptacle, and
-    what of the dispatch has arrived and what is still missing (the content of a RESDES)."""
+    what of the dispatch has arrived and what is still missing (the content of a RESDES).
+    Also an event on the dispatch, which its sender sees in its feed (the pre-advice's
+    event on the dispatch is its own)."""
     advised = uow.office.pre_advice(receipt.dispatch_id)
     if advised is None:
-        return
+        return []
     got = {receptacle_key(r.receptacle_id) for r in uow.office.receipts(receipt.dispatch_id)}
     got.add(receptacle_key(receipt.receptacle_id))
+    arrived = [r.receptacle_id for r in advised.advice.receptacles if r.key in got]
+    missing = [r.receptacle_id for r in advised.advice.receptacles if r.key not in got]
     data = {
         "dispatch_id": receipt.dispatch_id, "office": receipt.office,
         "receptacle_id": receipt.receptacle_id, "outcome": receipt.outcome.value,
         "received_at": receipt.received_at.isoformat(), "declared_kg": receipt.declared_kg,
         "weighed_kg": receipt.weighed_kg, "seal": receipt.seal,
-        "arrived": [r.receptacle_id for r in advised.advice.receptacles if r.key in got],
-        "missing": [r.receptacle_id for r in advised.advice.receptacles if r.key not in got],
+        "arrived": arrived, "missing": missing,
     }
     message = new_message(WebhookEventType.DISPATCH_RECEIVED, data, at=receipt.received_at,
                           nodes=(receipt.office,), object_id=receipt.receptacle_id,
                           msg_id=derived_id("dispatch.received", receipt.receptacle_id))
     queue([message], outbox=uow.webhooks, at=receipt.received_at,
           visible_to=lambda partner, _: partner == advised.sender)
+    return [office_event(office, ObjectKind.DISPATCH, receipt.dispatch_id, ANSWERED,
+                         receipt.received_at, receipt.operator,
+                         {"receptacle_id": receipt.receptacle_id,
+                          "outcome": receipt.outcome.value, "arrived": len(arrived),
+                          "missing": len(missing)})]
 
 
 def _send_note(uow: OfficeUnitOfWork, note: VerificationNote, at: datetime) -> None:
@@ -756,7 +773,9 @@ class _Routes:
 
     def __init__(self, office: Office, network: Network) -> None:
         self.office, self.network = office, network
-        self._legs: dict[tuple[str, Handling, datetime], tuple[str, str] | str] = {}
+        self._payloads: dict[tuple[str | None, str | None], dict[str, Any]] = {}
+        self._legs: dict[tuple[str, str | None, tuple[str, ...], tuple[str, ...], datetime],
+                         tuple[str, str] | str] = {}
 
     def direction(self, item_id: str, destination: str | None) -> Direction:
         """Outward where the office sends the item abroad (export codes), inward where it
@@ -766,6 +785,18 @@ class _Routes:
         abroad = sends_abroad(self.office.node.country, item_id,
                               node.country if node is not None else None)
         return Direction.OUTWARD if abroad else Direction.INWARD
+
+    def payload(self, item: ItemAtOffice) -> dict[str, Any]:
+        """The payload of a sort event: one object per decision, shared by the items that
+        get it (the validation takes a run of equal payloads at its cheapest)."""
+        key = (item.next_node, item.service_id)
+        found = self._payloads.get(key)
+        if found is None:
+            # Not "destination": that payload field sets an item's destination in the read
+            # model.
+            found = self._payloads[key] = {"sort_to": item.next_node,
+                                           "service": item.service_id}
+        return found
 
     def direction_of(self, uow: OfficeUnitOfWork, item_id: str) -> Direction:
         """The direction of an item as the tracking log knows its destination."""
@@ -795,7 +826,7 @@ class _Routes:
         """(service, next node) of the earliest itinerary, or why there is none."""
         if destination is None:
             return "no destination: its posting event named none"
-        key = (destination, handling, when)
+        key = (destination, handling.regime, handling.goods, handling.exclude_modes, when)
         if key in self._legs:
             return self._legs[key]
         network, office = self.network, self.office
@@ -823,11 +854,6 @@ def _lock_items(uow: OfficeUnitOfWork, office: Office, item_ids: Iterable[str]) 
     """Take the items' locks in one order, so two batches sharing items cannot deadlock."""
     for item_id in sorted(set(item_ids)):
         uow.office.lock(f"item:{office.code}:{item_id}")
-
-
-def _sort_payload(item: ItemAtOffice) -> dict[str, Any]:
-    # Not "destination": that payload field sets an item's destination in the read model.
-    return {"sort_to": item.next_node, "service": item.service_id}
 
 
 def _reason_payload(reason: HoldReason, note: str) -> dict[str, Any]:
@@ -876,7 +902,9 @@ def office_event(office: Office, kind: ObjectKind, object_id: str, code: str,
                  when: datetime, source: str, payload: dict[str, Any] | None) -> TrackingEvent:
     """The event of an action at ``office`` (its place and code; empty payload fields
     left out)."""
-    clean = None if payload is None else {k: v for k, v in payload.items() if v is not None}
+    clean = payload
+    if payload is not None and None in payload.values():
+        clean = {k: v for k, v in payload.items() if v is not None}
     return TrackingEvent(kind, object_id, code, when, source, office.node.locode, office.code,
                          None, clean or None)
 
@@ -888,8 +916,16 @@ def _item_event(office: Office, item_id: str, action: OfficeAction, direction: D
 
 
 def record(events: list[TrackingEvent], uow: OfficeUnitOfWork, clock: Clock) -> None:
-    """Append the actions' events in the unit of work's transaction, validated as any."""
-    record_in(events, log=uow.events, clock=clock)
+    """Append the actions' events in the unit of work's transaction, validated as any.
+
+    Grouped by code first (the log orders them by time, not by arrival): the validation
+    then meets a truckload's arrivals, then its sort decisions, each a run of records that
+    differ only in the item, which it checks at a fraction of the cost of a mixed batch."""
+    record_in(sorted(events, key=_code_of), log=uow.events, clock=clock)
+
+
+def _code_of(event: TrackingEvent) -> str:
+    return event.code
 
 
 def known_offices(network: Network) -> Collection[str]:

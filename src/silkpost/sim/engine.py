@@ -236,11 +236,8 @@ class CorridorSimulation:
     def _at_node(self, parcels: list[Parcel], node: Node, *, arrived: bool = True) -> Steps:
         env = self.env
         arrival_h = env.now
-        if arrived and runs_office(node):
-            self._decide(office.scan_items(
-                node.code, [office.ItemIn(p.item_id, handling=self._handling(p))
-                            for p in parcels], **self._at(node)))
-        elif arrived:
+        at_office = arrived and runs_office(node)
+        if arrived and not at_office:
             by_code: dict[str, list[Parcel]] = defaultdict(list)
             for p in parcels:
                 by_code[_arrival_code(node, p)].append(p)
@@ -255,6 +252,12 @@ class CorridorSimulation:
         start = max(env.now, self.busy_until.get(node.code, 0.0))
         finish = start + len(parcels) / rate
         self.busy_until[node.code] = finish
+        if at_office:  # scanned in and sorted when the office gets to them
+            if start > env.now:
+                yield env.timeout(start - env.now)
+            self._decide(office.scan_items(
+                node.code, [office.ItemIn(p.item_id, handling=self._handling(p))
+                            for p in parcels], **self._at(node)))
         yield env.timeout(finish - env.now + node.handling_hours)
         at_destination = [p for p in parcels if p.destination == node.code]
         onward = [p for p in parcels if p.destination != node.code]

@@ -227,27 +227,30 @@ class InMemoryOffice:
 
     def __init__(self, committed: OfficeRecords) -> None:
         self.records = committed
-        self._undo: list[Callable[[], None]] = []
+        self._undo: list[Callable[[], None] | tuple[dict[Any, Any], Any, Any]] = []
 
     def undo(self) -> None:
         """Take back every change of this unit of work, newest first."""
-        while self._undo:
-            self._undo.pop()()
-
-    def _set(self, table: dict[Any, Any], key: Any, value: Any) -> None:
-        old = table.get(key, _MISSING)
-        table[key] = value
-
-        def back() -> None:
+        undo = self._undo
+        while undo:
+            step = undo.pop()
+            if callable(step):
+                step()
+                continue
+            table, key, old = step
             if old is _MISSING:
                 del table[key]
             else:
                 table[key] = old
-        self._undo.append(back)
+
+    def _set(self, table: dict[Any, Any], key: Any, value: Any) -> None:
+        # The journal holds (table, key, value before) for a plain write, a function for
+        # the rest: a simulated week writes millions of records through here.
+        self._undo.append((table, key, table.get(key, _MISSING)))
+        table[key] = value
 
     def _delete(self, table: dict[Any, Any], key: Any) -> None:
-        old = table.pop(key)
-        self._undo.append(lambda: table.__setitem__(key, old))
+        self._undo.append((table, key, table.pop(key)))
 
     def _index(self, index: dict[Any, Any], key: Any, member: Any, value: Any = None) -> None:
         """Add ``member`` to the set (or, with a value, the dict) ``index[key]``."""
@@ -255,8 +258,7 @@ class InMemoryOffice:
         if member in group:
             return
         if value is not None:
-            group[member] = value
-            self._undo.append(lambda: group.pop(member))
+            self._set(group, member, value)
         else:
             group.add(member)
             self._undo.append(lambda: group.discard(member))
