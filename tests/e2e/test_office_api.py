@@ -375,6 +375,7 @@ def test_an_unknown_office_is_404(client: TestClient, keys: Keys) -> None:
     ("CNURCA/items", {"item_id": "CA000000015CN"}, "item_id"),  # wrong check digit
     ("CNURCA/items", {"item_id": ITEMS[0], "receptacle_id": "BAG-1"}, "receptacle_id"),
     ("CNURCA/items", {"item_id": ITEMS[0], "at": "2026-11-24T10:00:00"}, "at"),
+    ("CNURCA/items", {"item_id": ITEMS[0], "goods": ["plutonium"]}, "goods"),
     (f"CNURCA/items/{ITEMS[0]}/hold", {"reason": "contraband"}, "reason"),
     (f"CNURCA/items/{ITEMS[0]}/hold", {"reason": "customs", "at": "2026-11-24 10:00"}, "at"),
     (f"CNURCA/items/{ITEMS[0]}/return", {"note": "x" * 501}, "note"),

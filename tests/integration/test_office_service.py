@@ -16,6 +16,7 @@ from silkpost.domain.codes import ObjectKind
 from silkpost.domain.office import AdvisedReceptacle, FindingKind, HoldReason, PreAdvice
 from silkpost.domain.partners import PartnerKind
 from silkpost.errors import InvalidRequest
+from silkpost.network.service import plan
 from silkpost.office import service as office
 from silkpost.office.errors import (
     DispatchNotFound,
@@ -303,3 +304,27 @@ def test_two_scanners_at_the_same_moment_store_one_scan(platform: Platform) -> N
     assert _codes(p, ObjectKind.RECEPTACLE, label(1)) == ["EMB", "SBO"]
     for item in ITEMS[:3]:
         assert _codes(p, ObjectKind.ITEM, item) == ["EMA", "EMB", "SIS"]
+
+
+def test_a_battery_is_never_sorted_to_a_flight(any_platform: Platform) -> None:
+    """Two items for Almaty scanned at a moment when the earliest way there flies: the one
+    the worker marks as carrying a battery is sorted to a route that does not; a flag the
+    network does not know is refused, naming the field."""
+    p = any_platform
+    network = p.network
+    _posted(p, ITEMS[0], ITEMS[1])
+    now = p.clock.now()
+    when = next(now - timedelta(hours=h) for h in range(1, 169)
+                if plan(network, OFFICE, "KZALAA", now - timedelta(hours=h)).legs[0]
+                .service.destination == "CNURC-AIR")
+    plain = office.scan_item(OFFICE, ITEMS[0], at=when, source=SOURCE, **_kw(p))
+    battery = office.scan_item(OFFICE, ITEMS[1], goods=["Battery"], at=when, source=SOURCE,
+                               **_kw(p))
+    assert plain.outcome == battery.outcome == "sorted"
+    assert plain.item.next_node == "CNURC-AIR"
+    grounded = plan(network, OFFICE, "KZALAA", when, goods=("battery",))
+    assert battery.item.service_id == grounded.legs[0].service.id
+    assert "air" not in {leg.service.mode for leg in grounded.legs}
+    with pytest.raises(InvalidRequest) as bad:
+        office.scan_item(OFFICE, ITEMS[2], goods=["plutonium"], source=SOURCE, **_kw(p))
+    assert bad.value.field == "goods" and "battery" in str(bad.value)

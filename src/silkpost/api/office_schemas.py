@@ -211,6 +211,9 @@ class ItemScanIn(BaseModel):
     receptacle_id: str | None = Field(None, max_length=MAX_ID,
                                       description="S9 id of the bag it came out of")
     damaged: bool = False
+    goods: list[str] = Field(default_factory=list, max_length=8,
+                             description="goods the worker sees it carries, as the network's "
+                                         "goods flags (battery: its route may not fly)")
     at: datetime | None = Field(None, description=_AT)
 
 

@@ -252,6 +252,8 @@ def scan(
     item: str = typer.Argument(..., help="the item's id (S10 or a carrier's number)"),
     bag: str = typer.Option(None, "--bag", help="S9 label of the bag it came out of"),
     damaged: bool = typer.Option(False, "--damaged", help="found damaged"),
+    goods: list[str] = typer.Option([], "--goods", help="a goods flag it carries, e.g. "
+                                    "battery (its route may not fly); repeatable"),
     at: str = typer.Option(None, help=_AT_HELP),
     source: str = typer.Option(None, help=_SOURCE_HELP),
     as_json: bool = typer.Option(False, "--json", help=_JSON_HELP),
@@ -268,8 +270,8 @@ def scan(
             with invalid_request():
                 bag = check_receptacle_id(bag, field="--bag")
         platform = _platform()
-        done = service.scan_item(office, item, receptacle=bag, damaged=damaged, at=when,
-                                 source=_source(source, office), **_kw(platform))
+        done = service.scan_item(office, item, receptacle=bag, damaged=damaged, goods=goods,
+                                 at=when, source=_source(source, office), **_kw(platform))
         platform.dispose()
     _print_scan(ItemScanOut.of_scan(done), as_json)
 

@@ -319,11 +319,25 @@ class ItemScan:
 
 
 def scan_item(code: str, item_id: str, *, receptacle: str | None = None, damaged: bool = False,
-              at: datetime | None = None, source: str, network: Network,
-              uow: OfficeUnitOfWork, clock: Clock) -> ItemScan:
-    """An item scanned at the office: :func:`scan_items` of one."""
-    return scan_items(code, [ItemIn(item_id, receptacle, damaged)], at=at, source=source,
-                      network=network, uow=uow, clock=clock)[0]
+              goods: Sequence[str] = (), at: datetime | None = None, source: str,
+              network: Network, uow: OfficeUnitOfWork, clock: Clock) -> ItemScan:
+    """An item scanned at the office: :func:`scan_items` of one. ``goods`` are what the
+    worker sees it carries (a battery on the X-ray: its route may not fly)."""
+    with invalid_request():
+        handling = Handling(goods=check_goods(goods, network))
+    return scan_items(code, [ItemIn(item_id, receptacle, damaged, handling)], at=at,
+                      source=source, network=network, uow=uow, clock=clock)[0]
+
+
+def check_goods(goods: Sequence[str], network: Network) -> tuple[str, ...]:
+    """Goods flags the network knows (those some service refuses), normalised."""
+    flags = tuple(sorted({g.strip().lower() for g in goods}))
+    unknown = [g for g in flags if g not in network.goods_flags]
+    if unknown:
+        raise InvalidValue(f"{', '.join(unknown)} is not a goods flag of network "
+                           f"{network.name}: the flags are {', '.join(network.goods_flags)}",
+                           field="goods")
+    return flags
 
 
 def scan_items(code: str, items: Sequence[ItemIn], *, at: datetime | None = None, source: str,

@@ -324,8 +324,8 @@ def post_item(desk: AtDesk, platform: PlatformDep, body: ItemScanIn) -> ItemScan
         with invalid_request():  # named as this body names it
             bag = check_receptacle_id(bag, field="receptacle_id")
     scan = service.scan_item(desk.office, body.item_id, receptacle=bag,
-                             damaged=body.damaged, at=body.at, source=desk.source,
-                             **_kw(platform))
+                             damaged=body.damaged, goods=body.goods, at=body.at,
+                             source=desk.source, **_kw(platform))
     return ItemScanOut.of_scan(scan)
 
 
