@@ -10,6 +10,7 @@ import typer
 from typer.core import TyperOption
 
 from silkpost.cli import (
+    customs,
     db,
     demo,
     ids,
@@ -91,6 +92,7 @@ def main_options(
         Settings.from_env()
 
 
+app.add_typer(customs.app, name="customs")
 app.add_typer(db.app, name="db")
 app.add_typer(ids.app, name="id")
 app.add_typer(network.network_app, name="network")

@@ -113,7 +113,7 @@ def guess_format(name: str) -> Format:
                          field="format")
 
 
-def _loads(data: bytes | str) -> Any:
+def loads(data: bytes | str) -> Any:
     """JSON as orjson reads it; else as the standard library reads it; else orjson's error.
 
     orjson refuses some valid-looking JSON that a validator can still name a field in: a lone
@@ -143,7 +143,7 @@ def read_json(data: bytes, *, whole: str = "(file)", encoding: str = "utf-8"
         except UnicodeDecodeError as exc:
             raise UnreadableFile(_not_in(data, exc, encoding).reason, field=whole) from None
     try:
-        doc = _loads(data)
+        doc = loads(data)
     except orjson.JSONDecodeError as exc:
         raise UnreadableFile(f"not valid JSON: {exc}", field=whole) from None
     if isinstance(doc, dict):
@@ -201,9 +201,10 @@ def _not_in(line: bytes, exc: UnicodeDecodeError, encoding: str = "utf-8") -> Pr
                    "HTTP: charset)")
 
 
-def read_ndjson(lines: Iterable[bytes | str | None], *, encoding: str = "utf-8"
-                ) -> Iterator[Record]:
-    """One JSON object per line; blank lines are skipped; ``None`` is a line over the limit."""
+def read_ndjson(lines: Iterable[bytes | str | None], *, encoding: str = "utf-8",
+                what: str = "an event") -> Iterator[Record]:
+    """One JSON object per line (``what`` each is, for the message when one is not); blank
+    lines are skipped; ``None`` is a line over the limit."""
     for number, line in enumerate(lines, start=1):
         if line is None:
             yield number, _too_long()
@@ -218,7 +219,7 @@ def read_ndjson(lines: Iterable[bytes | str | None], *, encoding: str = "utf-8"
         if not line.strip():
             continue
         try:
-            value = _loads(line)
+            value = loads(line)
         except orjson.JSONDecodeError as exc:
             if isinstance(line, bytes):
                 try:
@@ -229,11 +230,11 @@ def read_ndjson(lines: Iterable[bytes | str | None], *, encoding: str = "utf-8"
             yield number, Problem("(record)", f"not valid JSON: {exc}")
             continue
         yield number, value if isinstance(value, dict) else Problem(
-            "(record)", "an event is a JSON object"
+            "(record)", f"{what} is a JSON object"
         )
 
 
-def _csv_records(lines: Iterable[bytes | None], delimiter: str | None = None,
+def csv_rows(lines: Iterable[bytes | None], delimiter: str | None = None,
                  encoding: str = "utf-8") -> Iterator[tuple[int, list[str] | Problem]]:
     """The rows of CSV lines, a quoted cell's line breaks joined, each read on its own.
 
@@ -305,10 +306,10 @@ def read_csv(lines: Iterable[bytes | None], *, delimiter: str | None = None,
     """A header row naming the fields (see CSV_FIELDS), one event per row.
 
     ``lines`` are byte lines as :func:`split_lines` gives them. Empty cells are absent
-    values; ``payload`` holds a JSON object. ``delimiter``: see :func:`_csv_records`.
+    values; ``payload`` holds a JSON object. ``delimiter``: see :func:`csv_rows`.
     ``rename`` turns a partner's column names into Silkpost's (its inbound profile).
     """
-    rows = _csv_records(lines, delimiter, encoding)
+    rows = csv_rows(lines, delimiter, encoding)
     header: list[str] | None = None
     for _, row in rows:
         if isinstance(row, Problem):
@@ -333,7 +334,7 @@ def read_csv(lines: Iterable[bytes | None], *, delimiter: str | None = None,
         record: dict[str, Any] = {k: v for k, v in zip(header, row, strict=False) if v != ""}
         if "payload" in record:
             try:
-                record["payload"] = _loads(record["payload"])
+                record["payload"] = loads(record["payload"])
             except orjson.JSONDecodeError as exc:
                 yield number, Problem("payload", f"not valid JSON: {exc}")
                 continue

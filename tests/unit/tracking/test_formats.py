@@ -68,5 +68,5 @@ def test_a_row_without_quotes_reads_as_the_csv_module_reads_it(cells: list[str],
     text = ",".join(cells)
     line = (text + ("\r" if crlf else "")).encode()
     # After a first line (a header's BOM is the first line's business, not this row's).
-    [_, (_, row)] = list(formats._csv_records([b"h", line]))
+    [_, (_, row)] = list(formats.csv_rows([b"h", line]))
     assert row == next(csv.reader([text + ("\r\n" if crlf else "")]), [])

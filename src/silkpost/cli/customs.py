@@ -1,0 +1,88 @@
+"""``silkpost customs …``: check declaration files."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import typer
+from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeRemainingColumn
+from rich.table import Table
+
+from silkpost.cli.output import console, err_console, plain, reported_errors
+from silkpost.tracking import formats
+
+app = typer.Typer(help="Customs declarations (docs/customs.md).", no_args_is_help=True)
+
+
+def _chunks(path: Path, progress: Progress, task: TaskID) -> Iterator[bytes]:
+    read = 0
+    with path.open("rb") as fh:
+        while chunk := fh.read(formats.READ_CHUNK):
+            read += len(chunk)
+            progress.update(task, completed=read)
+            yield chunk
+
+
+@app.command("check")
+def check(
+    file: Path = typer.Argument(..., exists=True, dir_okay=False,
+                                help="declarations: .json, .ndjson or .csv"),
+    fmt: str = typer.Option(None, "--format", help="json, ndjson or csv (default: by "
+                            "extension)"),
+    encoding: str = typer.Option("utf-8", help="utf-8, windows-1251 or gb18030"),
+    delimiter: str = typer.Option(None, help="CSV cell delimiter: , ; or tab"),
+    show: int = typer.Option(20, help="how many refused records to list"),
+    as_json: bool = typer.Option(False, "--json", help="print the report as JSON"),
+) -> None:
+    """Check every declaration of a file; each refused one is listed with every problem
+    (field path and reason). Exit 1 if any was refused."""
+    from silkpost.customs.files import read_declarations
+    from silkpost.customs.service import check as run
+
+    with reported_errors():
+        kind = fmt or formats.guess_format(file.name)
+        if kind not in ("json", "ndjson", "csv"):
+            raise formats.UnreadableFile(f"unknown format {kind!r}", field="--format")
+        codec = formats.encoding_named(encoding, field="--encoding")
+        delim = None if delimiter is None else formats.delimiter_named(delimiter,
+                                                                      field="--delimiter")
+        columns = (TextColumn("[bold]{task.description}"), BarColumn(), TimeRemainingColumn(),
+                   TextColumn("{task.fields[counts]}"))
+        with Progress(*columns, console=err_console) as progress:
+            task = progress.add_task(file.name, total=file.stat().st_size, counts="")
+            items = read_declarations(_chunks(file, progress, task), kind,  # type: ignore[arg-type]
+                                      encoding=codec, delimiter=delim)
+            report = run(items, max_listed=max(show, 0), on_record=lambda r: progress.update(
+                task, counts=f"{r.valid:,} valid · {r.refused_count:,} refused")
+                if r.checked % 1000 == 0 else None)
+    if as_json:
+        console.print_json(data={
+            "checked": report.checked, "valid": report.valid,
+            "refused": report.refused_count, "by_field": dict(report.by_field),
+            "records": [{"position": r.position, "reference": r.reference,
+                         "problems": [{"field": p.field, "reason": p.reason}
+                                      for p in r.problems]} for r in report.refused[:show]]})
+        if not report.ok:
+            raise typer.Exit(1)
+        return
+    summary = Table(title=f"Declarations in {plain(file.name)}")
+    for col in ("checked", "valid", "refused"):
+        summary.add_column(col, justify="right")
+    summary.add_row(f"{report.checked:,}", f"{report.valid:,}", f"{report.refused_count:,}")
+    console.print(summary)
+    if report.refused:
+        listed = Table(title="Refused declarations")
+        for col in ("position", "reference", "field", "reason"):
+            listed.add_column(col)
+        for refused in report.refused[:show]:
+            for n, p in enumerate(refused.problems):
+                listed.add_row(str(refused.position) if n == 0 else "",
+                               plain(refused.reference or "") if n == 0 else "",
+                               plain(p.field), plain(p.reason))
+        console.print(listed)
+        fields = ", ".join(f"{plain(name)} {count:,}" for name, count
+                           in report.by_field.most_common(10))
+        console.print(f"most often wrong: {fields}", soft_wrap=True)
+    if not report.ok:
+        raise typer.Exit(1)

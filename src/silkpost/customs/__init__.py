@@ -1,0 +1,1 @@
+"""Customs: declarations of cross-border e-commerce parcels, checked and reported."""

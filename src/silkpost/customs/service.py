@@ -1,0 +1,67 @@
+"""Customs use cases: check a file of declarations, record by record."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+from silkpost.customs.files import Item
+from silkpost.domain.customs import DeclarationInvalid, Problem, read_declaration
+
+
+@dataclass(frozen=True, slots=True)
+class RecordProblems:
+    """One refused record: where it is in the file, its reference if it has one, and why."""
+
+    position: int
+    reference: str | None
+    problems: tuple[Problem, ...]
+
+
+@dataclass(slots=True)
+class CheckReport:
+    """What checking a file came to: counts of all, the problems of the first refused records,
+    and how often each field was wrong (the memory a report takes stays bounded)."""
+
+    checked: int = 0
+    valid: int = 0
+    refused: list[RecordProblems] = field(default_factory=list)
+    refused_count: int = 0
+    by_field: Counter[str] = field(default_factory=Counter)
+
+    @property
+    def ok(self) -> bool:
+        """Whether every record was a valid declaration."""
+        return self.refused_count == 0
+
+
+def check(items: Iterable[Item], *, max_listed: int = 1000,
+          on_record: Callable[[CheckReport], None] | None = None) -> CheckReport:
+    """Read every declaration of ``items``; a refused one is reported alone, with all its
+    problems, and the next is read as usual."""
+    report = CheckReport()
+    for position, record in items:
+        report.checked += 1
+        if isinstance(record, Problem):
+            problems: tuple[Problem, ...] = (record,)
+            reference = None
+        else:
+            try:
+                read_declaration(record)
+            except DeclarationInvalid as exc:
+                problems = exc.problems
+                raw = record.get("reference")
+                reference = raw if isinstance(raw, str) else None
+            else:
+                report.valid += 1
+                if on_record is not None:
+                    on_record(report)
+                continue
+        report.refused_count += 1
+        report.by_field.update(p.field.split("[")[0].split(".")[0] for p in problems)
+        if len(report.refused) < max_listed:
+            report.refused.append(RecordProblems(position, reference, problems))
+        if on_record is not None:
+            on_record(report)
+    return report
