@@ -364,7 +364,7 @@ class CorridorSimulation:
         years = {self.t0.year, (self.t0 + timedelta(hours=self.hours())).year}
         with self.offices as uow:
             for node in self.network.nodes.values():
-                if not runs_office(node):
+                if not makes_dispatches(node):
                     continue
                 for dest in {dispatch_office(d, self.network) for d in destinations}:
                     for year in years:
@@ -438,10 +438,10 @@ class CorridorSimulation:
         conveyance = {"conveyance_id": f"{service.id}-{departs:%Y%m%d%H%M}", "mode": service.mode}
         if service.crosses_border and node.country == "CN":
             self.scan(parcels, "SHO", node, payload={"operator": service.operator})
-        if runs_office(node):
+        if makes_dispatches(node):
             self._dispatch(parcels, service, node, departs)
         else:
-            self.scan(parcels, "EMC" if node.kind == "exchange_office" else "SDP", node,
+            self.scan(parcels, "EMC" if runs_office(node) else "SDP", node,
                       payload=conveyance)
         ride = service.duration_hours
         if self.rng.random() < self.scenario.breakdown_share:
@@ -496,9 +496,17 @@ class CorridorSimulation:
 
 
 def runs_office(node: Node) -> bool:
-    """Whether the simulated parcels pass ``node`` through Silkpost's office functions:
-    the Chinese offices of exchange (the partners' offices are the partners' systems, whose
-    scans the simulator sends as theirs)."""
+    """Whether the simulated parcels pass ``node`` through Silkpost's office functions (taken
+    in and sorted, presented to customs, held, released): the Chinese offices and stations of
+    exchange (the partners' offices are the partners' systems, whose scans the simulator
+    sends as theirs)."""
+    return node.kind in ("exchange_office", "exchange_station") and node.country == "CN"
+
+
+def makes_dispatches(node: Node) -> bool:
+    """Whether ``node`` closes its parcels into dispatches of its own as they leave: an
+    office of exchange, whose code is an IMPC code an S8 dispatch id can carry (the exchange
+    station forwards the dispatches it received)."""
     return node.kind == "exchange_office" and node.country == "CN"
 
 

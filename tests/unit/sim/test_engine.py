@@ -61,7 +61,8 @@ def test_simulated_scans_reach_the_hub(memory_platform: Platform) -> None:
     codes = [e.code for e in view.timeline]
     assert codes[0] == "EMA" and codes[-1] == "EMI"
     assert view.tracked.status == Status.DELIVERED
-    bags = [e.payload["receptacle_id"] for e in view.timeline if e.code == "EMC" and e.payload]
+    bags = [e.payload["receptacle_id"] for e in view.timeline
+            if e.code == "EMC" and e.payload and "receptacle_id" in e.payload]
     assert bags and all(s9.is_valid(str(b)) for b in bags)
     assert any(kind == ObjectKind.RECEPTACLE.value for kind, _ in log.by_object)
 
@@ -122,7 +123,7 @@ def test_legacy_clearance_slows_road_lanes_only() -> None:
     assert abs(lane_p50(legacy, "RUMOWA") - lane_p50(base, "RUMOWA")) < 0.3
 
 
-@pytest.mark.parametrize("code", ["SDP", "SHO"])
+@pytest.mark.parametrize("code", ["EMC", "SHO"])
 def test_closed_port_sends_nothing_while_closed(code: str) -> None:
     """No parcel leaves the Khorgos exchange station during its closure."""
     sim, events = run(small("port-closure", days=4, per_day=500))
@@ -141,7 +142,7 @@ def test_report_measures_lanes_against_the_network_promises(memory_platform: Pla
 
     scenario = small("seeds-2023", days=1, per_day=300)
     report = simulate(scenario, network=NETWORK, uow=memory_platform.uow(),
-    office_records=memory_platform.simulation_offices())
+                      office_records=memory_platform.simulation_offices())
     promised = {lane.lane: lane.promise_days for lane in report.lanes}
     assert promised["CNDGGA>KZALAA"] == NETWORK.promises_days["CNDGGA>KZALAA"] == 8
     assert promised["CNDGGA>KZASTA"] == NETWORK.promises_days["CNDGGA>KZASTA"]
