@@ -154,6 +154,8 @@ class CustomsRegime:
     regime: str
     default: bool
     names: dict[str, str]
+    bonded: bool = False  # only this regime carries the bonded account book and zone code
+    requires: tuple[str, ...] = ()  # the declaration fields this channel needs
 
 
 @cache
@@ -162,7 +164,8 @@ def customs_regimes() -> dict[str, CustomsRegime]:
     out = {}
     for row in _rows("customs_regimes.csv"):
         out[row["regime"]] = CustomsRegime(row["regime"], row["default"] == "1",
-                                           {lang: row[lang] for lang in LANGUAGES})
+                                           {lang: row[lang] for lang in LANGUAGES},
+                                           row["bonded"] == "1", tuple(row["requires"].split()))
     return out
 
 

@@ -28,14 +28,9 @@ from silkpost.domain import s10
 from silkpost.domain.codes import customs_regimes
 from silkpost.domain.countries import iso3166_alpha2
 
-
-class Regime(StrEnum):
-    """China customs' cross-border e-commerce supervision codes (the regimes table's)."""
-
-    B2C = "9610"  # retail parcels by post or express: item list, summary declaration
-    B2B_DIRECT = "9710"  # business to a foreign business, shipped direct
-    OVERSEAS_WAREHOUSE = "9810"  # business export to an overseas warehouse
-    BONDED = "1210"  # through a special supervision zone or bonded site
+# China customs' cross-border e-commerce supervision codes, from the regimes table (9610
+# retail parcels, 9710 B2B direct, 9810 to an overseas warehouse, 1210 bonded).
+Regime = StrEnum("Regime", [(f"R{code}", code) for code in customs_regimes()])  # type: ignore[misc]
 
 
 class Direction(StrEnum):
@@ -163,17 +158,11 @@ class Declaration:
         return sum((line.net_weight_kg for line in self.lines), Decimal(0))
 
 
-# What each channel needs beyond the item's content (one rule, one place). The bonded
-# account book and zone code belong to 1210 only, and are refused elsewhere.
+# What each channel needs beyond the item's content, and which one is bonded: the regimes
+# table's columns (one rule, one place). Bonded-only fields are refused elsewhere.
 REQUIRED: dict[Regime, tuple[str, ...]] = {
-    Regime.B2C: ("order_no", "waybill_no", "ebp_code", "ebc_code", "logistics_code",
-                 "sender", "consignee"),
-    Regime.B2B_DIRECT: ("order_no", "waybill_no", "ebc_code", "logistics_code", "consignee"),
-    Regime.OVERSEAS_WAREHOUSE: ("waybill_no", "ebc_code", "logistics_code", "warehouse_code",
-                                "consignee"),
-    Regime.BONDED: ("order_no", "waybill_no", "ebp_code", "ebc_code", "logistics_code",
-                    "ems_no", "area_code"),
-}
+    Regime(code): facts.requires for code, facts in customs_regimes().items()}
+BONDED = frozenset(Regime(code) for code, facts in customs_regimes().items() if facts.bonded)
 BONDED_ONLY = ("ems_no", "area_code")
 MAX_LINES = 100
 CENT = Decimal("0.01")
@@ -440,7 +429,9 @@ class _Reader:
             elif matched.group(2) != wanted:
                 self.problem("inventory_no", f"{inventory_no!r} is marked "
                                              f"{matched.group(2)}, this is an {direction}")
-        sender = self.party("sender", identity=regime is Regime.B2C)
+        # Real-name acceptance: a channel that needs the sender needs their identity.
+        sender = self.party("sender", identity=regime is not None
+                            and "sender" in REQUIRED[regime])
         consignee = self.party("consignee", identity=False)
         buyer = self.party("buyer", identity=direction is Direction.IMPORT)
         if direction is Direction.IMPORT and buyer is not None and buyer.identity is not None \
@@ -454,7 +445,7 @@ class _Reader:
                 if present.get(name) is None and not any(
                         p.field.split(".")[0] == name for p in self.problems):
                     self.problem(name, f"is required under regime {regime.value}")
-            if regime is not Regime.BONDED:
+            if regime not in BONDED:
                 for name in BONDED_ONLY:
                     if codes[name] is not None:
                         self.problem(name, f"belongs to bonded regime 1210 only, not "

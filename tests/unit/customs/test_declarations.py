@@ -56,7 +56,7 @@ def problems(record: dict[str, Any]) -> dict[str, str]:
 def test_a_b2c_export_declaration_is_read_whole() -> None:
     found = read_declaration(b2c())
     assert isinstance(found, Declaration)
-    assert (found.regime, found.direction, found.currency) == (Regime.B2C, Direction.EXPORT,
+    assert (found.regime, found.direction, found.currency) == (Regime("9610"), Direction.EXPORT,
                                                                "USD")
     assert found.goods_value == Decimal("14.47") and found.net_weight_kg == Decimal("0.5")
     assert [line.hs_code for line in found.lines] == ["392690", "8544420000"]
