@@ -1,10 +1,10 @@
 """Customs declarations of cross-border e-commerce parcels: the item's content (a UPU CN 23's
-data) and the channel it is declared in (China customs' regimes 9610, 9710, 9810, 1210).
+data) and the channel it is declared in (China customs' e-commerce regimes, from the regimes table).
 
 A declaration is checked as a whole when it is read (:func:`read_declaration`): every problem
 is named by its field path (``lines[2].hs_code``) and reason, so a broker fixing a file sees
 all of a record's mistakes at once, not one per attempt. A :class:`Declaration` that exists is
-a valid one. What a channel requires is written once, in :data:`REQUIRED`.
+a valid one. What a channel requires is written once, in the regimes table.
 
 Money is :class:`~decimal.Decimal` in the declaration's currency; a line's total must equal
 quantity × unit price to the cent (the rule China customs' messages state for totalPrice).
