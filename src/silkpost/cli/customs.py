@@ -2,26 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import typer
-from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeRemainingColumn
+from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
-from silkpost.cli.output import console, err_console, plain, reported_errors
+from silkpost.cli.output import console, err_console, file_chunks, plain, reported_errors
 from silkpost.tracking import formats
 
 app = typer.Typer(help="Customs declarations (docs/customs.md).", no_args_is_help=True)
-
-
-def _chunks(path: Path, progress: Progress, task: TaskID) -> Iterator[bytes]:
-    read = 0
-    with path.open("rb") as fh:
-        while chunk := fh.read(formats.READ_CHUNK):
-            read += len(chunk)
-            progress.update(task, completed=read)
-            yield chunk
 
 
 @app.command("check")
@@ -51,7 +41,7 @@ def check(
                    TextColumn("{task.fields[counts]}"))
         with Progress(*columns, console=err_console) as progress:
             task = progress.add_task(file.name, total=file.stat().st_size, counts="")
-            items = read_declarations(_chunks(file, progress, task), kind,  # type: ignore[arg-type]
+            items = read_declarations(file_chunks(file, progress, task), kind,  # type: ignore[arg-type]
                                       encoding=codec, delimiter=delim)
             report = run(items, max_listed=max(show, 0), on_record=lambda r: progress.update(
                 task, counts=f"{r.valid:,} valid · {r.refused_count:,} refused")

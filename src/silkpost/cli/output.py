@@ -11,6 +11,7 @@ from pathlib import Path
 import typer
 from rich.console import Console
 from rich.markup import escape
+from rich.progress import Progress, TaskID
 
 from silkpost.domain.text import strip_control
 from silkpost.errors import InvalidRequest, SilkpostError
@@ -99,3 +100,16 @@ def write_output(path: Path, text: str | bytes, *, option: str) -> None:
     except OSError as exc:
         raise InvalidRequest(f"cannot write {str(path)!r}: {exc.strerror or exc}",
                              field=option) from None
+
+
+def file_chunks(path: Path, progress: Progress, task: TaskID) -> Iterator[bytes]:
+    """A file's bytes in chunks, advancing a progress bar by bytes read. Chunks, not lines:
+    a line of any length is then skipped by the reader, never held whole."""
+    from silkpost.tracking.formats import READ_CHUNK
+
+    read = 0
+    with path.open("rb") as fh:
+        while chunk := fh.read(READ_CHUNK):
+            read += len(chunk)
+            progress.update(task, completed=read)
+            yield chunk

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Annotated
 
@@ -11,26 +10,15 @@ import typer
 from rich.progress import (
     BarColumn,
     Progress,
-    TaskID,
     TextColumn,
     TimeRemainingColumn,
     TransferSpeedColumn,
 )
 from rich.table import Table
 
-from silkpost.cli.output import console, err_console, plain, reported_errors
+from silkpost.cli.output import console, err_console, file_chunks, plain, reported_errors
 from silkpost.domain.codes import ObjectKind, event_code, statuses
 from silkpost.tracking import formats
-
-
-def _chunks(path: Path, progress: Progress, task: TaskID) -> Iterator[bytes]:
-    # Chunks, not lines: a line of any length is then skipped by the reader, never held whole.
-    read = 0
-    with path.open("rb") as fh:
-        while chunk := fh.read(formats.READ_CHUNK):
-            read += len(chunk)
-            progress.update(task, completed=read)
-            yield chunk
 
 
 def import_file(
@@ -83,7 +71,7 @@ def import_file(
                 records = formats.read_json(file.read_bytes(), encoding=codec)
                 progress.update(task, completed=file.stat().st_size)
             else:
-                records = formats.read_stream(_chunks(file, progress, task), kind,
+                records = formats.read_stream(file_chunks(file, progress, task), kind,
                                               delimiter=delim, encoding=codec,
                                               rename=profile.header if profile else None)
             if profile is not None:
