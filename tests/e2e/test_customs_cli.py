@@ -88,3 +88,14 @@ def test_an_unreadable_file_is_one_clear_error(tmp_path: Path) -> None:
     other.write_text("x", encoding="utf-8")
     result = runner.invoke(app, ["customs", "check", str(other)])
     assert result.exit_code != 0 and "format" in result.output
+
+
+def test_a_file_not_in_its_encoding_is_one_clear_error(tmp_path: Path) -> None:
+    """A UTF-8 file said to be GB18030 whose bytes GB18030 cannot read: exit code, no
+    traceback, the byte named."""
+    path = tmp_path / "decl.json"
+    path.write_bytes(b'[{"reference": "' + b"\x80\xff" + b'"}]')
+    result = runner.invoke(app, ["customs", "check", str(path), "--encoding", "gb18030"])
+    assert result.exit_code != 0 and "Traceback" not in result.output
+    assert "GB18030" in result.output and "0x80" in result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)

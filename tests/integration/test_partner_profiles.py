@@ -7,11 +7,12 @@ from zoneinfo import ZoneInfo
 
 from silkpost.bootstrap import Platform
 from silkpost.domain.codes import ObjectKind
+from silkpost.domain.errors import Problem
 from silkpost.domain.events import TrackingEvent, key_of
 from silkpost.domain.partners import PartnerKind
 from silkpost.partners.service import profile_of, register_partner, set_profile
 from silkpost.tracking import formats
-from silkpost.tracking.records import Problem, to_event
+from silkpost.tracking.records import to_event
 from silkpost.tracking.service import ingest
 
 ROOT = Path(__file__).resolve().parents[2]

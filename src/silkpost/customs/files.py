@@ -14,9 +14,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
-from silkpost.domain.customs import Problem
+from silkpost.domain.errors import Problem
 from silkpost.tracking import formats
-from silkpost.tracking.records import Problem as ReadProblem
 
 Item = tuple[int, Mapping[str, Any] | Problem]  # (position: record or first row, record)
 
@@ -39,20 +38,20 @@ def read_declarations(chunks: Iterable[bytes], fmt: formats.Format, *,
     if fmt == "json":
         yield from _json(b"".join(chunks), encoding)
     elif fmt == "ndjson":
-        for position, record in formats.read_ndjson(formats.split_lines(chunks),
-                                                    encoding=encoding, what="a declaration"):
-            yield position, _problem(record) if isinstance(record, ReadProblem) else record
+        yield from formats.read_ndjson(formats.split_lines(chunks), encoding=encoding,
+                                       what="a declaration")
     else:
         yield from _csv(formats.split_lines(chunks), encoding, delimiter)
 
 
-def _problem(found: ReadProblem) -> Problem:
-    return Problem(found.field, found.reason)
-
-
 def _json(data: bytes, encoding: str) -> Iterator[Item]:
     if encoding != "utf-8":
-        data = data.decode(encoding).encode()
+        try:
+            data = data.decode(encoding).encode()
+        except UnicodeDecodeError as exc:
+            raise formats.UnreadableFile(
+                f"not {formats.ENCODINGS[encoding]}: byte 0x{data[exc.start]:02x} at "
+                f"{exc.start}", field="(file)") from None
     try:
         doc = formats.loads(data)
     except ValueError as exc:
@@ -68,36 +67,17 @@ def _json(data: bytes, encoding: str) -> Iterator[Item]:
 
 
 def _csv(lines: Iterable[bytes | None], encoding: str, delimiter: str | None) -> Iterator[Item]:
-    rows = formats.csv_rows(lines, delimiter, encoding)
-    header: list[str] | None = None
-    for _, row in rows:
-        if isinstance(row, ReadProblem):
-            raise formats.UnreadableFile(f"the header row: {row.reason}", field="(header)")
-        if row:
-            header = [cell.strip() for cell in row]
-            break
-    if header is None:
-        return
-    unknown = [c for c in header if c not in CSV_COLUMNS]
-    if unknown or "reference" not in header:
-        raise formats.UnreadableFile(
-            f"unknown CSV column(s): {', '.join(unknown)}" if unknown else
-            "no reference column: it tells which rows are one declaration", field="(header)")
     current: dict[str, Any] | None = None
     start = 0
-    for number, row in rows:
-        if isinstance(row, ReadProblem):
+    for number, row in formats.csv_table(lines, columns=CSV_COLUMNS, delimiter=delimiter,
+                                         encoding=encoding, rename=_header):
+        if isinstance(row, Problem):
             if current is not None:
                 yield start, current
                 current = None
-            yield number, _problem(row)
+            yield number, row
             continue
-        if not row:
-            continue
-        if len(row) > len(header):
-            yield number, Problem("(record)", "more cells than header columns")
-            continue
-        cells = {k: v.strip() for k, v in zip(header, row, strict=False) if v.strip()}
+        cells = {k: v.strip() for k, v in row.items() if v.strip()}
         line = {k[5:]: v for k, v in cells.items() if k.startswith("line.")}
         if current is not None and cells.get("reference") == current.get("reference"):
             current["lines"].append(line)
@@ -108,6 +88,14 @@ def _csv(lines: Iterable[bytes | None], encoding: str, delimiter: str | None) ->
         current["lines"] = [line]
     if current is not None:
         yield start, current
+
+
+def _header(names: list[str]) -> list[str]:
+    columns = [name.strip() for name in names]
+    if "reference" not in columns:
+        raise formats.UnreadableFile("no reference column: it tells which rows are one "
+                                     "declaration", field="(header)")
+    return columns
 
 
 def _declaration(cells: Mapping[str, str]) -> dict[str, Any]:

@@ -7,7 +7,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from silkpost.customs.files import Item
-from silkpost.domain.customs import DeclarationInvalid, Problem, read_declaration
+from silkpost.domain.customs import DeclarationInvalid, read_declaration
+from silkpost.domain.errors import Problem
 
 
 @dataclass(frozen=True, slots=True)

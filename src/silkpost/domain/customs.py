@@ -27,6 +27,7 @@ from stdnum.exceptions import ValidationError
 from silkpost.domain import s10
 from silkpost.domain.codes import customs_regimes
 from silkpost.domain.countries import iso3166_alpha2
+from silkpost.domain.errors import Problem
 
 # China customs' cross-border e-commerce supervision codes, from the regimes table (9610
 # retail parcels, 9710 B2B direct, 9810 to an overseas warehouse, 1210 bonded).
@@ -57,14 +58,6 @@ class IdKind(StrEnum):
 
     RESIDENT_ID = "resident_id"
     PASSPORT = "passport"
-
-
-@dataclass(frozen=True, slots=True)
-class Problem:
-    """One thing wrong with a declaration: where, and why."""
-
-    field: str
-    reason: str
 
 
 class DeclarationInvalid(ValueError):

@@ -6,6 +6,8 @@ ingest result or an HTTP problem can tell a partner exactly what to fix.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 
 class InvalidValue(ValueError):
     """A value that cannot be what it claims to be."""
@@ -40,3 +42,12 @@ class InvalidComponent(InvalidValue):
     """A part of the value (a country, a date, a code) is not a known one."""
 
     reason = "unknown component"
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """One thing wrong with one record: the field (its path) and why, as a report lists it
+    (a partner's event record, a broker's declaration)."""
+
+    field: str
+    reason: str

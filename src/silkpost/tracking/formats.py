@@ -1,7 +1,7 @@
 """Readers for the formats partners send events in: JSON, NDJSON and CSV.
 
 Each reader yields ``(position, record)`` where a record is a mapping ready for validation, or a
-:class:`~silkpost.tracking.records.Problem` when the line itself cannot be read. Position is the
+:class:`~silkpost.domain.errors.Problem` when the line itself cannot be read. Position is the
 1-based line number for NDJSON and CSV (the header is line 1; a CSV record whose quoted cell
 spans lines has the number of its first line), and the 1-based index of the element for a
 JSON array, so a rejection points at the place to fix.
@@ -23,15 +23,15 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from typing import Any, Literal
 
 import orjson
 
+from silkpost.domain.errors import Problem
 from silkpost.domain.events import TrackingEvent
 from silkpost.domain.profiles import InboundProfile
 from silkpost.errors import InvalidRequest
-from silkpost.tracking.records import Problem
 
 Format = Literal["json", "ndjson", "csv"]
 Record = tuple[int, Mapping[str, Any] | Problem]
@@ -301,14 +301,12 @@ def csv_rows(lines: Iterable[bytes | None], delimiter: str | None = None,
         yield first, Problem("(record)", "a quoted cell is not closed before the end")
 
 
-def read_csv(lines: Iterable[bytes | None], *, delimiter: str | None = None,
-             encoding: str = "utf-8", rename: Rename | None = None) -> Iterator[Record]:
-    """A header row naming the fields (see CSV_FIELDS), one event per row.
-
-    ``lines`` are byte lines as :func:`split_lines` gives them. Empty cells are absent
-    values; ``payload`` holds a JSON object. ``delimiter``: see :func:`csv_rows`.
-    ``rename`` turns a partner's column names into Silkpost's (its inbound profile).
-    """
+def csv_table(lines: Iterable[bytes | None], *, columns: Collection[str],
+              delimiter: str | None = None, encoding: str = "utf-8",
+              rename: Rename | None = None) -> Iterator[tuple[int, dict[str, Any] | Problem]]:
+    """The rows of a CSV file whose header row names ``columns`` (some of them, in any order):
+    each row its non-empty cells by column; a row that cannot be read, or has more cells than
+    the header, is a problem alone. ``rename`` turns the header's names into ``columns``'."""
     rows = csv_rows(lines, delimiter, encoding)
     header: list[str] | None = None
     for _, row in rows:
@@ -319,7 +317,7 @@ def read_csv(lines: Iterable[bytes | None], *, delimiter: str | None = None,
             break
     if header is None:
         return
-    unknown = [f for f in header if f not in CSV_FIELDS]
+    unknown = [f for f in header if f not in columns]
     if unknown:
         raise UnreadableFile(f"unknown CSV column(s): {', '.join(unknown)}", field="(header)")
     for number, row in rows:
@@ -331,7 +329,22 @@ def read_csv(lines: Iterable[bytes | None], *, delimiter: str | None = None,
         if len(row) > len(header):
             yield number, Problem("(record)", "more cells than header columns")
             continue
-        record: dict[str, Any] = {k: v for k, v in zip(header, row, strict=False) if v != ""}
+        yield number, {k: v for k, v in zip(header, row, strict=False) if v != ""}
+
+
+def read_csv(lines: Iterable[bytes | None], *, delimiter: str | None = None,
+             encoding: str = "utf-8", rename: Rename | None = None) -> Iterator[Record]:
+    """A header row naming the fields (see CSV_FIELDS), one event per row.
+
+    ``lines`` are byte lines as :func:`split_lines` gives them. Empty cells are absent
+    values; ``payload`` holds a JSON object. ``delimiter``: see :func:`csv_rows`.
+    ``rename`` turns a partner's column names into Silkpost's (its inbound profile).
+    """
+    for number, record in csv_table(lines, columns=CSV_FIELDS, delimiter=delimiter,
+                                    encoding=encoding, rename=rename):
+        if isinstance(record, Problem):
+            yield number, record
+            continue
         if "payload" in record:
             try:
                 record["payload"] = loads(record["payload"])

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
 from datetime import datetime, tzinfo
 from typing import Any
 
@@ -25,6 +24,7 @@ from pydantic import (
 )
 
 from silkpost.domain.codes import ObjectKind, event_code
+from silkpost.domain.errors import Problem
 from silkpost.domain.events import TrackingEvent
 from silkpost.domain.locations import validate_office
 from silkpost.domain.objects import validate_object_id
@@ -40,14 +40,6 @@ from silkpost.tracking.payload import payload_problem
 from silkpost.tracking.places import PlaceNames, location_code
 
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}[T ]")
-
-
-@dataclass(frozen=True, slots=True)
-class Problem:
-    """One thing wrong with one record."""
-
-    field: str
-    reason: str
 
 
 class EventRecord(BaseModel):

@@ -15,7 +15,7 @@ from typing import Protocol, Self
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from silkpost.domain.codes import ObjectKind, terminal_statuses
-from silkpost.domain.errors import InvalidValue
+from silkpost.domain.errors import InvalidValue, Problem
 from silkpost.domain.events import TrackingEvent, to_epoch_us
 from silkpost.domain.objects import validate_object_id
 from silkpost.domain.partners import Scope
@@ -33,7 +33,6 @@ from silkpost.tracking.ports import (
     ObjectQuery,
     UnitOfWork,
 )
-from silkpost.tracking.records import Problem
 from silkpost.tracking.validation import RecordValidator, validate_batch
 
 

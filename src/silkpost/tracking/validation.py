@@ -18,6 +18,7 @@ from datetime import UTC, datetime, timedelta, tzinfo
 from typing import Any
 
 from silkpost.domain.codes import ObjectKind, event_codes
+from silkpost.domain.errors import Problem
 from silkpost.domain.events import TrackingEvent
 from silkpost.domain.locations import validate_office
 from silkpost.domain.objects import validate_object_id
@@ -28,7 +29,7 @@ from silkpost.tracking.formats import Record
 from silkpost.tracking.limits import max_length, text_problem
 from silkpost.tracking.payload import PayloadCheck
 from silkpost.tracking.places import PlaceNames, packaged
-from silkpost.tracking.records import Problem, local_time, to_event
+from silkpost.tracking.records import local_time, to_event
 
 MAX_CLOCK_AHEAD = timedelta(hours=24)
 

@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from silkpost.domain.errors import Problem
 from silkpost.tracking import formats
-from silkpost.tracking.records import Problem
 
 
 def test_ndjson_positions_are_line_numbers() -> None:

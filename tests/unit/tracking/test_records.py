@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from silkpost.domain.errors import Problem
 from silkpost.domain.events import TrackingEvent
-from silkpost.tracking.records import Problem, to_event
+from silkpost.tracking.records import to_event
 from tests.factories import event
 
 
