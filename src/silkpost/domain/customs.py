@@ -203,6 +203,41 @@ def identity_problem(kind: IdKind, number: str) -> str | None:
     return None
 
 
+def line_total_problem(quantity: Decimal, unit_price: Decimal, total: Decimal, *,
+                       currency: str | None = None) -> str | None:
+    """Why ``total`` is not quantity × unit price to the cent (the rule China customs'
+    messages state for totalPrice), or None."""
+    expected = (quantity * unit_price).quantize(CENT)
+    if abs(total - expected) > CENT:
+        return (f"{total} is not quantity × unit price ({quantity} × {unit_price} = "
+                f"{expected} {currency or ''})").rstrip()
+    return None
+
+
+def inventory_number_problem(number: str, direction: Direction | None) -> str | None:
+    """Why ``number`` is not a customs inventory number (4-digit customs area, 4-digit year,
+    I or E, a 9-11 digit serial) of ``direction`` (not compared when None), or None."""
+    matched = _INVENTORY.fullmatch(number)
+    if matched is None:
+        return (f"{number!r} is not an inventory number: customs area (4 digits), year (4), "
+                "I or E, a 9-11 digit serial")
+    wanted = "E" if direction is Direction.EXPORT else "I"
+    if direction is not None and matched.group(2) != wanted:
+        return f"{number!r} is marked {matched.group(2)}, this is an {direction}"
+    return None
+
+
+def paid_problem(*, goods_value: Decimal, freight: Decimal, tax_total: Decimal,
+                 discount: Decimal, paid: Decimal) -> str | None:
+    """Why ``paid`` is not goods value + freight + tax − discount to the cent (what an import
+    order states it paid, equal to the payment's amount), or None."""
+    expected = (goods_value + freight + tax_total - discount).quantize(CENT)
+    if abs(paid - expected) > CENT:
+        return (f"{paid} is not goods value + freight + tax − discount ({goods_value} + "
+                f"{freight} + {tax_total} − {discount} = {expected})")
+    return None
+
+
 def read_declaration(record: Mapping[str, Any]) -> Declaration:
     """The declaration a record (a JSON object, a CSV row set) describes, or
     DeclarationInvalid listing every problem with its field path."""
@@ -358,11 +393,9 @@ class _Reader:
         weight = self.amount(raw, "net_weight_kg", f"{where}.net_weight_kg")
         origin = self.country(raw, "origin_country", f"{where}.origin_country", required=True)
         if quantity is not None and price is not None and total is not None:
-            expected = (quantity * price).quantize(CENT)
-            if abs(total - expected) > CENT:
-                self.problem(f"{where}.total_price",
-                             f"{total} is not quantity × unit price ({quantity} × {price} = "
-                             f"{expected} {currency or ''})".rstrip())
+            why = line_total_problem(quantity, price, total, currency=currency)
+            if why is not None:
+                self.problem(f"{where}.total_price", why)
         if len(self.problems) > before:
             return None
         assert description and hs_code and quantity and unit and price and total and weight
@@ -413,15 +446,9 @@ class _Reader:
         inventory_no = self.text(record, "inventory_no", "inventory_no", required=False,
                                  limit=24)
         if inventory_no is not None:
-            matched = _INVENTORY.fullmatch(inventory_no)
-            wanted = "E" if direction is Direction.EXPORT else "I"
-            if matched is None:
-                self.problem("inventory_no", f"{inventory_no!r} is not an inventory number: "
-                                             "customs area (4 digits), year (4), I or E, a "
-                                             "9-11 digit serial")
-            elif matched.group(2) != wanted:
-                self.problem("inventory_no", f"{inventory_no!r} is marked "
-                                             f"{matched.group(2)}, this is an {direction}")
+            why = inventory_number_problem(inventory_no, direction)
+            if why is not None:
+                self.problem("inventory_no", why)
         # Real-name acceptance: a channel that needs the sender needs their identity.
         sender = self.party("sender", identity=regime is not None
                             and "sender" in REQUIRED[regime])
