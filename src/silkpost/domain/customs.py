@@ -209,8 +209,8 @@ def line_total_problem(quantity: Decimal, unit_price: Decimal, total: Decimal, *
     messages state for totalPrice), or None."""
     expected = (quantity * unit_price).quantize(CENT)
     if abs(total - expected) > CENT:
-        return (f"{total} is not quantity × unit price ({quantity} × {unit_price} = "
-                f"{expected} {currency or ''})").rstrip()
+        money = f"{expected} {currency}" if currency else f"{expected}"
+        return f"{total} is not quantity × unit price ({quantity} × {unit_price} = {money})"
     return None
 
 
