@@ -25,8 +25,9 @@ def check(
     show: int = typer.Option(20, help="how many refused records to list"),
     as_json: bool = typer.Option(False, "--json", help="print the report as JSON"),
 ) -> None:
-    """Check every declaration of a file; each refused one is listed with every problem
-    (field path and reason). Exit 1 if any was refused."""
+    """Check every declaration of a file and screen it against the prohibited and restricted
+    goods rules; each refused one is listed with every problem (field path and reason), each
+    flagged one with its rule hits. Exit 1 if any was refused."""
     from silkpost.customs.files import read_declarations
     from silkpost.customs.service import check as run
 
@@ -52,15 +53,32 @@ def check(
             "refused": report.refused_count, "by_field": dict(report.by_field),
             "records": [{"position": r.position, "reference": r.reference,
                          "problems": [{"field": p.field, "reason": p.reason}
-                                      for p in r.problems]} for r in report.refused[:show]]})
+                                      for p in r.problems]} for r in report.refused[:show]],
+            "flagged": report.flagged_count, "hits_by_rule": dict(report.by_rule),
+            "flagged_records": [{"position": r.position, "reference": r.reference,
+                                 "hits": [{"rule": h.rule, "action": h.action.value,
+                                           "field": h.field, "reason": h.reason,
+                                           "goods": h.goods} for h in r.hits]}
+                                for r in report.flagged[:show]]})
         if not report.ok:
             raise typer.Exit(1)
         return
     summary = Table(title=f"Declarations in {plain(file.name)}")
-    for col in ("checked", "valid", "refused"):
+    for col in ("checked", "valid", "refused", "flagged"):
         summary.add_column(col, justify="right")
-    summary.add_row(f"{report.checked:,}", f"{report.valid:,}", f"{report.refused_count:,}")
+    summary.add_row(f"{report.checked:,}", f"{report.valid:,}", f"{report.refused_count:,}",
+                    f"{report.flagged_count:,}")
     console.print(summary)
+    if report.flagged:
+        flagged = Table(title="Accepted, flagged by screening (inspect, licence, or no flight)")
+        for col in ("position", "reference", "rule", "action", "field", "reason"):
+            flagged.add_column(col)
+        for record in report.flagged[:show]:
+            for n, h in enumerate(record.hits):
+                flagged.add_row(str(record.position) if n == 0 else "",
+                                plain(record.reference) if n == 0 else "", h.rule,
+                                h.action.value, plain(h.field), plain(h.reason))
+        console.print(flagged)
     if report.refused:
         listed = Table(title="Refused declarations")
         for col in ("position", "reference", "field", "reason"):

@@ -1,4 +1,5 @@
-"""Customs use cases: check a file of declarations, record by record."""
+"""Customs use cases: check a file of declarations, record by record, and screen each valid
+one against the prohibited and restricted goods rules."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from dataclasses import dataclass, field
 from silkpost.customs.files import Item
 from silkpost.domain.customs import DeclarationInvalid, read_declaration
 from silkpost.domain.errors import Problem
+from silkpost.domain.screening import Action, Hit, Rules, default_rules
 
 
 @dataclass(frozen=True, slots=True)
@@ -18,6 +20,16 @@ class RecordProblems:
     position: int
     reference: str | None
     problems: tuple[Problem, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class RecordHits:
+    """An accepted record that screening flagged: a restricted kind of goods (inspection or
+    licence first) or a goods flag that keeps it off some modes."""
+
+    position: int
+    reference: str
+    hits: tuple[Hit, ...]
 
 
 @dataclass(slots=True)
@@ -30,6 +42,9 @@ class CheckReport:
     refused: list[RecordProblems] = field(default_factory=list)
     refused_count: int = 0
     by_field: Counter[str] = field(default_factory=Counter)
+    flagged: list[RecordHits] = field(default_factory=list)
+    flagged_count: int = 0
+    by_rule: Counter[str] = field(default_factory=Counter)  # hits per rule, refused or not
 
     @property
     def ok(self) -> bool:
@@ -37,11 +52,12 @@ class CheckReport:
         return self.refused_count == 0
 
 
-def check(items: Iterable[Item], *, max_listed: int = 1000,
+def check(items: Iterable[Item], *, max_listed: int = 1000, rules: Rules | None = None,
           on_record: Callable[[CheckReport], None] | None = None) -> CheckReport:
-    """Read every declaration of ``items``; a refused one is reported alone, with all its
-    problems, and the next is read as usual."""
+    """Read every declaration of ``items`` and screen it; a refused one is reported alone,
+    with all its problems (a prohibited kind of goods is one), and the next is read as usual."""
     report = CheckReport()
+    screen = (rules or default_rules()).screen
     for position, record in items:
         report.checked += 1
         if isinstance(record, Problem):
@@ -49,16 +65,29 @@ def check(items: Iterable[Item], *, max_listed: int = 1000,
             reference = None
         else:
             try:
-                read_declaration(record)
+                declaration = read_declaration(record)
             except DeclarationInvalid as exc:
                 problems = exc.problems
                 raw = record.get("reference")
                 reference = raw if isinstance(raw, str) else None
             else:
-                report.valid += 1
-                if on_record is not None:
-                    on_record(report)
-                continue
+                hits = screen(declaration)
+                if hits:
+                    report.by_rule.update(h.rule for h in hits)
+                refused = [Problem(h.field, h.reason) for h in hits
+                           if h.action is Action.PROHIBIT]
+                if refused:
+                    problems, reference = tuple(refused), declaration.reference
+                else:
+                    report.valid += 1
+                    if hits:
+                        report.flagged_count += 1
+                        if len(report.flagged) < max_listed:
+                            report.flagged.append(RecordHits(position, declaration.reference,
+                                                             tuple(hits)))
+                    if on_record is not None:
+                        on_record(report)
+                    continue
         report.refused_count += 1
         report.by_field.update(p.field.split("[")[0].split(".")[0] for p in problems)
         if len(report.refused) < max_listed:

@@ -99,16 +99,18 @@ class EventCode:
     names: dict[str, str]
 
 
-def _rows(name: str) -> list[dict[str, str]]:
+def table_rows(name: str) -> list[dict[str, str]]:
+    """The rows of one of the domain's tables; lines starting with # are its notes (where
+    the entries come from), not rows."""
     text = files("silkpost.domain").joinpath("tables", name).read_text(encoding="utf-8")
-    return list(csv.DictReader(text.splitlines()))
+    return list(csv.DictReader(line for line in text.splitlines() if not line.startswith("#")))
 
 
 @cache
 def statuses() -> dict[Status, StatusInfo]:
     """The status table, by status."""
     out = {}
-    for row in _rows("statuses.csv"):
+    for row in table_rows("statuses.csv"):
         status = Status(row["status"])
         out[status] = StatusInfo(
             status=status,
@@ -124,7 +126,7 @@ def statuses() -> dict[Status, StatusInfo]:
 def event_codes() -> dict[str, EventCode]:
     """The event code table, by code."""
     out = {}
-    for row in _rows("event_codes.csv"):
+    for row in table_rows("event_codes.csv"):
         out[row["code"]] = EventCode(
             code=row["code"],
             origin=row["origin"],
@@ -162,7 +164,7 @@ class CustomsRegime:
 def customs_regimes() -> dict[str, CustomsRegime]:
     """The customs regime table, by code (9610 direct mail, 9710, 9810, 1210)."""
     out = {}
-    for row in _rows("customs_regimes.csv"):
+    for row in table_rows("customs_regimes.csv"):
         out[row["regime"]] = CustomsRegime(row["regime"], row["default"] == "1",
                                            {lang: row[lang] for lang in LANGUAGES},
                                            row["bonded"] == "1", tuple(row["requires"].split()))

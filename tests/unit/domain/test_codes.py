@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import re
 from pathlib import Path
 
@@ -14,6 +13,7 @@ from silkpost.domain.codes import (
     customs_regimes,
     default_regime,
     event_codes,
+    table_rows,
     terminal_statuses,
 )
 from silkpost.store.analytics_sql import ITEMS, VISITS
@@ -25,7 +25,7 @@ SOURCE = Path(__file__).parents[3] / "src" / "silkpost"
 def test_every_table_carries_a_text_per_language() -> None:
     """Each table has exactly the languages' columns, and no text is empty."""
     for table in TABLES.glob("*.csv"):
-        rows = list(csv.DictReader(table.read_text(encoding="utf-8").splitlines()))
+        rows = table_rows(table.name)
         header = set(rows[0])
         assert set(LANGUAGES) <= header, table.name
         assert all(row[lang].strip() for row in rows for lang in LANGUAGES), table.name
