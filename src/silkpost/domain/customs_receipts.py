@@ -51,8 +51,8 @@ EVENT_CODES: dict[Outcome, dict[str, str]] = {
     Outcome.HELD: {"export": "EXB", "import": "EME"},
     Outcome.RELEASED: {"export": "EXC", "import": "EDC"},
     Outcome.RETURNED: {"export": "SRT", "import": "SRT"},
-    Outcome.REJECTED: {"export": "SCJ", "import": "SCJ"},
-    Outcome.ERROR: {"export": "SCE", "import": "SCE"},
+    Outcome.REJECTED: {"export": "SZR", "import": "SZR"},
+    Outcome.ERROR: {"export": "SZE", "import": "SZE"},
 }
 
 
