@@ -8,10 +8,14 @@ import typer
 from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
+from silkpost.cli import ceb
 from silkpost.cli.output import console, err_console, file_chunks, plain, reported_errors
 from silkpost.tracking import formats
 
 app = typer.Typer(help="Customs declarations (docs/customs.md).", no_args_is_help=True)
+# China customs' CEB messages: checked (validate) and written (export), in their own module.
+app.command("validate")(ceb.validate)
+app.command("export")(ceb.export)
 
 
 @app.command("check")
