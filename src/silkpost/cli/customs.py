@@ -27,6 +27,10 @@ def check(
     encoding: str = typer.Option("utf-8", help="utf-8, windows-1251 or gb18030"),
     delimiter: str = typer.Option(None, help="CSV cell delimiter: , ; or tab"),
     show: int = typer.Option(20, help="how many refused records to list"),
+    select_rate: float = typer.Option(None, "--select-rate", help="select items for "
+                                      "inspection by risk: the random draw's share (0-1)"),
+    seed: str = typer.Option("0", help="the selection's seed: the same seed and file give "
+                             "the same selection"),
     as_json: bool = typer.Option(False, "--json", help="print the report as JSON"),
 ) -> None:
     """Check every declaration of a file and screen it against the prohibited and restricted
@@ -34,8 +38,14 @@ def check(
     flagged one with its rule hits. Exit 1 if any was refused."""
     from silkpost.customs.files import read_declarations
     from silkpost.customs.service import check as run
+    from silkpost.domain.risk import RiskPolicy
+    from silkpost.errors import invalid_request
 
     with reported_errors():
+        policy = None
+        if select_rate is not None:
+            with invalid_request("--select-rate"):
+                policy = RiskPolicy(rate=select_rate)
         kind = fmt or formats.guess_format(file.name)
         if kind not in ("json", "ndjson", "csv"):
             raise formats.UnreadableFile(f"unknown format {kind!r}", field="--format")
@@ -48,7 +58,8 @@ def check(
             task = progress.add_task(file.name, total=file.stat().st_size, counts="")
             items = read_declarations(file_chunks(file, progress, task), kind,  # type: ignore[arg-type]
                                       encoding=codec, delimiter=delim)
-            report = run(items, max_listed=max(show, 0), on_record=lambda r: progress.update(
+            report = run(items, max_listed=max(show, 0), policy=policy, seed=seed,
+                         on_record=lambda r: progress.update(
                 task, counts=f"{r.valid:,} valid · {r.refused_count:,} refused")
                 if r.checked % 1000 == 0 else None)
     if as_json:
@@ -63,7 +74,12 @@ def check(
                                  "hits": [{"rule": h.rule, "action": h.action.value,
                                            "field": h.field, "reason": h.reason,
                                            "goods": h.goods} for h in r.hits]}
-                                for r in report.flagged[:show]]})
+                                for r in report.flagged[:show]],
+            "selected": report.selected_count,
+            "selected_records": [{"position": r.position, "reference": r.reference,
+                                  "item": r.item, "score": r.risk.score,
+                                  "reasons": list(r.risk.reasons)}
+                                 for r in report.selected[:show]]})
         if not report.ok:
             raise typer.Exit(1)
         return
@@ -83,6 +99,15 @@ def check(
                                 plain(record.reference) if n == 0 else "", h.rule,
                                 h.action.value, plain(h.field), plain(h.reason))
         console.print(flagged)
+    if policy is not None:
+        chosen = Table(title=f"Selected for inspection: {report.selected_count:,} "
+                             f"(seed {plain(seed)})")
+        for col in ("position", "reference", "item", "score", "why"):
+            chosen.add_column(col)
+        for r in report.selected[:show]:
+            chosen.add_row(str(r.position), plain(r.reference), plain(r.item),
+                           str(r.risk.score), plain("; ".join(r.risk.reasons) or "drawn"))
+        console.print(chosen)
     if report.refused:
         listed = Table(title="Refused declarations")
         for col in ("position", "reference", "field", "reason"):

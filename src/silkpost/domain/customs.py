@@ -178,6 +178,12 @@ def _currencies() -> frozenset[str]:
     return frozenset(c.alpha_3 for c in pycountry.currencies)
 
 
+def code_problem(code: str) -> str | None:
+    """Why ``code`` is not a customs code of a company or platform (1-32 capital letters and
+    digits, as the declaration's ``ebc_code`` and the others are read), or None."""
+    return None if _CODE.fullmatch(code) else f"{code!r} is not a code: 1-32 letters and digits"
+
+
 def hs_problem(code: str) -> str | None:
     """Why ``code`` is not an HS code (6, 8 or 10 digits, chapter 01-97 but 77), or None."""
     if not _HS.fullmatch(code):
