@@ -23,6 +23,8 @@ from silkpost.domain.errors import Problem
 MAX_BYTES = 16 * 1024 * 1024
 _ELEMENT = re.compile(r"^Element '(?:\{[^}]*\})?[^']*'(?:, attribute '([^']*)')?: ")
 _BRACED_NS = re.compile(r"\{[^}]*\}")
+# libxml2's advice to programmers ("use XML_PARSE_HUGE option"), not to the file's sender.
+_LIBXML_ADVICE = re.compile(r",? (?:see|use) (?:xml|XML)\w*(?: option)?\.?")
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,7 +66,7 @@ def validate_message(data: bytes, *, source: str = "(message)",
     try:
         root = etree.fromstring(data, parser())
     except etree.XMLSyntaxError as exc:
-        return refused("(file)", f"not well-formed XML: {exc.msg}")
+        return refused("(file)", f"not well-formed XML: {_LIBXML_ADVICE.sub('', exc.msg)}")
     tree = root.getroottree()
     if tree.docinfo.doctype or tree.docinfo.internalDTD is not None:
         return refused("(file)", "declares a DOCTYPE: a CEB message has no DTD and no "
