@@ -11,6 +11,7 @@ from typer.core import TyperOption
 
 from silkpost.cli import (
     customs,
+    customs_ceb,
     db,
     demo,
     ids,
@@ -93,6 +94,8 @@ def main_options(
 
 
 app.add_typer(customs.app, name="customs")
+customs.app.command("match")(customs_ceb.match)
+customs.app.command("receipts")(customs_ceb.receipts)
 app.add_typer(db.app, name="db")
 app.add_typer(ids.app, name="id")
 app.add_typer(network.network_app, name="network")

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import TypeVar
 
@@ -150,6 +150,9 @@ class MatchRules:
                              f"{self.amount_tolerance}")
 
 
+DEFAULT_RULES = MatchRules()
+
+
 @dataclass(frozen=True, slots=True)
 class SetResult:
     """The outcome for one inventory: matched when ``mismatches`` is empty."""
@@ -275,7 +278,7 @@ def _person(person: Person, who: str, names: tuple[str, str, str], buyer: Person
 
 
 def match_set(inventory: ImportInventory, partners: Partners, *,
-              rules: MatchRules = MatchRules()) -> SetResult:
+              rules: MatchRules = DEFAULT_RULES) -> SetResult:
     """Match one inventory against the order, payment and waybill of its order number."""
     out: list[Mismatch] = []
     no = inventory.order_no
@@ -386,11 +389,18 @@ def by_order_no(records: Iterable[_Linked]) -> dict[str, list[_Linked]]:
 
 def match_all(inventories: Iterable[ImportInventory], orders: Iterable[ImportOrder],
               payments: Iterable[ImportPayment], waybills: Iterable[ImportWaybill], *,
-              rules: MatchRules = MatchRules()) -> Iterator[SetResult]:
+              rules: MatchRules = DEFAULT_RULES) -> Iterator[SetResult]:
     """Match every inventory against the orders, payments and waybills given."""
     by_order, by_payment, by_waybill = (by_order_no(orders), by_order_no(payments),
                                         by_order_no(waybills))
-    for inventory in inventories:
+    listed = list(inventories)
+    declared = Counter(i.order_no for i in listed)
+    for inventory in listed:
         no = inventory.order_no
-        yield match_set(inventory, Partners(by_order.get(no, ()), by_payment.get(no, ()),
-                                            by_waybill.get(no, ())), rules=rules)
+        result = match_set(inventory, Partners(by_order.get(no, ()), by_payment.get(no, ()),
+                                               by_waybill.get(no, ())), rules=rules)
+        if declared[no] > 1:  # one order, one parcel, one inventory
+            result = replace(result, mismatches=(*result.mismatches, Mismatch(
+                "inventory.orderNo", f"{declared[no]} inventories carry order number {no!r}; "
+                                     "customs takes one")))
+        yield result

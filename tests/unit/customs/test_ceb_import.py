@@ -53,6 +53,7 @@ def test_the_official_2018_samples_read_and_their_mismatches_are_found() -> None
     # No order of the inventories' numbers; five payments of one; import packNo 6000;
     # the first line's total 20 for 100 × 20.
     assert {"order", "payment", "payment.orderNo", "waybill", "inventory.packNo",
+            "inventory.orderNo",
             "inventory.InventoryList[gnum=1].totalPrice"} <= fields
 
 

@@ -1,0 +1,190 @@
+"""``silkpost customs match`` and ``silkpost customs receipts`` through Typer's runner; the
+receipts' events stored in a real SQLite file through the tracking intake."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+from silkpost.cli import app
+from tests.unit.customs.ceb_sets import (
+    import_set,
+    inventory_xml,
+    order_xml,
+    payment_xml,
+    receipt_xml,
+    waybill_xml,
+)
+
+runner = CliRunner()
+ITEMS = ("CA000000014CN", "CA000000028CN", "CA000000031CN")
+
+
+def report_of(output: str) -> dict[str, Any]:
+    body: dict[str, Any] = json.loads(output[output.index("{"):])
+    return body
+
+
+def write_sets(folder: Path, *, payment_off: bool = True) -> None:
+    """Three sets as four messages; the second set's payment 10 % short when asked."""
+    sets = [import_set(n, logistics_no=item) for n, item in enumerate(ITEMS, start=1)]
+    orders, payments, waybills, inventories = (list(x) for x in zip(*sets, strict=True))
+    if payment_off:
+        payments[1] = replace(payments[1], amount_paid=Decimal("220.68"))
+    folder.mkdir(exist_ok=True)
+    (folder / "orders.xml").write_text(order_xml(*orders), encoding="utf-8")
+    (folder / "payments.xml").write_text(payment_xml(*payments), encoding="utf-8")
+    (folder / "waybills.xml").write_text(waybill_xml(*waybills), encoding="utf-8")
+    (folder / "inventories.xml").write_text(inventory_xml(*inventories), encoding="utf-8")
+
+
+def test_match_lists_the_mismatch_by_field_and_releases_the_matched(tmp_path: Path) -> None:
+    write_sets(tmp_path / "in")
+    released = tmp_path / "released.ndjson"
+    result = runner.invoke(app, ["customs", "match", str(tmp_path / "in"), "--json",
+                                 "--released", str(released)])
+    assert result.exit_code == 1, result.output
+    report = report_of(result.output)
+    assert (report["messages"], report["inventories"], report["matched"],
+            report["mismatched"]) == (4, 3, 2, 1)
+    (bad,) = report["results"]
+    assert bad["orderNo"] == "ORD-2" and bad["logisticsNo"] == ITEMS[1]
+    assert [(m["field"], m["against"]) for m in bad["mismatches"]] == [
+        ("payment.amountPaid", "order.acturalPaid")]
+    assert report["by_field"] == {"payment.amountPaid": 1}
+    lines = [json.loads(line) for line in released.read_text(encoding="utf-8").splitlines()]
+    assert [(r["orderNo"], r["logisticsNo"]) for r in lines] == [("ORD-1", ITEMS[0]),
+                                                                 ("ORD-3", ITEMS[2])]
+    assert lines[0]["invtNo"] == "37002026I000000001"
+
+
+def test_a_wider_tolerance_matches_all_and_exits_0(tmp_path: Path) -> None:
+    write_sets(tmp_path / "in")
+    result = runner.invoke(app, ["customs", "match", str(tmp_path / "in"),
+                                 "--tolerance", "0.15"])
+    assert result.exit_code == 0, result.output
+    assert "Mismatched inventories" not in result.output and "三单对碰" in result.output
+
+
+@pytest.mark.parametrize("value", ["abc", "1.5", "-0.1"])
+def test_a_bad_tolerance_is_one_line_naming_the_option(tmp_path: Path, value: str) -> None:
+    write_sets(tmp_path / "in")
+    result = runner.invoke(app, ["customs", "match", str(tmp_path / "in"),
+                                 "--tolerance", value])
+    assert result.exit_code == 2 and "--tolerance" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_a_broken_message_is_named_and_the_others_still_match(tmp_path: Path) -> None:
+    write_sets(tmp_path / "in", payment_off=False)
+    (tmp_path / "in" / "junk.xml").write_bytes(b"<ceb:CEB621Message xmlns:ceb='x'>")
+    orders = (tmp_path / "in" / "orders.xml").read_text(encoding="utf-8")
+    (tmp_path / "in" / "orders.xml").write_text(
+        orders.replace("<ceb:taxTotal>19.20</ceb:taxTotal>", "<ceb:taxTotal>-1</ceb:taxTotal>",
+                       1), encoding="utf-8")
+    released = tmp_path / "released.ndjson"
+    result = runner.invoke(app, ["customs", "match", str(tmp_path / "in"), "--json",
+                                 "--released", str(released)])
+    assert result.exit_code == 1, result.output
+    report = report_of(result.output)
+    assert (report["matched"], report["mismatched"], report["refused_records"]) == (2, 1, 1)
+    problems = {(Path(p["file"]).name, p["field"]) for p in report["problems"]}
+    assert problems == {("junk.xml", "(file)"),
+                        ("orders.xml", "CEB311Message/Order[1]/OrderHead/taxTotal")}
+    assert report["results"][0]["mismatches"][0]["field"] == "order"
+    assert len(released.read_text(encoding="utf-8").splitlines()) == 2
+
+
+def test_released_into_a_missing_folder_fails_before_any_work(tmp_path: Path) -> None:
+    write_sets(tmp_path / "in")
+    result = runner.invoke(app, ["customs", "match", str(tmp_path / "in"), "--released",
+                                 str(tmp_path / "nowhere" / "r.ndjson")])
+    assert result.exit_code == 2 and "--released" in result.output
+
+
+@pytest.fixture
+def db_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    db = tmp_path / "receipts.db"
+    monkeypatch.setenv("SILKPOST_DATABASE_URL", f"sqlite:///{db}")
+    assert runner.invoke(app, ["db", "upgrade"]).exit_code == 0
+    return db
+
+
+def timeline(item: str) -> list[dict[str, Any]]:
+    out = runner.invoke(app, ["track", item, "--json"])
+    assert out.exit_code == 0, out.output
+    events: list[dict[str, Any]] = json.loads(out.output)["timeline"]
+    return events
+
+
+def test_receipts_become_events_on_their_items(db_env: Path, tmp_path: Path) -> None:
+    """A waybill receipt names its S10 item; an inventory receipt is linked to it through the
+    CEB621 given with it; an order receipt with nothing to link it to is reported."""
+    folder = tmp_path / "r"
+    folder.mkdir()
+    _, _, _, inventory = import_set(1)
+    (folder / "inventory.xml").write_text(inventory_xml(inventory), encoding="utf-8")
+    (folder / "512.xml").write_text(receipt_xml(
+        "CEB512", {"logisticsNo": ITEMS[0], "returnStatus": "120",
+                   "returnTime": "20261201080000000", "returnInfo": "海关入库"}),
+        encoding="utf-8")
+    (folder / "622.xml").write_text(receipt_xml(
+        "CEB622",
+        {"copNo": "COP1", "invtNo": inventory.invt_no, "returnStatus": "500",
+         "returnTime": "20261201090000000", "returnInfo": "查验"},
+        {"copNo": "COP1", "invtNo": inventory.invt_no, "returnStatus": "800",
+         "returnTime": "20261201140000000", "returnInfo": "放行"}), encoding="utf-8")
+    (folder / "312.xml").write_text(receipt_xml(
+        "CEB312", {"orderNo": "ORD-404", "returnStatus": "100",
+                   "returnTime": "20261201080000000", "returnInfo": "退单[-301010]"}),
+        encoding="utf-8")
+    result = runner.invoke(app, ["customs", "receipts", str(folder), "--json"])
+    assert result.exit_code == 1, result.output  # the order receipt was not recorded
+    report = report_of(result.output)
+    assert (report["receipts"], report["stored"], report["not_attributable"]) == (4, 3, 1)
+    (lost,) = [line for line in report["lines"] if line["item_id"] is None]
+    assert lost["reference"] == "orderNo ORD-404" and "not attributable" in lost["note"]
+    events = timeline(ITEMS[0])
+    assert [e["code"] for e in events] == ["EDB", "EME", "EDC"]
+    assert events[0]["occurred_at"].startswith("2026-12-01T08:00:00")
+    assert all(e["source"] == "customs" for e in events)
+    again = runner.invoke(app, ["customs", "receipts", str(folder), "--json"])
+    assert report_of(again.output)["duplicates"] == 3
+    assert [e["code"] for e in timeline(ITEMS[0])] == ["EDB", "EME", "EDC"]
+
+
+def test_a_rejection_carries_the_customs_error_in_its_payload(db_env: Path,
+                                                              tmp_path: Path) -> None:
+    path = tmp_path / "506.xml"
+    path.write_text(receipt_xml(
+        "CEB506", {"logisticsNo": ITEMS[1], "returnStatus": "100",
+                   "returnTime": "20261202101500000", "returnInfo": "退单[-505001]运单重复"}),
+        encoding="utf-8")
+    result = runner.invoke(app, ["customs", "receipts", str(path), "--json"])
+    assert result.exit_code == 0, result.output
+    (event,) = timeline(ITEMS[1])
+    assert event["code"] == "SZR"
+    assert event["payload"]["error_code"] == "-505001"
+    assert event["payload"]["customs_status"] == 100
+    assert event["payload"]["customs_message"] == "CEB506"
+
+
+def test_a_hostile_receipt_stores_nothing(db_env: Path, tmp_path: Path) -> None:
+    path = tmp_path / "xxe.xml"
+    path.write_bytes(b'<?xml version="1.0"?><!DOCTYPE r [<!ENTITY x SYSTEM "file:///etc/passwd">'
+                     b']><ceb:CEB512Message xmlns:ceb="http://www.chinaport.gov.cn/ceb">'
+                     b"<ceb:LogisticsReturn><ceb:logisticsNo>CA000000014CN</ceb:logisticsNo>"
+                     b"<ceb:returnStatus>800</ceb:returnStatus><ceb:returnTime>"
+                     b"20261201080000000</ceb:returnTime><ceb:returnInfo>&x;</ceb:returnInfo>"
+                     b"</ceb:LogisticsReturn></ceb:CEB512Message>")
+    result = runner.invoke(app, ["customs", "receipts", str(path), "--json"])
+    assert result.exit_code == 1
+    report = report_of(result.output)
+    assert report["receipts"] == 0 and "DOCTYPE" in report["problems"][0]["reason"]
+    assert runner.invoke(app, ["track", "CA000000014CN"]).exit_code == 3
