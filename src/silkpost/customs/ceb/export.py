@@ -42,6 +42,8 @@ _NS = f"{{{CEB_NS}}}"
 _MAX_DECIMALS = 5
 _CUSTOMS_CODE = re.compile(r"\d{4}")
 _ONE_CHAR = re.compile(r"[0-9A-Z]")
+# What XML 1.0 cannot carry at all: control characters, lone surrogates, U+FFFE/U+FFFF.
+_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 
 class ExportSettingsInvalid(ValueError):
@@ -90,6 +92,11 @@ class ExportSettings:
             if not _ONE_CHAR.fullmatch(getattr(self, name)):
                 problems.append(Problem(name, f"{getattr(self, name)!r}: one customs code "
                                               "character"))
+        for code, name in (("cop_name", self.cop_name), *self.names.items()):
+            if _NOT_XML.search(name) or len(name) > 100:
+                problems.append(Problem(f"names[{code}]" if code != "cop_name" else code,
+                                        "a company name is at most 100 characters, none "
+                                        "of them control characters"))
         if self.statistics_flag not in ("A", "B"):
             problems.append(Problem("statistics_flag", f"{self.statistics_flag!r}: A or B"))
         if problems:
@@ -168,6 +175,14 @@ def declaration_problems(declaration: Declaration, kinds: Iterable[Kind],
     if customs_code("currency", d.currency) is None:
         out.append(Problem("currency", f"{d.currency} has no customs currency code in "
                                        "Silkpost's table (customs_codes.csv)"))
+    texts = [("reference", d.reference), ("order_no", d.order_no),
+             ("waybill_no", d.waybill_no), ("item_id", d.item_id),
+             *((f"lines[{n}].description", line.description) for n, line in
+               enumerate(d.lines))]
+    for where, text in texts:
+        if text is not None and _NOT_XML.search(text):
+            out.append(Problem(where, "has characters XML cannot carry (control "
+                                      "characters)"))
     for n, line in enumerate(d.lines):
         if customs_code("unit", line.unit) is None:
             out.append(Problem(f"lines[{n}].unit", f"{line.unit!r} has no customs unit code "
