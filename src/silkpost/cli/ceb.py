@@ -68,8 +68,8 @@ def validate(
     console.print(summary)
     for r in bad:
         listed = Table(title=f"Problems of {plain(r.source)}")
-        listed.add_column("path")
-        listed.add_column("reason")
+        listed.add_column("path", overflow="fold")  # a path cut short names nothing
+        listed.add_column("reason", overflow="fold")
         for p in r.problems[:max(show, 0)]:
             listed.add_row(plain(p.field), plain(p.reason))
         console.print(listed)
