@@ -37,6 +37,7 @@ from silkpost.domain.errors import Problem
 
 NS = "http://www.chinaport.gov.cn/ceb"
 _PREFIX = f"{{{NS}}}"
+_ANY = f"{_PREFIX}*"
 MAX_MESSAGE_BYTES = 4 * 1024 * 1024
 """The largest message read: 100 inventories of 100 lines each are about 2 MB."""
 MAX_TEXT = 1000  # the longest text element of these messages (note, returnInfo)
@@ -133,10 +134,10 @@ def _fields(element: Any) -> dict[str, str]:
     first of a name: the schema allows one)."""
     out: dict[str, str] = {}
     cut = len(_PREFIX)
-    for child in element:
-        tag = child.tag
-        if isinstance(tag, str) and tag.startswith(_PREFIX):
-            out.setdefault(tag[cut:], child.text or "")
+    for child in element.iterchildren(_ANY):  # lxml filters by namespace, in C
+        name = child.tag[cut:]
+        if name not in out:
+            out[name] = child.text or ""
     return out
 
 
