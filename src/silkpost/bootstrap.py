@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 from silkpost.analytics.ports import KpiStore
 from silkpost.audit.ports import AuditUnitOfWork
 from silkpost.clock import SystemClock
+from silkpost.customs.blacklist_ports import BlacklistUnitOfWork
 from silkpost.domain.notices import Notice
 from silkpost.errors import SilkpostError
 from silkpost.network.corridor import Network
@@ -52,6 +53,7 @@ class Platform:
     audits: Callable[[], AuditUnitOfWork] | None = None
     offices: Callable[[], OfficeUnitOfWork] | None = None
     office_reads: Callable[[], OfficeUnitOfWork] | None = None
+    blacklists: Callable[[], BlacklistUnitOfWork] | None = None
     _analytics: KpiStore | None = field(default=None, repr=False)
     _analytics_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
     _place_names: PlaceNames | None = field(default=None, repr=False)
@@ -94,6 +96,12 @@ class Platform:
         if self.audits is None:
             raise PartnersUnavailable("this platform was built without an audit log")
         return self.audits()
+
+    def blacklist_uow(self) -> BlacklistUnitOfWork:
+        """A unit of work over the shipper blacklist and the audit log."""
+        if self.blacklists is None:
+            raise PartnersUnavailable("this platform was built without a blacklist store")
+        return self.blacklists()
 
     def office_uow(self) -> OfficeUnitOfWork:
         """A unit of work over the offices' records and the tracking log (it takes SQLite's
@@ -243,7 +251,8 @@ def bootstrap(
         return Platform(settings=settings, clock=clock, uow=memory_unit_of_work,
                         network=network, eta=eta, notices=memory_unit_of_work,
                         partners=memory_unit_of_work, webhooks=memory_unit_of_work,
-                        audits=memory_unit_of_work, offices=memory_unit_of_work)
+                        audits=memory_unit_of_work, offices=memory_unit_of_work,
+                        blacklists=memory_unit_of_work)
 
     from silkpost.store.engine import make_engine
     from silkpost.store.migrate import upgrade
@@ -270,6 +279,7 @@ def bootstrap(
         engine=engine, analytics_factory=open_analytics, notices=sql_unit_of_work,
         partners=sql_unit_of_work, webhooks=sql_unit_of_work, audits=sql_unit_of_work,
         offices=office_unit_of_work, office_reads=sql_unit_of_work,
+        blacklists=sql_unit_of_work,
     )
 
 

@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+import pytest
 from typer.testing import CliRunner
 
 from silkpost.cli import app
@@ -15,6 +16,13 @@ from silkpost.customs.service import check
 from tests.unit.customs.test_declarations import b2c
 
 runner = CliRunner()
+
+
+@pytest.fixture(autouse=True)
+def db_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """check reads the stored blacklist: a database of the test's own."""
+    monkeypatch.setenv("SILKPOST_DATABASE_URL", f"sqlite:///{tmp_path / 'customs.db'}")
+    monkeypatch.setenv("SILKPOST_ANALYTICS_FILE", ":memory:")
 
 
 def csv_rows(record: dict[str, Any]) -> list[dict[str, str]]:

@@ -8,7 +8,7 @@ import typer
 from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
-from silkpost.cli import ceb
+from silkpost.cli import blacklist, ceb
 from silkpost.cli.output import console, err_console, file_chunks, plain, reported_errors
 from silkpost.tracking import formats
 
@@ -16,6 +16,7 @@ app = typer.Typer(help="Customs declarations (docs/customs.md).", no_args_is_hel
 # China customs' CEB messages: checked (validate) and written (export), in their own module.
 app.command("validate")(ceb.validate)
 app.command("export")(ceb.export)
+app.add_typer(blacklist.app, name="blacklist")
 
 
 @app.command("check")
@@ -31,6 +32,9 @@ def check(
                                       "inspection by risk: the random draw's share (0-1)"),
     seed: str = typer.Option("0", help="the selection's seed: the same seed and file give "
                              "the same selection"),
+    use_blacklist: bool = typer.Option(True, "--blacklist/--no-blacklist", help="refuse "
+                                       "shippers on the stored blacklist (the configured "
+                                       "database's)"),
     as_json: bool = typer.Option(False, "--json", help="print the report as JSON"),
 ) -> None:
     """Check every declaration of a file and screen it against the prohibited and restricted
@@ -46,6 +50,14 @@ def check(
         if select_rate is not None:
             with invalid_request("--select-rate"):
                 policy = RiskPolicy(rate=select_rate)
+        barred = None
+        if use_blacklist:
+            from silkpost.bootstrap import bootstrap
+            from silkpost.customs.blacklist import in_force
+
+            platform = bootstrap()
+            barred = in_force(uow=platform.blacklist_uow(), clock=platform.clock)
+            platform.dispose()
         kind = fmt or formats.guess_format(file.name)
         if kind not in ("json", "ndjson", "csv"):
             raise formats.UnreadableFile(f"unknown format {kind!r}", field="--format")
@@ -59,6 +71,7 @@ def check(
             items = read_declarations(file_chunks(file, progress, task), kind,  # type: ignore[arg-type]
                                       encoding=codec, delimiter=delim)
             report = run(items, max_listed=max(show, 0), policy=policy, seed=seed,
+                         blacklist=barred,
                          on_record=lambda r: progress.update(
                 task, counts=f"{r.valid:,} valid · {r.refused_count:,} refused")
                 if r.checked % 1000 == 0 else None)

@@ -15,6 +15,7 @@ from types import TracebackType
 from typing import Any, Self
 
 from silkpost.domain.audit import AuditEntry
+from silkpost.domain.blacklist import BlacklistEntry, Shipper
 from silkpost.domain.codes import ObjectKind, Status
 from silkpost.domain.events import TrackingEvent, key_of, to_epoch_us
 from silkpost.domain.notices import Notice, concerns, state_at
@@ -191,6 +192,7 @@ class InMemoryRegistry:
     scan_marks: dict[str, datetime] = field(default_factory=dict)
     audit: list[AuditEntry] = field(default_factory=list)
     office: OfficeRecords = field(default_factory=lambda: OfficeRecords())
+    blacklist: dict[int, BlacklistEntry] = field(default_factory=dict)
 
 
 @dataclass(slots=True)
@@ -630,6 +632,34 @@ class InMemoryKeys:
         return sorted(found, key=lambda k: (k.created_at, k.key_id))
 
 
+class InMemoryBlacklist:
+    """Blacklist entries by number; new and changed ones wait in ``pending`` until commit."""
+
+    def __init__(self, committed: dict[int, BlacklistEntry]) -> None:
+        self.committed = committed
+        self.pending: dict[int, BlacklistEntry] = {}
+
+    def add(self, entry: BlacklistEntry) -> int:
+        """Keep a new entry; its number."""
+        number = max((*self.committed, *self.pending), default=0) + 1
+        self.pending[number] = entry
+        return number
+
+    def entries(self, *, who: Shipper | None = None, in_force_at: datetime | None = None
+                ) -> list[tuple[int, BlacklistEntry]]:
+        """Entries oldest first: of one shipper or all, those in force at a moment or all."""
+        return [(n, e) for n, e in sorted({**self.committed, **self.pending}.items())
+                if (who is None or e.who == who)
+                and (in_force_at is None or e.in_force(in_force_at))]
+
+    def remove(self, entry_id: int, *, at: datetime, by: str, reason: str) -> None:
+        """Note an entry's removal (when, by whom, why)."""
+        found = self.pending.get(entry_id) or self.committed.get(entry_id)
+        if found is not None and found.removed_at is None:
+            self.pending[entry_id] = replace(found, removed_at=at, removed_by=by,
+                                             removal_reason=reason)
+
+
 class InMemoryUnitOfWork:
     """A unit of work whose commit makes the pending events and notices visible to all."""
 
@@ -675,6 +705,7 @@ class InMemoryUnitOfWork:
         self.registry.messages = self.webhooks.messages
         self.registry.scan_marks = self.webhooks.scan_marks
         self.registry.office = self.office.records
+        self.registry.blacklist.update(self.blacklist.pending)
         self.events = _PendingLog(self.committed_log)
         self.notices = InMemoryNotices(self.committed_notices)
         self._fresh_registry()
@@ -693,6 +724,7 @@ class InMemoryUnitOfWork:
         self.webhooks = InMemoryWebhooks(self.registry, self.committed_log)
         self.audit = InMemoryAuditLog(self.registry.audit)
         self.office = InMemoryOffice(self.registry.office)
+        self.blacklist = InMemoryBlacklist(self.registry.blacklist)
 
 
 class InMemoryAppender:

@@ -362,3 +362,38 @@ office_dispatch_counters = Table(
     Column("last_serial", Integer, nullable=False),
     PrimaryKeyConstraint("office", "destination", "category", "year"),
 )
+
+
+# Acceptance security (silkpost.domain.blacklist, silkpost.office.acceptance). The shipper
+# blacklist: entries are never deleted; a removal fills the removed_* columns.
+customs_blacklist = Table(
+    "customs_blacklist",
+    metadata,
+    Column("entry_id", _SEQ, primary_key=True, autoincrement=True),
+    Column("who_kind", String(16), nullable=False),
+    Column("who_number", String(32), nullable=False),
+    Column("reason", Text, nullable=False),
+    Column("source", Text, nullable=False),
+    Column("added_by", String(250), nullable=False),
+    Column("added_us", BigInteger, nullable=False),
+    Column("expires_us", BigInteger),
+    Column("removed_us", BigInteger),
+    Column("removed_by", String(250)),
+    Column("removal_reason", Text),
+    Index("ix_customs_blacklist_who", "who_kind", "who_number"),
+)
+
+# What each item's acceptance checks found (a read model of its SK events, written with
+# them): the export dispatch gate asks it for thousands of items at once.
+acceptance_checks = Table(
+    "acceptance_checks",
+    metadata,
+    Column("item_id", String(64), primary_key=True),
+    Column("office", String(32), nullable=False),
+    Column("content_us", BigInteger),
+    Column("content_operator", String(64)),
+    Column("content_outcome", String(16)),
+    Column("xray_us", BigInteger),
+    Column("xray_operator", String(64)),
+    Column("xray_outcome", String(16)),
+)

@@ -19,6 +19,7 @@ from sqlalchemy import Connection, Engine
 
 from silkpost.store.appender import PARALLEL_AFTER, SqlAppender
 from silkpost.store.audit import SqlAuditLog
+from silkpost.store.blacklist import SqlBlacklist
 from silkpost.store.engine import begin_writing
 from silkpost.store.events import SqlEventLog
 from silkpost.store.notices import SqlNoticeRepository
@@ -37,6 +38,7 @@ class SqlUnitOfWork:
     webhooks: SqlWebhookRepository
     audit: SqlAuditLog
     office: SqlOfficeRepository
+    blacklist: SqlBlacklist
 
     def __init__(self, engine: Engine, *, parallel_after: int | None = PARALLEL_AFTER,
                  writes: bool = False) -> None:
@@ -64,6 +66,7 @@ class SqlUnitOfWork:
         self.webhooks = SqlWebhookRepository(self._conn)
         self.audit = SqlAuditLog(self._conn)
         self.office = SqlOfficeRepository(self._conn)
+        self.blacklist = SqlBlacklist(self._conn)
         return self
 
     def __exit__(
