@@ -19,8 +19,9 @@ from silkpost.customs.ceb.rules import rule_problems
 from silkpost.customs.ceb.schemas import BY_VERSION_ATTRIBUTE, CEB_NS, DXP_NS, Side, Version
 from silkpost.domain.errors import Problem
 
-# The largest message read: 100 entities of 100 lines each stay far below it.
-MAX_BYTES = 16 * 1024 * 1024
+# The largest message read (as the import reader's bound): 100 entities of 100 lines are
+# about 2 MB.
+MAX_BYTES = 4 * 1024 * 1024
 _ELEMENT = re.compile(r"^Element '(?:\{[^}]*\})?[^']*'(?:, attribute '([^']*)')?: ")
 _BRACED_NS = re.compile(r"\{[^}]*\}")
 # libxml2's advice to programmers ("use XML_PARSE_HUGE option"), not to the file's sender.
