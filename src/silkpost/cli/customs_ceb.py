@@ -116,7 +116,7 @@ def match(
                          "logisticsNo": r.logistics_no, "matched": r.matched,
                          "mismatches": [{"field": m.field, "against": m.against,
                                          "reason": m.reason} for m in r.mismatches]}
-                        for r in report.results if not r.matched][:show],
+                        for r in report.results[:show]],
             "problems": [{"file": p.source, "field": p.field, "reason": p.reason}
                          for p in collected.problems[:show]]}).decode())
         if not outcome.ok:
@@ -130,7 +130,7 @@ def match(
         collected.messages, report.inventories, report.matched, report.mismatched,
         report.orders_without_inventory, collected.refused_records)))
     console.print(summary)
-    listed = [r for r in report.results if not r.matched][:show]
+    listed = report.results[:show]
     if listed:
         table = Table(title="Mismatched inventories")
         for col in ("inventory", "field", "against", "reason"):

@@ -346,8 +346,8 @@ def match_set(inventory: ImportInventory, partners: Partners, *,
 
 @dataclass(slots=True)
 class MatchReport:
-    """A batch's matching: counts, the first results in detail, and how often each field
-    was found wrong (a report's memory stays bounded whatever the batch)."""
+    """A batch's matching: counts, the first mismatched inventories in detail, and how often
+    each field was found wrong (a report's memory stays bounded whatever the batch)."""
 
     inventories: int = 0
     matched: int = 0
@@ -370,8 +370,8 @@ class MatchReport:
             self.mismatched += 1
             # "inventory.InventoryList[gnum=2].qty" counts as "inventory.InventoryList.qty"
             self.by_field.update(_field_kind(m.field) for m in result.mismatches)
-        if len(self.results) < max_listed:
-            self.results.append(result)
+            if len(self.results) < max_listed:
+                self.results.append(result)
 
 
 def _field_kind(name: str) -> str:

@@ -6,8 +6,11 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
+from xml.sax.saxutils import escape
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from silkpost.customs.ceb_import import MAX_MESSAGE_BYTES, read_message
 from silkpost.domain.customs_matching import match_all
@@ -159,3 +162,30 @@ def test_a_message_over_the_size_bound_is_not_parsed() -> None:
     read = read_message(b" " * (MAX_MESSAGE_BYTES + 1))
     assert read.problems[0].field == "(file)" and "over the" in read.problems[0].reason
 
+
+
+HEAD_FIELDS = ("orderNo", "ebpCode", "goodsValue", "freight", "discount", "taxTotal",
+               "acturalPaid", "currency", "buyerName", "buyerIdType", "buyerIdNumber",
+               "consignee", "consigneeTelephone", "consigneeAddress")
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.sampled_from(HEAD_FIELDS),
+       st.text(st.characters(blacklist_categories=("Cs", "Cc"),
+                             blacklist_characters="\ufffe\uffff"), max_size=1200))
+def test_any_text_in_any_field_is_read_or_named(name: str, text: str) -> None:
+    """Property: whatever text a head field holds, reading never raises; the order is read
+    with that text, or refused with a problem naming exactly that element."""
+    order, *_ = import_set()
+    xml = order_xml(order)
+    start = xml.index(f"<ceb:{name}>") + len(f"<ceb:{name}>")
+    end = xml.index(f"</ceb:{name}>", start)
+    try:
+        data = (xml[:start] + escape(text) + xml[end:]).encode()
+    except UnicodeEncodeError:
+        return
+    read = read_message(data)
+    if read.orders:
+        assert read.problems == []
+    else:
+        assert [p.field for p in read.problems] == [f"CEB311Message/Order[1]/OrderHead/{name}"]
