@@ -3,6 +3,7 @@ checked, and written from a declarations file (registered on the ``customs`` gro
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -38,14 +39,16 @@ def validate(
             except ValueError:
                 raise InvalidRequest(f"{schema!r}: one of 202205, 2018-113",
                                      field="--schema") from None
-        sources: list[tuple[str, bytes | Problem]] = []
-        with Progress(TextColumn("[bold]reading"), BarColumn(), MofNCompleteColumn(),
+        with Progress(TextColumn("[bold]checking"), BarColumn(), MofNCompleteColumn(),
                       console=err_console, transient=True) as progress:
             task = progress.add_task("files", total=len(files))
-            for path in files:
-                sources.append((str(path), _read(path, MAX_BYTES)))
-                progress.advance(task)
-        reports = run(sources, version=version)
+
+            def sources() -> Iterator[tuple[str, bytes | Problem]]:
+                for path in files:  # one file in memory at a time
+                    yield str(path), _read(path, MAX_BYTES)
+                    progress.advance(task)
+
+            reports = run(sources(), version=version)
     bad = [r for r in reports if not r.ok]
     if as_json:
         console.print_json(data={
