@@ -164,7 +164,8 @@ def test_a_rejection_carries_the_customs_error_in_its_payload(db_env: Path,
     path = tmp_path / "506.xml"
     path.write_text(receipt_xml(
         "CEB506", {"logisticsNo": ITEMS[1], "returnStatus": "100",
-                   "returnTime": "20261202101500000", "returnInfo": "退单[-505001]运单重复"}),
+                   "returnTime": "20261202101500000",
+                   "returnInfo": "退单[-505001]\n\t运单重复\r\n"}),
         encoding="utf-8")
     result = runner.invoke(app, ["customs", "receipts", str(path), "--json"])
     assert result.exit_code == 0, result.output
@@ -173,6 +174,7 @@ def test_a_rejection_carries_the_customs_error_in_its_payload(db_env: Path,
     assert event["payload"]["error_code"] == "-505001"
     assert event["payload"]["customs_status"] == 100
     assert event["payload"]["customs_message"] == "CEB506"
+    assert event["payload"]["return_info"] == "退单[-505001] 运单重复"  # on one line
 
 
 def test_a_hostile_receipt_stores_nothing(db_env: Path, tmp_path: Path) -> None:

@@ -23,6 +23,7 @@ from typing import Any
 from silkpost.customs.matching import Collected, MessageProblem
 from silkpost.domain import s10
 from silkpost.domain.customs_receipts import Outcome, Receipt, event_code_of, outcome_of
+from silkpost.domain.text import strip_control
 from silkpost.tracking.formats import Record
 from silkpost.tracking.places import PlaceNames
 from silkpost.tracking.ports import Clock, UnitOfWork
@@ -115,11 +116,17 @@ def _reference(receipt: Receipt) -> str:
     return "(none)"
 
 
+def _one_line(text: str) -> str:
+    """Customs' text on one line: a payload holds no control character (not even a line
+    break), and returnInfo often has them."""
+    return strip_control(" ".join(text.split()))
+
+
 def _payload(receipt: Receipt, outcome: Outcome) -> dict[str, Any]:
     payload: dict[str, Any] = {"customs_message": receipt.message,
                                "customs_status": receipt.status}
     if receipt.info:
-        payload["return_info"] = receipt.info
+        payload["return_info"] = _one_line(receipt.info)
     if outcome is Outcome.ERROR and receipt.status < 0:
         payload["error_code"] = str(receipt.status)
     elif outcome in (Outcome.REJECTED, Outcome.ERROR):
@@ -129,7 +136,7 @@ def _payload(receipt: Receipt, outcome: Outcome) -> dict[str, Any]:
     for name, value in (("order_no", receipt.order_no), ("invt_no", receipt.invt_no),
                         ("cop_no", receipt.cop_no), ("logistics_no", receipt.logistics_no)):
         if value:
-            payload[name] = value
+            payload[name] = _one_line(value)
     return payload
 
 
