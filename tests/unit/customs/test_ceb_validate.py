@@ -5,13 +5,18 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from lxml import etree
 
 from silkpost.customs.ceb import schemas
+from silkpost.customs.ceb.export import export_messages
 from silkpost.customs.ceb.schemas import CEB_NS, Side, Version
 from silkpost.customs.ceb.validate import MAX_BYTES, MessageReport, validate_message
+from tests.unit.customs.test_ceb_export import NOW, SETTINGS, declaration
 
 SAMPLES = Path(__file__).parents[2] / "data" / "ceb" / "2018-113"
 NS = {"ceb": CEB_NS}
@@ -301,3 +306,41 @@ def test_deep_nesting_is_refused_not_a_crash() -> None:
     data = b"<a>" * 100_000 + b"</a>" * 100_000
     field, why = only(validate_message(data))
     assert field == "(file)" and "depth" in why and "XML_PARSE_HUGE" not in why
+
+
+# -- any mutation of a clean message is reported, never raised ---------------------------------
+
+def _clean_202205() -> bytes:
+    result = export_messages([declaration(1)], kinds=("603",), settings=SETTINGS, now=NOW)
+    return result.messages[0].data
+
+
+CLEAN_603 = _clean_202205()
+
+
+@settings(max_examples=150, deadline=None)
+@given(data=st.data())
+def test_a_mutated_message_gets_a_report_with_paths_never_an_exception(data: Any) -> None:
+    """Replace an element's text, drop an element, or flip bytes: the validator answers
+    with problems whose every path is the file or an element path, and no exception."""
+    root = etree.fromstring(CLEAN_603)
+    elements = list(root.iter())
+    how = data.draw(st.sampled_from(["text", "drop", "bytes"]))
+    if how == "bytes":
+        raw = bytearray(CLEAN_603)
+        for _ in range(data.draw(st.integers(1, 5))):
+            raw[data.draw(st.integers(0, len(raw) - 1))] = data.draw(st.integers(0, 255))
+        found = validate_message(bytes(raw))
+    else:
+        target = elements[data.draw(st.integers(1, len(elements) - 1))]
+        if how == "text":
+            target.text = data.draw(st.text(st.characters(blacklist_categories=("Cs", "Cc")),
+                                            max_size=40))
+        else:
+            parent = target.getparent()
+            assert parent is not None
+            parent.remove(target)
+        found = validate_message(etree.tostring(root))
+    for problem in found.problems:
+        assert problem.field.startswith(("/", "(file)", "(line")), problem
+        assert "{http" not in problem.field and problem.reason
