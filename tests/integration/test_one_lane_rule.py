@@ -1,4 +1,5 @@
-"""One on-time rule: the simulator's report, the analytics API and ``silkpost kpi`` agree.
+"""One on-time rule and one clearance rule: the simulator's report, the analytics API and
+``silkpost kpi`` agree.
 
 A small run is simulated into a SQLite store; at the instant the run ends, the report's lane
 figures (built from the simulator's own records) and the API's (built from the stored events)
@@ -70,6 +71,25 @@ def test_report_and_api_give_the_same_lane_figures(run: tuple[Report, Platform])
     assert sum(lane.in_flight for lane in report.lanes) == report.in_flight > 0
     assert any(lane.overdue for lane in report.lanes)  # the case the old report got wrong
     assert any(lane.on_time for lane in report.lanes)
+
+
+def test_report_and_api_give_the_same_clearance_per_port_and_regime(
+        run: tuple[Report, Platform]) -> None:
+    """Each port's clearance figures in the report, over all regimes and per regime, equal the
+    API's customs rows (silkpost.domain.clearance): items released, p50, p90, mean hours."""
+    report, platform = run
+    with TestClient(create_app(platform), headers=admin_headers(platform)) as client:
+        per_port = client.get("/api/v1/analytics/customs", params=PERIOD).json()["rows"]
+        per_regime = client.get("/api/v1/analytics/customs",
+                                params={**PERIOD, "by_regime": "true"}).json()["rows"]
+    api = {(r["office"], r["regime"]): (r["released"], r["p50_hours"], r["p90_hours"],
+                                        r["mean_hours"])
+           for r in per_port + per_regime if r["released"]}
+    mine = {(c.port, c.regime): (c.released, c.p50_hours, c.p90_hours, c.mean_hours)
+            for c in report.clearance}
+    assert mine == api
+    assert {regime for _, regime in mine} >= {"*", "9610", "9710", "9810", "1210"}
+    assert any(port == "CNHRS-XS" for port, _ in mine)
 
 
 def test_kpi_json_gives_the_api_lanes(run: tuple[Report, Platform], monkeypatch: pytest.MonkeyPatch,

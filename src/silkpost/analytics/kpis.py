@@ -85,8 +85,8 @@ class TransitBucket:
 
 @dataclass(frozen=True, slots=True)
 class CustomsFigures:
-    """Customs at one place: items presented, released, inspected, hours from presented to
-    released."""
+    """Customs at one place (for one regime, or all): items presented, released, inspected,
+    hours from presented to released (silkpost.domain.clearance)."""
 
     office: str
     presented: int
@@ -95,6 +95,7 @@ class CustomsFigures:
     p50_hours: float | None
     p90_hours: float | None
     mean_hours: float | None
+    regime: str = "*"  # "*": all regimes; "?": items whose events name none
 
 
 @dataclass(frozen=True, slots=True)

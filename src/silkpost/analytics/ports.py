@@ -60,9 +60,10 @@ class KpiStore(Protocol):
         """The distribution of transit times of one lane's delivered items."""
         ...
 
-    def customs(self, period: Period, *, overall: bool = False) -> list[CustomsFigures]:
-        """Customs time per place (or all as one row, office "*"), over items presented in
-        the period."""
+    def customs(self, period: Period, *, overall: bool = False, by_regime: bool = False
+                ) -> list[CustomsFigures]:
+        """Customs time per place (or all as one row, office "*"), and per regime if asked,
+        over items presented in the period."""
         ...
 
     def nodes(self, period: Period) -> list[NodeFigures]:

@@ -79,10 +79,11 @@ def transit(lane: str, period: Period, *, analytics: KpiStore,
     return analytics.transit_buckets(lane, period, width_days=width_days)
 
 
-def customs(period: Period, *, analytics: KpiStore) -> list[CustomsFigures]:
-    """Customs time per port (presented → released), inspections."""
+def customs(period: Period, *, analytics: KpiStore, by_regime: bool = False
+            ) -> list[CustomsFigures]:
+    """Customs time per port (presented → released), inspections; per regime if asked."""
     analytics.refresh()
-    return analytics.customs(period)
+    return analytics.customs(period, by_regime=by_regime)
 
 
 def nodes(period: Period, *, analytics: KpiStore, uow: UnitOfWork, clock: Clock,

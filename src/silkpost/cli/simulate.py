@@ -75,13 +75,22 @@ def print_report(result: object) -> None:
                       f"{lane.promise_days:g}",
                       "" if lane.on_time_share is None else f"{lane.on_time_share:.1%}")
     console.print(lanes)
-    nodes = Table(title="Nodes (hours)")
-    for col in ("node", "dwell p50", "customs p50", "customs p90"):
+    nodes = Table(title="Nodes (dwell, hours)")
+    for col in ("node", "dwell p50"):
         nodes.add_column(col, justify="left" if col == "node" else "right")
-    for code in sorted(set(result.dwell_hours_p50) | set(result.customs_hours_p50)):
-        nodes.add_row(plain(code), str(result.dwell_hours_p50.get(code, "")),
-                      str(result.customs_hours_p50.get(code, "")),
-                      str(result.customs_hours_p90.get(code, "")))
+    for code, hours in result.dwell_hours_p50.items():
+        nodes.add_row(plain(code), str(hours))
     console.print(nodes)
+    customs = Table(title="Customs clearance (presented → released, hours; regime * = all)")
+    for col in ("port", "regime", "released", "p50", "p90", "mean"):
+        customs.add_column(col, justify="left" if col in ("port", "regime") else "right")
+    for c in result.clearance:
+        customs.add_row(plain(c.port), c.regime, f"{c.released:,}", str(c.p50_hours),
+                        str(c.p90_hours), str(c.mean_hours))
+    console.print(customs)
+    console.print(
+        "declarations: " + ", ".join(f"{r} {n:,}" for r, n in result.declarations.items())
+        + f"; {result.predeclared:,} before the port, {result.declared_at_port:,} at the port, "
+        f"{result.declarations_refused:,} refused")
     console.print("delivered per day: " + ", ".join(
         f"d{d}: {n:,}" for d, n in result.delivered_per_day.items()))

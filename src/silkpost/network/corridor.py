@@ -56,6 +56,9 @@ class Node:
     handling_hours: float = 2.0
     min_connection_hours: float = 1.0
     customs_hours: Mapping[str, float] = field(default_factory=dict)
+    # Hours at this port for a parcel declared only when it arrives (None: the same as a
+    # pre-declared one). The plans assume pre-declared parcels, as the seeds' 5 h does.
+    port_declaration_hours: float | None = None
     capacity_per_day: int | None = None
     cutoff_minute: int | None = None  # local time of day after which work waits for tomorrow
     opens_minute: int = 0  # local time of day work starts
@@ -65,6 +68,13 @@ class Node:
         if regime is None:
             return 0.0
         return self.customs_hours.get(regime, self.customs_hours.get("default", 0.0))
+
+    def clearance_hours(self, regime: str, *, predeclared: bool) -> float:
+        """Mean customs hours here for a parcel of ``regime``: a parcel declared only on
+        arrival takes the port's declaration hours, where the port has them."""
+        if not predeclared and self.port_declaration_hours is not None:
+            return self.port_declaration_hours
+        return self.customs_for(regime)
 
     def ready_delay(self, regime: str | None) -> timedelta:
         """From the start of work to ready to leave: handling (at least the minimum
@@ -267,6 +277,11 @@ def _node(raw: Mapping[str, Any], where: str, problems: list[str]) -> Node | Non
             not isinstance(v, int | float) or v < 0 for v in customs.values()):
         problems.append(f"{where}: field 'customs_hours': a table of regime = hours ≥ 0")
         customs = {}
+    declared_at_port = raw.get("port_declaration_hours")
+    if declared_at_port is not None and (not isinstance(declared_at_port, int | float)
+                                         or isinstance(declared_at_port, bool)
+                                         or declared_at_port < 0):
+        problems.append(f"{where}: field 'port_declaration_hours': must be a number ≥ 0")
     if len(problems) > before or tz is None:
         return None
     return Node(code=code, kind=kind, country=locode[:2], locode=locode, lat=float(lat),
@@ -274,6 +289,8 @@ def _node(raw: Mapping[str, Any], where: str, problems: list[str]) -> Node | Non
                 handling_hours=float(raw.get("handling_hours", 2.0)),
                 min_connection_hours=float(raw.get("min_connection_hours", 1.0)),
                 customs_hours={str(k): float(v) for k, v in customs.items()},
+                port_declaration_hours=(None if declared_at_port is None
+                                        else float(declared_at_port)),
                 capacity_per_day=raw.get("capacity_per_day"),
                 cutoff_minute=_clock_minute(raw.get("cutoff"), "cutoff", where, problems),
                 opens_minute=_clock_minute(raw.get("opens"), "opens", where, problems) or 0)

@@ -37,6 +37,7 @@ class Parcel:
     declared_value_usd: float
     battery: bool
     regime: str
+    predeclared: bool = True  # declared to customs before it reaches the port
 
 
 def single_regime() -> dict[str, float]:
@@ -53,6 +54,7 @@ class DemandProfile:
     destination_shares: Mapping[str, float]
     battery_share: float = 0.08
     regime_shares: Mapping[str, float] = field(default_factory=single_regime)
+    predeclared_share: float = 1.0
 
     def __post_init__(self) -> None:
         if self.parcels_per_day < 0:
@@ -64,6 +66,8 @@ class DemandProfile:
                 raise ValueError(f"{name} must be non-negative and not all zero")
         if not 0 <= self.battery_share <= 1:
             raise ValueError("battery_share must be between 0 and 1")
+        if not 0 <= self.predeclared_share <= 1:
+            raise ValueError("predeclared_share must be between 0 and 1")
 
 
 @dataclass(slots=True)
@@ -108,6 +112,10 @@ def parcels_for_day(profile: DemandProfile, *, day_start: datetime, rng: random.
     chosen_o = rng.choices(origins, o_weights, k=n)
     chosen_d = rng.choices(dests, d_weights, k=n)
     chosen_r = rng.choices(r_names, r_weights, k=n)
+    # Drawn after the others, and only when some parcels are not pre-declared, so that runs
+    # of scenarios that pre-declare everything keep their random draws.
+    share = profile.predeclared_share
+    predeclared = [True] * n if share >= 1 else [rng.random() < share for _ in range(n)]
     for i in range(n):
         yield Parcel(
             item_id=ids.next(),
@@ -118,4 +126,5 @@ def parcels_for_day(profile: DemandProfile, *, day_start: datetime, rng: random.
             declared_value_usd=round(_lognormal(rng, MEAN_VALUE_USD, _VALUE_SIGMA), 2),
             battery=rng.random() < profile.battery_share,
             regime=chosen_r[i],
+            predeclared=predeclared[i],
         )

@@ -19,8 +19,9 @@ from zoneinfo import ZoneInfo
 
 import simpy
 
+from silkpost.domain.clearance import clearance_hours
 from silkpost.domain.codes import ObjectKind
-from silkpost.domain.events import TrackingEvent
+from silkpost.domain.events import TrackingEvent, to_epoch_us
 from silkpost.domain.office import Conveyance, ConveyanceMode, HoldReason
 from silkpost.network.corridor import Network, Node, Service
 from silkpost.network.itinerary import NoRoute
@@ -30,6 +31,7 @@ from silkpost.office import outbound
 from silkpost.office import service as office
 from silkpost.office.ports import OfficeUnitOfWork
 from silkpost.sim.consolidation import dispatch_office, pack
+from silkpost.sim.declarations import Declarations, SimulatedCustoms
 from silkpost.sim.demand import DemandProfile, ItemIds, Parcel, parcels_for_day
 from silkpost.sim.offices import SimulatedLog, SimulatedOfficeWork
 from silkpost.sim.scenario import Scenario
@@ -64,9 +66,13 @@ class Stats:
 
     journeys: dict[str, Journey] = field(default_factory=dict)
     dwell: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))
-    customs: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))
+    # Per port and regime, each parcel's hours from presented to released (µs apart, as the
+    # events say), the figure analytics reads from the log.
+    clearance: dict[tuple[str, str], list[float]] = field(
+        default_factory=lambda: defaultdict(list))
     delivered_per_day: dict[int, int] = field(default_factory=lambda: defaultdict(int))
     events: int = 0
+    declarations: Declarations = field(default_factory=Declarations)
 
 
 def start_of(scenario: Scenario) -> datetime:
@@ -109,6 +115,10 @@ class CorridorSimulation:
         self.trip_load: dict[tuple[str, datetime], float] = {}
         self.busy_until: dict[str, float] = {}
         self.ids = ItemIds(start=first_id, seed=scenario.seed)
+        self.customs = SimulatedCustoms(scenario.seed, self.stats.declarations)
+        # Parcels not pre-declared: declared when first presented to export customs.
+        self.undeclared: set[str] = set()
+        self.countries = {code: n.country for code, n in network.nodes.items()}
         for node in scenario.customs_hours:
             network.node(node)
         for closure in scenario.closures:
@@ -164,6 +174,7 @@ class CorridorSimulation:
             destination_shares=self.scenario.destinations,
             battery_share=self.scenario.battery_share,
             regime_shares=self.scenario.regimes,
+            predeclared_share=self.scenario.predeclared_share,
         )
         for code in list(profile.origin_shares) + list(profile.destination_shares):
             self.network.node(code)
@@ -193,6 +204,9 @@ class CorridorSimulation:
                 if hour > self.env.now:
                     yield self.env.timeout(hour - self.env.now)
                 node = self.network.nodes[origin]
+                self.customs.declare([p for p in parcels if p.predeclared], self.countries,
+                                     at_port=False)
+                self.undeclared.update(p.item_id for p in parcels if not p.predeclared)
                 for p in parcels:
                     express = self.rng.random() < self.scenario.air_share and not p.battery
                     self.stats.journeys[p.item_id] = Journey(p, express)
@@ -230,9 +244,13 @@ class CorridorSimulation:
                 return c.from_hour + c.hours
         return hour
 
-    def customs_mean(self, node: Node, regime: str) -> float:
-        table = self.scenario.customs_hours.get(node.code, node.customs_hours)
-        return table.get(regime, table.get("default", 0.0))
+    def customs_mean(self, node: Node, regime: str, *, predeclared: bool = True) -> float:
+        """Mean customs hours at ``node``: the scenario's table for the node, if it has one,
+        for pre-declared parcels; the network's otherwise (see Node.clearance_hours)."""
+        table = self.scenario.customs_hours.get(node.code)
+        if table is not None and (predeclared or node.port_declaration_hours is None):
+            return table.get(regime, table.get("default", 0.0))
+        return node.clearance_hours(regime, predeclared=predeclared)
 
     def _at_node(self, parcels: list[Parcel], node: Node, *, arrived: bool = True) -> Steps:
         env = self.env
@@ -268,7 +286,9 @@ class CorridorSimulation:
         for group in _by_regime(onward):
             # Transit through a partner's office travels under customs seal: no clearance there.
             transit = node.kind == "partner_post_office"
-            mean = 0.0 if transit else self.customs_mean(node, group[0].regime)
+            first = group[0]
+            mean = 0.0 if transit else self.customs_mean(node, first.regime,
+                                                         predeclared=first.predeclared)
             if mean > 0:
                 env.process(self._customs(group, node, mean, export=True))
             else:
@@ -277,11 +297,17 @@ class CorridorSimulation:
     def _customs(self, parcels: list[Parcel], node: Node, mean: float, *, export: bool) -> Steps:
         env = self.env
         at_office = runs_office(node)
+        if export and self.undeclared:
+            late = [p for p in parcels if p.item_id in self.undeclared]
+            if late:
+                self.customs.declare(late, self.countries, at_port=True)
+                self.undeclared.difference_update(p.item_id for p in late)
         if at_office:
             office.present_items(node.code, [p.item_id for p in parcels], **self._at(node))
         else:
             self.scan(parcels, "EXA" if export else "EDB", node)
         start = env.now
+        presented = self.now()
         hours = mean * self.rng.lognormvariate(-0.045, 0.3)
         yield env.timeout(hours)
         share = self.scenario.inspection_share
@@ -295,14 +321,22 @@ class CorridorSimulation:
             self._release(cleared, node)
         else:
             self.scan(cleared, "EXC" if export else "EDC", node)
-        self.stats.customs[node.code].append(env.now - start)
+        self._cleared(cleared, node, presented)
         if export:
             self._route_onward(cleared, node, start)
         if held:
-            env.process(self._inspection(held, node, export))
+            env.process(self._inspection(held, node, export, presented))
         return cleared
 
-    def _inspection(self, parcels: list[Parcel], node: Node, export: bool) -> Steps:
+    def _cleared(self, parcels: list[Parcel], node: Node, presented: datetime) -> None:
+        """Samples of the clearance time (:mod:`silkpost.domain.clearance`) of ``parcels``."""
+        if parcels:
+            hours = clearance_hours(to_epoch_us(presented), to_epoch_us(self.now()))
+            self.stats.clearance[(node.code, parcels[0].regime)].extend(
+                [hours] * len(parcels))
+
+    def _inspection(self, parcels: list[Parcel], node: Node, export: bool,
+                    presented: datetime) -> Steps:
         at_office = runs_office(node)
         if not at_office:
             self.scan(parcels, "EXB" if export else "EME", node)
@@ -311,6 +345,7 @@ class CorridorSimulation:
             self._release(parcels, node)
         else:
             self.scan(parcels, "EXC" if export else "EDC", node)
+        self._cleared(parcels, node, presented)
         if export:
             self._route_onward(parcels, node, self.env.now)
         else:
@@ -457,7 +492,7 @@ class CorridorSimulation:
         env.process(self._at_node(parcels, dest))
 
     def _deliver(self, parcels: list[Parcel], node: Node) -> Steps:
-        mean = self.customs_mean(node, parcels[0].regime)
+        mean = self.customs_mean(node, parcels[0].regime)  # import: no port declaration
         if mean > 0:
             cleared = yield from self._customs(parcels, node, mean, export=False)
         else:
@@ -511,9 +546,10 @@ def makes_dispatches(node: Node) -> bool:
 
 
 def _by_regime(parcels: list[Parcel]) -> list[list[Parcel]]:
-    groups: dict[str, list[Parcel]] = defaultdict(list)
+    """Customs works each regime's parcels on its own, the pre-declared apart."""
+    groups: dict[tuple[str, bool], list[Parcel]] = defaultdict(list)
     for p in parcels:
-        groups[p.regime].append(p)
+        groups[(p.regime, p.predeclared)].append(p)
     return list(groups.values())
 
 

@@ -1,8 +1,11 @@
-"""The simulation report: per-lane transit times and on-time share, dwell, customs, throughput.
+"""The simulation report: per-lane transit times and on-time share, dwell, customs clearance,
+declarations, throughput.
 
 The lane figures are :func:`silkpost.domain.transit.outcome` over the run's parcels at the end
-of the run: the same function, on the same instants, as the analytics API's lanes over the
-events the run stored (a test compares them lane by lane).
+of the run, and the clearance figures :func:`silkpost.domain.clearance.clearance_figures` over
+each parcel's presented → released hours: the same functions, on the same instants, as the
+analytics API's lanes and customs over the events the run stored (tests compare them lane by
+lane and port by port).
 """
 
 from __future__ import annotations
@@ -12,9 +15,10 @@ from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
 
+from silkpost.domain.clearance import ClearanceFigures, clearance_figures
 from silkpost.domain.events import to_epoch_us
 from silkpost.domain.lanes import lane_key
-from silkpost.domain.transit import LaneItems, outcome, percentile
+from silkpost.domain.transit import LaneItems, outcome
 from silkpost.sim.engine import Stats
 from silkpost.sim.scenario import Scenario
 
@@ -49,8 +53,12 @@ class Report:
     in_flight: int
     lanes: list[LaneFigures]
     dwell_hours_p50: dict[str, float]
-    customs_hours_p50: dict[str, float]
-    customs_hours_p90: dict[str, float]
+    # Per port: all regimes (regime "*"), then each regime.
+    clearance: list[ClearanceFigures]
+    declarations: dict[str, int]  # per regime
+    predeclared: int  # declared before they reached a port
+    declared_at_port: int  # declared when first presented to export customs
+    declarations_refused: int
     delivered_per_day: dict[int, int]
 
     def as_dict(self) -> dict[str, object]:
@@ -60,6 +68,11 @@ class Report:
     def lane(self, name: str) -> LaneFigures | None:
         """The figures of one lane by "origin>destination"."""
         return next((lane for lane in self.lanes if lane.lane == name), None)
+
+    def clearance_at(self, port: str, regime: str = "*") -> ClearanceFigures | None:
+        """The clearance figures of one port, for one regime or all (``"*"``)."""
+        return next((c for c in self.clearance if c.port == port and c.regime == regime),
+                    None)
 
 
 def build_report(stats: Stats, scenario: Scenario, *, started: datetime,
@@ -102,9 +115,22 @@ def build_report(stats: Stats, scenario: Scenario, *, started: datetime,
         seed=scenario.seed, parcels=len(stats.journeys), events=stats.events,
         in_flight=in_flight, lanes=lanes,
         dwell_hours_p50={k: round(statistics.median(v), 2) for k, v in sorted(stats.dwell.items())},
-        customs_hours_p50={k: round(statistics.median(v), 2)
-                           for k, v in sorted(stats.customs.items())},
-        customs_hours_p90={k: round(percentile(sorted(v), 0.9), 2)
-                           for k, v in sorted(stats.customs.items())},
+        clearance=_clearance(stats),
+        declarations=dict(sorted(stats.declarations.by_regime.items())),
+        predeclared=stats.declarations.predeclared,
+        declared_at_port=stats.declarations.at_port,
+        declarations_refused=stats.declarations.refused,
         delivered_per_day=dict(sorted(stats.delivered_per_day.items())),
     )
+
+
+def _clearance(stats: Stats) -> list[ClearanceFigures]:
+    ports: dict[str, list[float]] = {}
+    for (port, _), hours in stats.clearance.items():
+        ports.setdefault(port, []).extend(hours)
+    out = []
+    for port in sorted(ports):
+        out.append(clearance_figures(port, "*", ports[port]))
+        out.extend(clearance_figures(port, regime, stats.clearance[(port, regime)])
+                   for regime in sorted(r for p, r in stats.clearance if p == port))
+    return out

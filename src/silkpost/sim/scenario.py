@@ -63,6 +63,9 @@ class Scenario:
     promises_days: Mapping[str, float] = field(default_factory=dict)
     drain_days: int = 12
     regimes: Mapping[str, float] = field(default_factory=single_regime)
+    # The share of parcels declared to customs before they reach the port (the rest are
+    # declared on arrival and take the port's declaration hours).
+    predeclared_share: float = 1.0
     # When set, the run stops at this instant, whatever the days and drain days: a live demo
     # ends at the moment it starts, so the store shows what a real system would show now.
     end: datetime | None = None
@@ -127,9 +130,13 @@ def load_scenario(name_or_path: str) -> Scenario:
             drain_days=int(doc.get("drain_days", 12)),
             regimes={str(k): float(v) for k, v in
                      doc.get("regimes", single_regime()).items()},
+            predeclared_share=float(doc.get("predeclared_share", 1.0)),
         )
     except (KeyError, TypeError, ValueError) as exc:
         raise InvalidScenario(f"{path.name}: {exc!r}", field="scenario") from None
+    if not 0 <= scenario.predeclared_share <= 1:
+        raise InvalidScenario(f"{path.name}: predeclared_share must be between 0 and 1",
+                              field="predeclared_share")
     if scenario.days < 1 or scenario.parcels_per_day < 0:
         raise InvalidScenario(f"{path.name}: days ≥ 1 and parcels_per_day ≥ 0", field="days")
     return scenario

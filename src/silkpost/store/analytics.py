@@ -115,18 +115,24 @@ class DuckDbAnalytics(AnalyticsCopy):
         return [TransitBucket(round(float(r[0]) * width_days, 3), width_days, int(r[1]))
                 for r in rows]
 
-    def customs(self, period: Period, *, overall: bool = False) -> list[CustomsFigures]:
-        """Per place (or all places as one, office "*"): presented, released, inspected;
-        hours from presented to released."""
-        group = "'*'" if overall else "office"
+    def customs(self, period: Period, *, overall: bool = False, by_regime: bool = False
+                ) -> list[CustomsFigures]:
+        """Per place (or all places as one, office "*"), and per regime if asked (else
+        regime "*"): presented, released, inspected; hours from presented to released (the
+        rule of silkpost.domain.clearance). An item's regime is the first one its events
+        name (the posting's payload)."""
+        group = "'*'" if overall else "v.office"
+        regime = "coalesce(i.regime, '?')" if by_regime else "'*'"
         rows = self._query(f"""
-            SELECT {group}, count(*), count(released_us), count(*) FILTER (inspected),
+            SELECT {group}, {regime}, count(*), count(v.released_us),
+                   count(*) FILTER (v.inspected),
                    quantile_cont(h, 0.5), quantile_cont(h, 0.9), avg(h)
             FROM (SELECT *, (released_us - presented_us) / {_US_PER_HOUR}::DOUBLE AS h
-                  FROM visits WHERE presented_day BETWEEN $since AND $until)
-            GROUP BY {group} ORDER BY count(*) DESC, 1""", _period(period))
-        return [CustomsFigures(r[0], int(r[1]), int(r[2]), int(r[3]), _round(r[4], 2),
-                               _round(r[5], 2), _round(r[6], 2)) for r in rows]
+                  FROM visits WHERE presented_day BETWEEN $since AND $until) v
+            {"LEFT JOIN items i USING (object_id)" if by_regime else ""}
+            GROUP BY 1, 2 ORDER BY count(*) DESC, 1, 2""", _period(period))
+        return [CustomsFigures(r[0], int(r[2]), int(r[3]), int(r[4]), _round(r[5], 2),
+                               _round(r[6], 2), _round(r[7], 2), regime=r[1]) for r in rows]
 
     def nodes(self, period: Period) -> list[NodeFigures]:
         """Per place: items seen, items that left, dwell p50/p90 hours."""

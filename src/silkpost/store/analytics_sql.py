@@ -22,7 +22,7 @@ def _order_bits() -> str:
 
 
 # Bumped when the copy's tables change: a DuckDB file of another version is copied afresh.
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 _KINDS = list(ObjectKind)
 # The store's object kind as a small number (read cheaply), and back to its name in DuckDB.
@@ -37,7 +37,7 @@ CREATE TABLE IF NOT EXISTS ev (
     seq BIGINT, kind VARCHAR, object_id VARCHAR, code VARCHAR, occurred_us BIGINT,
     offset_min INTEGER, local_day DATE, office VARCHAR, destination VARCHAR,
     destination_key BIGINT, weight_kg DOUBLE, mode VARCHAR, generation BIGINT,
-    excluded BOOLEAN);
+    excluded BOOLEAN, regime VARCHAR);
 CREATE TABLE IF NOT EXISTS sync_state (watermark BIGINT, generation BIGINT, derived BIGINT);
 CREATE TABLE IF NOT EXISTS copy_version (version INTEGER);
 """
@@ -56,7 +56,8 @@ SELECT b.seq, {_KIND_NAME}, b.object_id, b.code, b.occurred_us, b.utc_offset_min
        TRY_CAST(json_extract_string(b.payload, '$.weight_kg') AS DOUBLE),
        json_extract_string(b.payload, '$.mode'),
        $generation,
-       b.code IN ({_codes(Mark.RETRACTION)})
+       b.code IN ({_codes(Mark.RETRACTION)}),
+       nullif(json_extract_string(b.payload, '$.regime'), '')
 FROM (SELECT seq, object_kind, object_id, code, occurred_us, utc_offset_min,
              nullif(office, '') AS office, nullif(payload, '') AS payload,
              nullif(json_extract_string(nullif(payload, ''), '$.destination'), '')
@@ -83,6 +84,7 @@ SELECT object_id,
        (min(struct_pack(k := destination_key, d := destination))
            FILTER (destination IS NOT NULL)).d AS destination,
        max(weight_kg) FILTER (code IN ({_codes(Mark.POSTED)})) AS weight_kg,
+       arg_min(regime, occurred_us) FILTER (regime IS NOT NULL) AS regime,
        min(occurred_us) FILTER (code IN ({_codes(Mark.DELIVERED)})) AS delivered_us,
        min(local_day) FILTER (code IN ({_codes(Mark.DELIVERED)})) AS delivered_day,
        arg_max(office, occurred_us) AS last_office

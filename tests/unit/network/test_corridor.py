@@ -55,7 +55,7 @@ def test_file_errors_name_file_entry_and_field(tmp_path: Path) -> None:
     bad = tmp_path / "bad.toml"
     bad.write_text(
         '[[nodes]]\ncode = "A"\nkind = "castle"\nlocode = "XXABC"\nlat = 1\nlon = 2\n'
-        'tz = "Mars/Base"\nnames = { en = "A" }\n'
+        'tz = "Mars/Base"\nnames = { en = "A" }\nport_declaration_hours = "long"\n'
         '[[services]]\nid = "S"\nfrom = "A"\nto = "B"\nmode = "boat"\nduration_hours = -1\n'
         'departures = ["someday 25:00"]\n'
     )
@@ -63,7 +63,8 @@ def test_file_errors_name_file_entry_and_field(tmp_path: Path) -> None:
         load_network(bad)
     text = "\n".join(info.value.problems)
     for expected in ("nodes[0] (A): field 'kind'", "field 'locode'", "field 'tz'",
-                     "field 'names'", "services[0] (A→B): field 'to'", "field 'mode'",
+                     "field 'names'", "field 'port_declaration_hours'",
+                     "services[0] (A→B): field 'to'", "field 'mode'",
                      "field 'duration_hours'", "field 'departures'"):
         assert expected in text
     assert all(p.startswith("bad.toml: ") for p in info.value.problems)

@@ -76,10 +76,16 @@ def get_transit(
 
 
 @router.get("/customs", response_model=Rows[CustomsFigures])
-def get_customs(platform: PlatformDep, since: Since = None, until: Until = None) -> Any:
-    """Per port: items presented, released, inspected; hours presented → released."""
+def get_customs(
+    platform: PlatformDep, since: Since = None, until: Until = None,
+    by_regime: Annotated[bool, Query(description="one row per port and customs regime "
+                                     "(9610, 9710, 9810, 1210) instead of per port")] = False,
+) -> Any:
+    """Per port (and regime): items presented, released, inspected; hours presented →
+    released, inspection included."""
     period = _period(platform, since, until)
-    return _rows(period, service.customs(period, analytics=platform.analytics()))
+    return _rows(period, service.customs(period, analytics=platform.analytics(),
+                                         by_regime=by_regime))
 
 
 @router.get("/nodes", response_model=Rows[NodeFigures])
