@@ -18,6 +18,7 @@ from silkpost.analytics.ports import KpiStore
 from silkpost.audit.ports import AuditUnitOfWork
 from silkpost.clock import SystemClock
 from silkpost.customs.blacklist_ports import BlacklistUnitOfWork
+from silkpost.customs.ports import DeclarationUnitOfWork
 from silkpost.domain.notices import Notice
 from silkpost.errors import SilkpostError
 from silkpost.network.corridor import Network
@@ -51,6 +52,8 @@ class Platform:
     partners: Callable[[], PartnerUnitOfWork] | None = None
     webhooks: Callable[[], WebhookUnitOfWork] | None = None
     audits: Callable[[], AuditUnitOfWork] | None = None
+    declarations: Callable[[], DeclarationUnitOfWork] | None = None
+    declaration_reads: Callable[[], DeclarationUnitOfWork] | None = None
     offices: Callable[[], OfficeUnitOfWork] | None = None
     office_reads: Callable[[], OfficeUnitOfWork] | None = None
     blacklists: Callable[[], BlacklistUnitOfWork] | None = None
@@ -78,6 +81,21 @@ class Platform:
         if self.notices is None:
             raise NoticesUnavailable("this platform was built without a notice store")
         return self.notices()
+
+    def declaration_uow(self) -> DeclarationUnitOfWork:
+        """A unit of work that stores declarations (on SQLite it takes the write lock as it
+        begins: declaring reads what is stored under a reference, then writes)."""
+        if self.declarations is None:
+            from silkpost.customs.errors import DeclarationsUnavailable
+
+            raise DeclarationsUnavailable("this platform was built without a declaration store")
+        return self.declarations()
+
+    def declaration_reader(self) -> DeclarationUnitOfWork:
+        """A unit of work that only reads declarations: it waits for no writer."""
+        if self.declaration_reads is None:
+            return self.declaration_uow()
+        return self.declaration_reads()
 
     def partner_uow(self) -> PartnerUnitOfWork:
         """A unit of work over partners and keys."""
@@ -250,6 +268,7 @@ def bootstrap(
 
         return Platform(settings=settings, clock=clock, uow=memory_unit_of_work,
                         network=network, eta=eta, notices=memory_unit_of_work,
+                        declarations=memory_unit_of_work,
                         partners=memory_unit_of_work, webhooks=memory_unit_of_work,
                         audits=memory_unit_of_work, offices=memory_unit_of_work,
                         blacklists=memory_unit_of_work)
@@ -277,6 +296,7 @@ def bootstrap(
     return Platform(
         settings=settings, clock=clock, uow=sql_unit_of_work, network=network, eta=eta,
         engine=engine, analytics_factory=open_analytics, notices=sql_unit_of_work,
+        declarations=office_unit_of_work, declaration_reads=sql_unit_of_work,
         partners=sql_unit_of_work, webhooks=sql_unit_of_work, audits=sql_unit_of_work,
         offices=office_unit_of_work, office_reads=sql_unit_of_work,
         blacklists=sql_unit_of_work,

@@ -17,6 +17,7 @@ from typing import Any, Self
 from silkpost.domain.audit import AuditEntry
 from silkpost.domain.blacklist import BlacklistEntry, Shipper
 from silkpost.domain.codes import ObjectKind, Status
+from silkpost.domain.declarations import StoredDeclaration
 from silkpost.domain.events import TrackingEvent, key_of, to_epoch_us
 from silkpost.domain.notices import Notice, concerns, state_at
 from silkpost.domain.office import Finding, HoldReason
@@ -37,6 +38,7 @@ from silkpost.office.ports import (
     Receipt,
 )
 from silkpost.partners.errors import PartnerConflict
+from silkpost.store.memory_declarations import InMemoryDeclarations
 from silkpost.tracking.ports import ObjectQuery
 from silkpost.webhooks.items import ITEM_TYPES, ItemStanding, status_messages
 
@@ -186,6 +188,7 @@ class InMemoryRegistry:
     partners: dict[str, Partner] = field(default_factory=dict)
     keys: dict[str, ApiKey] = field(default_factory=dict)
     profiles: dict[str, str | None] = field(default_factory=dict)
+    declarations: dict[tuple[str, str], StoredDeclaration] = field(default_factory=dict)
     subscriptions: dict[str, Subscription] = field(default_factory=dict)
     deliveries: dict[tuple[str, str], Delivery] = field(default_factory=dict)
     messages: list[Message] = field(default_factory=list)  # oldest first
@@ -699,6 +702,7 @@ class InMemoryUnitOfWork:
         self.registry.partners.update(self.partners.pending)
         self.registry.profiles.update(self.partners.pending_profiles)
         self.registry.keys.update(self.keys.pending)
+        self.registry.declarations.update(self.declarations.pending)
         self.registry.subscriptions = self.webhooks.subs
         self.registry.audit.extend(self.audit.pending)
         self.registry.deliveries = self.webhooks.queue
@@ -721,6 +725,7 @@ class InMemoryUnitOfWork:
     def _fresh_registry(self) -> None:
         self.partners = InMemoryPartners(self.registry.partners, self.registry.profiles)
         self.keys = InMemoryKeys(self.registry.keys)
+        self.declarations = InMemoryDeclarations(self.registry.declarations)
         self.webhooks = InMemoryWebhooks(self.registry, self.committed_log)
         self.audit = InMemoryAuditLog(self.registry.audit)
         self.office = InMemoryOffice(self.registry.office)

@@ -109,6 +109,28 @@ notices = Table(
     Index("ix_notices_created", "created_us"),
 )
 
+# Brokers' customs declarations (silkpost.domain.declarations): one row per broker and
+# reference; the declaration itself is its JSON record, the columns beside it what lists
+# filter and page on (newest first: received time, then broker and reference).
+customs_declarations = Table(
+    "customs_declarations",
+    metadata,
+    Column("partner", String(32), nullable=False),
+    Column("reference", String(64), nullable=False),
+    Column("regime", String(8), nullable=False),
+    Column("direction", String(8), nullable=False),
+    Column("item_id", String(32)),
+    Column("record", Text, nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("received_us", BigInteger, nullable=False),
+    Column("updated_us", BigInteger, nullable=False),
+    PrimaryKeyConstraint("partner", "reference"),
+    Index("ix_customs_declarations_received", "received_us", "partner", "reference"),
+    Index("ix_customs_declarations_partner", "partner", "received_us", "reference"),
+    Index("ix_customs_declarations_reference", "reference"),
+    Index("ix_customs_declarations_item", "item_id"),
+)
+
 # Partners of the exchange (silkpost.domain.partners): a handful of rows, read whole; their
 # nodes and services are JSON arrays, as the notices' are.
 partners = Table(

@@ -20,6 +20,7 @@ from sqlalchemy import Connection, Engine
 from silkpost.store.appender import PARALLEL_AFTER, SqlAppender
 from silkpost.store.audit import SqlAuditLog
 from silkpost.store.blacklist import SqlBlacklist
+from silkpost.store.declarations import SqlDeclarationRepository
 from silkpost.store.engine import begin_writing
 from silkpost.store.events import SqlEventLog
 from silkpost.store.notices import SqlNoticeRepository
@@ -33,6 +34,7 @@ class SqlUnitOfWork:
 
     events: SqlEventLog
     notices: SqlNoticeRepository
+    declarations: SqlDeclarationRepository
     partners: SqlPartnerRepository
     keys: SqlKeyRepository
     webhooks: SqlWebhookRepository
@@ -61,6 +63,7 @@ class SqlUnitOfWork:
             self._conn.begin()
         self.events = SqlEventLog(self._conn)
         self.notices = SqlNoticeRepository(self._conn)
+        self.declarations = SqlDeclarationRepository(self._conn)
         self.partners = SqlPartnerRepository(self._conn)
         self.keys = SqlKeyRepository(self._conn)
         self.webhooks = SqlWebhookRepository(self._conn)
