@@ -143,3 +143,23 @@ def test_wall_screen_reloads_itself_when_asked(client: TestClient) -> None:
     assert "http-equiv" not in client.get("/dashboard").text
     bad = client.get("/dashboard", params={"refresh": -5})
     assert bad.status_code in (400, 422) and "refresh" in bad.text
+
+
+def test_clearance_per_regime_chart_equals_the_api(client: TestClient) -> None:
+    """The chart of clearance per port and regime draws the API's by-regime medians for the
+    busiest ports, every regime of each."""
+    html = client.get("/dashboard", params=PERIOD).text
+    section = re.search(r'<section class="card" id="customs-regime">(.*?)</section>', html, re.S)
+    assert section is not None
+    bars = re.findall(r'data-category="([^"]*)" data-value="([0-9.]+)"', section.group(1))
+    ports = client.get("/api/v1/analytics/customs", params=PERIOD).json()["rows"]
+    rows = client.get("/api/v1/analytics/customs",
+                      params={**PERIOD, "by_regime": "true"}).json()["rows"]
+    busiest = [p["office"] for p in ports[:4]]
+    expected = [(r["office"], r["regime"], f'{r["p50_hours"]:g}') for r in rows
+                if r["office"] in busiest and r["p50_hours"] is not None]
+    assert len(bars) == len(expected) > 4
+    regimes = {category.rsplit(" · ", 1)[1] for category, _ in bars}
+    assert regimes == {"9610", "9710", "9810", "1210"}
+    assert sorted((c.rsplit(" · ", 1)[1], v) for c, v in bars) == sorted(
+        (regime, value) for _, regime, value in expected)
