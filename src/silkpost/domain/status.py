@@ -54,13 +54,21 @@ ID_REUSE_GAP = timedelta(days=365)
 ID_REUSE_GAP_US = ID_REUSE_GAP // timedelta(microseconds=1)
 
 
+# The codes of the table up to this one took their order-key slots in code order (the rule
+# before 5 December 2026); every row after it takes the next slot in table order, so a code
+# appended at the table's end never moves the slot of a code stored before.
+LAST_CODE_IN_CODE_ORDER = "SZR"
+
+
 def _code_ranks() -> tuple[dict[str, int], dict[str, tuple[int, bool, Status]]]:
     infos = statuses()
-    ordered = sorted(event_codes().values(), key=lambda c: c.code)
+    table = list(event_codes().values())
+    cut = next(i for i, c in enumerate(table) if c.code == LAST_CODE_IN_CODE_ORDER) + 1
+    ordered = sorted(table[:cut], key=lambda c: c.code) + table[cut:]
     # 64 code slots per rank and 16 ranks keep the key below 1024 per microsecond. Stores
-    # keep order keys, so a code's slot (its place in code order) must never move: a new
-    # code sorts after every code stored before (Silkpost's own are S..; the office's
-    # later steps SY..), or comes with a migration of the stored keys (a test pins them).
+    # keep order keys, so a code's slot must never move: a new code is appended at the
+    # table's end (its slot follows every other's), or comes with a migration of the stored
+    # keys (a test pins them).
     if len(ordered) > 64 or max(i.rank for i in infos.values()) > 15:
         raise RuntimeError("the event code table outgrew order_key: widen its bit layout")
     # A retraction implies no status: it orders at rank 0, before any step at its instant.
