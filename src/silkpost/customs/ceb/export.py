@@ -27,6 +27,7 @@ from lxml import etree
 from silkpost.customs.ceb.codes import customs_code
 from silkpost.customs.ceb.schemas import CEB_NS, Side, Version
 from silkpost.customs.ceb.validate import tree_problems
+from silkpost.domain.codes import default_regime
 from silkpost.domain.customs import Declaration, Direction, Regime
 from silkpost.domain.errors import Problem
 
@@ -169,9 +170,11 @@ def declaration_problems(declaration: Declaration, kinds: Iterable[Kind],
     out: list[Problem] = []
     if d.direction is not Direction.EXPORT:
         out.append(Problem("direction", "CEB export messages carry exports"))
-    if d.regime is not Regime("9610"):
-        out.append(Problem("regime", f"Silkpost writes CEB export messages for 9610 retail "
-                                     f"parcels; {d.regime.value} is not built"))
+    retail = Regime(default_regime())  # direct-mail retail, from the regimes table
+    if d.regime is not retail:
+        out.append(Problem("regime", f"Silkpost writes CEB export messages for "
+                                     f"{retail.value} retail parcels; {d.regime.value} is not "
+                                     "built"))
     if customs_code("currency", d.currency) is None:
         out.append(Problem("currency", f"{d.currency} has no customs currency code in "
                                        "Silkpost's table (customs_codes.csv)"))
