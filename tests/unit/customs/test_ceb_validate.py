@@ -171,11 +171,29 @@ def _clean_import_inventory(root: etree._Element) -> None:
     set_all(root, ".//ceb:packNo", "1")
 
 
+def _clean_line_totals(root: etree._Element) -> None:
+    for line in root.iterfind(".//ceb:InventoryList", NS):
+        qty, price = (line.findtext(f"ceb:{n}", namespaces=NS) for n in ("qty", "price"))
+        total = line.find("ceb:totalPrice", NS)
+        assert qty and price and total is not None
+        total.text = str(int(qty) * int(price))
+
+
+def _clean_summary(root: etree._Element) -> None:
+    set_all(root, ".//ceb:SummaryApplyHead/ceb:guid", "123E4567-E89B-42D3-A456-426614174000")
+    for n, invt in enumerate(root.iterfind(".//ceb:invtNo", NS), start=1):
+        invt.text = f"15012018E{n:09d}"
+
+
 @pytest.mark.parametrize(("name", "fix"), [
     ("CEB303", _clean_order),
+    ("CEB505", lambda root: None),  # its only error: the lower-case guid
+    ("CEB603", _clean_line_totals),
+    ("CEB701", _clean_summary),
     ("CEB311", _clean_import_order),
-    ("CEB621", _clean_import_inventory),
+    ("CEB411", lambda root: set_all(root, ".//ceb:payerIdNumber", RESIDENT)),
     ("CEB511", lambda root: set_all(root, ".//ceb:packNo", "1")),
+    ("CEB621", _clean_import_inventory),
 ])
 def test_a_corrected_sample_passes(name: str, fix: Callable[[etree._Element], None]) -> None:
     found = validate_message(corrected(name, fix))
