@@ -14,6 +14,7 @@ from typer.testing import CliRunner
 
 from silkpost.cli import app
 from tests.unit.customs.ceb_sets import (
+    as_object,
     import_set,
     inventory_xml,
     order_xml,
@@ -190,3 +191,22 @@ def test_a_hostile_receipt_stores_nothing(db_env: Path, tmp_path: Path) -> None:
     report = report_of(result.output)
     assert report["receipts"] == 0 and "DOCTYPE" in report["problems"][0]["reason"]
     assert runner.invoke(app, ["track", "CA000000014CN"]).exit_code == 3
+
+
+def test_ndjson_records_match_with_xml_messages(tmp_path: Path) -> None:
+    """Orders and payments as NDJSON, waybills and inventories as CEB XML, in one run."""
+    folder = tmp_path / "mixed"
+    write_sets(folder, payment_off=False)
+    sets = [import_set(n, logistics_no=item) for n, item in enumerate(ITEMS, start=1)]
+    (folder / "orders.xml").unlink()
+    (folder / "payments.xml").unlink()
+    lines = [json.dumps(as_object(r), ensure_ascii=False) for s in sets for r in s[:2]]
+    lines.insert(2, "{broken")
+    (folder / "orders-and-payments.ndjson").write_text("\n".join(lines) + "\n",
+                                                       encoding="utf-8")
+    result = runner.invoke(app, ["customs", "match", str(folder), "--json"])
+    assert result.exit_code == 1, result.output  # the broken line
+    report = report_of(result.output)
+    assert (report["matched"], report["mismatched"], report["refused_records"]) == (3, 0, 1)
+    (problem,) = report["problems"]
+    assert problem["field"] == "line 3" and problem["file"].endswith(".ndjson")

@@ -17,28 +17,44 @@ from rich.table import Table
 from silkpost.cli.output import console, err_console, output_path, plain, reported_errors
 from silkpost.errors import InvalidRequest
 
-PATHS = typer.Argument(..., exists=True, help="CEB XML messages: files, or folders read for "
-                                              "*.xml")
+PATHS = typer.Argument(..., exists=True, help="CEB XML messages (or NDJSON records): files, "
+                                              "or folders read for *.xml and *.ndjson")
+NDJSON = (".ndjson", ".jsonl")
 
 
 def _files(paths: list[Path]) -> list[Path]:
     """The message files named: files as given, folders' *.xml in name order."""
     out: list[Path] = []
     for path in paths:
-        out += sorted(p for p in path.rglob("*.xml") if p.is_file()) if path.is_dir() \
-            else [path]
+        out += sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in (
+            ".xml", *NDJSON)) if path.is_dir() else [path]
     if not out:
-        raise InvalidRequest("no .xml message in the folders given", field="PATHS")
+        raise InvalidRequest("no .xml or .ndjson file in the folders given", field="PATHS")
     return out
 
 
+def _chunks(path: Path) -> Iterator[bytes]:
+    from silkpost.tracking.formats import READ_CHUNK
+
+    try:
+        with path.open("rb") as fh:
+            while chunk := fh.read(READ_CHUNK):
+                yield chunk
+    except OSError as exc:
+        err_console.print(f"[yellow]cannot read[/] {plain(path)}: {plain(exc.strerror or exc)}")
+
+
 def _messages(files: list[Path], progress: Progress, task: TaskID
-              ) -> Iterator[tuple[str, bytes]]:
-    """Each file's bytes, at most one byte over the bound a message may have (the reader
-    refuses it whole: a huge file is never read into memory)."""
+              ) -> Iterator[tuple[str, bytes | Iterator[bytes]]]:
+    """Each XML file's bytes, at most one byte over the bound a message may have (the reader
+    refuses it whole: a huge file is never read into memory); an NDJSON file's chunks."""
     from silkpost.customs.ceb_import import MAX_MESSAGE_BYTES
 
     for path in files:
+        if path.suffix.lower() in NDJSON:
+            yield str(path), _chunks(path)
+            progress.advance(task)
+            continue
         try:
             with path.open("rb") as fh:
                 data = fh.read(MAX_MESSAGE_BYTES + 1)

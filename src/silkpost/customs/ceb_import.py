@@ -16,7 +16,7 @@ and refuses a document with a DOCTYPE and one over :data:`MAX_MESSAGE_BYTES`.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from decimal import Decimal, InvalidOperation
@@ -147,6 +147,7 @@ class _Record:
     def __init__(self, out: CebMessage, path: str, element: Any, head: str | None) -> None:
         self.out, self.path, self.element, self.head_name = out, path, element, head
         self.problems: list[Problem] = []
+        self.named: set[str] = set()  # paths already refused: one problem each
 
     def run(self, read: Callable[[_Record], None]) -> None:
         read(self)
@@ -171,7 +172,7 @@ class _Record:
              required: bool = True) -> str | None:
         value = values.get(name, "").strip()
         if not value:
-            if required:
+            if required and f"{where}/{name}" not in self.named:
                 self.problem(f"{where}/{name}", "is required")
             return None
         if len(value) > MAX_TEXT:
@@ -211,16 +212,25 @@ class _Record:
             return None
         return Person(name, id_type, number)
 
+    def list_path(self, list_name: str) -> str:
+        """Where the record's lines of goods are."""
+        return f"{self.path}/{list_name}"
+
+    def items(self, list_name: str) -> list[tuple[str, dict[str, str]]]:
+        """The record's lines of goods, each with its path."""
+        return [(f"{self.path}/{list_name}[{n}]", _fields(element)) for n, element
+                in enumerate(self.element.findall(_PREFIX + list_name), start=1)]
+
     def lines(self, list_name: str, *, name_field: str) -> tuple[GoodsLine, ...] | None:
-        found = self.element.findall(_PREFIX + list_name)
+        before = len(self.problems)
+        found = self.items(list_name)
         if not found:
-            self.problem(f"{self.path}/{list_name}", "at least one line of goods is required")
+            if len(self.problems) == before:
+                self.problem(self.list_path(list_name), "at least one line of goods is "
+                                                        "required")
             return None
         out = []
-        before = len(self.problems)
-        for n, element in enumerate(found, start=1):
-            where = f"{self.path}/{list_name}[{n}]"
-            values = _fields(element)
+        for where, values in found:
             gnum = self.integer(values, "gnum", where)
             name = self.text(values, name_field, where)
             qty = self.amount(values, "qty", where)
@@ -357,3 +367,74 @@ def _all(values: dict[str, _V | None]) -> dict[str, _V]:
 
 _DATA_READERS: dict[str, Callable[[_Record], None]] = {
     "CEB311": _order, "CEB411": _payment, "CEB511": _waybill, "CEB621": _inventory}
+
+
+# -- NDJSON: the same records as JSON objects, one a line -------------------------------------
+_KINDS: dict[str, Callable[[_Record], None]] = {
+    "order": _order, "payment": _payment, "waybill": _waybill, "inventory": _inventory}
+
+
+class _ObjectRecord(_Record):
+    """A record given as a JSON object: the head's elements as its keys (CEB names), the lines
+    of goods under ``lines``."""
+
+    def head(self) -> tuple[dict[str, str], str] | None:
+        return self.scalars(self.element, self.path, skip=("kind", "lines")), self.path
+
+    def list_path(self, list_name: str) -> str:
+        return f"{self.path}/lines"
+
+    def items(self, list_name: str) -> list[tuple[str, dict[str, str]]]:
+        raw = self.element.get("lines")
+        if raw is None:
+            return []
+        if not isinstance(raw, list):
+            self.problem(f"{self.path}/lines", "must be an array of objects")
+            return []
+        out = []
+        for n, line in enumerate(raw, start=1):
+            where = f"{self.path}/lines[{n}]"
+            if not isinstance(line, dict):
+                self.problem(where, "must be an object")
+                continue
+            out.append((where, self.scalars(line, where, skip=())))
+        return out
+
+    def scalars(self, raw: dict[str, Any], where: str, *, skip: tuple[str, ...]
+                ) -> dict[str, str]:
+        out: dict[str, str] = {}
+        for key, value in raw.items():
+            if key in skip or value is None:
+                continue
+            if isinstance(value, str):
+                out[key] = value
+            elif isinstance(value, int | float) and not isinstance(value, bool):
+                out[key] = str(value)
+            else:
+                self.named.add(f"{where}/{key}")
+                self.problem(f"{where}/{str(key)[:64]}", f"must be text or a number, not "
+                                                          f"{type(value).__name__}")
+        return out
+
+
+def read_records(records: Iterable[tuple[int, Mapping[str, Any] | Problem]]) -> CebMessage:
+    """Orders, payments, waybills and inventories given as JSON objects (an NDJSON file), each
+    with ``kind`` (order, payment, waybill or inventory) and the CEB message's element names
+    (``orderNo``, ``acturalPaid``…; ``lines`` for the lines of goods). Each problem is named
+    ``line N/element``; a bad line leaves the others to be read."""
+    out = CebMessage(kind="NDJSON")
+    for number, raw in records:
+        where = f"line {number}"
+        if isinstance(raw, Problem):
+            out.problems.append(Problem(where, raw.reason))
+            out.refused_records += 1
+            continue
+        kind = raw.get("kind")
+        read = _KINDS.get(kind) if isinstance(kind, str) else None
+        if read is None:
+            out.problems.append(Problem(f"{where}/kind", f"one of {', '.join(_KINDS)}, not "
+                                                         f"{str(kind)[:40]!r}"))
+            out.refused_records += 1
+            continue
+        _ObjectRecord(out, where, dict(raw), None).run(read)
+    return out

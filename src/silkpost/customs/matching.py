@@ -2,9 +2,10 @@
 and the matched sets a broker may declare.
 
 Messages come as (name, bytes) from whichever driver read them (the CLI reads files and
-folders); a message that cannot be read is reported with its name and does not stop the
-others. Records are collected from every message first (an order may come in a later file
-than its inventory), then each inventory is matched once (:func:`match_all`).
+folders); the same records may come as NDJSON (name, chunks), one JSON object a line. A
+message that cannot be read is reported with its name and does not stop the others. Records
+are collected from every message first (an order may come in a later file than its
+inventory), then each inventory is matched once (:func:`match_all`).
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from silkpost.customs.ceb_import import CebMessage, read_message
+from silkpost.customs.ceb_import import CebMessage, read_message, read_records
 from silkpost.domain.customs_matching import (
     DEFAULT_RULES,
     ImportInventory,
@@ -25,6 +26,7 @@ from silkpost.domain.customs_matching import (
     match_all,
 )
 from silkpost.domain.customs_receipts import Receipt
+from silkpost.tracking import formats
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,12 +67,20 @@ class Collected:
                           for p in message.problems]
 
 
-def collect(messages: Iterable[tuple[str, bytes]], *,
+Message = tuple[str, bytes | Iterable[bytes]]
+"""A message's name and its bytes: a CEB XML message whole, or an NDJSON file's chunks."""
+
+
+def collect(messages: Iterable[Message], *,
             on_message: Callable[[Collected], None] | None = None) -> Collected:
     """Read every message; each one's problems are kept with its name."""
     out = Collected()
     for source, data in messages:
-        out.add(source, read_message(data))
+        if isinstance(data, bytes):
+            out.add(source, read_message(data))
+        else:  # NDJSON, read a line at a time
+            out.add(source, read_records(formats.read_ndjson(
+                formats.split_lines(data), what="a CEB record")))
         if on_message is not None:
             on_message(out)
     return out
@@ -90,7 +100,7 @@ class MatchOutcome:
         return self.report.ok and not self.collected.problems
 
 
-def match(messages: Iterable[tuple[str, bytes]], *, rules: MatchRules = DEFAULT_RULES,
+def match(messages: Iterable[Message], *, rules: MatchRules = DEFAULT_RULES,
           max_listed: int = 1000,
           on_message: Callable[[Collected], None] | None = None) -> MatchOutcome:
     """Match every inventory of ``messages`` against their orders, payments and waybills."""

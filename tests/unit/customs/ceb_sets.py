@@ -125,3 +125,41 @@ def receipt_xml(kind: str, *entries: dict[str, Any]) -> str:
                    for e in entries)
     return (f'<?xml version="1.0" encoding="UTF-8"?><ceb:{kind}Message guid="G" version="1.0" '
             f'xmlns:ceb="http://www.chinaport.gov.cn/ceb">{body}</ceb:{kind}Message>')
+
+
+def as_object(record: ImportOrder | ImportPayment | ImportWaybill | ImportInventory
+              ) -> dict[str, Any]:
+    """A record as one NDJSON line holds it: ``kind``, the CEB element names, ``lines``."""
+    def goods(lines: tuple[GoodsLine, ...], name: str) -> list[dict[str, Any]]:
+        return [{"gnum": g.gnum, name: g.item_name, "qty": str(g.qty), "unit": g.unit,
+                 "price": str(g.price), "totalPrice": str(g.total_price)} for g in lines]
+
+    def person(prefix: str, p: Person) -> dict[str, str]:
+        return {f"{prefix}Name": p.name, f"{prefix}IdType": p.id_type,
+                f"{prefix}IdNumber": p.id_number}
+
+    if isinstance(record, ImportOrder):
+        return {"kind": "order", "orderNo": record.order_no, "ebpCode": record.ebp_code,
+                "goodsValue": str(record.goods_value), "freight": str(record.freight),
+                "discount": str(record.discount), "taxTotal": str(record.tax_total),
+                "acturalPaid": str(record.actural_paid), "currency": record.currency,
+                **person("buyer", record.buyer), "payTransactionId": record.pay_transaction_id,
+                "consignee": record.consignee, "consigneeTelephone": record.telephone,
+                "consigneeAddress": record.address,
+                "lines": goods(record.lines, "itemName")}
+    if isinstance(record, ImportPayment):
+        return {"kind": "payment", "orderNo": record.order_no, "payCode": record.pay_code,
+                "payTransactionId": record.pay_transaction_id, **person("payer", record.payer),
+                "amountPaid": str(record.amount_paid), "currency": record.currency}
+    if isinstance(record, ImportWaybill):
+        return {"kind": "waybill", "logisticsNo": record.logistics_no,
+                "orderNo": record.order_no, "freight": str(record.freight),
+                "weight": str(record.weight), "packNo": record.pack_no,
+                "consignee": record.consignee, "consigneeTelephone": record.telephone,
+                "consigneeAddress": record.address}
+    return {"kind": "inventory", "orderNo": record.order_no, "ebpCode": record.ebp_code,
+            "logisticsNo": record.logistics_no, "copNo": record.cop_no,
+            "invtNo": record.invt_no, **person("buyer", record.buyer),
+            "consigneeAddress": record.address, "freight": str(record.freight),
+            "currency": record.currency, "packNo": record.pack_no,
+            "lines": goods(record.lines, "gname")}

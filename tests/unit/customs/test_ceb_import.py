@@ -3,18 +3,22 @@ named by its path; hostile documents refused without being expanded."""
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 from xml.sax.saxutils import escape
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from silkpost.customs.ceb_import import MAX_MESSAGE_BYTES, read_message
+from silkpost.customs.ceb_import import MAX_MESSAGE_BYTES, read_message, read_records
 from silkpost.domain.customs_matching import match_all
+from silkpost.tracking import formats
 from tests.unit.customs.ceb_sets import (
+    as_object,
     import_set,
     inventory_xml,
     order_xml,
@@ -189,3 +193,34 @@ def test_any_text_in_any_field_is_read_or_named(name: str, text: str) -> None:
         assert read.problems == []
     else:
         assert [p.field for p in read.problems] == [f"CEB311Message/Order[1]/OrderHead/{name}"]
+
+
+def ndjson(*objects: Any) -> list[bytes]:
+    return [json.dumps(o, ensure_ascii=False).encode() if not isinstance(o, bytes) else o
+            for o in objects]
+
+
+def test_ndjson_records_read_as_their_xml_twins() -> None:
+    records = import_set()
+    read = read_records(formats.read_ndjson(ndjson(*(as_object(r) for r in records))))
+    assert read.problems == [] and (read.orders, read.payments, read.waybills,
+                                    read.inventories) == tuple([r] for r in records)
+
+
+def test_a_bad_ndjson_line_is_named_by_its_number_and_the_others_are_read() -> None:
+    order, payment, waybill, inventory = import_set()
+    nested = {**as_object(order), "acturalPaid": {"value": 1}}
+    no_lines = {**as_object(inventory), "lines": "none"}
+    read = read_records(formats.read_ndjson(ndjson(
+        as_object(payment), b"{not json", {"kind": "invoice"}, nested, no_lines,
+        as_object(waybill))))
+    assert (read.payments, read.waybills, read.orders, read.inventories) == (
+        [payment], [waybill], [], [])
+    fields = [p.field for p in read.problems]
+    assert fields == ["line 2", "line 3/kind", "line 4/acturalPaid",
+                      "line 5/lines"]
+    assert "must be text or a number, not dict" in read.problems[2].reason
+    bare = {k: v for k, v in as_object(order).items() if k != "lines"}
+    (problem,) = read_records(formats.read_ndjson(ndjson(bare))).problems
+    assert (problem.field, problem.reason) == ("line 1/lines", "at least one line of goods "
+                                                               "is required")
