@@ -89,8 +89,20 @@ def idempotency_key(
     which id are not part of what happened. The store keeps keys unique per object (its one
     unique index is on object and key), so the object is not hashed in.
     """
-    raw = f"n\x1f{object_kind}\x1f{code}\x1f{occurred_us}\x1f{location or ''}\x1f{office or ''}"
-    return blake2b(raw.encode(), digest_size=16).digest()
+    # The hash of n␟kind␟code␟occurred_us␟location␟office: the part before the time is hashed
+    # once per kind, code and place (an import meets a few hundred), the rest per event.
+    head, tail = _key_parts(object_kind, code, location, office)
+    hasher = head.copy()
+    hasher.update(b"%d" % occurred_us)
+    hasher.update(tail)
+    return hasher.digest()
+
+
+@functools.lru_cache(maxsize=8192)
+def _key_parts(object_kind: str, code: str, location: str | None, office: str | None
+               ) -> tuple[Any, bytes]:
+    head = blake2b(f"n\x1f{object_kind}\x1f{code}\x1f".encode(), digest_size=16)
+    return head, f"\x1f{location or ''}\x1f{office or ''}".encode()
 
 
 def key_of(event: TrackingEvent) -> bytes:
