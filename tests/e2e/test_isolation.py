@@ -97,6 +97,11 @@ PROBED_BELOW = {
     "/api/v1/offices/{office}/deadlines": "test_an_offices_outbound_is_its_own",
     "/office/{code}/scan": "test_an_offices_outbound_is_its_own",
     "/office/{code}": "test_an_offices_outbound_is_its_own",
+    # A broker's declarations: probed in their own file, with the other routes' rules.
+    "/api/v1/declarations":
+        "test_declarations_api.py::test_another_brokers_reference_is_as_one_nobody_used",
+    "/api/v1/declarations/{reference}":
+        "test_declarations_api.py::test_another_brokers_reference_is_as_one_nobody_used",
 }
 
 

@@ -25,7 +25,7 @@ from itsdangerous import BadSignature, URLSafeTimedSerializer
 from silkpost.api.deps import PlatformDep
 from silkpost.api.rate_limits import Decision, RateLimiter
 from silkpost.bootstrap import Platform
-from silkpost.domain.partners import Role
+from silkpost.domain.partners import PartnerKind, Role
 from silkpost.errors import SilkpostError
 from silkpost.partners.errors import NotAuthenticated
 from silkpost.partners.service import Caller, authenticate
@@ -248,6 +248,27 @@ WRITE_EVENTS: Any = allow(Role.PARTNER, Role.OPERATOR)
 WRITE_NOTICES: Any = allow(Role.PARTNER, Role.OPERATOR)
 OFFICE_STAFF: Any = allow(Role.OPERATOR)  # an office's work; works_at() names which office
 OFFICE_STAFF_PAGE: Any = allow_page(Role.OPERATOR)
+# Declarations are written with a customs broker's partner key and read by it and the
+# platform's staff; declarations_of() says whose.
+DECLARE: Any = allow(Role.PARTNER)
+READ_DECLARATIONS: Any = allow(Role.PARTNER, Role.OPERATOR)
+
+
+def declarations_of(caller: Caller, named: str | None) -> str | None:
+    """Whose declarations a caller works on: a customs broker's key, its own partner's
+    (naming another broker is a 403, saying nothing of that broker's); an admin or operator,
+    the broker it names, or every broker's (None). A partner key of a post or a carrier is
+    refused: declarations are brokers'."""
+    if caller.role in (Role.ADMIN, Role.OPERATOR):
+        return named.strip().upper() if named and named.strip() else None
+    own = caller.partner
+    if own.kind is not PartnerKind.CUSTOMS_BROKER:
+        raise Forbidden(f"{own.code} is a {own.kind.value}, not a customs broker: "
+                        "declarations are for brokers' keys", field="authorization")
+    if named is not None and named.strip().upper() != own.code:
+        raise Forbidden(f"a key of {own.code} works on {own.code}'s declarations only",
+                        field="broker")
+    return own.code
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,7 @@ from silkpost.api.office_schemas import PreAdviceIn
 from silkpost.api.routers import (
     analytics,
     audit,
+    declarations,
     health,
     network,
     notices,
@@ -55,6 +56,7 @@ def create_app(platform: Platform | None = None) -> FastAPI:
     app.include_router(audit.router)
     app.include_router(webhooks.router)
     app.include_router(outbound.router)
+    app.include_router(declarations.router)
     app.include_router(notices.feed_router)
     app.include_router(pages.router)
     app.include_router(dashboard.router)
