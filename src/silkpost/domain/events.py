@@ -100,7 +100,7 @@ def idempotency_key(
 
 @functools.lru_cache(maxsize=8192)
 def _key_parts(object_kind: str, code: str, location: str | None, office: str | None
-               ) -> tuple[Any, bytes]:
+               ) -> tuple[blake2b, bytes]:
     head = blake2b(f"n\x1f{object_kind}\x1f{code}\x1f".encode(), digest_size=16)
     return head, f"\x1f{location or ''}\x1f{office or ''}".encode()
 

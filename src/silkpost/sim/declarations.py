@@ -21,6 +21,7 @@ from typing import Any
 from stdnum.cn import ric
 
 from silkpost.customs.service import check
+from silkpost.domain.customs import REQUIRED, Regime
 from silkpost.sim.demand import Parcel
 
 # Description, HS code, unit: what e-commerce parcels on the corridor hold (the goods mix is
@@ -31,12 +32,10 @@ _GOODS = (("phone case", "392690", "PCE"), ("USB cable", "8544420000", "PCE"),
 _BATTERY = ("power bank 10000mAh", "850760", "PCE")
 _CENT = Decimal("0.01")
 _GRAM = Decimal("0.001")
-# Channel fields: the platform, company and logistics codes of the simulated shippers.
+# Channel fields: the platform, company and logistics codes of the simulated shippers, and
+# the warehouse and bonded-zone fields, given where the regime requires them (REQUIRED).
 _CODES = {"ebp_code": "3301964J31", "ebc_code": "3301968E2U", "logistics_code": "1100110001"}
-_CHANNEL: Mapping[str, Mapping[str, str]] = {
-    "9810": {"warehouse_code": "KZALA01"},
-    "1210": {"ems_no": "T2900W000001", "area_code": "2900000001"},
-}
+_CHANNEL = {"warehouse_code": "KZALA01", "ems_no": "T2900W000001", "area_code": "2900000001"}
 
 
 def resident_ids(n: int, rng: random.Random) -> list[str]:
@@ -108,7 +107,8 @@ class SimulatedCustoms:
                        "origin_country": "CN"}],
             **_CODES,
         }
-        record.update(_CHANNEL.get(parcel.regime, {}))
+        needs = REQUIRED[Regime(parcel.regime)]
+        record.update((name, value) for name, value in _CHANNEL.items() if name in needs)
         return record
 
 
