@@ -1,9 +1,9 @@
 """The idempotency key is what every stored event is deduplicated by: it must never change.
 
 The key of an event is the 16-byte BLAKE2b of ``n␟kind␟code␟occurred_us␟location␟office``
-(docs/events.md, "Stored once"). The store holds keys computed by every earlier version, so a faster way of
-computing it must give the same bytes: pinned values, and the written-out definition on
-random events.
+(docs/events.md, "Stored once"). The store holds keys computed by every earlier version, so
+a faster way of computing it must give the same bytes: pinned values, and the written-out
+definition on random events.
 """
 
 from __future__ import annotations
