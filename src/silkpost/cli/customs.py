@@ -8,7 +8,7 @@ import typer
 from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
-from silkpost.cli import blacklist, ceb
+from silkpost.cli import blacklist, ceb, declarations
 from silkpost.cli.output import console, err_console, file_chunks, plain, reported_errors
 from silkpost.tracking import formats
 
@@ -17,6 +17,8 @@ app = typer.Typer(help="Customs declarations (docs/customs.md).", no_args_is_hel
 app.command("validate")(ceb.validate)
 app.command("export")(ceb.export)
 app.add_typer(blacklist.app, name="blacklist")
+# Storing a file of declarations as a broker's, in its own module.
+app.command("declare")(declarations.declare)
 
 
 @app.command("check")

@@ -16,6 +16,7 @@ from enum import StrEnum
 from itertools import islice
 from typing import Any
 
+from silkpost.customs.blacklist import in_force
 from silkpost.customs.errors import AmbiguousReference, DeclarationNotFound, NotABroker
 from silkpost.customs.files import Item
 from silkpost.customs.ports import (
@@ -25,6 +26,7 @@ from silkpost.customs.ports import (
     ListPosition,
 )
 from silkpost.customs.service import check
+from silkpost.domain.blacklist import Blacklist
 from silkpost.domain.customs import Declaration, read_declaration
 from silkpost.domain.declarations import StoredDeclaration
 from silkpost.domain.errors import InvalidValue, Problem
@@ -91,9 +93,10 @@ def declare(items: Iterable[Item], *, broker: str, uow: DeclarationUnitOfWork, c
             rules: Rules | None = None, batch_size: int = BATCH_SIZE, keep_results: bool = True,
             on_record: Callable[[RecordResult, DeclareReport], None] | None = None,
             ) -> DeclareReport:
-    """Check each record and store the valid ones as ``broker``'s declarations, each batch in
-    one transaction; every record gets a result (kept in the report unless ``keep_results``
-    is off: a file's run reports through ``on_record`` instead, in bounded memory)."""
+    """Check each record (screening it against the goods rules and the shipper blacklist in
+    force) and store the valid ones as ``broker``'s declarations, each batch in one
+    transaction; every record gets a result (kept in the report unless ``keep_results`` is
+    off: a file's run reports through ``on_record`` instead, in bounded memory)."""
     if batch_size < 1:
         raise InvalidRequest("batch size must be at least 1", field="batch_size")
     with uow:
@@ -101,10 +104,12 @@ def declare(items: Iterable[Item], *, broker: str, uow: DeclarationUnitOfWork, c
     if partner is None or partner.kind is not PartnerKind.CUSTOMS_BROKER:
         raise NotABroker(f"{broker} is not a registered customs broker (silkpost partner add "
                          "CODE --kind customs_broker)", field="broker")
+    barred = in_force(uow=uow, clock=clock)
     report = DeclareReport()
     records = iter(items)
     while batch := list(islice(records, batch_size)):
-        for result in _store_batch(batch, broker=broker, uow=uow, clock=clock, rules=rules):
+        for result in _store_batch(batch, broker=broker, uow=uow, clock=clock, rules=rules,
+                                   blacklist=barred):
             report.count(result)
             if keep_results:
                 report.results.append(result)
@@ -113,15 +118,15 @@ def declare(items: Iterable[Item], *, broker: str, uow: DeclarationUnitOfWork, c
     return report
 
 
-def _checked(position: int, record: Mapping[str, Any] | Problem, rules: Rules | None
-             ) -> Declaration | RecordResult:
+def _checked(position: int, record: Mapping[str, Any] | Problem, rules: Rules | None,
+             blacklist: Blacklist) -> Declaration | RecordResult:
     """The declaration of a valid record, or the refused record's result.
 
     The customs check decides (the declaration's rules and screening: one rule, one place);
     a record it accepts is read again for its declaration, which is cheap next to the
     screening it went through, and keeps ``check`` the one judge of what is valid.
     """
-    verdict = check([(position, record)], rules=rules)
+    verdict = check([(position, record)], rules=rules, blacklist=blacklist)
     if verdict.refused:
         [refused] = verdict.refused
         return RecordResult(position, refused.reference, Outcome.REFUSED, refused.problems)
@@ -130,8 +135,9 @@ def _checked(position: int, record: Mapping[str, Any] | Problem, rules: Rules | 
 
 
 def _store_batch(batch: list[Item], *, broker: str, uow: DeclarationUnitOfWork, clock: Clock,
-                 rules: Rules | None) -> Iterator[RecordResult]:
-    checked = [(position, _checked(position, record, rules)) for position, record in batch]
+                 rules: Rules | None, blacklist: Blacklist) -> Iterator[RecordResult]:
+    checked = [(position, _checked(position, record, rules, blacklist))
+               for position, record in batch]
     now = clock.now()
     results: list[RecordResult] = []
     with uow:

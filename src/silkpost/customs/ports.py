@@ -1,5 +1,5 @@
 """The ports the declaration services need, as Protocols: the declaration repository and its
-unit of work (which also reads partners, to know a broker).
+unit of work (which also reads partners, to know a broker, and the shipper blacklist).
 
 The SQL store and the in-memory fake both satisfy them by shape, under one contract test.
 """
@@ -10,10 +10,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
+from silkpost.customs.blacklist_ports import BlacklistUnitOfWork
 from silkpost.domain.declarations import DeclarationStatus, StoredDeclaration
 from silkpost.partners.ports import PartnerRepository
 from silkpost.tracking.ports import Clock
-from silkpost.transaction import Transaction
 
 __all__ = ["Clock", "DeclarationQuery", "DeclarationRepository", "DeclarationUnitOfWork",
            "ListPosition"]
@@ -59,8 +59,9 @@ class DeclarationRepository(Protocol):
         ...
 
 
-class DeclarationUnitOfWork(Transaction, Protocol):
-    """One transaction over declarations: rolled back on leaving unless committed."""
+class DeclarationUnitOfWork(BlacklistUnitOfWork, Protocol):
+    """One transaction over declarations: rolled back on leaving unless committed. It reads
+    the shipper blacklist too, which the check of each declaration applies."""
 
     @property
     def declarations(self) -> DeclarationRepository:

@@ -9,6 +9,7 @@ import pytest
 
 from silkpost.bootstrap import Platform
 from silkpost.clock import FixedClock
+from silkpost.customs import blacklist
 from silkpost.customs.declarations import (
     Outcome,
     RecordResult,
@@ -24,7 +25,7 @@ from silkpost.customs.service import check
 from silkpost.domain.errors import Problem
 from silkpost.domain.partners import PartnerKind
 from silkpost.errors import InvalidRequest
-from tests.unit.customs.declaration_records import record, register_broker
+from tests.unit.customs.declaration_records import RESIDENT, record, register_broker
 
 
 @pytest.fixture
@@ -139,3 +140,16 @@ def test_list_limits_are_checked(memory_platform: Platform) -> None:
             list_declarations(DeclarationQuery(limit=limit),
                               uow=memory_platform.declaration_uow())
         assert caught.value.field == "limit"
+
+
+def test_a_blacklisted_sender_is_refused_and_not_stored(memory_platform: Platform,
+                                                        broker: str) -> None:
+    """The blacklist in force is applied as the customs check applies it."""
+    blacklist.add("resident_id", RESIDENT, reason="undeclared batteries", source="case 1",
+                  added_by="inspector Li", uow=memory_platform.blacklist_uow(),
+                  clock=memory_platform.clock)
+    [result] = run(memory_platform, [record("D-5")])
+    assert result.outcome is Outcome.REFUSED
+    assert [p.field for p in result.problems] == ["sender.identity"]
+    with pytest.raises(DeclarationNotFound):
+        get_declaration("D-5", broker=broker, uow=memory_platform.declaration_uow())
