@@ -5,8 +5,9 @@ post's waybill number is the item's). A receipt that names no logistics number (
 a payment's, an inventory's) is linked to one through the CEB data messages given with it
 (the CEB511 waybill and the CEB621 inventory carry orderNo, copNo, invtNo with the
 logisticsNo; the CEB411 payment its payTransactionId with the orderNo). A receipt still
-without an S10 item is reported as not attributable: no declarations store exists yet to
-find the item by its customs references.
+without an S10 item is reported as not attributable: the declarations store
+(``silkpost customs declare``) keeps declarations by broker and reference, and cannot yet find
+one by its customs references (order, inventory, waybill number).
 
 Events go through the tracking hub's intake, the one way events are stored: validated as a
 partner's records are, stored idempotently (the same receipt read twice is a duplicate).
@@ -102,9 +103,10 @@ class _Links:
                 return item, f"item from {how}"
         if tried:
             return None, (f"not attributable: logisticsNo {tried[0]!r} is not an S10 item id, "
-                          "and no declarations store links it to an item yet")
+                          "and the declarations store cannot look one up by it yet")
         return None, ("not attributable: no logisticsNo, and no waybill or inventory given "
-                      "links its references to one (no declarations store yet)")
+                      "links its references to one (the declarations store cannot look "
+                      "them up yet)")
 
 
 def _reference(receipt: Receipt) -> str:
