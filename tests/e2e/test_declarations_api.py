@@ -62,6 +62,10 @@ def test_a_broker_declares_and_each_record_is_answered(client: TestClient, keys:
     again = client.post(URL, json={"declarations": [record("D-1")]},
                         headers=keys["BRK-A-partner"]).json()
     assert (again["stored"], again["duplicates"]) == (0, 1)
+    slashed = client.post(URL, json=[record("D-2026/001")], headers=keys["BRK-A-partner"])
+    assert slashed.json()["stored"] == 1
+    assert client.get(f"{URL}/D-2026/001", headers=keys["BRK-A-partner"]).json()[
+        "reference"] == "D-2026/001"
     one = client.get(f"{URL}/D-1", headers=keys["BRK-A-partner"]).json()
     assert (one["broker"], one["status"], one["regime"], one["item_id"]) == (
         "BRK-A", "received", "9610", "CA000000014CN")

@@ -100,7 +100,7 @@ PROBED_BELOW = {
     # A broker's declarations: probed in their own file, with the other routes' rules.
     "/api/v1/declarations":
         "test_declarations_api.py::test_another_brokers_reference_is_as_one_nobody_used",
-    "/api/v1/declarations/{reference}":
+    "/api/v1/declarations/{reference:path}":
         "test_declarations_api.py::test_another_brokers_reference_is_as_one_nobody_used",
 }
 

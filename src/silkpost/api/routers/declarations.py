@@ -145,7 +145,8 @@ def get_declarations(
     return DeclarationPageOut.of(list_declarations(query, uow=platform.declaration_reader()))
 
 
-@router.get("/{reference}", response_model=DeclarationOut)
+# A reference may hold "/" (D-2026/001): the path converter takes the rest of the path.
+@router.get("/{reference:path}", response_model=DeclarationOut)
 def get_one(platform: PlatformDep, caller: Annotated[Caller, READ_DECLARATIONS],
             reference: Reference, broker: Broker = None) -> DeclarationOut:
     """One declaration: a broker's own by its reference (another broker's is a 404, as one
