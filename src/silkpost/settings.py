@@ -95,6 +95,9 @@ class Settings:
     # Signs the dashboard's session cookies. Unset, each process draws its own (sessions end
     # at a restart, and servers behind one address do not share them): set it in production.
     session_secret: str = field(default_factory=lambda: secrets.token_urlsafe(32), repr=False)
+    # The offices whose export dispatches close only when every item's content check and
+    # X-ray are recorded (acceptance security's gate); none by default.
+    acceptance_gate_offices: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         # Every way of building settings (environment, CLI options, tests) passes here.
@@ -170,6 +173,9 @@ class Settings:
             session_secret=env.get("SILKPOST_SESSION_SECRET") or defaults.session_secret,
             rate_limit_per_minute=_number(env, "SILKPOST_RATE_LIMIT_PER_MINUTE", int,
                                           defaults.rate_limit_per_minute),
+            acceptance_gate_offices=tuple(
+                code.strip().upper() for code in
+                env.get("SILKPOST_ACCEPTANCE_GATE_OFFICES", "").split(",") if code.strip()),
         )
 
 
@@ -188,4 +194,5 @@ SETTING_NAMES = (
     "SILKPOST_WEBHOOKS_WORKERS",
     "SILKPOST_SESSION_SECRET",
     "SILKPOST_RATE_LIMIT_PER_MINUTE",
+    "SILKPOST_ACCEPTANCE_GATE_OFFICES",
 )

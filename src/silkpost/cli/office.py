@@ -585,7 +585,9 @@ def close_bag(
         platform = _platform()
         closed = outbound.close_bag(office, bag_id, weight_kg=weight, seal=seal,
                                     registered=registered, last=last,
-                                    source=_source(source, office), **_kw(platform))
+                                    source=_source(source, office),
+                                    gate_offices=platform.settings.acceptance_gate_offices,
+                                    **_kw(platform))
         platform.dispose()
         if label is not None:
             write_output(label, label_pdf(closed.label), option="--label")
@@ -615,6 +617,7 @@ def close_dispatch(
                 output_path(path, option=option)
         platform = _platform()
         bill = outbound.close_dispatch(office, dispatch, source=_source(source, office),
+                                       gate_offices=platform.settings.acceptance_gate_offices,
                                        **_kw(platform))
         platform.dispose()
         if pdf is not None:

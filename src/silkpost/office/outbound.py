@@ -14,7 +14,7 @@ putting it into another bag is refused, naming the bag it is in. Every action is
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 
@@ -43,6 +43,7 @@ from silkpost.domain.office import (
 from silkpost.domain.webhooks import WebhookEventType, derived_id
 from silkpost.errors import invalid_request
 from silkpost.network.corridor import Network
+from silkpost.office.acceptance import missing_checks
 from silkpost.office.documents import BagLabel, BillLine, DeliveryBill
 from silkpost.office.errors import DispatchNotFound, InvalidOfficeWork, OfficeConflict
 from silkpost.office.ports import (
@@ -174,11 +175,13 @@ class ClosedBag:
 
 def close_bag(code: str, bag_id: int, *, weight_kg: float, seal: str | None = None,
               registered: bool = False, last: bool = False, at: datetime | None = None,
-              source: str, network: Network, uow: OfficeUnitOfWork, clock: Clock
-              ) -> ClosedBag:
+              source: str, network: Network, uow: OfficeUnitOfWork, clock: Clock,
+              gate_offices: Collection[str] = ()) -> ClosedBag:
     """Close a bag: weighed and sealed, it joins the open dispatch of its office pair (one is
     opened with the next serial when none is) and gets its S9 id. ``last`` marks it the
-    dispatch's highest-numbered bag and closes the dispatch too."""
+    dispatch's highest-numbered bag and closes the dispatch too. At an office of
+    ``gate_offices``, a bag with an item whose content check or X-ray is not recorded does
+    not close, and the refusal names the items."""
     office = office_of(network, code)
     with invalid_request():
         weight = check_weight(weight_kg)
@@ -190,6 +193,7 @@ def close_bag(code: str, bag_id: int, *, weight_kg: float, seal: str | None = No
         if not items:
             raise OfficeConflict(f"bag {bag.bag_id} is empty: put items in before closing it",
                                  field="bag")
+        _gate(uow, office, items, gate_offices, f"bag {bag.bag_id}", "bag")
         dispatch = _open_dispatch(uow, office, bag, when)
         serial = dispatch.receptacles + 1
         label = receptacle_label(dispatch.dispatch_id, serial, weight_kg=weight,
@@ -218,14 +222,21 @@ def close_bag(code: str, bag_id: int, *, weight_kg: float, seal: str | None = No
 
 
 def close_dispatch(code: str, dispatch: str, *, at: datetime | None = None, source: str,
-                   network: Network, uow: OfficeUnitOfWork, clock: Clock) -> DeliveryBill:
-    """Close a dispatch (no more bags join it) and give its delivery bill."""
+                   network: Network, uow: OfficeUnitOfWork, clock: Clock,
+                   gate_offices: Collection[str] = ()) -> DeliveryBill:
+    """Close a dispatch (no more bags join it) and give its delivery bill. At an office of
+    ``gate_offices`` (the acceptance gate's setting), a dispatch with an item whose content
+    check or X-ray is not recorded is refused, naming the items."""
     office = office_of(network, code)
     with invalid_request():
         dispatch = check_dispatch_id(dispatch)
     when = scan_time(at, clock)
     with uow:
         found = _dispatch_here(uow, office, dispatch)
+        if found.closed_at is None and office.code in gate_offices:
+            _gate(uow, office, [i for bag in uow.office.dispatch_bags(dispatch)
+                                for i in uow.office.bag_items(bag.bag_id)],
+                  gate_offices, f"dispatch {dispatch}", "dispatch_id")
         if found.closed_at is None:
             found = replace(found, closed_at=when)
             uow.office.put_dispatch(found)
@@ -319,6 +330,17 @@ def hand_over(code: str, dispatch: str, conveyance: Conveyance, *, at: datetime 
 
 
 # --- helpers ------------------------------------------------------------------------------
+
+
+def _gate(uow: OfficeUnitOfWork, office: Office, items: Sequence[str],
+          gate_offices: Collection[str], what: str, field: str) -> None:
+    """Acceptance security's gate: at an office of ``gate_offices``, no item leaves in an
+    export dispatch without its content check and X-ray."""
+    if office.code not in gate_offices:
+        return
+    why = missing_checks(uow, items)
+    if why is not None:
+        raise OfficeConflict(f"{what} cannot close: {why}", field=field)
 
 
 def _open_dispatch(uow: OfficeUnitOfWork, office: Office, bag: Bag, when: datetime

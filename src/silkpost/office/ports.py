@@ -17,6 +17,7 @@ from silkpost.domain.codes import ObjectKind
 from silkpost.domain.events import TrackingEvent
 from silkpost.domain.office import Finding, HoldReason, PreAdvice, ReceiptOutcome
 from silkpost.domain.tracked import TrackedObject
+from silkpost.office.acceptance_ports import AcceptanceRepository
 from silkpost.partners.ports import PartnerRepository
 from silkpost.tracking.ports import Clock
 from silkpost.transaction import Transaction
@@ -330,4 +331,9 @@ class OfficeUnitOfWork(Transaction, Protocol):
     @property
     def partners(self) -> PartnerRepository:
         """The partners, to tell who operates the office a dispatch goes to."""
+        ...
+
+    @property
+    def acceptance(self) -> AcceptanceRepository:
+        """Items' acceptance security records (the export dispatch gate reads them)."""
         ...

@@ -478,28 +478,37 @@ def hold_items(code: str, item_ids: Sequence[str], reason: HoldReason | str, *, 
     when = scan_time(at, clock)
     routes = _Routes(office, network)
     events: list[TrackingEvent] = []
-    answers = []
-    held_payload = _reason_payload(reason, note)
     with uow:
-        _lock_items(uow, office, item_ids)
-        for item_id in item_ids:
-            item = _item_here(uow, office, item_id, when, source, routes, events)
-            if item.state == ItemState.HELD and item.hold_reason is reason:
-                answers.append(item)
-                continue
-            if item.state == ItemState.RETURNED:
-                raise OfficeConflict(f"item {item_id} was returned to its sender",
-                                     field="item_id")
-            held = ItemAtOffice(office.code, item_id, ItemState.HELD, item.scanned_at, when,
-                                receptacle_id=item.receptacle_id, hold_reason=reason,
-                                held_at=when, note=note)
-            uow.office.put_item(held)
-            events.append(_item_event(office, item_id, HOLDS[reason],
-                                      routes.direction_of(uow, item_id), when, source,
-                                      held_payload))
-            answers.append(held)
+        answers = hold_here(uow, office, item_ids, reason, note, when, source, routes, events)
         record(events, uow, clock)
         uow.commit()
+    return answers
+
+
+def hold_here(uow: OfficeUnitOfWork, office: Office, item_ids: Sequence[str],
+              reason: HoldReason, note: str, when: datetime, source: str, routes: _Routes,
+              events: list[TrackingEvent]) -> list[ItemAtOffice]:
+    """The work of :func:`hold_items` inside a transaction another use case owns (checked
+    ids; the hold events added to ``events``)."""
+    answers = []
+    held_payload = _reason_payload(reason, note)
+    _lock_items(uow, office, item_ids)
+    for item_id in item_ids:
+        item = _item_here(uow, office, item_id, when, source, routes, events)
+        if item.state == ItemState.HELD and item.hold_reason is reason:
+            answers.append(item)
+            continue
+        if item.state == ItemState.RETURNED:
+            raise OfficeConflict(f"item {item_id} was returned to its sender",
+                                 field="item_id")
+        held = ItemAtOffice(office.code, item_id, ItemState.HELD, item.scanned_at, when,
+                            receptacle_id=item.receptacle_id, hold_reason=reason,
+                            held_at=when, note=note)
+        uow.office.put_item(held)
+        events.append(_item_event(office, item_id, HOLDS[reason],
+                                  routes.direction_of(uow, item_id), when, source,
+                                  held_payload))
+        answers.append(held)
     return answers
 
 
@@ -554,40 +563,49 @@ def release_items(code: str, items: Sequence[ItemIn], *, at: datetime | None = N
     with invalid_request():
         items = [_checked(i) for i in items]
     when = scan_time(at, clock)
-    # Sorted again just after the release, so the timeline shows them in that order.
-    resorted = when + RESORT_AFTER
     routes = _Routes(office, network)
-    released_payloads = {r: _reason_payload(r, "") for r in HoldReason}
     events: list[TrackingEvent] = []
-    answers = []
     with uow:
-        _lock_items(uow, office, (i.item_id for i in items))
-        for released in items:
-            item_id = released.item_id
-            item = uow.office.item(office.code, item_id)
-            if item is None or item.state not in (ItemState.HELD, ItemState.PRESENTED):
-                raise OfficeConflict(f"item {item_id} is not held at or presented to customs "
-                                     f"at {office.code}", field="item_id")
-            tracked = uow.events.tracked(ObjectKind.ITEM, item_id)
-            destination = tracked.destination if tracked else None
-            reason_payload = (None if item.hold_reason is None
-                              else released_payloads[item.hold_reason])
-            events.append(_item_event(office, item_id, OfficeAction.RELEASED,
-                                      routes.direction(item_id, destination), when, source,
-                                      reason_payload))
-            after, reason = routes.sorted(item_id, destination, item.receptacle_id, resorted,
-                                          released.handling, scanned_at=item.scanned_at)
-            decided = (after.state, after.service_id, after.next_node)
-            if after.state == ItemState.SORTED and decided != (
-                    ItemState.SORTED, item.service_id, item.next_node):
-                events.append(office_event(office, ObjectKind.ITEM, item_id, SORTED, resorted,
-                                           source, routes.payload(after)))
-            uow.office.put_item(after)
-            outcome = (ScanOutcome.SORTED if after.state == ItemState.SORTED
-                       else ScanOutcome.UNROUTED)
-            answers.append(ItemScan(outcome, after, reason=reason))
+        answers = release_here(uow, office, items, when, source, routes, events)
         record(events, uow, clock)
         uow.commit()
+    return answers
+
+
+def release_here(uow: OfficeUnitOfWork, office: Office, items: Sequence[ItemIn],
+                 when: datetime, source: str, routes: _Routes, events: list[TrackingEvent]
+                 ) -> list[ItemScan]:
+    """The work of :func:`release_items` inside a transaction another use case owns
+    (checked items; the release and sort events added to ``events``)."""
+    # Sorted again just after the release, so the timeline shows them in that order.
+    resorted = when + RESORT_AFTER
+    released_payloads = {r: _reason_payload(r, "") for r in HoldReason}
+    answers = []
+    _lock_items(uow, office, (i.item_id for i in items))
+    for released in items:
+        item_id = released.item_id
+        item = uow.office.item(office.code, item_id)
+        if item is None or item.state not in (ItemState.HELD, ItemState.PRESENTED):
+            raise OfficeConflict(f"item {item_id} is not held at or presented to customs "
+                                 f"at {office.code}", field="item_id")
+        tracked = uow.events.tracked(ObjectKind.ITEM, item_id)
+        destination = tracked.destination if tracked else None
+        reason_payload = (None if item.hold_reason is None
+                          else released_payloads[item.hold_reason])
+        events.append(_item_event(office, item_id, OfficeAction.RELEASED,
+                                  routes.direction(item_id, destination), when, source,
+                                  reason_payload))
+        after, reason = routes.sorted(item_id, destination, item.receptacle_id, resorted,
+                                      released.handling, scanned_at=item.scanned_at)
+        decided = (after.state, after.service_id, after.next_node)
+        if after.state == ItemState.SORTED and decided != (
+                ItemState.SORTED, item.service_id, item.next_node):
+            events.append(office_event(office, ObjectKind.ITEM, item_id, SORTED, resorted,
+                                       source, routes.payload(after)))
+        uow.office.put_item(after)
+        outcome = (ScanOutcome.SORTED if after.state == ItemState.SORTED
+                   else ScanOutcome.UNROUTED)
+        answers.append(ItemScan(outcome, after, reason=reason))
     return answers
 
 
@@ -602,17 +620,28 @@ def return_to_sender(code: str, item_id: str, *, note: str = "", at: datetime | 
     when = scan_time(at, clock)
     events: list[TrackingEvent] = []
     with uow:
-        _lock_items(uow, office, [item_id])
-        item = _item_here(uow, office, item_id, when, source, _Routes(office, network), events)
-        if item.state == ItemState.RETURNED:
-            return item
-        returned = ItemAtOffice(office.code, item_id, ItemState.RETURNED, item.scanned_at, when,
-                                receptacle_id=item.receptacle_id, note=note)
-        uow.office.put_item(returned)
-        events.append(office_event(office, ObjectKind.ITEM, item_id, RETURNED, when, source,
-                                   {"reason": note} if note else None))
-        record(events, uow, clock)
-        uow.commit()
+        returned = return_here(uow, office, item_id, note, when, source,
+                               _Routes(office, network), events)
+        if events:
+            record(events, uow, clock)
+            uow.commit()
+    return returned
+
+
+def return_here(uow: OfficeUnitOfWork, office: Office, item_id: str, note: str,
+                when: datetime, source: str, routes: _Routes, events: list[TrackingEvent]
+                ) -> ItemAtOffice:
+    """The work of :func:`return_to_sender` inside a transaction another use case owns
+    (a checked id; the return event added to ``events``; a returned item stays as it is)."""
+    _lock_items(uow, office, [item_id])
+    item = _item_here(uow, office, item_id, when, source, routes, events)
+    if item.state == ItemState.RETURNED:
+        return item
+    returned = ItemAtOffice(office.code, item_id, ItemState.RETURNED, item.scanned_at, when,
+                            receptacle_id=item.receptacle_id, note=note)
+    uow.office.put_item(returned)
+    events.append(office_event(office, ObjectKind.ITEM, item_id, RETURNED, when, source,
+                               {"reason": note} if note else None))
     return returned
 
 
@@ -862,6 +891,11 @@ class _Routes:
                     leg = f"no service leaves {office.code} towards {destination}"
         self._legs[key] = leg
         return leg
+
+
+# The sort and direction answers of one office, for the *_here helpers' callers elsewhere
+# (acceptance security holds, releases and returns in its own transactions).
+Routes = _Routes
 
 
 def _lock_items(uow: OfficeUnitOfWork, office: Office, item_ids: Iterable[str]) -> None:

@@ -24,6 +24,7 @@ from typing import Self
 from silkpost.domain.codes import ObjectKind, Status
 from silkpost.domain.events import TrackingEvent
 from silkpost.domain.tracked import TrackedObject
+from silkpost.office.acceptance_ports import AcceptanceRepository
 from silkpost.office.ports import OfficeRepository, OfficeUnitOfWork
 from silkpost.partners.ports import PartnerRepository
 from silkpost.webhooks.ports import WebhookRepository
@@ -96,6 +97,11 @@ class SimulatedOfficeWork:
     def partners(self) -> PartnerRepository:
         """The records' partners."""
         return self.records.partners
+
+    @property
+    def acceptance(self) -> AcceptanceRepository:
+        """The records' acceptance security records."""
+        return self.records.acceptance
 
     def __enter__(self) -> Self:
         self.records.__enter__()

@@ -27,6 +27,7 @@ from silkpost.domain.tracked import StatusCount, TrackedObject
 from silkpost.domain.webhooks import Delivery, DeliveryState, Message, Subscription
 from silkpost.notices.errors import NoticeConflict
 from silkpost.notices.ports import NoticeQuery
+from silkpost.office.acceptance_ports import AcceptanceRecord
 from silkpost.office.ports import (
     ON_THE_CLOCK,
     AdvisedDispatch,
@@ -196,6 +197,7 @@ class InMemoryRegistry:
     audit: list[AuditEntry] = field(default_factory=list)
     office: OfficeRecords = field(default_factory=lambda: OfficeRecords())
     blacklist: dict[int, BlacklistEntry] = field(default_factory=dict)
+    acceptance: dict[str, AcceptanceRecord] = field(default_factory=dict)
 
 
 @dataclass(slots=True)
@@ -663,6 +665,30 @@ class InMemoryBlacklist:
                                              removal_reason=reason)
 
 
+class InMemoryAcceptance:
+    """Items' acceptance records by item; new ones wait in ``pending`` until commit."""
+
+    def __init__(self, committed: dict[str, AcceptanceRecord]) -> None:
+        self.committed = committed
+        self.pending: dict[str, AcceptanceRecord] = {}
+
+    def _get(self, item_id: str) -> AcceptanceRecord | None:
+        return self.pending.get(item_id) or self.committed.get(item_id)
+
+    def records(self, item_ids: Sequence[str]) -> dict[str, AcceptanceRecord]:
+        """The records of those items that have one."""
+        return {i: r for i in item_ids if (r := self._get(i)) is not None}
+
+    def put_records(self, records: Sequence[AcceptanceRecord]) -> None:
+        """Keep records, replacing those of the same items."""
+        self.pending.update((r.item_id, r) for r in records)
+
+    def unchecked(self, item_ids: Sequence[str]) -> list[str]:
+        """Those of ``item_ids`` whose content check or X-ray is not recorded, in order."""
+        return [i for i in dict.fromkeys(item_ids)
+                if (r := self._get(i)) is None or not r.complete]
+
+
 class InMemoryUnitOfWork:
     """A unit of work whose commit makes the pending events and notices visible to all."""
 
@@ -710,6 +736,7 @@ class InMemoryUnitOfWork:
         self.registry.scan_marks = self.webhooks.scan_marks
         self.registry.office = self.office.records
         self.registry.blacklist.update(self.blacklist.pending)
+        self.registry.acceptance.update(self.acceptance.pending)
         self.events = _PendingLog(self.committed_log)
         self.notices = InMemoryNotices(self.committed_notices)
         self._fresh_registry()
@@ -730,6 +757,7 @@ class InMemoryUnitOfWork:
         self.audit = InMemoryAuditLog(self.registry.audit)
         self.office = InMemoryOffice(self.registry.office)
         self.blacklist = InMemoryBlacklist(self.registry.blacklist)
+        self.acceptance = InMemoryAcceptance(self.registry.acceptance)
 
 
 class InMemoryAppender:

@@ -385,7 +385,6 @@ office_dispatch_counters = Table(
     PrimaryKeyConstraint("office", "destination", "category", "year"),
 )
 
-
 # Acceptance security (silkpost.domain.blacklist, silkpost.office.acceptance). The shipper
 # blacklist: entries are never deleted; a removal fills the removed_* columns.
 customs_blacklist = Table(
@@ -412,6 +411,7 @@ acceptance_checks = Table(
     metadata,
     Column("item_id", String(64), primary_key=True),
     Column("office", String(32), nullable=False),
+    Column("sender", String(64)),
     Column("content_us", BigInteger),
     Column("content_operator", String(64)),
     Column("content_outcome", String(16)),

@@ -17,6 +17,7 @@ from typing import Self
 
 from sqlalchemy import Connection, Engine
 
+from silkpost.store.acceptance import SqlAcceptanceRecords
 from silkpost.store.appender import PARALLEL_AFTER, SqlAppender
 from silkpost.store.audit import SqlAuditLog
 from silkpost.store.blacklist import SqlBlacklist
@@ -41,6 +42,7 @@ class SqlUnitOfWork:
     audit: SqlAuditLog
     office: SqlOfficeRepository
     blacklist: SqlBlacklist
+    acceptance: SqlAcceptanceRecords
 
     def __init__(self, engine: Engine, *, parallel_after: int | None = PARALLEL_AFTER,
                  writes: bool = False) -> None:
@@ -70,6 +72,7 @@ class SqlUnitOfWork:
         self.audit = SqlAuditLog(self._conn)
         self.office = SqlOfficeRepository(self._conn)
         self.blacklist = SqlBlacklist(self._conn)
+        self.acceptance = SqlAcceptanceRecords(self._conn)
         return self
 
     def __exit__(

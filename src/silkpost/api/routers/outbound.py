@@ -84,7 +84,8 @@ def post_close_bag(platform: PlatformDep, office: Office, bag_id: BagNumber, bod
     closed = outbound.close_bag(code, bag_id, weight_kg=body.weight_kg, seal=body.seal,
                                 registered=body.registered, last=body.last, at=body.at,
                                 source=caller.partner.code, network=platform.network,
-                                uow=platform.office_uow(), clock=platform.clock)
+                                uow=platform.office_uow(), clock=platform.clock,
+                                gate_offices=platform.settings.acceptance_gate_offices)
     label = closed.bag.receptacle_id or ""
     return ClosedBagOut(bag=BagOut.of(closed.bag, closed.label.items),
                         dispatch_id=closed.dispatch.dispatch_id,
@@ -111,7 +112,8 @@ def post_close_dispatch(platform: PlatformDep, office: Office, dispatch_id: Disp
     code = _office(platform, caller, office)
     bill = outbound.close_dispatch(code, dispatch_id, source=caller.partner.code,
                                    network=platform.network, uow=platform.office_uow(),
-                                   clock=platform.clock)
+                                   clock=platform.clock,
+                                   gate_offices=platform.settings.acceptance_gate_offices)
     return BillOut.of(bill, base=f"/api/v1/offices/{code}/dispatches/{bill.dispatch_id}")
 
 

@@ -39,6 +39,7 @@ def upgrade() -> None:
         "acceptance_checks",
         sa.Column("item_id", sa.String(64), primary_key=True),
         sa.Column("office", sa.String(32), nullable=False),
+        sa.Column("sender", sa.String(64)),
         sa.Column("content_us", sa.BigInteger),
         sa.Column("content_operator", sa.String(64)),
         sa.Column("content_outcome", sa.String(16)),
