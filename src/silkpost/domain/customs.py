@@ -234,13 +234,16 @@ def inventory_number_problem(number: str, direction: Direction | None) -> str | 
 
 
 def paid_problem(*, goods_value: Decimal, freight: Decimal, tax_total: Decimal,
-                 discount: Decimal, paid: Decimal) -> str | None:
+                 discount: Decimal, paid: Decimal, tolerance: Decimal = Decimal(0)
+                 ) -> str | None:
     """Why ``paid`` is not goods value + freight + tax − discount to the cent (what an import
-    order states it paid, equal to the payment's amount), or None."""
+    order states it paid, equal to the payment's amount), or None. ``tolerance`` is the share
+    by which it may differ instead (三单对碰's, customs_matching.MatchRules)."""
     expected = (goods_value + freight + tax_total - discount).quantize(CENT)
-    if abs(paid - expected) > CENT:
+    if abs(paid - expected) > max(CENT, abs(expected) * tolerance):
+        over = f", over the {(tolerance * 100).normalize():f} % tolerance" if tolerance else ""
         return (f"{paid} is not goods value + freight + tax − discount ({goods_value} + "
-                f"{freight} + {tax_total} − {discount} = {expected})")
+                f"{freight} + {tax_total} − {discount} = {expected}){over}")
     return None
 
 

@@ -26,6 +26,7 @@ from silkpost.domain.customs import (
     identity_problem,
     inventory_number_problem,
     line_total_problem,
+    paid_problem,
 )
 
 CNY = "142"  # China customs' own currency code for the yuan (JGS-20): imports are in CNY
@@ -245,13 +246,12 @@ def _totals(lines: Sequence[GoodsLine], where: str, out: list[Mismatch]) -> None
 
 
 def _order(order: ImportOrder, rules: MatchRules, out: list[Mismatch]) -> None:
-    computed = order.goods_value + order.freight + order.tax_total - order.discount
-    if not _close(order.actural_paid, computed, rules):
-        out.append(Mismatch(
-            "order.acturalPaid", f"{_differs(order.actural_paid, computed)} = goodsValue "
-            f"{order.goods_value} + freight {order.freight} + taxTotal {order.tax_total} − "
-            f"discount {order.discount}, {_tolerance(rules)}",
-            "order.goodsValue+freight+taxTotal-discount"))
+    why = paid_problem(goods_value=order.goods_value, freight=order.freight,
+                       tax_total=order.tax_total, discount=order.discount,
+                       paid=order.actural_paid, tolerance=rules.amount_tolerance)
+    if why is not None:
+        out.append(Mismatch("order.acturalPaid", why,
+                            "order.goodsValue+freight+taxTotal-discount"))
     if order.currency != CNY:
         out.append(Mismatch("order.currency", f"{order.currency!r}: an import order is in "
                                               f"yuan ({CNY})"))
