@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
+from silkpost.api.access import access_of, routes_of
 from silkpost.api.app import create_app
 from silkpost.api.routers.declarations import MAX_BODY_BYTES, MAX_RECORDS
 from silkpost.bootstrap import Platform
@@ -186,3 +187,15 @@ def test_pages_and_filters(client: TestClient, keys: Keys) -> None:
     assert later.json()["items"] == []
     released = client.get(URL, params={"status": "released"}, headers=auth).json()
     assert released["items"] == []
+
+
+def test_the_routes_declare_their_roles(any_platform: Platform) -> None:
+    """The table of docs/partners.md, as the routes declare it (admin always included)."""
+    rules = {(r.path, m): access_of(r) for r in routes_of(create_app(any_platform))
+             for m in r.methods if r.path.startswith(URL)}
+    assert rules == {
+        (URL, "POST"): [frozenset({Role.PARTNER, Role.ADMIN})],
+        (URL, "GET"): [frozenset({Role.PARTNER, Role.OPERATOR, Role.ADMIN})],
+        (f"{URL}/{{reference:path}}", "GET"): [frozenset({Role.PARTNER, Role.OPERATOR,
+                                                          Role.ADMIN})],
+    }
