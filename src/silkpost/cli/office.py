@@ -18,6 +18,7 @@ import typer
 from rich.table import Table
 from rich.text import Text
 
+from silkpost.cli import acceptance
 from silkpost.cli.output import (
     TIME_EXAMPLE,
     aware_time,
@@ -38,6 +39,7 @@ if TYPE_CHECKING:
 
 app = typer.Typer(help="Work at an office of exchange: pre-advices, bags received and opened, "
                   "items scanned, sorted and held, verification notes.", no_args_is_help=True)
+app.add_typer(acceptance.app, name="acceptance")
 
 _AT_HELP = f"when it happened: ISO time with UTC offset, e.g. {TIME_EXAMPLE} (default: now)"
 _SOURCE_HELP = "who the events are recorded as sent by (default: office:<OFFICE>)"
