@@ -362,6 +362,12 @@ class CorridorSimulation:
                 service = None if sid is None else by_id.get(sid)
             else:
                 service = self.next_service(node, p, journeys[p.item_id].express)
+            if service is not None and self._left_before(service.destination, p.item_id):
+                # The office keeps one visit per item: no plan back into an office the parcel
+                # has left (a flight back through Urumqi, after a long hold at a road port).
+                service = self.next_service(node, p, express=False)
+                if service is not None and self._left_before(service.destination, p.item_id):
+                    service = None
             if service is None:
                 self.scan([p], "EXD", node)
                 continue
@@ -370,6 +376,13 @@ class CorridorSimulation:
             self.env.process(self._ride(group, by_id[sid], node, arrival_h))
 
     # -- the offices of exchange Silkpost runs -------------------------------------------------
+    def _left_before(self, code: str, item_id: str) -> bool:
+        """Whether the parcel has been through the office ``code`` already."""
+        if not runs_office(self.network.nodes[code]):
+            return False
+        with self.offices as uow:
+            return uow.office.item(code, item_id) is not None
+
     def _at(self, node: Node, at: datetime | None = None) -> dict[str, Any]:
         """The arguments every office action of the run takes."""
         return {"at": (at or self.now()).astimezone(node.tz), "source": SOURCE,
