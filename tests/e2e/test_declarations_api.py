@@ -10,6 +10,8 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from silkpost.api.access import access_of, routes_of
 from silkpost.api.app import create_app
@@ -199,3 +201,55 @@ def test_the_routes_declare_their_roles(any_platform: Platform) -> None:
         (f"{URL}/{{reference:path}}", "GET"): [frozenset({Role.PARTNER, Role.OPERATOR,
                                                           Role.ADMIN})],
     }
+
+
+_JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False, allow_infinity=False)
+    | st.text(max_size=20),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner,
+                                                                max_size=4),
+    max_leaves=12)
+_FIELDS = [*sorted(record()), "direction", "category", "buyer", "inventory_no"]
+
+
+@st.composite
+def _hostile(draw: st.DrawFn) -> Any:
+    """A valid record with one to three fields replaced by any JSON, or any JSON at all."""
+    if draw(st.booleans()):
+        return draw(_JSON)
+    found = record(draw(st.from_regex(r"[A-Z]-[0-9]{1,4}", fullmatch=True)))
+    for name in draw(st.lists(st.sampled_from(_FIELDS), min_size=1, max_size=3)):
+        found[name] = draw(_JSON)
+    return found
+
+
+@settings(max_examples=60, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(body=st.lists(_hostile(), min_size=1, max_size=5))
+def test_hostile_records_are_answered_one_by_one(memory_platform: Platform,
+                                                 body: list[Any]) -> None:
+    """A broker's body of damaged records: each gets its result (never a server error), and a
+    refused one names at least one field with a reason."""
+    client, auth = _broker_client(memory_platform)
+    answer = client.post(URL, json=body, headers=auth)
+    assert answer.status_code == 200, answer.text
+    results = answer.json()["results"]
+    assert [r["position"] for r in results] == list(range(1, len(body) + 1))
+    for r in results:
+        if r["outcome"] == "refused":
+            assert r["problems"] and all(p["field"] and p["reason"] for p in r["problems"])
+
+
+_CLIENTS: dict[int, tuple[TestClient, dict[str, str]]] = {}
+
+
+def _broker_client(platform: Platform) -> tuple[TestClient, dict[str, str]]:
+    """One app and broker key per platform (the examples of one test share them)."""
+    if id(platform) not in _CLIENTS:
+        _CLIENTS.clear()
+        register_broker(platform, "BRK-A")
+        key = issue_key("BRK-A", Role.PARTNER, uow=platform.partner_uow(),
+                        clock=platform.clock).text
+        _CLIENTS[id(platform)] = (TestClient(create_app(platform)),
+                                  {"Authorization": f"Bearer {key}"})
+    return _CLIENTS[id(platform)]
