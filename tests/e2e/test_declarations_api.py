@@ -69,6 +69,10 @@ def test_a_broker_declares_and_each_record_is_answered(client: TestClient, keys:
     assert slashed.json()["stored"] == 1
     assert client.get(f"{URL}/D-2026/001", headers=keys["BRK-A-partner"]).json()[
         "reference"] == "D-2026/001"
+    trail = client.get("/api/v1/audit", headers=keys["admin"]).json()["entries"]
+    [first] = [e for e in trail if e["action"] == f"POST {URL}" and e["counts"]["received"] == 5]
+    assert first["objects"] == ["BRK-A", "D-1"] and first["partner"] == "BRK-A"
+    assert (first["counts"]["stored"], first["counts"]["refused"]) == (1, 2)
     one = client.get(f"{URL}/D-1", headers=keys["BRK-A-partner"]).json()
     assert (one["broker"], one["status"], one["regime"], one["item_id"]) == (
         "BRK-A", "received", "9610", "CA000000014CN")

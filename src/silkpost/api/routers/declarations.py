@@ -24,6 +24,7 @@ from silkpost.api.problems import PROBLEM_RESPONSES, BodyTooLarge, Problem
 from silkpost.customs.declarations import (
     MAX_LIST,
     DeclareReport,
+    Outcome,
     declare,
     decode_cursor,
     get_declaration,
@@ -115,6 +116,9 @@ async def post_declarations(request: Request, platform: PlatformDep,
                        clock=platform.clock, batch_size=MAX_RECORDS)
 
     report = await anyio.to_thread.run_sync(work)
+    # Whose, and what was stored (the audit entry keeps the first few).
+    request.state.audit_objects = [whose, *(r.reference for r in report.results
+                                            if r.outcome is Outcome.STORED and r.reference)]
     request.state.audit_counts = {"received": report.received, "stored": report.stored,
                                   "duplicates": report.duplicates,
                                   "conflicts": report.conflicts, "refused": report.refused}
