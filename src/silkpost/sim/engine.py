@@ -297,11 +297,8 @@ class CorridorSimulation:
     def _customs(self, parcels: list[Parcel], node: Node, mean: float, *, export: bool) -> Steps:
         env = self.env
         at_office = runs_office(node)
-        if export and self.undeclared:
-            late = [p for p in parcels if p.item_id in self.undeclared]
-            if late:
-                self.customs.declare(late, self.countries, at_port=True)
-                self.undeclared.difference_update(p.item_id for p in late)
+        if export:
+            self._declare_late(parcels)
         if at_office:
             office.present_items(node.code, [p.item_id for p in parcels], **self._at(node))
         else:
@@ -327,6 +324,15 @@ class CorridorSimulation:
         if held:
             env.process(self._inspection(held, node, export, presented))
         return cleared
+
+    def _declare_late(self, parcels: list[Parcel]) -> None:
+        """Declare the parcels not pre-declared, when first presented to export customs or,
+        where the route meets none (a rail port), when handed over at the border."""
+        if self.undeclared:
+            late = [p for p in parcels if p.item_id in self.undeclared]
+            if late:
+                self.customs.declare(late, self.countries, at_port=True)
+                self.undeclared.difference_update(p.item_id for p in late)
 
     def _cleared(self, parcels: list[Parcel], node: Node, presented: datetime) -> None:
         """Samples of the clearance time (:mod:`silkpost.domain.clearance`) of ``parcels``."""
@@ -485,6 +491,7 @@ class CorridorSimulation:
         dest = self.network.nodes[service.destination]
         conveyance = {"conveyance_id": f"{service.id}-{departs:%Y%m%d%H%M}", "mode": service.mode}
         if service.crosses_border and node.country == "CN":
+            self._declare_late(parcels)  # a rail port clears what it hands over
             self.scan(parcels, "SHO", node, payload={"operator": service.operator})
         if makes_dispatches(node):
             self._dispatch(parcels, service, node, departs)
