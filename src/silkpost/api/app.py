@@ -15,6 +15,7 @@ from silkpost.api.audit_trail import AuditTrail
 from silkpost.api.middleware import RequestGuard
 from silkpost.api.office_schemas import PreAdviceIn
 from silkpost.api.routers import (
+    acceptance,
     analytics,
     audit,
     declarations,
@@ -56,6 +57,7 @@ def create_app(platform: Platform | None = None) -> FastAPI:
     app.include_router(audit.router)
     app.include_router(webhooks.router)
     app.include_router(outbound.router)
+    app.include_router(acceptance.router)
     app.include_router(declarations.router)
     app.include_router(notices.feed_router)
     app.include_router(pages.router)
