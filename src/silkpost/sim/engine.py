@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo
 
 import simpy
 
+from silkpost.domain.acceptance import AcceptanceCheck, Outcome
 from silkpost.domain.clearance import clearance_hours
 from silkpost.domain.codes import ObjectKind
 from silkpost.domain.events import TrackingEvent, to_epoch_us
@@ -27,7 +28,7 @@ from silkpost.network.corridor import Network, Node, Service
 from silkpost.network.itinerary import NoRoute
 from silkpost.network.service import next_departure, plan
 from silkpost.network.workhours import work_starts
-from silkpost.office import outbound
+from silkpost.office import acceptance, outbound
 from silkpost.office import service as office
 from silkpost.office.ports import OfficeUnitOfWork
 from silkpost.sim.consolidation import dispatch_office, pack
@@ -118,6 +119,12 @@ class CorridorSimulation:
         self.customs = SimulatedCustoms(scenario.seed, self.stats.declarations)
         # Parcels not pre-declared: declared when first presented to export customs.
         self.undeclared: set[str] = set()
+        # With the acceptance gate: the items whose controls are recorded, and the offices
+        # that refuse to dispatch an item without them (every office the run works).
+        self.checked: set[str] = set()
+        self.gate_offices: frozenset[str] = frozenset(
+            code for code, n in network.nodes.items() if runs_office(n)
+        ) if scenario.acceptance_gate else frozenset()
         self.countries = {code: n.country for code, n in network.nodes.items()}
         for node in scenario.customs_hours:
             network.node(node)
@@ -277,6 +284,8 @@ class CorridorSimulation:
             self._decide(office.scan_items(
                 node.code, [office.ItemIn(p.item_id, handling=self._handling(p))
                             for p in parcels], **self._at(node)))
+            if self.gate_offices:
+                self._accept(parcels, node)
         yield env.timeout(finish - env.now + node.handling_hours)
         at_destination = [p for p in parcels if p.destination == node.code]
         onward = [p for p in parcels if p.destination != node.code]
@@ -394,6 +403,16 @@ class CorridorSimulation:
         return {"at": (at or self.now()).astimezone(node.tz), "source": SOURCE,
                 "network": self.network, "uow": self.offices, "clock": self}
 
+    def _accept(self, parcels: list[Parcel], node: Node) -> None:
+        """Acceptance security's controls of the items not checked yet, one batch through
+        the office's own function (all clear: the run has no suspect parcels)."""
+        new = [p.item_id for p in parcels if p.item_id not in self.checked]
+        if new:
+            acceptance.record_checks(
+                node.code, [AcceptanceCheck(i, content=Outcome.CLEAR, xray=Outcome.CLEAR)
+                            for i in new], operator=SOURCE, **self._at(node))
+            self.checked.update(new)
+
     def _handling(self, parcel: Parcel) -> office.Handling:
         express = self.stats.journeys[parcel.item_id].express
         return office.Handling(regime=parcel.regime,
@@ -445,11 +464,12 @@ class CorridorSimulation:
                 closed = outbound.close_bag(
                     node.code, opened.bag_id,
                     weight_kg=min(round(sum(w for _, w in bag) + 0.4, 1), 999.9),
-                    last=n == len(bags), **at)
+                    last=n == len(bags), gate_offices=self.gate_offices, **at)
                 if closed.dispatch.dispatch_id not in dispatches:
                     dispatches.append(closed.dispatch.dispatch_id)
             for dispatch in dispatches:
-                outbound.close_dispatch(node.code, dispatch, **at)
+                outbound.close_dispatch(node.code, dispatch, gate_offices=self.gate_offices,
+                                        **at)
                 outbound.hand_over(node.code, dispatch, conveyance, **at)
 
     def _ride(self, parcels: list[Parcel], service: Service, node: Node, arrival_h: float) -> Steps:

@@ -66,6 +66,10 @@ class Scenario:
     # The share of parcels declared to customs before they reach the port (the rest are
     # declared on arrival and take the port's declaration hours).
     predeclared_share: float = 1.0
+    # Acceptance security at the offices of exchange: each item's content check and X-ray
+    # recorded (one batch per truckload) where it is first scanned in, and the gate on at
+    # every office the run works (no item leaves in a dispatch without them).
+    acceptance_gate: bool = False
     # When set, the run stops at this instant, whatever the days and drain days: a live demo
     # ends at the moment it starts, so the store shows what a real system would show now.
     end: datetime | None = None
@@ -131,9 +135,13 @@ def load_scenario(name_or_path: str) -> Scenario:
             regimes={str(k): float(v) for k, v in
                      doc.get("regimes", single_regime()).items()},
             predeclared_share=float(doc.get("predeclared_share", 1.0)),
+            acceptance_gate=doc.get("acceptance_gate", False),
         )
     except (KeyError, TypeError, ValueError) as exc:
         raise InvalidScenario(f"{path.name}: {exc!r}", field="scenario") from None
+    if not isinstance(scenario.acceptance_gate, bool):
+        raise InvalidScenario(f"{path.name}: acceptance_gate is true or false, not "
+                              f"{scenario.acceptance_gate!r}", field="acceptance_gate")
     if not 0 <= scenario.predeclared_share <= 1:
         raise InvalidScenario(f"{path.name}: predeclared_share must be between 0 and 1",
                               field="predeclared_share")
