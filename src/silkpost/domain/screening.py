@@ -122,8 +122,8 @@ class Rules:
             if first is not None:  # most lines have no keyword: one search says so
                 assert pattern is not None
                 for m in pattern.finditer(text, first.start()):
-                    word = m.group()
-                    if not self._bounded(text, m.start(), m.end(), word):
+                    word = self._standing(text, m.start(), m.group())
+                    if word is None:
                         continue
                     for rule in self._by_keyword[word]:
                         if seen is None:
@@ -148,6 +148,15 @@ class Rules:
                     seen.add(rule.id)
                     hits.append(_hit(rule, f"lines[{n}].hs_code", f"HS {hs} is in {prefix}"))
         return hits
+
+    def _standing(self, text: str, start: int, longest: str) -> str | None:
+        """The longest keyword matched at ``start`` that stands as a word there: the trie
+        takes the longest, and when it runs into the next word a shorter one may not."""
+        for size in range(len(longest), 0, -1):
+            word = longest[:size]
+            if word in self._by_keyword and self._bounded(text, start, start + size, word):
+                return word
+        return None
 
     def _bounded(self, text: str, start: int, end: int, word: str) -> bool:
         """Whether a Latin or Cyrillic keyword stands at a word's start (and end, unless it

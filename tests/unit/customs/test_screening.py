@@ -126,6 +126,17 @@ def test_a_stem_takes_its_endings() -> None:
     assert ("R02", "lines[0].description") in hits_of(line("лекарства от кашля"))
 
 
+def test_a_shorter_keyword_stands_when_the_longer_runs_into_the_next_word() -> None:
+    """In 'gold bar sets' the trie matches 'gold bar set' first, which runs into 'sets';
+    'gold bar' still stands. In 'gold barstools' neither does."""
+    rules = Rules([Rule("R9", Action.RESTRICT, keywords=("gold bar", "gold bar set"),
+                        reasons={"en": "gold"})])
+    found = rules.screen(read_declaration(b2c(lines=[line("gold bar sets"),
+                                                     line("gold barstools")])))
+    assert [(h.field, h.reason.split(": ")[-1]) for h in found] == [
+        ("lines[0].description", "description has 'gold bar')")]
+
+
 def test_a_destination_rule_hits_only_there() -> None:
     vape = line("e-cigarette pods")
     to_kz = {"name": "A", "country": "KZ"}
