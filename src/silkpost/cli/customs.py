@@ -32,7 +32,7 @@ def check(
     show: int = typer.Option(20, help="how many refused records to list"),
     select_rate: float = typer.Option(None, "--select-rate", help="select items for "
                                       "inspection by risk: the random draw's share (0-1)"),
-    seed: str = typer.Option("0", help="the selection's seed: the same seed and file give "
+    seed: str = typer.Option("0", help="the selection's seed: the same seed and declarations give "
                              "the same selection"),
     use_blacklist: bool = typer.Option(True, "--blacklist/--no-blacklist", help="refuse "
                                        "shippers on the stored blacklist (the configured "
