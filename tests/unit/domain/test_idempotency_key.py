@@ -19,7 +19,8 @@ from silkpost.domain.events import idempotency_key
 def test_keys_stored_by_earlier_versions_are_found_again() -> None:
     assert idempotency_key("item", "EMA", 1764930000123456, "CNDGG", "CNDGGA").hex() == (
         "47c9963589cb27df5e6cc8ddf780757c")
-    assert idempotency_key("item", "EMA", 1764930000123456, None, None).hex() == "892a90903d785a318259d6c502402864"
+    assert idempotency_key("item", "EMA", 1764930000123456, None, None).hex() == (
+        "892a90903d785a318259d6c502402864")
 
 
 @given(st.sampled_from(["item", "receptacle", "dispatch", "conveyance"]),
