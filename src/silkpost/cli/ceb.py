@@ -11,9 +11,15 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table
 
-from silkpost.cli.output import console, err_console, file_chunks, plain, reported_errors
+from silkpost.cli.output import (
+    console,
+    err_console,
+    file_chunks,
+    plain,
+    records_file,
+    reported_errors,
+)
 from silkpost.errors import InvalidRequest
-from silkpost.tracking import formats
 
 
 def validate(
@@ -145,10 +151,7 @@ def export(
                 raise InvalidRequest(f"{part.strip()!r}: one of {', '.join(KINDS)}",
                                      field="--messages")
             kinds.append(kind)
-        kind_name = fmt or formats.guess_format(file.name)
-        if kind_name not in ("json", "ndjson", "csv"):
-            raise formats.UnreadableFile(f"unknown format {kind_name!r}", field="--format")
-        codec = formats.encoding_named(encoding, field="--encoding")
+        kind_name, codec, _ = records_file(file, fmt, encoding)
         try:
             settings = ExportSettings(
                 cop_code=cop_code, cop_name=cop_name, dxp_id=dxp_id, dxp_mode=dxp_mode,
@@ -185,7 +188,7 @@ def export(
                    TextColumn("{task.fields[counts]}"))
         with Progress(*columns, console=err_console) as progress:
             task = progress.add_task(file.name, total=file.stat().st_size, counts="")
-            items = read_declarations(file_chunks(file, progress, task), kind_name,  # type: ignore[arg-type]
+            items = read_declarations(file_chunks(file, progress, task), kind_name,
                                       encoding=codec)
             report = run(items, kinds=kinds, settings=settings, now=SystemClock().now(),
                          write=write, bags=parcels,

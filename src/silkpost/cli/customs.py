@@ -9,8 +9,14 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
 from silkpost.cli import blacklist, ceb, declarations
-from silkpost.cli.output import console, err_console, file_chunks, plain, reported_errors
-from silkpost.tracking import formats
+from silkpost.cli.output import (
+    console,
+    err_console,
+    file_chunks,
+    plain,
+    records_file,
+    reported_errors,
+)
 
 app = typer.Typer(help="Customs declarations (docs/customs.md).", no_args_is_help=True)
 # China customs' CEB messages: checked (validate) and written (export), in their own module.
@@ -60,17 +66,12 @@ def check(
             platform = bootstrap()
             barred = in_force(uow=platform.blacklist_uow(), clock=platform.clock)
             platform.dispose()
-        kind = fmt or formats.guess_format(file.name)
-        if kind not in ("json", "ndjson", "csv"):
-            raise formats.UnreadableFile(f"unknown format {kind!r}", field="--format")
-        codec = formats.encoding_named(encoding, field="--encoding")
-        delim = None if delimiter is None else formats.delimiter_named(delimiter,
-                                                                      field="--delimiter")
+        kind, codec, delim = records_file(file, fmt, encoding, delimiter)
         columns = (TextColumn("[bold]{task.description}"), BarColumn(), TimeRemainingColumn(),
                    TextColumn("{task.fields[counts]}"))
         with Progress(*columns, console=err_console) as progress:
             task = progress.add_task(file.name, total=file.stat().st_size, counts="")
-            items = read_declarations(file_chunks(file, progress, task), kind,  # type: ignore[arg-type]
+            items = read_declarations(file_chunks(file, progress, task), kind,
                                       encoding=codec, delimiter=delim)
             report = run(items, max_listed=max(show, 0), policy=policy, seed=seed,
                          blacklist=barred,

@@ -9,9 +9,15 @@ import typer
 from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
-from silkpost.cli.output import console, err_console, file_chunks, plain, reported_errors
+from silkpost.cli.output import (
+    console,
+    err_console,
+    file_chunks,
+    plain,
+    records_file,
+    reported_errors,
+)
 from silkpost.customs.declarations import DeclareReport, Outcome, RecordResult
-from silkpost.tracking import formats
 
 _LISTED = (Outcome.REFUSED, Outcome.CONFLICT)
 
@@ -39,12 +45,7 @@ def declare(
     listed: list[RecordResult] = []
 
     with reported_errors():
-        kind = fmt or formats.guess_format(file.name)
-        if kind not in ("json", "ndjson", "csv"):
-            raise formats.UnreadableFile(f"unknown format {kind!r}", field="--format")
-        codec = formats.encoding_named(encoding, field="--encoding")
-        delim = None if delimiter is None else formats.delimiter_named(delimiter,
-                                                                      field="--delimiter")
+        kind, codec, delim = records_file(file, fmt, encoding, delimiter)
         platform = bootstrap()
         columns = (TextColumn("[bold]{task.description}"), BarColumn(), TimeRemainingColumn(),
                    TextColumn("{task.fields[counts]}"))
@@ -58,7 +59,7 @@ def declare(
                     progress.update(task, counts=f"{report.stored:,} stored · "
                                                  f"{report.refused + report.conflicts:,} not")
 
-            items = read_declarations(file_chunks(file, progress, task), kind,  # type: ignore[arg-type]
+            items = read_declarations(file_chunks(file, progress, task), kind,
                                       encoding=codec, delimiter=delim)
             report = run(items, broker=broker.strip().upper(), uow=platform.declaration_uow(),
                          clock=platform.clock, keep_results=False, on_record=seen)

@@ -15,6 +15,13 @@ from rich.progress import Progress, TaskID
 
 from silkpost.domain.text import strip_control
 from silkpost.errors import InvalidRequest, SilkpostError
+from silkpost.tracking.formats import (
+    Format,
+    UnreadableFile,
+    delimiter_named,
+    encoding_named,
+    guess_format,
+)
 
 console = Console()
 err_console = Console(stderr=True)
@@ -113,3 +120,16 @@ def file_chunks(path: Path, progress: Progress, task: TaskID) -> Iterator[bytes]
             read += len(chunk)
             progress.update(task, completed=read)
             yield chunk
+
+
+def records_file(file: Path, fmt: str | None, encoding: str, delimiter: str | None = None
+                 ) -> tuple[Format, str, str | None]:
+    """A records file's format (by its extension unless ``--format`` says), encoding and CSV
+    delimiter, each refused with the option it came from: what every command reading a JSON,
+    NDJSON or CSV file of records asks first."""
+    kind = fmt or guess_format(file.name)
+    if kind not in ("json", "ndjson", "csv"):
+        raise UnreadableFile(f"unknown format {kind!r}", field="--format")
+    codec = encoding_named(encoding, field="--encoding")
+    delim = None if delimiter is None else delimiter_named(delimiter, field="--delimiter")
+    return kind, codec, delim  # type: ignore[return-value]
