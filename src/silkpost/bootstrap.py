@@ -17,8 +17,7 @@ from typing import TYPE_CHECKING
 from silkpost.analytics.ports import KpiStore
 from silkpost.audit.ports import AuditUnitOfWork
 from silkpost.clock import SystemClock
-from silkpost.customs.blacklist_ports import BlacklistUnitOfWork
-from silkpost.customs.ports import DeclarationUnitOfWork
+from silkpost.customs.ports import BlacklistUnitOfWork, DeclarationUnitOfWork
 from silkpost.domain.notices import Notice
 from silkpost.errors import SilkpostError
 from silkpost.network.corridor import Network

@@ -11,7 +11,7 @@ from silkpost.audit import service as audit
 from silkpost.bootstrap import Platform
 from silkpost.clock import FixedClock
 from silkpost.customs import blacklist
-from silkpost.customs.blacklist import BlacklistConflict, NotOnBlacklist
+from silkpost.customs.errors import BlacklistConflict, NotOnBlacklist
 from silkpost.customs.service import check
 from silkpost.domain.blacklist import ShipperKind
 from silkpost.errors import InvalidRequest

@@ -8,29 +8,15 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from silkpost.customs.blacklist_ports import BlacklistUnitOfWork
+from silkpost.customs.errors import BlacklistConflict, NotOnBlacklist
+from silkpost.customs.ports import BlacklistUnitOfWork
 from silkpost.domain.audit import AuditEntry
 from silkpost.domain.blacklist import Blacklist, BlacklistEntry, shipper
-from silkpost.errors import InvalidRequest, NotFound, SilkpostError, invalid_request
+from silkpost.errors import InvalidRequest, invalid_request
 from silkpost.tracking.ports import Clock
 
 ADDED = "customs blacklist add"
 REMOVED = "customs blacklist remove"
-
-
-class BlacklistConflict(SilkpostError):
-    """The shipper is on the blacklist already (an entry in force says since when)."""
-
-    code = "customs.blacklist_conflict"
-    kind = "conflict"
-    title = "Shipper already on the blacklist"
-
-
-class NotOnBlacklist(NotFound):
-    """No entry in force bars this shipper."""
-
-    code = "customs.not_on_blacklist"
-    title = "Shipper not on the blacklist"
 
 
 def add(kind: str, number: str, *, reason: str, source: str, added_by: str,

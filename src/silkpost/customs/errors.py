@@ -1,4 +1,5 @@
-"""The errors of the declarations service, declared once: each names the field at fault."""
+"""The errors of the customs services (declarations, the shipper blacklist), declared once:
+each names the field at fault."""
 
 from __future__ import annotations
 
@@ -40,3 +41,18 @@ class DeclarationsUnavailable(SilkpostError):
     code = "customs.unavailable"
     kind = "unavailable"
     title = "Declarations unavailable"
+
+
+class BlacklistConflict(SilkpostError):
+    """The shipper is on the blacklist already (an entry in force says since when)."""
+
+    code = "customs.blacklist_conflict"
+    kind = "conflict"
+    title = "Shipper already on the blacklist"
+
+
+class NotOnBlacklist(NotFound):
+    """No entry in force bars this shipper."""
+
+    code = "customs.not_on_blacklist"
+    title = "Shipper not on the blacklist"

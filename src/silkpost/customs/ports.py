@@ -1,5 +1,7 @@
-"""The ports the declaration services need, as Protocols: the declaration repository and its
-unit of work (which also reads partners, to know a broker, and the shipper blacklist).
+"""The ports of the customs services, as Protocols: the shipper blacklist's repository and
+unit of work (which also holds the audit log its changes are written to), and the declaration
+repository and its unit of work (which also reads partners, to know a broker, and the
+shipper blacklist).
 
 The SQL store and the in-memory fake both satisfy them by shape, under one contract test.
 """
@@ -10,13 +12,48 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
-from silkpost.customs.blacklist_ports import BlacklistUnitOfWork
+from silkpost.audit.ports import AuditLog
+from silkpost.domain.blacklist import BlacklistEntry, Shipper
 from silkpost.domain.declarations import DeclarationStatus, StoredDeclaration
 from silkpost.partners.ports import PartnerRepository
 from silkpost.tracking.ports import Clock
+from silkpost.transaction import Transaction
 
-__all__ = ["Clock", "DeclarationQuery", "DeclarationRepository", "DeclarationUnitOfWork",
-           "ListPosition"]
+__all__ = ["BlacklistRepository", "BlacklistUnitOfWork", "Clock", "DeclarationQuery",
+           "DeclarationRepository", "DeclarationUnitOfWork", "ListPosition"]
+
+
+class BlacklistRepository(Protocol):
+    """Blacklist entries, each with its number; kept, never deleted (a removal is noted on
+    the entry)."""
+
+    def add(self, entry: BlacklistEntry) -> int:
+        """Keep a new entry; its number."""
+        ...
+
+    def entries(self, *, who: Shipper | None = None, in_force_at: datetime | None = None
+                ) -> list[tuple[int, BlacklistEntry]]:
+        """Entries oldest first: of one shipper or all, those in force at a moment or all."""
+        ...
+
+    def remove(self, entry_id: int, *, at: datetime, by: str, reason: str) -> None:
+        """Note an entry's removal (when, by whom, why)."""
+        ...
+
+
+class BlacklistUnitOfWork(Transaction, Protocol):
+    """One transaction over the blacklist and the audit log its changes are written to."""
+
+    @property
+    def blacklist(self) -> BlacklistRepository:
+        """The blacklist inside this transaction."""
+        ...
+
+    @property
+    def audit(self) -> AuditLog:
+        """The audit log inside this transaction."""
+        ...
+
 
 ListPosition = tuple[int, str, str]  # (received_at in epoch µs, broker, reference)
 
