@@ -132,3 +132,20 @@ def test_export_mistakes_in_options_are_one_line_each(tmp_path: Path) -> None:
                                   "--cop-code", "1", "--cop-name", "x", "--dxp-id", "d"])
     assert lacking.exit_code == 2 and "customs-code" in lacking.output
     shutil.rmtree(out, ignore_errors=True)
+
+
+def test_customs_check_reads_a_declaration_in_china_customs_xml(tmp_path: Path) -> None:
+    """``customs check`` given a CEB message (by its extension or --format xml) checks it as
+    ``customs validate`` does: the same problems, the same exit code."""
+    sample = str(SAMPLES / "CEB603Message.xml")
+    checked = runner.invoke(app, ["customs", "check", sample, "--json", "--no-blacklist"])
+    validated = runner.invoke(app, ["customs", "validate", sample, "--json"])
+    assert checked.exit_code == validated.exit_code == 1
+    assert report(checked.output) == report(validated.output)
+    renamed = tmp_path / "declaration.txt"
+    shutil.copy(sample, renamed)
+    forced = runner.invoke(app, ["customs", "check", str(renamed), "--format", "xml", "--json",
+                                 "--no-blacklist"])
+    assert forced.exit_code == 1
+    assert report(forced.output)["files"][0]["problems"] == report(
+        validated.output)["files"][0]["problems"]

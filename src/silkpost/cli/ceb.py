@@ -24,7 +24,7 @@ from silkpost.errors import InvalidRequest
 
 def validate(
     files: list[Path] = typer.Argument(..., help="CEB message files (.xml)"),
-    schema: str = typer.Option(None, "--schema", help="202205 or 2018-113 (default: by the "
+    schema: str | None = typer.Option(None, "--schema", help="202205 or 2018-113 (default: by the "
                                "message's version attribute: 1.0 is the 2018 trial schema)"),
     show: int = typer.Option(50, help="how many problems to list per file"),
     as_json: bool = typer.Option(False, "--json", help="print the report as JSON"),

@@ -30,8 +30,9 @@ app.command("declare")(declarations.declare)
 @app.command("check")
 def check(
     file: Path = typer.Argument(..., exists=True, dir_okay=False,
-                                help="declarations: .json, .ndjson or .csv"),
-    fmt: str = typer.Option(None, "--format", help="json, ndjson or csv (default: by "
+                                help="declarations: .json, .ndjson or .csv, or a China "
+                                "customs CEB message (.xml)"),
+    fmt: str = typer.Option(None, "--format", help="json, ndjson, csv or xml (default: by "
                             "extension)"),
     encoding: str = typer.Option("utf-8", help="utf-8, windows-1251 or gb18030"),
     delimiter: str = typer.Option(None, help="CSV cell delimiter: , ; or tab"),
@@ -47,7 +48,12 @@ def check(
 ) -> None:
     """Check every declaration of a file and screen it against the prohibited and restricted
     goods rules; each refused one is listed with every problem (field path and reason), each
-    flagged one with its rule hits. Exit 1 if any was refused."""
+    flagged one with its rule hits. A declaration in China customs' own XML (a CEB message) is
+    checked as ``customs validate`` checks it. Exit 1 if any was refused."""
+    if (fmt or "").strip().lower() == "xml" or (fmt is None
+                                                and file.name.lower().endswith(".xml")):
+        ceb.validate(files=[file], schema=None, show=show, as_json=as_json)
+        return
     from silkpost.customs.files import read_declarations
     from silkpost.customs.service import check as run
     from silkpost.domain.risk import RiskPolicy
