@@ -4,7 +4,8 @@ Figure: wall-clock time and simulated parcels per wall-clock second for the whol
 days plus the drain until parcels are delivered) of the simulate use case, every scan a record
 validated by the tracking hub's ingest (as a partner's) and stored through the store's
 appender, the Chinese offices of exchange working through the office's service functions
-(their events validated by record_in). Baseline, same run: the same simulation, offices
+(their events validated by record_in), every parcel declared through the customs check
+(silkpost.customs.service.check, as ``silkpost customs check`` checks a broker's file). Baseline, same run: the same simulation, offices
 included, with sinks that drop the records and events, which shows what storing the scans
 costs. Goal: the stored run under 3 minutes.
 
