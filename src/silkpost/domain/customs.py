@@ -108,6 +108,20 @@ class DeclarationLine:
     net_weight_kg: Decimal
     origin_country: str
 
+    def __post_init__(self) -> None:
+        # The line's own invariants (the reader words them per field; this holds a line built
+        # in code to them too): an HS code, positive amounts, total = quantity × price.
+        where = f"lines[{self.number - 1}]"
+        why = hs_problem(self.hs_code)
+        if why is not None:
+            raise DeclarationInvalid([Problem(f"{where}.hs_code", why)])
+        for name in ("quantity", "unit_price", "total_price", "net_weight_kg"):
+            if not getattr(self, name) > 0:
+                raise DeclarationInvalid([Problem(f"{where}.{name}", "must be more than 0")])
+        why = line_total_problem(self.quantity, self.unit_price, self.total_price)
+        if why is not None:
+            raise DeclarationInvalid([Problem(f"{where}.total_price", why)])
+
     @property
     def chapter(self) -> int:
         """The HS chapter (its first two digits), what screening rules name."""
@@ -139,6 +153,25 @@ class Declaration:
     sender: Party | None = None
     consignee: Party | None = None
     buyer: Party | None = None
+
+    def __post_init__(self) -> None:
+        # What makes a declaration whole (the reader words each per field; this holds one
+        # built in code to them too): its lines, its weights, what its channel requires.
+        problems = []
+        if not 0 < len(self.lines) <= MAX_LINES:
+            problems.append(Problem("lines", f"1 to {MAX_LINES} lines of goods, not "
+                                             f"{len(self.lines)}"))
+        elif self.net_weight_kg > self.gross_weight_kg:
+            problems.append(Problem("gross_weight_kg", f"{self.gross_weight_kg} kg is less "
+                                    f"than the lines' net weight, {self.net_weight_kg} kg"))
+        problems += [Problem(name, f"is required under regime {self.regime.value}")
+                     for name in REQUIRED[self.regime] if getattr(self, name) is None]
+        if self.regime not in BONDED:
+            problems += [Problem(name, f"belongs to bonded regime 1210 only, not "
+                                       f"{self.regime.value}")
+                         for name in BONDED_ONLY if getattr(self, name) is not None]
+        if problems:
+            raise DeclarationInvalid(problems)
 
     @property
     def goods_value(self) -> Decimal:

@@ -170,3 +170,28 @@ def test_any_record_is_a_declaration_or_its_named_problems(changes: dict[str, An
     else:
         problems = ()
     assert all(p.field and p.reason for p in problems)
+
+
+def test_a_declaration_built_in_code_is_held_to_the_same_rules() -> None:
+    """A Declaration that exists is a valid one, however it was built: construction checks
+    the line's HS code and total, the weights and what the channel requires."""
+    from dataclasses import replace
+
+    good = read_declaration(b2c())
+    line = good.lines[0]
+    with pytest.raises(DeclarationInvalid) as caught:
+        replace(line, total_price=Decimal("9.99"))
+    assert caught.value.field == "lines[0].total_price"
+    with pytest.raises(DeclarationInvalid) as caught:
+        replace(line, hs_code="770100")
+    assert caught.value.field == "lines[0].hs_code"
+    with pytest.raises(DeclarationInvalid) as caught:
+        replace(good, gross_weight_kg=Decimal("0.1"))
+    assert caught.value.field == "gross_weight_kg"
+    with pytest.raises(DeclarationInvalid) as caught:
+        replace(good, waybill_no=None, ems_no="T2900W000001")
+    assert {p.field for p in caught.value.problems} == {"waybill_no", "ems_no"}
+    with pytest.raises(DeclarationInvalid) as caught:
+        replace(good, lines=())
+    assert caught.value.field == "lines"
+    assert replace(good, freight=Decimal(0)) is not None  # and a valid change stands
