@@ -447,3 +447,18 @@ def test_times_come_back_as_the_same_instant_whatever_the_offset(any_platform: P
         got = uow.office.item(OFFICE, one)
         assert got is not None and got.scanned_at == at and got.updated_at == at
         _times(got.scanned_at, got.updated_at)
+
+
+def test_an_item_goes_into_one_bag_at_an_office(any_platform: Platform) -> None:
+    """The second bag an item is put into at the same office is refused (False), on every
+    store: the outbound service reads that answer as "put into another bag at the same
+    moment" (PostgreSQL's driver reports no row count for a skipped insert)."""
+    (one,) = items(1, 1)
+    with any_platform.office_uow() as uow:
+        assert uow.office.add_to_bag(OFFICE, 1, one, T0) is True
+        assert uow.office.add_to_bag(OFFICE, 2, one, T0 + M) is False
+        assert uow.office.add_to_bag(OTHER_OFFICE, 3, one, T0 + M) is True
+        uow.commit()
+    with any_platform.office_uow() as uow:
+        assert uow.office.bag_of(OFFICE, one) == 1
+        assert uow.office.add_to_bag(OFFICE, 4, one, T0 + 2 * M) is False

@@ -267,11 +267,13 @@ class SqlOfficeRepository:
 
     def add_to_bag(self, office: str, bag_id: int, item_id: str, at: datetime) -> bool:
         """Put an item into a bag; False when it is in a bag at that office already."""
+        # Whether the row went in, by what RETURNING gives back: psycopg reports no row count
+        # (-1) for an insert that skipped, which would read as "put in".
         stmt = self._insert(office_bag_items).on_conflict_do_nothing(
-            index_elements=["office", "item_id"])
-        result = self._conn.execute(stmt, {"office": office, "item_id": item_id,
-                                           "bag_id": bag_id, "added_us": to_epoch_us(at)})
-        return bool(result.rowcount)
+            index_elements=["office", "item_id"]).returning(office_bag_items.c.bag_id)
+        return self._conn.execute(stmt, {"office": office, "item_id": item_id,
+                                         "bag_id": bag_id, "added_us": to_epoch_us(at)}
+                                  ).first() is not None
 
     def bag_items(self, bag_id: int) -> list[str]:
         """The items of a bag, in the order put in."""
