@@ -8,6 +8,7 @@ the pages gives every declaration once, on every store.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
@@ -15,7 +16,8 @@ import pytest
 from silkpost.bootstrap import Platform
 from silkpost.customs.ports import DeclarationQuery, DeclarationUnitOfWork
 from silkpost.domain.customs import read_declaration
-from silkpost.domain.declarations import DeclarationStatus, StoredDeclaration
+from silkpost.domain.declarations import CustomsReference, DeclarationStatus, StoredDeclaration
+from silkpost.domain.errors import InvalidValue
 from silkpost.domain.events import to_epoch_us
 from tests.unit.customs.declaration_records import record
 
@@ -133,3 +135,57 @@ def test_pages_give_every_declaration_once(uows: Uows, limit: int) -> None:
                 break
             after = _order(page[-1])
     assert seen == sorted(made, key=_order, reverse=True)
+
+
+def test_declarations_are_found_by_the_numbers_customs_receipts_carry(uows: Uows) -> None:
+    """Order, waybill, inventory number and item, each from the record; newest first, then
+    by broker and reference; at most the limit; another number finds nothing."""
+    older = stored("D-1", order_no="ORD-1", waybill_no="WB-1",
+                   inventory_no="37002026E000000001", item_id="CA000000014CN")
+    newer = stored("D-2", "BRK-B", at=T0 + MIN, order_no="ORD-1", waybill_no="WB-2",
+                   item_id="CA000000028CN")
+    same_time = stored("D-3", at=T0 + MIN, order_no="ORD-1", waybill_no="WB-3", item_id=None)
+    with uows() as uow:
+        for d in (older, newer, same_time):
+            uow.declarations.add(d)
+        uow.commit()
+    kind = CustomsReference
+    with uows() as uow:
+        found = uow.declarations.with_customs_reference
+        assert found(kind.ORDER, "ORD-1", limit=10) == [same_time, newer, older]
+        assert found(kind.ORDER, "ORD-1", limit=2) == [same_time, newer]
+        assert found(kind.WAYBILL, "WB-2", limit=10) == [newer]
+        assert found(kind.INVENTORY, "37002026E000000001", limit=10) == [older]
+        assert found(kind.ITEM, "CA000000014CN", limit=10) == [older]
+        assert found(kind.INVENTORY, "ORD-1", limit=10) == []
+        assert found(kind.WAYBILL, "wb-2", limit=10) == []
+        assert found(kind.ORDER, "ORD-1\x01" + "x" * 100, limit=10) == []
+
+
+def test_a_status_set_is_kept_when_committed(uows: Uows) -> None:
+    d = stored("D-1", order_no="ORD-1")
+    with uows() as uow:
+        uow.declarations.add(d)
+        uow.commit()
+    with uows() as uow:
+        assert uow.declarations.set_status("BRK-A", "D-1", DeclarationStatus.HELD,
+                                           at=T0 + MIN)
+        assert uow.declarations.get("BRK-A", "D-1") == replace(
+            d, status=DeclarationStatus.HELD, updated_at=T0 + MIN)  # seen inside at once
+    with uows() as uow:  # not committed: as it was
+        assert uow.declarations.get("BRK-A", "D-1") == d
+        assert uow.declarations.set_status("BRK-A", "D-1", DeclarationStatus.RELEASED,
+                                           at=T0 + 2 * MIN)
+        assert not uow.declarations.set_status("BRK-A", "D-9", DeclarationStatus.RELEASED,
+                                               at=T0 + 2 * MIN)
+        uow.commit()
+    with uows() as uow:
+        back = uow.declarations.get("BRK-A", "D-1")
+        [by_order] = uow.declarations.with_customs_reference(CustomsReference.ORDER, "ORD-1",
+                                                             limit=5)
+        listed = uow.declarations.list(DeclarationQuery(status=DeclarationStatus.RELEASED))
+    assert back == by_order == replace(d, status=DeclarationStatus.RELEASED,
+                                       updated_at=T0 + 2 * MIN)
+    assert listed == [back]
+    with uows() as uow, pytest.raises(InvalidValue):  # not updated before it was received
+        uow.declarations.set_status("BRK-A", "D-1", DeclarationStatus.HELD, at=T0 - MIN)

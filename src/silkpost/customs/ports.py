@@ -14,7 +14,11 @@ from typing import Protocol
 
 from silkpost.audit.ports import AuditLog
 from silkpost.domain.blacklist import BlacklistEntry, Shipper
-from silkpost.domain.declarations import DeclarationStatus, StoredDeclaration
+from silkpost.domain.declarations import (
+    CustomsReference,
+    DeclarationStatus,
+    StoredDeclaration,
+)
 from silkpost.partners.ports import PartnerRepository
 from silkpost.tracking.ports import Clock
 from silkpost.transaction import Transaction
@@ -88,6 +92,19 @@ class DeclarationRepository(Protocol):
 
     def with_reference(self, reference: str, *, limit: int) -> list[StoredDeclaration]:
         """Declarations of any broker under ``reference``, by broker (at most ``limit``)."""
+        ...
+
+    def with_customs_reference(self, kind: CustomsReference, value: str, *,
+                               limit: int) -> list[StoredDeclaration]:
+        """Declarations of any broker whose ``kind`` number is ``value`` (a receipt's
+        reference), most recently received first, then by broker and reference (at most
+        ``limit``)."""
+        ...
+
+    def set_status(self, broker: str, reference: str, status: DeclarationStatus, *,
+                   at: datetime) -> bool:
+        """Put a declaration in ``status``, updated ``at``; False when none is stored under
+        the key. Callers move it only by ``status_after`` a receipt's outcome."""
         ...
 
     def list(self, query: DeclarationQuery) -> list[StoredDeclaration]:

@@ -44,6 +44,16 @@ _AFTER: dict[Outcome, DeclarationStatus] = {
 }
 
 
+class CustomsReference(StrEnum):
+    """A number customs' receipts carry that a stored declaration may hold too: a receipt
+    names its declaration by any of them, never by the broker's reference."""
+
+    ORDER = "order_no"
+    WAYBILL = "waybill_no"
+    INVENTORY = "inventory_no"
+    ITEM = "item_id"  # the S10 item, which a post's waybill number often is
+
+
 def status_after(outcome: Outcome) -> DeclarationStatus | None:
     """The status a receipt's outcome puts a declaration in; None for a processing error,
     which says nothing about the declaration (the broker sends the message again)."""

@@ -4,23 +4,34 @@ A new declaration is inserted with ON CONFLICT DO NOTHING and the row under its 
 after: two requests sending the same reference at once both end in an answer (one stores it,
 the other finds it), and the transaction stays usable on PostgreSQL, where a failed INSERT
 would abort it. The keyset order of lists is (received, broker, reference), descending.
+
+The order, waybill and inventory numbers are copied from the record into columns of their
+own, indexed: customs' receipts name a declaration by them, and a record's JSON cannot be
+searched on every database.
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Mapping
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, literal, select, tuple_
+from sqlalchemy import Connection, literal, select, tuple_, update
 
 from silkpost.customs.ports import DeclarationQuery
-from silkpost.domain.declarations import DeclarationStatus, StoredDeclaration
+from silkpost.domain.declarations import (
+    CustomsReference,
+    DeclarationStatus,
+    StoredDeclaration,
+)
 from silkpost.domain.events import from_epoch_us, to_epoch_us
 from silkpost.store.engine import dialect_insert
 from silkpost.store.schema import customs_declarations as t
 
 _ORDER = (t.c.received_us.desc(), t.c.partner.desc(), t.c.reference.desc())
+_REFERENCE_COLUMNS = (CustomsReference.ORDER, CustomsReference.WAYBILL,
+                      CustomsReference.INVENTORY)
 
 
 def to_row(d: StoredDeclaration) -> dict[str, Any]:
@@ -31,7 +42,12 @@ def to_row(d: StoredDeclaration) -> dict[str, Any]:
         "record": json.dumps(d.record, ensure_ascii=False, separators=(",", ":")),
         "status": d.status.value, "received_us": to_epoch_us(d.received_at),
         "updated_us": to_epoch_us(d.updated_at),
+        **{kind.value: _text(d.record.get(kind.value)) for kind in _REFERENCE_COLUMNS},
     }
+
+
+def _text(value: object) -> str | None:
+    return value if isinstance(value, str) else None
 
 
 def from_row(row: Mapping[Any, Any]) -> StoredDeclaration:
@@ -74,6 +90,29 @@ class SqlDeclarationRepository:
         rows = self._conn.execute(select(t).where(t.c.reference == reference)
                                   .order_by(t.c.partner).limit(limit)).mappings()
         return [from_row(r) for r in rows]
+
+    def with_customs_reference(self, kind: CustomsReference, value: str, *,
+                               limit: int) -> list[StoredDeclaration]:
+        """Declarations whose ``kind`` number is ``value``: newest first, then by broker and
+        reference."""
+        column = t.c[CustomsReference(kind).value]
+        rows = self._conn.execute(select(t).where(column == value).order_by(
+            t.c.received_us.desc(), t.c.partner, t.c.reference).limit(limit)).mappings()
+        return [from_row(r) for r in rows]
+
+    def set_status(self, broker: str, reference: str, status: DeclarationStatus, *,
+                   at: datetime) -> bool:
+        """Set a declaration's status and updated time; False when there is none."""
+        found = self.get(broker, reference)
+        if found is None:
+            return False
+        # Checked as the domain checks it: not updated before it was received.
+        StoredDeclaration(**{**{k: getattr(found, k) for k in StoredDeclaration.__slots__},
+                             "status": status, "updated_at": at})
+        self._conn.execute(update(t).where(t.c.partner == broker, t.c.reference == reference)
+                           .values(status=DeclarationStatus(status).value,
+                                   updated_us=to_epoch_us(at)))
+        return True
 
     def list(self, query: DeclarationQuery) -> list[StoredDeclaration]:
         """Declarations matching the query, in the keyset order."""

@@ -4,8 +4,11 @@ it, lists in the keyset order), held to them by the same contract tests."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+from datetime import datetime
+
 from silkpost.customs.ports import DeclarationQuery, ListPosition
-from silkpost.domain.declarations import StoredDeclaration
+from silkpost.domain.declarations import CustomsReference, DeclarationStatus, StoredDeclaration
 from silkpost.domain.events import to_epoch_us
 
 Key = tuple[str, str]  # (broker, reference)
@@ -42,6 +45,26 @@ class InMemoryDeclarations:
         found = sorted((d for d in self._all() if d.reference == reference),
                        key=lambda d: d.broker)
         return found[:limit]
+
+    def with_customs_reference(self, kind: CustomsReference, value: str, *,
+                               limit: int) -> list[StoredDeclaration]:
+        """Declarations whose ``kind`` number is ``value``: newest first, then by broker and
+        reference (the record holds the numbers the SQL store copies into columns)."""
+        name = CustomsReference(kind).value
+        found = [d for d in self._all()
+                 if (d.item_id if kind is CustomsReference.ITEM else d.record.get(name))
+                 == value]
+        found.sort(key=lambda d: (-to_epoch_us(d.received_at), d.broker, d.reference))
+        return found[:limit]
+
+    def set_status(self, broker: str, reference: str, status: DeclarationStatus, *,
+                   at: datetime) -> bool:
+        """Set a declaration's status and updated time, pending until commit."""
+        found = self.get(broker, reference)
+        if found is None:
+            return False
+        self.pending[(broker, reference)] = replace(found, status=status, updated_at=at)
+        return True
 
     def list(self, query: DeclarationQuery) -> list[StoredDeclaration]:
         """Declarations matching the query, in the keyset order (newest first)."""

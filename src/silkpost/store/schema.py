@@ -111,7 +111,8 @@ notices = Table(
 
 # Brokers' customs declarations (silkpost.domain.declarations): one row per broker and
 # reference; the declaration itself is its JSON record, the columns beside it what lists
-# filter and page on (newest first: received time, then broker and reference).
+# filter and page on (newest first: received time, then broker and reference) and the
+# customs numbers receipts find a declaration by (order, waybill, inventory, item).
 customs_declarations = Table(
     "customs_declarations",
     metadata,
@@ -120,6 +121,9 @@ customs_declarations = Table(
     Column("regime", String(8), nullable=False),
     Column("direction", String(8), nullable=False),
     Column("item_id", String(32)),
+    Column("order_no", String(64)),
+    Column("waybill_no", String(64)),
+    Column("inventory_no", String(64)),
     Column("record", Text, nullable=False),
     Column("status", String(16), nullable=False),
     Column("received_us", BigInteger, nullable=False),
@@ -129,6 +133,9 @@ customs_declarations = Table(
     Index("ix_customs_declarations_partner", "partner", "received_us", "reference"),
     Index("ix_customs_declarations_reference", "reference"),
     Index("ix_customs_declarations_item", "item_id"),
+    Index("ix_customs_declarations_order", "order_no"),
+    Index("ix_customs_declarations_waybill", "waybill_no"),
+    Index("ix_customs_declarations_inventory", "inventory_no"),
 )
 
 # Partners of the exchange (silkpost.domain.partners): a handful of rows, read whole; their

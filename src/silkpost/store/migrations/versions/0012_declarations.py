@@ -1,5 +1,5 @@
 """Brokers' customs declarations: one row per broker and reference, the declaration as its
-JSON record, its status and times.
+JSON record, its status and times, and the customs numbers receipts find it by.
 
 Revision ID: 0012d
 Revises: 0011s
@@ -27,6 +27,9 @@ def upgrade() -> None:
         sa.Column("regime", sa.String(8), nullable=False),
         sa.Column("direction", sa.String(8), nullable=False),
         sa.Column("item_id", sa.String(32)),
+        sa.Column("order_no", sa.String(64)),
+        sa.Column("waybill_no", sa.String(64)),
+        sa.Column("inventory_no", sa.String(64)),
         sa.Column("record", sa.Text, nullable=False),
         sa.Column("status", sa.String(16), nullable=False),
         sa.Column("received_us", sa.BigInteger, nullable=False),
@@ -39,6 +42,10 @@ def upgrade() -> None:
                     ["partner", "received_us", "reference"])
     op.create_index("ix_customs_declarations_reference", _TABLE, ["reference"])
     op.create_index("ix_customs_declarations_item", _TABLE, ["item_id"])
+    # Customs' receipts name a declaration by these numbers, not by the broker's reference.
+    for name, column in (("order", "order_no"), ("waybill", "waybill_no"),
+                         ("inventory", "inventory_no")):
+        op.create_index(f"ix_customs_declarations_{name}", _TABLE, [column])
 
 
 def downgrade() -> None:
