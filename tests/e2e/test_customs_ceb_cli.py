@@ -12,7 +12,11 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
+from silkpost.bootstrap import bootstrap
 from silkpost.cli import app
+from silkpost.customs.declarations import get_declaration
+from silkpost.domain.declarations import StoredDeclaration
+from silkpost.settings import Settings
 from tests.unit.customs.ceb_sets import (
     as_object,
     import_set,
@@ -22,6 +26,7 @@ from tests.unit.customs.ceb_sets import (
     receipt_xml,
     waybill_xml,
 )
+from tests.unit.customs.declaration_records import record
 
 runner = CliRunner()
 ITEMS = ("CA000000014CN", "CA000000028CN", "CA000000031CN")
@@ -210,3 +215,124 @@ def test_ndjson_records_match_with_xml_messages(tmp_path: Path) -> None:
     assert (report["matched"], report["mismatched"], report["refused_records"]) == (3, 0, 1)
     (problem,) = report["problems"]
     assert problem["field"] == "line 3" and problem["file"].endswith(".ndjson")
+
+
+def declared(tmp_path: Path, broker: str, *records: dict[str, Any]) -> None:
+    """Declarations stored by ``broker`` (registered here) through ``customs declare``."""
+    added = runner.invoke(app, ["partner", "add", broker, "--name", broker, "--kind",
+                                "customs_broker"])
+    assert added.exit_code == 0, added.output
+    path = tmp_path / f"{broker}.json"
+    path.write_text(json.dumps(list(records), ensure_ascii=False), encoding="utf-8")
+    result = runner.invoke(app, ["customs", "declare", str(path), "--broker", broker])
+    assert result.exit_code == 0, result.output
+
+
+def stored_declaration(broker: str, reference: str) -> StoredDeclaration:
+    platform = bootstrap(Settings.from_env())
+    try:
+        return get_declaration(reference, broker=broker, uow=platform.declaration_reader())
+    finally:
+        platform.dispose()
+
+
+INVENTORY = "37002026E000000001"  # an export inventory number (customs area, year, serial)
+
+
+def test_receipts_find_their_items_and_move_their_declarations(db_env: Path,
+                                                               tmp_path: Path) -> None:
+    """Receipts whose only link is an inventory number, an order number or a waybill number
+    that is no S10 id reach the item of the stored declaration carrying it, and put that
+    declaration in the status they mean (the latest receipt deciding); an order number no
+    declaration carries is still not attributable. Read again: nothing changes."""
+    declared(tmp_path, "BRK-A",
+             record("D-1", item_id=ITEMS[0], waybill_no="WB-1", inventory_no=INVENTORY),
+             record("D-2", item_id=ITEMS[1], waybill_no="WB-2", order_no="ORD-78"),
+             record("D-3", item_id=ITEMS[2], waybill_no="WB-3", order_no="ORD-79"))
+    folder = tmp_path / "r"
+    folder.mkdir()
+    (folder / "604.xml").write_text(receipt_xml(  # released after it was held
+        "CEB604",
+        {"copNo": "COP9", "invtNo": INVENTORY, "returnStatus": "800",
+         "returnTime": "20261201140000000", "returnInfo": "放行"},
+        {"copNo": "COP9", "invtNo": INVENTORY, "returnStatus": "500",
+         "returnTime": "20261201090000000", "returnInfo": "查验"}), encoding="utf-8")
+    (folder / "304.xml").write_text(receipt_xml(
+        "CEB304",
+        {"orderNo": "ORD-78", "returnStatus": "100", "returnTime": "20261201080000000",
+         "returnInfo": "退单[-301010]"},
+        {"orderNo": "ORD-404", "returnStatus": "100", "returnTime": "20261201080000000",
+         "returnInfo": "退单[-301010]"}), encoding="utf-8")
+    (folder / "506.xml").write_text(receipt_xml(
+        "CEB506", {"logisticsNo": "WB-3", "returnStatus": "500",
+                   "returnTime": "20261201100000000", "returnInfo": "查验"}),
+        encoding="utf-8")
+    result = runner.invoke(app, ["customs", "receipts", str(folder), "--json"])
+    assert result.exit_code == 1, result.output  # ORD-404 was not recorded
+    report = report_of(result.output)
+    assert (report["receipts"], report["stored"], report["not_attributable"],
+            report["declarations_updated"]) == (5, 4, 1, 3)
+    (lost,) = [line for line in report["lines"] if line["item_id"] is None]
+    assert lost["reference"] == "orderNo ORD-404" and "not attributable" in lost["note"]
+    assert lost["declaration"] is None
+    by_reference = {line["reference"]: line for line in report["lines"]}
+    assert by_reference["orderNo ORD-78"]["declaration"] == "BRK-A/D-2"
+    assert [e["code"] for e in timeline(ITEMS[0])] == ["EXB", "EXC"]
+    assert [e["code"] for e in timeline(ITEMS[1])] == ["SZR"]
+    assert [e["code"] for e in timeline(ITEMS[2])] == ["EXB"]
+    statuses = {ref: stored_declaration("BRK-A", ref) for ref in ("D-1", "D-2", "D-3")}
+    assert {ref: d.status.value for ref, d in statuses.items()} == {
+        "D-1": "released", "D-2": "rejected", "D-3": "held"}
+    assert all(d.updated_at > d.received_at for d in statuses.values())
+
+    again = runner.invoke(app, ["customs", "receipts", str(folder), "--json"])
+    report = report_of(again.output)
+    assert (report["stored"], report["duplicates"], report["declarations_updated"]) == (
+        0, 4, 0)
+    assert [e["code"] for e in timeline(ITEMS[0])] == ["EXB", "EXC"]
+    assert {ref: stored_declaration("BRK-A", ref) for ref in statuses} == statuses
+
+
+def test_a_receipt_on_its_item_moves_the_declaration_of_that_item(db_env: Path,
+                                                                  tmp_path: Path) -> None:
+    """An S10 logisticsNo finds the item the old way, and the declaration by its item_id;
+    the table says how many declarations moved."""
+    declared(tmp_path, "BRK-A", record("D-1", item_id=ITEMS[0], waybill_no="WB-1"))
+    path = tmp_path / "506.xml"
+    path.write_text(receipt_xml(
+        "CEB506", {"logisticsNo": ITEMS[0], "returnStatus": "800",
+                   "returnTime": "20261201100000000", "returnInfo": "放行"}),
+        encoding="utf-8")
+    result = runner.invoke(app, ["customs", "receipts", str(path), "--json"])
+    assert result.exit_code == 0, result.output
+    report = report_of(result.output)
+    assert report["declarations_updated"] == 1
+    assert report["lines"][0]["declaration"] == "BRK-A/D-1"
+    assert report["lines"][0]["note"] == ("item from its logisticsNo; declaration BRK-A/D-1 by "
+                                          f"its item {ITEMS[0]}")
+    assert stored_declaration("BRK-A", "D-1").status.value == "released"
+    table = runner.invoke(app, ["customs", "receipts", str(path)], env={"COLUMNS": "200"})
+    assert table.exit_code == 0, table.output
+    assert "declarations updated" in table.output
+
+
+def test_a_number_two_brokers_declared_names_neither(db_env: Path, tmp_path: Path) -> None:
+    """Two brokers' declarations with one order number: the receipt is not attributable and
+    neither declaration moves (guessing would move another broker's)."""
+    declared(tmp_path, "BRK-A", record("D-1", item_id=ITEMS[0], order_no="ORD-5"))
+    declared(tmp_path, "BRK-B", record("D-1", item_id=ITEMS[1], order_no="ORD-5"))
+    path = tmp_path / "304.xml"
+    path.write_text(receipt_xml(
+        "CEB304", {"orderNo": "ORD-5", "returnStatus": "800",
+                   "returnTime": "20261201100000000", "returnInfo": "放行"}),
+        encoding="utf-8")
+    result = runner.invoke(app, ["customs", "receipts", str(path), "--json"])
+    assert result.exit_code == 1, result.output
+    report = report_of(result.output)
+    assert (report["not_attributable"], report["declarations_updated"]) == (1, 0)
+    (line,) = report["lines"]
+    assert line["note"] == ("not attributable: 2 stored declarations carry orderNo ORD-5 "
+                            "(BRK-B/D-1, BRK-A/D-1): none is taken")  # newest first
+    assert {stored_declaration(b, "D-1").status.value for b in ("BRK-A", "BRK-B")} == {
+        "received"}
+    assert runner.invoke(app, ["track", ITEMS[0]]).exit_code == 3

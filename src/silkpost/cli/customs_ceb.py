@@ -191,8 +191,10 @@ def receipts(
     as_json: bool = typer.Option(False, "--json", help="print the report as JSON"),
 ) -> None:
     """Turn customs receipts (CEB304/506/604/702, CEB312/412/512/622) into tracking events
-    on their items; CEB511 waybills and CEB621 inventories given with them link receipts
-    without a logisticsNo to the item. Exit 1 if any receipt was not recorded."""
+    on their items; CEB511 waybills and CEB621 inventories given with them, or the stored
+    declaration carrying their invtNo, orderNo or logisticsNo, link receipts without an S10
+    logisticsNo to the item. The stored declarations they answer take the status their
+    outcome means. Exit 1 if any receipt was not recorded."""
     from silkpost.bootstrap import bootstrap
     from silkpost.customs.matching import collect
     from silkpost.customs.receipts import record_receipts
@@ -208,6 +210,7 @@ def receipts(
                                         task, counts=f"{len(c.receipts):,} receipts"))
                 report = record_receipts(collected, uow=platform.uow(), clock=platform.clock,
                                          places=platform.place_names(),
+                                         declarations=platform.declaration_uow(),
                                          max_listed=max(show, 0))
         finally:
             platform.dispose()
@@ -217,9 +220,11 @@ def receipts(
             "duplicates": report.duplicates, "rejected": report.rejected,
             "not_attributable": report.not_attributable,
             "unknown_status": report.unknown_status, "by_outcome": dict(report.by_outcome),
+            "declarations_updated": report.declarations_updated,
             "lines": [{"file": line.source, "message": line.message, "status": line.status,
                        "reference": line.reference, "outcome": line.outcome,
-                       "code": line.code, "item_id": line.item_id, "note": line.note}
+                       "code": line.code, "item_id": line.item_id,
+                       "declaration": line.declaration, "note": line.note}
                       for line in report.lines[:show]],
             "problems": [{"file": p.source, "field": p.field, "reason": p.reason}
                          for p in report.problems[:show]]}).decode())
@@ -228,11 +233,11 @@ def receipts(
         return
     summary = Table(title="Customs receipts")
     for col in ("receipts", "events stored", "already stored", "refused by intake",
-                "not attributable", "unknown status"):
+                "not attributable", "unknown status", "declarations updated"):
         summary.add_column(col, justify="right")
     summary.add_row(*(f"{n:,}" for n in (
         report.receipts, report.stored, report.duplicates, report.rejected,
-        report.not_attributable, report.unknown_status)))
+        report.not_attributable, report.unknown_status, report.declarations_updated)))
     console.print(summary)
     if report.lines:
         table = Table(title="Receipts")
