@@ -14,8 +14,11 @@ from datetime import UTC, datetime, timedelta, timezone
 import pytest
 
 from silkpost.bootstrap import Platform
+from silkpost.customs.matching import Collected
 from silkpost.customs.ports import DeclarationQuery, DeclarationUnitOfWork
+from silkpost.customs.receipts import record_receipts
 from silkpost.domain.customs import read_declaration
+from silkpost.domain.customs_receipts import Receipt
 from silkpost.domain.declarations import CustomsReference, DeclarationStatus, StoredDeclaration
 from silkpost.domain.errors import InvalidValue
 from silkpost.domain.events import to_epoch_us
@@ -189,3 +192,22 @@ def test_a_status_set_is_kept_when_committed(uows: Uows) -> None:
     assert listed == [back]
     with uows() as uow, pytest.raises(InvalidValue):  # not updated before it was received
         uow.declarations.set_status("BRK-A", "D-1", DeclarationStatus.HELD, at=T0 - MIN)
+
+
+@pytest.mark.parametrize("order_no", ["ORD-1\x00", "ORD-1" + "9" * 200, "ORD-1\n"])
+def test_a_hostile_receipt_number_finds_nothing_and_breaks_nothing(
+    any_platform: Platform, order_no: str
+) -> None:
+    """A NUL (which PostgreSQL refuses in any string), a number longer than any stored one,
+    a line break: the receipt is not attributable, on every store, and nothing is moved."""
+    with any_platform.declaration_uow() as uow:
+        uow.declarations.add(stored("D-1", order_no="ORD-1"))
+        uow.commit()
+    receipt = Receipt("CEB304", 800, T0 - 24 * 60 * MIN, "放行", order_no=order_no)
+    report = record_receipts(Collected(receipts=[("r.xml", receipt)]), uow=any_platform.uow(),
+                             clock=any_platform.clock,
+                             declarations=any_platform.declaration_uow())
+    assert (report.not_attributable, report.declarations_updated) == (1, 0)
+    with any_platform.declaration_uow() as uow:
+        back = uow.declarations.get("BRK-A", "D-1")
+    assert back is not None and back.status is DeclarationStatus.RECEIVED
