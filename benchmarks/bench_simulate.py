@@ -5,9 +5,10 @@ days plus the drain until parcels are delivered) of the simulate use case, every
 validated by the tracking hub's ingest (as a partner's) and stored through the store's
 appender, the Chinese offices of exchange working through the office's service functions
 (their events validated by record_in), every parcel declared through the customs check
-(silkpost.customs.service.check, as ``silkpost customs check`` checks a broker's file). Baseline, same run: the same simulation, offices
-included, with sinks that drop the records and events, which shows what storing the scans
-costs. Goal: the stored run under 3 minutes.
+(silkpost.customs.service.check, as ``silkpost customs check`` checks a broker's file).
+Baseline, same run: the same simulation, offices and declarations included, with sinks that
+drop the records and events, which shows what storing the scans costs. Goal: the stored run
+under 3 minutes.
 
     python benchmarks/bench_simulate.py [--days 7] [--parcels-per-day 100000] [--quick]
 """
