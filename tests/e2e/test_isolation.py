@@ -69,6 +69,7 @@ NOT_PARTNER_DATA = {
     "/api/v1/notices": "notices are published to all partners",
     "/api/v1/notices/{notice_id}": "notices are published to all partners",
     "/api/v1/audit": "admins only",
+    "/api/v1/customs/blacklist": "the shipper blacklist: admins only",
     "/dashboard": "viewers and operators of the platform only, not partner keys",
     "/dashboard/stuck.csv": "the dashboard's list: viewers and operators only",
     "/dashboard/overdue.csv": "the dashboard's list: viewers and operators only",

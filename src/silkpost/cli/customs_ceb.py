@@ -231,13 +231,17 @@ def receipts(
         if not report.ok:
             raise typer.Exit(1)
         return
+    # One row per count: the seven fit an 80-column terminal this way.
     summary = Table(title="Customs receipts")
-    for col in ("receipts", "events stored", "already stored", "refused by intake",
-                "not attributable", "unknown status", "declarations updated"):
-        summary.add_column(col, justify="right")
-    summary.add_row(*(f"{n:,}" for n in (
-        report.receipts, report.stored, report.duplicates, report.rejected,
-        report.not_attributable, report.unknown_status, report.declarations_updated)))
+    summary.add_column("receipts")
+    summary.add_column("count", justify="right")
+    for name, n in (("read", report.receipts), ("events stored", report.stored),
+                    ("already stored", report.duplicates),
+                    ("refused by the tracking intake", report.rejected),
+                    ("not attributable", report.not_attributable),
+                    ("unknown status", report.unknown_status),
+                    ("declarations updated", report.declarations_updated)):
+        summary.add_row(name, f"{n:,}")
     console.print(summary)
     if report.lines:
         table = Table(title="Receipts")
