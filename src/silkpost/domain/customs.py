@@ -109,18 +109,22 @@ class DeclarationLine:
     origin_country: str
 
     def __post_init__(self) -> None:
-        # The line's own invariants (the reader words them per field; this holds a line built
-        # in code to them too): an HS code, positive amounts, total = quantity × price.
-        where = f"lines[{self.number - 1}]"
+        # The line's own rules, checked here once for every line however it is built (the
+        # reader checks the fields it parses and leaves these to construction): an HS code,
+        # positive amounts, total = quantity × price. Every problem at once.
+        problems = []
         why = hs_problem(self.hs_code)
         if why is not None:
-            raise DeclarationInvalid([Problem(f"{where}.hs_code", why)])
-        for name in ("quantity", "unit_price", "total_price", "net_weight_kg"):
-            if not getattr(self, name) > 0:
-                raise DeclarationInvalid([Problem(f"{where}.{name}", "must be more than 0")])
-        why = line_total_problem(self.quantity, self.unit_price, self.total_price)
-        if why is not None:
-            raise DeclarationInvalid([Problem(f"{where}.total_price", why)])
+            problems.append(("hs_code", why))
+        problems += [(name, "must be more than 0") for name in _LINE_AMOUNTS
+                     if not getattr(self, name) > 0]
+        if not problems:
+            why = line_total_problem(self.quantity, self.unit_price, self.total_price)
+            if why is not None:
+                problems.append(("total_price", why))
+        if problems:
+            where = f"lines[{self.number - 1}]"
+            raise DeclarationInvalid([Problem(f"{where}.{name}", why) for name, why in problems])
 
     @property
     def chapter(self) -> int:
@@ -155,8 +159,9 @@ class Declaration:
     buyer: Party | None = None
 
     def __post_init__(self) -> None:
-        # What makes a declaration whole (the reader words each per field; this holds one
-        # built in code to them too): its lines, its weights, what its channel requires.
+        # What makes a declaration whole, checked here once however it is built (the reader
+        # words these itself only when other fields already failed): its lines, its weights,
+        # what its channel requires and allows.
         problems = []
         if not 0 < len(self.lines) <= MAX_LINES:
             problems.append(Problem("lines", f"1 to {MAX_LINES} lines of goods, not "
@@ -192,6 +197,7 @@ BONDED = frozenset(Regime(code) for code, facts in customs_regimes().items() if 
 BONDED_ONLY = ("ems_no", "area_code")
 MAX_LINES = 100
 CENT = Decimal("0.01")
+_LINE_AMOUNTS = ("quantity", "unit_price", "total_price", "net_weight_kg")
 
 _HS = re.compile(r"\d{6}(?:\d{2}){0,2}")
 _CODE = re.compile(r"[0-9A-Z]{1,32}")
@@ -425,25 +431,33 @@ class _Reader:
         hs_code = self.text(raw, "hs_code", f"{where}.hs_code", limit=16)
         if hs_code is not None:
             hs_code = hs_code.replace(".", "")
-            why = hs_problem(hs_code)
-            if why is not None:
-                self.problem(f"{where}.hs_code", why)
         quantity = self.amount(raw, "quantity", f"{where}.quantity")
         unit = self.text(raw, "unit", f"{where}.unit", limit=8)
         price = self.amount(raw, "unit_price", f"{where}.unit_price")
         total = self.amount(raw, "total_price", f"{where}.total_price")
         weight = self.amount(raw, "net_weight_kg", f"{where}.net_weight_kg")
         origin = self.country(raw, "origin_country", f"{where}.origin_country", required=True)
-        if quantity is not None and price is not None and total is not None:
-            why = line_total_problem(quantity, price, total, currency=currency)
+        if len(self.problems) > before:  # no line to build: word its other rules here
+            why = None if hs_code is None else hs_problem(hs_code)
             if why is not None:
-                self.problem(f"{where}.total_price", why)
-        if len(self.problems) > before:
+                self.problem(f"{where}.hs_code", why)
+            if quantity is not None and price is not None and total is not None:
+                why = line_total_problem(quantity, price, total, currency=currency)
+                if why is not None:
+                    self.problem(f"{where}.total_price", why)
             return None
         assert description and hs_code and quantity and unit and price and total and weight
         assert origin
-        return DeclarationLine(n + 1, description, hs_code, quantity, unit, price, total,
-                               weight, origin)
+        try:  # construction checks the HS code and the total
+            return DeclarationLine(n + 1, description, hs_code, quantity, unit, price, total,
+                                   weight, origin)
+        except DeclarationInvalid as exc:
+            for problem in exc.problems:
+                if problem.field.endswith(".total_price"):  # the message names the currency
+                    why = line_total_problem(quantity, price, total, currency=currency)
+                    problem = Problem(problem.field, why or problem.reason)
+                self.problems.append(problem)
+            return None
 
     def declaration(self) -> Declaration:
         record = self.record
@@ -500,6 +514,18 @@ class _Reader:
                 and buyer.identity.kind is not IdKind.RESIDENT_ID:
             self.problem("buyer.identity.kind", "an import buyer is identified by a resident "
                                                 "identity card")
+        if not self.problems:  # construction checks the channel's fields and the weights
+            assert reference and regime and currency and gross is not None
+            try:
+                return Declaration(
+                    reference=reference, regime=regime, direction=direction,
+                    category=category, currency=currency, lines=tuple(lines),
+                    gross_weight_kg=gross, freight=freight or Decimal(0), item_id=item_id,
+                    order_no=order_no, waybill_no=waybill_no, inventory_no=inventory_no,
+                    sender=sender, consignee=consignee, buyer=buyer, **codes)
+            except DeclarationInvalid as exc:
+                raise DeclarationInvalid(exc.problems) from None
+        # No declaration to build: word the channel's and the weights' rules here too.
         present = {**codes, "order_no": order_no, "waybill_no": waybill_no, "sender": sender,
                    "consignee": consignee}
         if regime is not None:
@@ -517,15 +543,7 @@ class _Reader:
             if net > gross:
                 self.problem("gross_weight_kg", f"{gross} kg is less than the lines' net "
                                                 f"weight, {net} kg")
-        if self.problems:
-            raise DeclarationInvalid(self.problems)
-        assert reference and regime and currency and gross is not None
-        return Declaration(
-            reference=reference, regime=regime, direction=direction, category=category,
-            currency=currency, lines=tuple(lines), gross_weight_kg=gross,
-            freight=freight or Decimal(0), item_id=item_id, order_no=order_no,
-            waybill_no=waybill_no, inventory_no=inventory_no, sender=sender,
-            consignee=consignee, buyer=buyer, **codes)
+        raise DeclarationInvalid(self.problems)
 
 
 @dataclass(frozen=True, slots=True)
