@@ -81,12 +81,17 @@ def print_report(result: object) -> None:
     for code, hours in result.dwell_hours_p50.items():
         nodes.add_row(plain(code), str(hours))
     console.print(nodes)
-    customs = Table(title="Customs clearance (presented → released, hours; regime * = all)")
-    for col in ("port", "regime", "released", "p50", "p90", "mean"):
-        customs.add_column(col, justify="left" if col in ("port", "regime") else "right")
+    # One row a port: its figures over all regimes, then each regime's mean.
+    regimes = sorted({c.regime for c in result.clearance} - {"*"})
+    customs = Table(title="Customs clearance (presented → released, hours)")
+    for col in ("port", "released", "p50", "p90", "mean", *(f"mean {r}" for r in regimes)):
+        customs.add_column(col, justify="left" if col == "port" else "right")
     for c in result.clearance:
-        customs.add_row(plain(c.port), c.regime, f"{c.released:,}", str(c.p50_hours),
-                        str(c.p90_hours), str(c.mean_hours))
+        if c.regime == "*":
+            means = {x.regime: x.mean_hours for x in result.clearance if x.port == c.port}
+            customs.add_row(plain(c.port), f"{c.released:,}", str(c.p50_hours),
+                            str(c.p90_hours), str(c.mean_hours),
+                            *(str(means.get(r, "")) for r in regimes))
     console.print(customs)
     console.print(
         "declarations: " + ", ".join(f"{r} {n:,}" for r, n in result.declarations.items())
