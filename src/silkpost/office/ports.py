@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from enum import StrEnum
 from typing import Protocol
 
 from silkpost.domain.codes import ObjectKind
@@ -71,8 +72,8 @@ class Receipt:
         return self.receptacle_id[:20]
 
 
-class ItemState:
-    """Where an item stands in an office's work (plain strings, as stored)."""
+class ItemState(StrEnum):
+    """Where an item stands in an office's work (stored as its value)."""
 
     SORTED = "sorted"
     PRESENTED = "presented"  # to customs, keeping its sort decision until released
@@ -96,7 +97,7 @@ class ItemAtOffice:
 
     office: str
     item_id: str
-    state: str
+    state: ItemState
     scanned_at: datetime
     updated_at: datetime
     receptacle_id: str | None = None
@@ -153,7 +154,7 @@ class PendingItem:
     """An item worked at an office that has not left it (its dispatch not handed over)."""
 
     item_id: str
-    state: str
+    state: ItemState
     scanned_at: datetime
     service_id: str | None
     destination: str | None

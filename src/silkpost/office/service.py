@@ -18,6 +18,7 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
+from enum import StrEnum
 from typing import Any
 
 from silkpost.domain import s9
@@ -275,8 +276,9 @@ def open_receptacle(code: str, label: str, *, at: datetime | None = None, source
 # --- items: scan, sort, hold -------------------------------------------------------------
 
 
-class ScanOutcome:
-    """What scanning an item came to (plain strings: the screen picks colour and sound)."""
+class ScanOutcome(StrEnum):
+    """What scanning an item came to (its value is what the screen picks colour and sound
+    by)."""
 
     SORTED = "sorted"
     HELD = "held"
@@ -311,7 +313,7 @@ class ItemIn:
 class ItemScan:
     """The answer to an item's scan: where it goes (large on the screen), or why it stays."""
 
-    outcome: str
+    outcome: ScanOutcome
     item: ItemAtOffice
     surplus: bool = False  # not listed in the bag it came out of
     damaged: bool = False

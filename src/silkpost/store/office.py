@@ -190,7 +190,8 @@ class SqlOfficeRepository:
                    d.handed_over_us.is_(None))
             .order_by(i.scanned_us, i.item_id).limit(limit)
         )
-        return [PendingItem(r[0], r[1], from_epoch_us(r[2]), r[3], r[4], r[5], r[6], r[7])
+        return [PendingItem(r[0], ItemState(r[1]), from_epoch_us(r[2]), r[3], r[4], r[5], r[6],
+                            r[7])
                 for r in self._conn.execute(query)]
 
     def worked_since(self, office: str, since: datetime
@@ -393,7 +394,7 @@ def _receipt(row: Mapping[Any, Any]) -> Receipt:
 
 def _item(row: Mapping[Any, Any]) -> ItemAtOffice:
     return ItemAtOffice(
-        office=row["office"], item_id=row["item_id"], state=row["state"],
+        office=row["office"], item_id=row["item_id"], state=ItemState(row["state"]),
         scanned_at=from_epoch_us(row["scanned_us"]),
         updated_at=from_epoch_us(row["updated_us"]), receptacle_id=row["receptacle_id"],
         destination=row["destination"], service_id=row["service_id"],
