@@ -317,8 +317,11 @@ def build_view(platform: Platform, period: Period, lang: str,
     by_regime = sorted((p for p in service.customs(period, analytics=analytics, by_regime=True)
                         if p.office in busiest),
                        key=lambda p: (busiest.index(p.office), p.regime))
+    # The regime first: a long port name is cut at the label's end, never the regime.
+    short = place_labels(platform, lang)
     view.charts["customs_regime"] = range_bars(
-        [(f"{name(p.office)} · {p.regime}", p.p50_hours, p.p90_hours) for p in by_regime],
+        [(f"{p.regime} · {short.get(p.office, name(p.office))}", p.p50_hours, p.p90_hours)
+         for p in by_regime],
         label=text("customs_regime", lang), unit=hours, caption=caption, lang=lang,
         bar_colour=PALETTE[1])
     flows = service.flows(period, analytics=analytics)
