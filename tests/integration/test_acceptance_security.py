@@ -169,3 +169,22 @@ def test_without_the_gate_setting_a_dispatch_closes_as_before(any_platform: Plat
     bill = outbound.close_dispatch(OFFICE, closed.dispatch.dispatch_id, source=SOURCE,
                                    gate_offices={"CNKHGA"}, **_kw(p))
     assert bill.dispatch_id == closed.dispatch.dispatch_id
+
+
+def test_an_item_checked_after_its_arrival_stays_at_the_office(any_platform: Platform
+                                                               ) -> None:
+    """The controls are recorded at an office of exchange: an item checked an hour after it
+    was scanned in there still shows at the office of exchange, not back at "accepted"; the
+    release after a security hold likewise."""
+    p = any_platform
+    ids = _items(p, 1, 2)
+    assert isinstance(p.clock, FixedClock)
+    p.clock.moment += timedelta(hours=1)
+    _record(p, _checks(ids[:1]) + _checks(ids[1:], content=Outcome.SUSPECT))
+    p.clock.moment += timedelta(hours=1)
+    acceptance.decide(OFFICE, ids[1:], Decision.RELEASED, operator="chief Wang",
+                      source=SOURCE, **_kw(p))
+    with p.uow() as uow:
+        statuses = [uow.events.tracked(ObjectKind.ITEM, i) for i in ids]
+    assert [s.status if s else None for s in statuses] == ["at_office_of_exchange"] * 2
+    assert "SKR" in _codes(p, ObjectKind.ITEM, ids[1])
