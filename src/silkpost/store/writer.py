@@ -9,9 +9,11 @@ folder; the pipe carries only the file's name. The caller thus never waits for t
 read (a pipe holds 64 KiB, and the writer reads only between transactions): it goes on with
 the next batch as long as the batches waiting stay under ``IN_FLIGHT`` events.
 
-Each batch is one transaction in the writer, committed in the order submitted. The writer
-stops at the first failure and reports it, so what is stored is always a run of whole batches
-from the start, as with the in-process path. The writer is a fresh interpreter
+Batches are committed in the order submitted; the ones waiting together when the writer
+takes the next (up to ``MERGED``) share one transaction, which writes the pages they all
+touch once. The writer stops at the first failure and reports it, storing the batches before
+the failing one each on its own, so what is stored is always a run of whole batches from the
+start, as with the in-process path. The writer is a fresh interpreter
 (``python -m silkpost.store.writer``), not a fork: the caller may be a threaded server holding
 open connections, and unlike multiprocessing's spawn it does not re-run the caller's script.
 The database URL goes through the pipe, not the command line, where ``ps`` would show it.
@@ -28,10 +30,12 @@ import subprocess
 import sys
 import tempfile
 from collections import deque
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from multiprocessing.connection import Connection as PipeConnection
 from pathlib import Path
 from typing import Any
+
+from sqlalchemy import Connection
 
 from silkpost.domain.events import TrackingEvent
 from silkpost.store.events import Rows, prepare, write
@@ -43,6 +47,7 @@ from silkpost.store.events import Rows, prepare, write
 IN_FLIGHT = 200_000
 WRITER_CACHE_KIB = 1 << 20
 COLLECT_EVERY = 50
+MERGED = 4  # batches stored in one transaction when they wait together
 
 
 class WriterFailed(RuntimeError):
@@ -160,7 +165,7 @@ def _serve(inbox: PipeConnection, outbox: PipeConnection) -> None:
     unpickling a batch makes a million tuples, which would otherwise set off collections
     over all of them, and the writer makes next to no cyclic garbage.
     """
-    from silkpost.store.engine import in_write_transaction, make_engine
+    from silkpost.store.engine import make_engine
 
     gc.disable()
     batches = 0
@@ -174,23 +179,58 @@ def _serve(inbox: PipeConnection, outbox: PipeConnection) -> None:
                 conn.exec_driver_sql(f"PRAGMA cache_size=-{WRITER_CACHE_KIB}")
                 conn.commit()
             while (message := _next(inbox)) is not None:
+                # The batches waiting go into one transaction (at most MERGED): pages that
+                # consecutive batches both touch (the log's tail, the read model's indexes)
+                # are written to the journal once, not once per batch. Each batch still gets
+                # its own reply, after the commit that stored it.
+                spooled, ended = [message], False
+                while len(spooled) < MERGED and inbox.poll(0):
+                    more = _next(inbox)
+                    if more is None:
+                        ended = True
+                        break
+                    spooled.append(more)
                 try:
-                    rows, summaries = _unspool(message)
-                    new = in_write_transaction(conn, _writing(rows, summaries))
+                    loaded = [_unspool(path) for path in spooled]
+                    counts = _store(conn, loaded, outbox)
                 except Exception as exc:  # reported to the caller, which raises it
                     outbox.send(("error", _picklable(exc)))
                     return
-                outbox.send(("ok", new))
-                del rows, summaries, message
-                batches += 1
-                if batches % COLLECT_EVERY == 0:
+                del loaded, spooled, message
+                batches += len(counts)
+                if batches % COLLECT_EVERY < len(counts):
                     gc.collect()
+                if ended:
+                    break
     finally:
         engine.dispose()
 
 
-def _writing(rows: Rows, summaries: Rows) -> Any:
-    return lambda conn: write(conn, rows, summaries)
+def _store(conn: Connection, batches: list[tuple[Rows, Rows]], outbox: PipeConnection
+           ) -> list[int]:
+    """Store the batches in one transaction and reply for each; if that fails, store them
+    one transaction each, so that the batches before the one that fails are stored and
+    acknowledged, as without merging (the failure is raised for the caller)."""
+    from silkpost.store.engine import in_write_transaction
+
+    counts: list[int]
+    try:
+        counts = in_write_transaction(conn, _writing(batches))
+    except Exception:
+        if len(batches) == 1:
+            raise
+        counts = []
+        for batch in batches:
+            counts += in_write_transaction(conn, _writing([batch]))
+            outbox.send(("ok", counts[-1]))
+        return counts
+    for new in counts:
+        outbox.send(("ok", new))
+    return counts
+
+
+def _writing(batches: list[tuple[Rows, Rows]]) -> Callable[[Connection], list[int]]:
+    return lambda conn: [write(conn, rows, summaries) for rows, summaries in batches]
 
 
 def _next(inbox: PipeConnection) -> Any:
