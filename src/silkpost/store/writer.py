@@ -10,12 +10,13 @@ read (a pipe holds 64 KiB, and the writer reads only between transactions): it g
 the next batch as long as the batches waiting stay under ``IN_FLIGHT`` events.
 
 Batches are committed in the order submitted; the ones waiting together when the writer
-takes the next (up to ``MERGED``) share one transaction, which writes the pages they all
-touch once. The writer stops at the first failure and reports it, storing the batches before
-the failing one each on its own, so what is stored is always a run of whole batches from the
-start, as with the in-process path. The writer is a fresh interpreter
-(``python -m silkpost.store.writer``), not a fork: the caller may be a threaded server holding
-open connections, and unlike multiprocessing's spawn it does not re-run the caller's script.
+takes the next (up to ``MERGED`` batches and ``MERGED_ROWS`` events) share one transaction,
+which writes the pages they all touch once. The writer stops at the first failure and
+reports it, storing the batches before the failing one each on its own, so what is stored
+is always a run of whole batches from the start, as with the in-process path. The writer is
+a fresh interpreter (``python -m silkpost.store.writer``), not a fork: the caller may be a
+threaded server holding open connections, and unlike multiprocessing's spawn it does not
+re-run the caller's script.
 The database URL goes through the pipe, not the command line, where ``ps`` would show it.
 """
 
@@ -48,6 +49,7 @@ IN_FLIGHT = 200_000
 WRITER_CACHE_KIB = 1 << 20
 COLLECT_EVERY = 50
 MERGED = 4  # batches stored in one transaction when they wait together
+MERGED_ROWS = 100_000  # ...while they hold fewer events than this
 
 
 class WriterFailed(RuntimeError):
@@ -179,24 +181,27 @@ def _serve(inbox: PipeConnection, outbox: PipeConnection) -> None:
                 conn.exec_driver_sql(f"PRAGMA cache_size=-{WRITER_CACHE_KIB}")
                 conn.commit()
             while (message := _next(inbox)) is not None:
-                # The batches waiting go into one transaction (at most MERGED): pages that
+                # The batches waiting go into one transaction (at most MERGED of them and
+                # MERGED_ROWS events, so memory stays that of a few batches): pages that
                 # consecutive batches both touch (the log's tail, the read model's indexes)
                 # are written to the journal once, not once per batch. Each batch still gets
                 # its own reply, after the commit that stored it.
-                spooled, ended = [message], False
-                while len(spooled) < MERGED and inbox.poll(0):
-                    more = _next(inbox)
-                    if more is None:
-                        ended = True
-                        break
-                    spooled.append(more)
+                ended = False
                 try:
-                    loaded = [_unspool(path) for path in spooled]
+                    loaded = [_unspool(message)]
+                    rows = len(loaded[0][0])
+                    while len(loaded) < MERGED and rows < MERGED_ROWS and inbox.poll(0):
+                        more = _next(inbox)
+                        if more is None:
+                            ended = True
+                            break
+                        loaded.append(_unspool(more))
+                        rows += len(loaded[-1][0])
                     counts = _store(conn, loaded, outbox)
                 except Exception as exc:  # reported to the caller, which raises it
                     outbox.send(("error", _picklable(exc)))
                     return
-                del loaded, spooled, message
+                del loaded, message
                 batches += len(counts)
                 if batches % COLLECT_EVERY < len(counts):
                     gc.collect()
