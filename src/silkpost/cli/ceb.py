@@ -237,3 +237,63 @@ def _whole(path: Path, option: str) -> bytes:
     except OSError as exc:
         raise InvalidRequest(f"cannot read {str(path)!r}: {exc.strerror or exc}",
                              field=option) from None
+
+
+def departure(
+    office: str = typer.Argument(..., help="the office of exchange the dispatch left"),
+    dispatch: str = typer.Argument(..., help="the S8 dispatch id"),
+    to: Path = typer.Option(..., "--to", file_okay=False, help="folder the messages go to"),
+    cop_code: str = typer.Option(..., help="BaseTransfer copCode and logisticsCode: your "
+                                 "customs code"),
+    cop_name: str = typer.Option(..., help="BaseTransfer copName and logisticsName"),
+    dxp_id: str = typer.Option(..., help="BaseTransfer dxpId: your e-port exchange user"),
+    customs_code: str = typer.Option(..., help="4-digit customs office of the departure"),
+    as_json: bool = typer.Option(False, "--json", help="print the report as JSON"),
+) -> None:
+    """Write China customs' departure message (CEB509, 202205) of a dispatch handed over at
+    an office: each parcel with its mail bag (S9 in totalPackageNo), the conveyance and the
+    time it left; checked against the XSD before it is written."""
+    from silkpost.bootstrap import bootstrap
+    from silkpost.clock import SystemClock
+    from silkpost.customs.ceb.export import (
+        ExportSettings,
+        ExportSettingsInvalid,
+        departure_messages,
+    )
+    from silkpost.customs.ceb.files import write_whole
+    from silkpost.office.outbound import departure_of
+
+    with reported_errors():
+        try:
+            settings = ExportSettings(cop_code=cop_code, cop_name=cop_name, dxp_id=dxp_id,
+                                      customs_code=customs_code)
+        except ExportSettingsInvalid as exc:
+            raise InvalidRequest(str(exc), field="--" + exc.problems[0].field.replace(
+                "_", "-")) from None
+        platform = bootstrap()
+        assert platform.network is not None
+        left = departure_of(office, dispatch, network=platform.network,
+                            uow=platform.office_uow())
+        platform.dispose()
+        try:
+            written = departure_messages(
+                left.dispatch_id, left_at=left.left_at, mode=left.conveyance_mode,
+                conveyance=left.conveyance, service_id=left.service_id, bags=left.bags,
+                settings=settings, now=SystemClock().now())
+        except ExportSettingsInvalid as exc:
+            raise InvalidRequest(str(exc), field=exc.problems[0].field) from None
+        if to.exists() and not to.is_dir():
+            raise InvalidRequest(f"{str(to)!r} is a file, not a folder", field="--to")
+        try:
+            to.mkdir(parents=True, exist_ok=True)
+            files = [write_whole(to, m.file_name, m.data).name for m in written]
+        except OSError as exc:
+            raise InvalidRequest(f"cannot write in {str(to)!r}: {exc.strerror or exc}",
+                                 field="--to") from None
+    parcels = sum(len(items) for _, items in left.bags)
+    if as_json:
+        console.print_json(data={"dispatch": left.dispatch_id, "bags": len(left.bags),
+                                 "parcels": parcels, "files": files})
+        return
+    console.print(f"CEB509 of dispatch {plain(left.dispatch_id)}: {len(left.bags):,} bags, "
+                  f"{parcels:,} parcels, {len(files)} message(s) in {plain(str(to))}")

@@ -22,6 +22,7 @@ app = typer.Typer(help="Customs declarations (docs/customs.md).", no_args_is_hel
 # China customs' CEB messages: checked (validate) and written (export), in their own module.
 app.command("validate")(ceb.validate)
 app.command("export")(ceb.export)
+app.command("departure")(ceb.departure)
 app.add_typer(blacklist.app, name="blacklist")
 # Storing a file of declarations as a broker's, in its own module.
 app.command("declare")(declarations.declare)

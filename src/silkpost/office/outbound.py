@@ -256,6 +256,38 @@ def delivery_bill(code: str, dispatch: str, *, network: Network, uow: OfficeUnit
         return _bill(uow, network, _dispatch_here(uow, office, dispatch))
 
 
+@dataclass(frozen=True, slots=True)
+class Departure:
+    """A dispatch as it left the office: when, on what, and its bags' items (what China
+    customs' departure message, CEB509, lists per parcel with its mail bag)."""
+
+    dispatch_id: str
+    left_at: datetime
+    conveyance_mode: str
+    conveyance: str
+    service_id: str | None
+    bags: tuple[tuple[str, tuple[str, ...]], ...]  # (S9 receptacle id, its items)
+
+
+def departure_of(code: str, dispatch: str, *, network: Network, uow: OfficeUnitOfWork
+                 ) -> Departure:
+    """The departure of a dispatch handed over at office ``code``; a dispatch not handed
+    over yet has none (conflict, naming it)."""
+    office = office_of(network, code)
+    with invalid_request():
+        dispatch = check_dispatch_id(dispatch)
+    with uow:
+        found = _dispatch_here(uow, office, dispatch)
+        if (found.handed_over_at is None or found.conveyance_mode is None
+                or found.conveyance is None):
+            raise OfficeConflict(f"dispatch {dispatch} has not left: hand it over first",
+                                 field="dispatch_id")
+        bags = tuple((bag.receptacle_id or "", tuple(uow.office.bag_items(bag.bag_id)))
+                     for bag in uow.office.dispatch_bags(dispatch))
+    return Departure(dispatch, found.handed_over_at, found.conveyance_mode, found.conveyance,
+                     found.service_id, bags)
+
+
 def bag_label(code: str, receptacle_id: str, *, network: Network, uow: OfficeUnitOfWork
               ) -> BagLabel:
     """The label of a bag closed here (to print it again)."""

@@ -1,5 +1,6 @@
-"""China customs' own codes for currencies, countries and units (``customs_codes.csv``, whose
-header says where they come from), looked up by the ISO or UN/ECE code a declaration uses."""
+"""China customs' own codes for currencies, countries, units and transport modes
+(``customs_codes.csv``, whose header says where they come from), looked up by the ISO or
+UN/ECE code a declaration uses, or the network's conveyance mode."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from functools import cache
 from importlib.resources import files
 from typing import Literal
 
-Kind = Literal["currency", "country", "unit"]
+Kind = Literal["currency", "country", "unit", "transport"]
 
 
 @cache

@@ -31,10 +31,13 @@ from silkpost.domain.codes import default_regime
 from silkpost.domain.customs import Declaration, Direction, Regime
 from silkpost.domain.errors import Problem
 
-Kind = Literal["303", "505", "603", "701"]
+Kind = Literal["303", "505", "603", "701"]  # written from declarations
 KINDS: tuple[Kind, ...] = ("303", "505", "603", "701")
-ROOTS: dict[Kind, str] = {"303": "CEB303Message", "505": "CEB505Message",
-                          "603": "CEB603Message", "701": "CEB701Message"}
+MessageKind = Literal["303", "505", "603", "701", "509"]  # 509: a dispatch's departure
+ROOTS: dict[MessageKind, str] = {"303": "CEB303Message", "505": "CEB505Message",
+                                 "603": "CEB603Message", "701": "CEB701Message",
+                                 "509": "CEB509Message"}
+PARCELS_PER_DEPARTURE = 1000  # DepartureList rows in one CEB509 (msgCount/msgSeqNo split)
 # The version attribute Silkpost writes (the schemas module reads it back to 202205).
 VERSION_ATTRIBUTE = "202205"
 PER_MESSAGE = 100  # entities (orders, waybills, inventories, summaries) in one message
@@ -124,10 +127,10 @@ class ExportSettings:
 class Message:
     """One written message: its kind, its guid (also its file's name) and its bytes."""
 
-    kind: Kind
+    kind: MessageKind
     guid: str
     data: bytes
-    references: tuple[str, ...]  # the declarations it carries
+    references: tuple[str, ...]  # the declarations it carries (a departure: its dispatch)
 
     @property
     def file_name(self) -> str:
@@ -257,7 +260,7 @@ def _limit(value: str | None, where: str, limit: int, out: list[Problem], *,
 class _Writer:
     """Builds one kind's message: the root, its entities, the BaseTransfer block."""
 
-    def __init__(self, kind: Kind, settings: ExportSettings, guid: str) -> None:
+    def __init__(self, kind: MessageKind, settings: ExportSettings, guid: str) -> None:
         self.root = etree.Element(_NS + ROOTS[kind], nsmap={"ceb": CEB_NS})
         self.root.set("guid", guid)
         self.root.set("version", VERSION_ATTRIBUTE)
@@ -453,3 +456,52 @@ def _by_company(accepted: Sequence[Declaration]) -> list[list[Declaration]]:
     for d in accepted:
         groups.setdefault(d.ebc_code or "", []).append(d)
     return list(groups.values())
+
+
+def departure_messages(dispatch_id: str, *, left_at: datetime, mode: str, conveyance: str,
+                       service_id: str | None,
+                       bags: Sequence[tuple[str, Sequence[str]]], settings: ExportSettings,
+                       now: datetime, guid: Callable[[], str] = new_guid,
+                       per_message: int = PARCELS_PER_DEPARTURE) -> list[Message]:
+    """The CEB509 departure of a dispatch: each parcel (its S10 waybill number) with its mail
+    bag (the S9 receptacle id, where ``totalPackageNo`` asks for it), split into messages of
+    ``per_message`` parcels numbered by msgCount/msgSeqNo; each checked against the 202205
+    XSD and the rules before it is returned. ExportSettingsInvalid names what the message
+    cannot carry (a customs office not set, a mode customs has no code for)."""
+    problems = []
+    if settings.customs_code is None:
+        problems.append(Problem("customs_code", "is required for CEB509"))
+    traffic = customs_code("transport", mode)
+    if traffic is None:
+        problems.append(Problem("conveyance_mode", f"{mode!r} has no customs transport code"))
+    parcels = [(bag, item) for bag, items in bags for item in items]
+    if not parcels:
+        problems.append(Problem("dispatch_id", f"dispatch {dispatch_id} carries no parcel"))
+    if problems:
+        raise ExportSettingsInvalid(problems)
+    at = now.astimezone(BEIJING).strftime("%Y%m%d%H%M%S")
+    left = left_at.astimezone(BEIJING).strftime("%Y%m%d%H%M%S")
+    chunks = [parcels[i:i + per_message] for i in range(0, len(parcels), per_message)]
+    out = []
+    for n, chunk in enumerate(chunks, start=1):
+        message_guid = guid()
+        w = _Writer("509", settings, message_guid)
+        departure = etree.SubElement(w.root, _NS + "Departure")
+        head = etree.SubElement(departure, _NS + "DepartureHead")
+        w.fields(head, [*_head(guid(), at), ("customsCode", settings.customs_code),
+                        ("copNo", dispatch_id), ("logisticsCode", settings.cop_code),
+                        ("logisticsName", settings.cop_name), ("trafMode", traffic),
+                        ("trafName", " ".join(conveyance.split())[:100]),
+                        ("voyageNo", service_id[:32] if service_id else None),
+                        ("leaveTime", left), ("msgCount", len(chunks)), ("msgSeqNo", n)])
+        for gnum, (bag, item) in enumerate(chunk, start=1):
+            row = etree.SubElement(departure, _NS + "DepartureList")
+            w.fields(row, [("gnum", gnum), ("totalPackageNo", bag), ("logisticsNo", item)])
+        root = w.finish()
+        found = tree_problems(root, Version.V202205, Side.EXPORT)
+        if found:  # not expected: the fields above are the dispatch's own, checked already
+            raise ExportSettingsInvalid(list(found))
+        out.append(Message("509", message_guid,
+                           etree.tostring(root, xml_declaration=True, encoding="UTF-8"),
+                           (dispatch_id,)))
+    return out
