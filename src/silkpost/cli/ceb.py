@@ -32,9 +32,8 @@ def validate(
     """Check CEB messages against their XSD and the rules its documentation states (guid,
     appTime, line totals, GB 11643, inventory numbers, bonded fields, import rules); every
     problem is listed with its element path. Exit 1 if any file has one."""
-    from silkpost.customs.ceb.schemas import Version
+    from silkpost.customs.ceb.schemas import MAX_MESSAGE_BYTES, Version
     from silkpost.customs.ceb.service import validate as run
-    from silkpost.customs.ceb.validate import MAX_BYTES
     from silkpost.domain.errors import Problem
 
     with reported_errors():
@@ -51,7 +50,7 @@ def validate(
 
             def sources() -> Iterator[tuple[str, bytes | Problem]]:
                 for path in files:  # one file in memory at a time
-                    yield str(path), _read(path, MAX_BYTES)
+                    yield str(path), _read(path, MAX_MESSAGE_BYTES)
                     progress.advance(task)
 
             reports = run(sources(), version=version)

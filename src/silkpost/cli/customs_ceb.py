@@ -48,7 +48,7 @@ def _messages(files: list[Path], progress: Progress, task: TaskID
               ) -> Iterator[tuple[str, bytes | Iterator[bytes]]]:
     """Each XML file's bytes, at most one byte over the bound a message may have (the reader
     refuses it whole: a huge file is never read into memory); an NDJSON file's chunks."""
-    from silkpost.customs.ceb_import import MAX_MESSAGE_BYTES
+    from silkpost.customs.ceb.schemas import MAX_MESSAGE_BYTES
 
     for path in files:
         if path.suffix.lower() in NDJSON:

@@ -24,6 +24,7 @@ from typing import Any, TypeVar
 
 from lxml import etree
 
+from silkpost.customs.ceb.schemas import CEB_NS, MAX_MESSAGE_BYTES, safe_parser
 from silkpost.domain.customs_matching import (
     GoodsLine,
     ImportInventory,
@@ -35,11 +36,9 @@ from silkpost.domain.customs_matching import (
 from silkpost.domain.customs_receipts import RECEIPTS, Receipt
 from silkpost.domain.errors import Problem
 
-NS = "http://www.chinaport.gov.cn/ceb"
+NS = CEB_NS
 _PREFIX = f"{{{NS}}}"
 _ANY = f"{_PREFIX}*"
-MAX_MESSAGE_BYTES = 4 * 1024 * 1024
-"""The largest message read: 100 inventories of 100 lines each are about 2 MB."""
 MAX_TEXT = 1000  # the longest text element of these messages (note, returnInfo)
 _V = TypeVar("_V")
 CHINA_TIME = timezone(timedelta(hours=8), "CST")
@@ -73,12 +72,6 @@ class CebMessage:
     refused_records: int = 0  # records left out for their problems
 
 
-def _parser() -> etree.XMLParser:
-    # A new parser per message: lxml parsers are not to be shared between threads.
-    return etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False,
-                           huge_tree=False, remove_comments=True, remove_pis=True)
-
-
 def read_message(data: bytes) -> CebMessage:
     """The records of one CEB message (see the module's docstring); never raises for bad
     input: what is wrong is in the result's ``problems``."""
@@ -91,7 +84,7 @@ def read_message(data: bytes) -> CebMessage:
         out.problems.append(Problem("(file)", _DOCTYPE))
         return out
     try:
-        root = etree.fromstring(data, _parser())
+        root = etree.fromstring(data, safe_parser(strip_comments=True))
     except etree.XMLSyntaxError as exc:
         out.problems.append(Problem("(file)", f"not well-formed XML: {exc.msg}"))
         return out

@@ -14,7 +14,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from silkpost.customs.ceb_import import MAX_MESSAGE_BYTES, read_message, read_records
+from silkpost.customs.ceb.schemas import MAX_MESSAGE_BYTES
+from silkpost.customs.ceb_import import read_message, read_records
 from silkpost.domain.customs_matching import match_all
 from silkpost.tracking import formats
 from tests.unit.customs.ceb_sets import (

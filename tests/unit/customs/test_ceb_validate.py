@@ -15,7 +15,8 @@ from lxml import etree
 from silkpost.customs.ceb import schemas
 from silkpost.customs.ceb.export import export_messages
 from silkpost.customs.ceb.schemas import CEB_NS, Side, Version
-from silkpost.customs.ceb.validate import MAX_BYTES, MessageReport, validate_message
+from silkpost.customs.ceb.schemas import MAX_MESSAGE_BYTES as MAX_BYTES
+from silkpost.customs.ceb.validate import MessageReport, validate_message
 from tests.unit.customs.test_ceb_export import NOW, SETTINGS, declaration
 
 SAMPLES = Path(__file__).parents[2] / "data" / "ceb" / "2018-113"

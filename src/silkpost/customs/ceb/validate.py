@@ -16,12 +16,17 @@ from lxml import etree
 from silkpost.customs.ceb import schemas
 from silkpost.customs.ceb.paths import local, path_of
 from silkpost.customs.ceb.rules import rule_problems
-from silkpost.customs.ceb.schemas import BY_VERSION_ATTRIBUTE, CEB_NS, DXP_NS, Side, Version
+from silkpost.customs.ceb.schemas import (
+    BY_VERSION_ATTRIBUTE,
+    CEB_NS,
+    DXP_NS,
+    MAX_MESSAGE_BYTES,
+    Side,
+    Version,
+    safe_parser,
+)
 from silkpost.domain.errors import Problem
 
-# The largest message read (as the import reader's bound): 100 entities of 100 lines are
-# about 2 MB.
-MAX_BYTES = 4 * 1024 * 1024
 _ELEMENT = re.compile(r"^Element '(?:\{[^}]*\})?[^']*'(?:, attribute '([^']*)')?: ")
 _BRACED_NS = re.compile(r"\{[^}]*\}")
 # libxml2's advice to programmers ("use XML_PARSE_HUGE option"), not to the file's sender.
@@ -45,13 +50,6 @@ class MessageReport:
         return not self.problems
 
 
-def parser() -> etree.XMLParser:
-    """An XML parser that resolves no entity, loads no DTD, touches no network and keeps
-    lxml's limits on depth and text size."""
-    return etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False,
-                           huge_tree=False, remove_blank_text=False)
-
-
 def validate_message(data: bytes, *, source: str = "(message)",
                      version: Version | None = None) -> MessageReport:
     """Check the bytes of one CEB message; ``version`` forces a schema instead of the one
@@ -61,11 +59,11 @@ def validate_message(data: bytes, *, source: str = "(message)",
                 side: Side | None = None, at: Version | None = None) -> MessageReport:
         return MessageReport(source, message, at, side, (Problem(where, why),))
 
-    if len(data) > MAX_BYTES:
+    if len(data) > MAX_MESSAGE_BYTES:
         return refused("(file)", f"{len(data):,} bytes: a CEB message is read up to "
-                                 f"{MAX_BYTES:,}")
+                                 f"{MAX_MESSAGE_BYTES:,}")
     try:
-        root = etree.fromstring(data, parser())
+        root = etree.fromstring(data, safe_parser())
     except etree.XMLSyntaxError as exc:
         return refused("(file)", f"not well-formed XML: {_LIBXML_ADVICE.sub('', exc.msg)}")
     tree = root.getroottree()
