@@ -18,13 +18,19 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any, TypeVar
 
 from lxml import etree
 
-from silkpost.customs.ceb.schemas import CEB_NS, MAX_MESSAGE_BYTES, safe_parser
+from silkpost.customs.ceb.schemas import (
+    CEB_NS,
+    CHINA_TIME,
+    MAX_MESSAGE_BYTES,
+    TIME_FORMAT,
+    safe_parser,
+)
 from silkpost.domain.customs_matching import (
     GoodsLine,
     ImportInventory,
@@ -41,7 +47,6 @@ _PREFIX = f"{{{NS}}}"
 _ANY = f"{_PREFIX}*"
 MAX_TEXT = 1000  # the longest text element of these messages (note, returnInfo)
 _V = TypeVar("_V")
-CHINA_TIME = timezone(timedelta(hours=8), "CST")
 _AMOUNT = re.compile(r"\d{1,19}(?:\.\d{1,5})?")
 _INTEGER = re.compile(r"-?\d{1,9}")
 _DOCTYPE = "has a DOCTYPE: a CEB message has none, and entities and DTDs are not read"
@@ -346,7 +351,7 @@ def _time(text: str) -> datetime | None:
     if not _TIME.fullmatch(text):
         return None
     try:
-        moment = datetime.strptime(text[:14], "%Y%m%d%H%M%S")
+        moment = datetime.strptime(text[:14], TIME_FORMAT)
     except ValueError:
         return None
     millis = int(text[14:] or 0)

@@ -18,14 +18,14 @@ import re
 import uuid
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import datetime
 from decimal import Decimal
 from typing import Literal
 
 from lxml import etree
 
 from silkpost.customs.ceb.codes import customs_code
-from silkpost.customs.ceb.schemas import CEB_NS, Side, Version
+from silkpost.customs.ceb.schemas import CEB_NS, CHINA_TIME, TIME_FORMAT, Side, Version
 from silkpost.customs.ceb.validate import tree_problems
 from silkpost.domain.codes import default_regime
 from silkpost.domain.customs import Declaration, Direction, Regime
@@ -41,7 +41,6 @@ PARCELS_PER_DEPARTURE = 1000  # DepartureList rows in one CEB509 (msgCount/msgSe
 # The version attribute Silkpost writes (the schemas module reads it back to 202205).
 VERSION_ATTRIBUTE = "202205"
 PER_MESSAGE = 100  # entities (orders, waybills, inventories, summaries) in one message
-BEIJING = timezone(timedelta(hours=8))
 _NS = f"{{{CEB_NS}}}"
 _MAX_DECIMALS = 5
 _CUSTOMS_CODE = re.compile(r"\d{4}")
@@ -412,8 +411,8 @@ def export_messages(declarations: Iterable[Declaration], *, kinds: Sequence[Kind
             result.refused.append(Refused(d.reference, tuple(problems)))
         else:
             accepted.append(d)
-    local = now.astimezone(BEIJING)
-    at, day = local.strftime("%Y%m%d%H%M%S"), local.strftime("%Y%m%d")
+    local = now.astimezone(CHINA_TIME)
+    at, day = local.strftime(TIME_FORMAT), local.strftime("%Y%m%d")
     for kind in KINDS:
         if kind not in kinds:
             continue
@@ -479,8 +478,8 @@ def departure_messages(dispatch_id: str, *, left_at: datetime, mode: str, convey
         problems.append(Problem("dispatch_id", f"dispatch {dispatch_id} carries no parcel"))
     if problems:
         raise ExportSettingsInvalid(problems)
-    at = now.astimezone(BEIJING).strftime("%Y%m%d%H%M%S")
-    left = left_at.astimezone(BEIJING).strftime("%Y%m%d%H%M%S")
+    at = now.astimezone(CHINA_TIME).strftime(TIME_FORMAT)
+    left = left_at.astimezone(CHINA_TIME).strftime(TIME_FORMAT)
     chunks = [parcels[i:i + per_message] for i in range(0, len(parcels), per_message)]
     out = []
     for n, chunk in enumerate(chunks, start=1):

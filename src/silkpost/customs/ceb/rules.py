@@ -18,7 +18,7 @@ from decimal import Decimal, InvalidOperation
 from lxml import etree
 
 from silkpost.customs.ceb.paths import local, path_of
-from silkpost.customs.ceb.schemas import CEB_NS, Side
+from silkpost.customs.ceb.schemas import CEB_NS, TIME_FORMAT, Side
 from silkpost.domain.codes import customs_regimes
 from silkpost.domain.customs import (
     BONDED,
@@ -77,7 +77,7 @@ def _guid_problem(value: str) -> str | None:
 def _time_problem(value: str) -> str | None:
     try:
         if len(value) == 14 and value.isdigit():
-            datetime.strptime(value, "%Y%m%d%H%M%S")
+            datetime.strptime(value, TIME_FORMAT)
             return None
     except ValueError:
         return f"{value!r} is not a real time (YYYYMMDDhhmmss)"

@@ -8,6 +8,7 @@ nothing is read from the network or from outside the package.
 
 from __future__ import annotations
 
+from datetime import timedelta, timezone
 from enum import StrEnum
 from functools import cache
 from importlib.resources import files
@@ -22,6 +23,8 @@ if TYPE_CHECKING:  # the stubs' name for what resolve_string returns
 CEB_NS = "http://www.chinaport.gov.cn/ceb"
 DXP_NS = "http://www.chinaport.gov.cn/dxp"
 XS_NS = "http://www.w3.org/2001/XMLSchema"
+CHINA_TIME = timezone(timedelta(hours=8), "CST")  # the zone of every CEB time
+TIME_FORMAT = "%Y%m%d%H%M%S"  # appTime, leaveTime, returnTime…: YYYYMMDDhhmmss
 MAX_MESSAGE_BYTES = 4 * 1024 * 1024
 """The largest CEB message read (checked or imported): 100 entities of 100 lines are about
 2 MB."""
