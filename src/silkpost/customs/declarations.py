@@ -27,7 +27,7 @@ from silkpost.customs.ports import (
 )
 from silkpost.customs.service import check
 from silkpost.domain.blacklist import Blacklist
-from silkpost.domain.customs import Declaration, read_declaration
+from silkpost.domain.customs import Declaration
 from silkpost.domain.declarations import StoredDeclaration
 from silkpost.domain.errors import InvalidValue, Problem
 from silkpost.domain.events import to_epoch_us
@@ -122,16 +122,17 @@ def _checked(position: int, record: Mapping[str, Any] | Problem, rules: Rules | 
              blacklist: Blacklist) -> Declaration | RecordResult:
     """The declaration of a valid record, or the refused record's result.
 
-    The customs check decides (the declaration's rules and screening: one rule, one place);
-    a record it accepts is read again for its declaration, which is cheap next to the
-    screening it went through, and keeps ``check`` the one judge of what is valid.
+    The customs check decides (the declaration's rules and screening: one rule, one place),
+    and hands over the declaration it read from a record it accepts.
     """
-    verdict = check([(position, record)], rules=rules, blacklist=blacklist)
+    accepted: list[Declaration] = []
+    verdict = check([(position, record)], rules=rules, blacklist=blacklist,
+                    on_valid=lambda _, declaration: accepted.append(declaration))
     if verdict.refused:
         [refused] = verdict.refused
         return RecordResult(position, refused.reference, Outcome.REFUSED, refused.problems)
-    assert not isinstance(record, Problem)
-    return read_declaration(record)
+    [declaration] = accepted
+    return declaration
 
 
 def _store_batch(batch: list[Item], *, broker: str, uow: DeclarationUnitOfWork, clock: Clock,

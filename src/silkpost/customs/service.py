@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from silkpost.customs.files import Item
 from silkpost.domain.blacklist import Blacklist, shippers_of
-from silkpost.domain.customs import DeclarationInvalid, read_declaration
+from silkpost.domain.customs import Declaration, DeclarationInvalid, read_declaration
 from silkpost.domain.errors import Problem
 from silkpost.domain.risk import Risk, RiskPolicy, assess, selected
 from silkpost.domain.screening import Action, Hit, Rules, default_rules
@@ -70,7 +70,8 @@ class CheckReport:
 def check(items: Iterable[Item], *, max_listed: int = 1000, rules: Rules | None = None,
           blacklist: Blacklist | None = None, policy: RiskPolicy | None = None,
           seed: str | int = 0, known_senders: Collection[str] | None = None,
-          on_record: Callable[[CheckReport], None] | None = None) -> CheckReport:
+          on_record: Callable[[CheckReport], None] | None = None,
+          on_valid: Callable[[int, Declaration], None] | None = None) -> CheckReport:
     """Read every declaration of ``items`` and screen it; a refused one is reported alone,
     with all its problems (prohibited goods and a blacklisted shipper are two), and the next
     is read as usual. With a ``policy``, accepted items are selected for inspection by risk
@@ -101,6 +102,8 @@ def check(items: Iterable[Item], *, max_listed: int = 1000, rules: Rules | None 
                     problems, reference = tuple(refused), declaration.reference
                 else:
                     report.valid += 1
+                    if on_valid is not None:  # the declaration, for a caller that keeps it
+                        on_valid(position, declaration)
                     if hits:
                         report.flagged_count += 1
                         if len(report.flagged) < max_listed:
