@@ -8,8 +8,8 @@ from typing import Any
 from silkpost.bootstrap import Platform
 from silkpost.domain.partners import PartnerKind
 from silkpost.partners.service import register_partner
+from tests.unit.customs.test_declarations import RESIDENT
 
-RESIDENT = "11010519491231002X"  # GB 11643's own example: check character X
 ITEM = "CA000000014CN"  # a valid S10 id
 
 

@@ -18,10 +18,10 @@ from silkpost.customs.ceb.schemas import CEB_NS, Side, Version
 from silkpost.customs.ceb.schemas import MAX_MESSAGE_BYTES as MAX_BYTES
 from silkpost.customs.ceb.validate import MessageReport, validate_message
 from tests.unit.customs.test_ceb_export import NOW, SETTINGS, declaration
+from tests.unit.customs.test_declarations import RESIDENT
 
 SAMPLES = Path(__file__).parents[2] / "data" / "ceb" / "2018-113"
 NS = {"ceb": CEB_NS}
-RESIDENT = "11010519491231002X"  # a GB 11643 number with its right check character
 
 
 def sample(name: str) -> bytes:
